@@ -1,0 +1,21 @@
+# The two commands of the README: `make demo` and `make test`. Both set themselves up first.
+.PHONY: demo test lint bench
+
+demo:
+	@scripts/setup.sh runtime
+	.venv/bin/actiondiff pose data/samples/squat/a.mp4 -o out/squat_a_pose.json
+	.venv/bin/actiondiff pose data/samples/squat/b.mp4 -o out/squat_b_pose.json
+
+test:
+	@scripts/setup.sh dev
+	.venv/bin/python -m pytest -q
+
+lint:
+	@scripts/setup.sh dev
+	.venv/bin/ruff check src tests benchmarks data
+	.venv/bin/ruff format --check src tests benchmarks data
+	.venv/bin/mypy
+
+bench:
+	@scripts/setup.sh dev
+	.venv/bin/python benchmarks/bench_io_pose.py

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install everything actiondiff needs on a fresh Debian machine, idempotently:
+# system packages (when root and missing), then a virtual environment in .venv with the package.
+# Usage: scripts/setup.sh [runtime|dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-runtime}"
+
+apt_packages=()
+if [[ "$profile" == "dev" ]]; then
+    # opencv-doc: real photographs of people, used by the pose tests.
+    [[ -e /usr/share/doc/opencv-doc/examples/data/basketball1.png ]] || apt_packages+=(opencv-doc)
+fi
+if ((${#apt_packages[@]})); then
+    if [[ $(id -u) -eq 0 ]]; then
+        echo "setup: installing Debian packages: ${apt_packages[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+    else
+        echo "setup: please install these Debian packages first: ${apt_packages[*]}" >&2
+        exit 1
+    fi
+fi
+
+python=$(command -v python3.11 || command -v python3)
+stamp=".venv/.installed-$profile"
+if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+    [[ -x .venv/bin/python ]] || "$python" -m venv .venv
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    extras=""
+    [[ "$profile" == "dev" ]] && extras="[dev]"
+    .venv/bin/python -m pip install --quiet -e ".$extras"
+    touch "$stamp"
+fi

@@ -1,0 +1,29 @@
+"""Command-line interface: thin wrappers that parse, call the library and print.
+
+Each command group lives in its own module and registers itself on the shared `app`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from actiondiff.cli import video_commands  # noqa: F401  (registers commands)
+from actiondiff.cli.app import app, stderr
+from actiondiff.errors import ActionDiffError
+
+
+def main() -> None:
+    """Entry point: run the app and turn known errors into one line and an exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except ActionDiffError as exc:
+        stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        stderr.print("[yellow]interrupted[/]")
+        sys.exit(130)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,56 @@
+"""The `actiondiff` command: shared app object, console and option types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 internal error; 2 bad command line; 3 bad input "
+    "(video, dataset, configuration); 4 model backend failed; 5 output could not be written; "
+    "130 interrupted."
+)
+
+app = typer.Typer(
+    name="actiondiff",
+    help="Compare two videos of people performing the same action and say how the performances differ.",
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+VideoArg = Annotated[
+    Path, typer.Argument(help="A video file (mp4, mov, avi, webm, mkv, ...).", show_default=False)
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="A TOML or YAML configuration file.", show_default=False)
+]
+NoCacheFlag = Annotated[bool, typer.Option("--no-cache", help="Ignore and do not write the on-disk cache.")]
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
+    """A progress bar on stderr; the task id of the one bar is 0."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=False,
+    ) as progress:
+        progress.add_task(description, total=total)
+        yield progress

@@ -1,0 +1,97 @@
+"""`actiondiff info` and `actiondiff pose`: look inside one video."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import TaskID
+from rich.table import Table
+
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.config import Config
+from actiondiff.models import PoseTrack
+from actiondiff.pose import (
+    contact_sheet,
+    expected_frames,
+    extract_pose,
+    overlay_frames,
+    pose_sampling,
+    write_png,
+)
+from actiondiff.storage import atomic_write_text
+from actiondiff.video import Frame, probe, sample_frames, write_video
+
+
+@app.command()
+def info(video: VideoArg, as_json: JsonFlag = False) -> None:
+    """Show a video's container, codec, size, rotation, frame rate, duration and frame count."""
+    details = probe(video)
+    if as_json:
+        stdout.print_json(details.model_dump_json())
+        return
+    table = Table(show_header=False, title=str(video))
+    for name, value in details.model_dump().items():
+        table.add_row(name, str(value))
+    stdout.print(table)
+
+
+@app.command()
+def pose(
+    video: VideoArg,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where to write the landmarks (JSON).")
+    ] = Path("pose.json"),
+    fps: Annotated[float | None, typer.Option(help="Frames per second to sample (default 10).")] = None,
+    strip: Annotated[
+        Path | None,
+        typer.Option(help="PNG contact sheet with the skeleton drawn [default: OUTPUT with .png]."),
+    ] = None,
+    overlay: Annotated[
+        Path | None, typer.Option(help="Also write an mp4 of the sampled frames with the skeleton drawn.")
+    ] = None,
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Find the 33 body landmarks (2D image, 3D world, visibility) in each sampled frame.
+
+    Uses MediaPipe BlazePose, whose weights ship inside the installed mediapipe package:
+    nothing is downloaded. Results are cached by file content and sampling.
+    """
+    config = Config.load(config_file, use_cache=False if no_cache else None)
+    if fps is not None:
+        config.pose.fps = fps
+    with progress_bar(f"pose {video.name}", expected_frames(video, config)) as bar:
+        track = extract_pose(video, config, on_frame=lambda _: bar.advance(TaskID(0)))
+    atomic_write_text(output, track.model_dump_json())
+    sheet_path = strip or output.with_suffix(".png")
+    frames = list(sample_frames(video, pose_sampling(config)))
+    _write_strip(sheet_path, frames, track)
+    if overlay is not None:
+        write_video(overlay, overlay_frames(frames, track), fps=config.pose.fps)
+    summary = {
+        "video": str(video),
+        "frames": len(track.frames),
+        "frames_with_person": int(track.detected.sum()),
+        "detection_rate": round(track.detection_rate, 4),
+        "model": track.model,
+        "output": str(output),
+        "strip": str(sheet_path),
+        "overlay": str(overlay) if overlay else None,
+    }
+    if as_json:
+        stdout.print_json(json.dumps(summary))
+    else:
+        stdout.print(
+            f"{summary['frames_with_person']}/{summary['frames']} frames with a person "
+            f"({summary['detection_rate']:.0%}); landmarks -> {output}; skeleton strip -> {sheet_path}"
+        )
+
+
+def _write_strip(path: Path, frames: list[Frame], track: PoseTrack, tiles: int = 8) -> None:
+    step = max(1, len(frames) // tiles)
+    chosen = frames[::step][:tiles]
+    write_png(path, contact_sheet(overlay_frames(chosen, track), columns=4))

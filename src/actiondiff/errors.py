@@ -1,0 +1,45 @@
+"""One small exception hierarchy; every error names what it concerns and why it failed.
+
+The CLI maps each class to a documented exit code so scripts can branch on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ActionDiffError(Exception):
+    """Base class of every error actiondiff raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, subject: str | Path, cause: str) -> None:
+        self.subject = str(subject)
+        self.cause = cause
+        super().__init__(f"{self.subject}: {cause}")
+
+
+class InputError(ActionDiffError):
+    """A user-supplied argument or file is unusable (exit code 3)."""
+
+    exit_code = 3
+
+
+class VideoError(InputError):
+    """A video file is missing, unreadable, empty or undecodable (exit code 3)."""
+
+
+class DatasetError(InputError):
+    """A dataset, pair description or difference file is malformed (exit code 3)."""
+
+
+class BackendError(ActionDiffError):
+    """A model backend failed or answered outside its contract (exit code 4)."""
+
+    exit_code = 4
+
+
+class OutputError(ActionDiffError):
+    """A result could not be written (exit code 5)."""
+
+    exit_code = 5

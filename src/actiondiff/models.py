@@ -1,0 +1,185 @@
+"""The typed currency of actiondiff: every stage takes and returns these models.
+
+`ComparisonResult` is the public, schema-versioned output; `PoseTrack` carries numpy arrays
+in memory and serialises them as nested lists (NaN as null) in JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+Label = Literal["A", "B", "C"]
+"""A: the statement holds more for video A; B: more for video B; C: no clear difference."""
+
+
+def _as_float_array(value: Any) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float32, copy=False)
+    return np.array(_nulls_to_nan(value), dtype=np.float32)
+
+
+def _nulls_to_nan(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_nulls_to_nan(v) for v in value]
+    return math.nan if value is None else value
+
+
+def _array_to_json(array: np.ndarray) -> Any:
+    rounded = np.round(array.astype(np.float64), 5).astype(object)
+    rounded[np.isnan(array)] = None
+    return rounded.tolist()
+
+
+FloatArray = Annotated[
+    np.ndarray,
+    PlainValidator(_as_float_array),
+    PlainSerializer(_array_to_json, when_used="json"),
+    WithJsonSchema({"type": "array", "description": "nested arrays of numbers; null where missing"}),
+]
+
+
+class VideoInfo(BaseModel):
+    """What a video file holds, as decoded (width and height are after rotation)."""
+
+    path: Path
+    container: str
+    codec: str
+    width: int
+    height: int
+    rotation: int = Field(description="Clockwise degrees applied to decoded frames for display.")
+    fps: float = Field(description="Average frame rate.")
+    duration_s: float
+    n_frames: int
+    variable_frame_rate: bool = False
+
+
+class FrameSample(BaseModel):
+    """One sampled frame: its index in the decoded stream and its presentation time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    timestamp: float = Field(description="Seconds from the start of the video.")
+
+
+class VideoPair(BaseModel):
+    """The job's input: two videos of one action."""
+
+    a: Path
+    b: Path
+    action: str = Field(min_length=1, max_length=200)
+    action_description: str = ""
+
+
+class PoseTrack(BaseModel):
+    """Body landmarks of one performer over the sampled frames of one video.
+
+    Arrays are indexed (frame, landmark, coordinate); frames where no body was found hold NaN.
+    `image_xyz` is MediaPipe's normalised image space (x, y in [0, 1] of the displayed frame,
+    z relative depth); `world_xyz` is metric 3D with the origin between the hips.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    video: VideoInfo
+    frames: list[FrameSample]
+    landmark_names: list[str]
+    image_xyz: FloatArray
+    world_xyz: FloatArray
+    visibility: FloatArray
+    model: str
+
+    @property
+    def detected(self) -> np.ndarray:
+        """Boolean mask of frames with a body."""
+        return ~np.isnan(self.image_xyz[:, 0, 0])
+
+    @property
+    def detection_rate(self) -> float:
+        return float(self.detected.mean()) if len(self.frames) else 0.0
+
+    @property
+    def timestamps(self) -> np.ndarray:
+        return np.array([f.timestamp for f in self.frames], dtype=np.float64)
+
+    def landmark(self, name: str) -> int:
+        """Index of a landmark by its name (e.g. ``"left_knee"``)."""
+        return self.landmark_names.index(name)
+
+
+class Evidence(BaseModel):
+    """Why a verdict was reached: a measurement, a model's answer, or a rule."""
+
+    source: Literal["kinematics", "vlm", "llm", "library", "fusion"]
+    summary: str
+    quantity: str | None = None
+    value_a: float | None = None
+    value_b: float | None = None
+    unit: str | None = None
+    frames_a: list[int] = Field(default_factory=list, description="Video frame indices of A used.")
+    frames_b: list[int] = Field(default_factory=list, description="Video frame indices of B used.")
+    label: Label | None = None
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class Difference(BaseModel):
+    """A difference statement and the verdict on it; label None means not decided (see `reason`)."""
+
+    key: str
+    text: str
+    label: Label | None = None
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    evidence: list[Evidence] = Field(default_factory=list)
+    sub_actions: list[str] = Field(default_factory=list)
+    reason: str | None = None
+
+
+class SubAction(BaseModel):
+    """One step of an action's fixed sequence, with texts to retrieve its frames by."""
+
+    name: str
+    retrieval_texts: list[str] = Field(default_factory=list)
+
+
+class ActionPlan(BaseModel):
+    """The proposer's output: ordered sub-actions and candidate differences linked to them."""
+
+    action: str
+    description: str = ""
+    sub_actions: list[SubAction]
+    differences: list[Difference]
+
+
+class SubActionSpan(BaseModel):
+    """The frames of one video assigned to one sub-action (inclusive video frame indices)."""
+
+    sub_action: str
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+
+
+class ComparisonResult(BaseModel):
+    """Everything a comparison produced: enough to audit it or render it again."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    pair: VideoPair
+    video_a: VideoInfo
+    video_b: VideoInfo
+    mode: Literal["closed", "open"]
+    plan: ActionPlan | None = None
+    spans_a: list[SubActionSpan] = Field(default_factory=list)
+    spans_b: list[SubActionSpan] = Field(default_factory=list)
+    differences: list[Difference]
+    backends: dict[str, str] = Field(default_factory=dict, description="Stage -> backend/model name.")
+    usage: dict[str, float] = Field(default_factory=dict, description="Token and cost accounting.")

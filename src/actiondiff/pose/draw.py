@@ -1,0 +1,78 @@
+"""Pictures a person can check by eye: skeletons drawn on frames, as a PNG strip or a video."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from actiondiff.models import PoseTrack
+from actiondiff.pose.landmarks import SKELETON_EDGES, SKELETON_INDEX_EDGES
+from actiondiff.storage import atomic_write_bytes
+from actiondiff.video import Frame
+
+LEFT_COLOUR = (255, 140, 0)
+RIGHT_COLOUR = (0, 170, 255)
+CENTRE_COLOUR = (240, 240, 240)
+EDGE_COLOURS = tuple(
+    LEFT_COLOUR if a.startswith("left") and b.startswith("left")
+    else RIGHT_COLOUR if a.startswith("right") and b.startswith("right")
+    else CENTRE_COLOUR
+    for a, b in SKELETON_EDGES
+)  # fmt: skip
+
+
+def draw_skeleton(
+    image: np.ndarray, points_xy: np.ndarray, visibility: np.ndarray | None = None
+) -> np.ndarray:
+    """A copy of an RGB image with the skeleton drawn; `points_xy` are normalised (x, y)."""
+    canvas = image.copy()
+    if np.isnan(points_xy).all():
+        return canvas
+    height, width = canvas.shape[:2]
+    pixels = np.nan_to_num(points_xy[:, :2] * [width, height]).astype(int)
+    thickness = max(2, round(max(width, height) / 220))
+    for (a, b), colour in zip(SKELETON_INDEX_EDGES, EDGE_COLOURS, strict=True):
+        if visibility is not None and min(visibility[a], visibility[b]) < 0.3:
+            continue
+        cv2.line(canvas, tuple(pixels[a]), tuple(pixels[b]), colour, thickness, cv2.LINE_AA)
+    for x, y in pixels[11:]:
+        cv2.circle(canvas, (int(x), int(y)), thickness + 1, CENTRE_COLOUR, -1, cv2.LINE_AA)
+    return canvas
+
+
+def overlay_frames(frames: list[Frame], track: PoseTrack) -> list[np.ndarray]:
+    """Each frame with the track's skeleton of the same sample drawn on it."""
+    by_index = {sample.index: i for i, sample in enumerate(track.frames)}
+    images = []
+    for frame in frames:
+        row = by_index.get(frame.sample.index)
+        if row is None:
+            images.append(frame.image)
+        else:
+            images.append(draw_skeleton(frame.image, track.image_xyz[row, :, :2], track.visibility[row]))
+    return images
+
+
+def contact_sheet(images: list[np.ndarray], columns: int = 4, tile_width: int = 320) -> np.ndarray:
+    """Tile images into one picture, each scaled to `tile_width`."""
+    if not images:
+        raise ValueError("no images to tile")
+    height, width = images[0].shape[:2]
+    tile_height = round(height * tile_width / width)
+    tiles = [cv2.resize(img, (tile_width, tile_height), interpolation=cv2.INTER_AREA) for img in images]
+    rows = -(-len(tiles) // columns)
+    sheet = np.zeros((rows * tile_height, columns * tile_width, 3), dtype=np.uint8)
+    for i, tile in enumerate(tiles):
+        r, c = divmod(i, columns)
+        sheet[r * tile_height : (r + 1) * tile_height, c * tile_width : (c + 1) * tile_width] = tile
+    return sheet
+
+
+def write_png(path: str | Path, image_rgb: np.ndarray) -> Path:
+    """Save an RGB image as PNG, atomically."""
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return atomic_write_bytes(path, encoded.tobytes())

@@ -1,0 +1,44 @@
+"""Pose for a whole video: sample, run the estimator, cache the track by file content."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable
+from pathlib import Path
+
+from actiondiff.config import Config
+from actiondiff.models import FrameSample, PoseTrack
+from actiondiff.pose.estimator import MediaPipePoseEstimator
+from actiondiff.storage import DiskCache, content_key
+from actiondiff.video import Sampling, file_digest, probe, sample_frames
+
+
+def pose_sampling(config: Config) -> Sampling:
+    return Sampling(fps=config.pose.fps, max_side=config.pose.max_side)
+
+
+def extract_pose(
+    path: str | Path,
+    config: Config | None = None,
+    sampling: Sampling | None = None,
+    on_frame: Callable[[FrameSample], None] | None = None,
+) -> PoseTrack:
+    """The pose track of a video, from the cache when the same file was sampled the same way."""
+    config = config or Config()
+    sampling = sampling or pose_sampling(config)
+    info = probe(path)
+    estimator = MediaPipePoseEstimator(model_complexity=config.pose.model_complexity)
+    cache = DiskCache(config.cache_dir, "pose")
+    key = content_key(file_digest(path), sampling.key, estimator.name, str(config.pose.model_complexity))
+    if config.use_cache and (cached := cache.get(key)) is not None:
+        track = PoseTrack.model_validate_json(gzip.decompress(cached))
+        return track.model_copy(update={"video": info})
+    track = estimator.track(info, sample_frames(path, sampling, info), on_frame=on_frame)
+    if config.use_cache:
+        cache.put(key, gzip.compress(track.model_dump_json().encode("utf-8"), compresslevel=5))
+    return track
+
+
+def expected_frames(path: str | Path, config: Config, sampling: Sampling | None = None) -> int:
+    """How many frames `extract_pose` will look at (for progress bars)."""
+    return len((sampling or pose_sampling(config)).target_times(probe(path)))

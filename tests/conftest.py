@@ -1,0 +1,83 @@
+"""Shared fixtures: real video files written with PyAV, the bundled samples, a real photo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from actiondiff.config import Config
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "data" / "samples"
+OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
+
+VideoFactory = Callable[..., Path]
+
+
+def _pattern(index: int, width: int, height: int) -> np.ndarray:
+    """A frame whose brightness encodes its index, with a white marker in the top-left corner."""
+    image = np.full((height, width, 3), (index * 7) % 200 + 20, dtype=np.uint8)
+    image[: max(2, height // 8), : max(2, width // 8)] = 255
+    return image
+
+
+@pytest.fixture
+def make_video(tmp_path: Path) -> VideoFactory:
+    """Write a real video: `make_video("x.mp4", n_frames=30, fps=30, size=(64, 48), ...)`."""
+
+    def factory(
+        name: str = "clip.mp4",
+        n_frames: int = 30,
+        fps: int = 30,
+        size: tuple[int, int] = (64, 48),
+        codec: str = "libx264",
+        container: str | None = None,
+        pix_fmt: str = "yuv420p",
+        rotation: int | None = None,
+        pts_ms: Sequence[int] | None = None,
+    ) -> Path:
+        path = tmp_path / name
+        width, height = size
+        with av.open(str(path), "w", format=container) as output:
+            stream = output.add_stream(codec, rate=fps)
+            stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
+            if rotation is not None:
+                stream.set_display_rotation(rotation)
+            if pts_ms is not None:
+                stream.time_base = Fraction(1, 1000)
+            for i in range(n_frames):
+                frame = av.VideoFrame.from_ndarray(_pattern(i, width, height))
+                if pts_ms is not None:
+                    frame.pts, frame.time_base = pts_ms[i], Fraction(1, 1000)
+                output.mux(stream.encode(frame))
+            output.mux(stream.encode(None))
+        return path
+
+    return factory
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    """A configuration whose cache lives in the test's own temporary folder."""
+    return Config(cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture(scope="session")
+def squat_pair() -> Path:
+    """The bundled squat sample pair (a.mp4, b.mp4, pair.yaml, truth.json)."""
+    folder = SAMPLES / "squat"
+    assert (folder / "a.mp4").exists(), f"missing sample data in {folder}; run data/make_samples.py"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_person_photo() -> Path:
+    """A real photograph of a standing person, from Debian's opencv-doc package."""
+    path = OPENCV_DATA / "basketball1.png"
+    assert path.exists(), f"{path} missing: install Debian's opencv-doc (the setup script does)"
+    return path

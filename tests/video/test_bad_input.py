@@ -1,0 +1,73 @@
+"""Every unreadable video raises `VideoError` naming the file and the cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from actiondiff.errors import VideoError
+from actiondiff.video import Sampling, probe, read_frames
+from tests.conftest import VideoFactory
+
+
+def _assert_video_error(path: Path, cause: str) -> None:
+    with pytest.raises(VideoError, match=cause) as caught:
+        probe(path)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    _assert_video_error(tmp_path / "nope.mp4", "no such file")
+
+
+def test_directory(tmp_path: Path) -> None:
+    _assert_video_error(tmp_path, "not a regular file")
+
+
+def test_text_file_with_a_video_name(tmp_path: Path) -> None:
+    path = tmp_path / "notes.mp4"
+    path.write_text("not a video at all\n")
+    _assert_video_error(path, "not a readable video")
+
+
+def test_zero_frames(tmp_path: Path) -> None:
+    path = tmp_path / "empty.avi"
+    with av.open(str(path), "w", format="avi") as output:
+        stream = output.add_stream("mpeg4", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        output.start_encoding()
+    _assert_video_error(path, "no decodable video frames")
+
+
+def test_unsupported_codec(make_video: VideoFactory) -> None:
+    path = make_video("clip.avi", codec="mpeg4", container="avi")
+    path.write_bytes(path.read_bytes().replace(b"FMP4", b"QQQQ"))
+    _assert_video_error(path, "codec that this build cannot decode")
+
+
+def test_truncated_mp4_without_index(make_video: VideoFactory) -> None:
+    path = make_video("clip.mp4", n_frames=60)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    _assert_video_error(path, "truncated or not a video")
+
+
+def test_audio_only(tmp_path: Path) -> None:
+    path = tmp_path / "speech.m4a"
+    with av.open(str(path), "w", format="mp4") as output:
+        stream = output.add_stream("aac", rate=16000)
+        for _ in range(4):
+            frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+            frame.sample_rate = 16000
+            output.mux(stream.encode(frame))
+        output.mux(stream.encode(None))
+    _assert_video_error(path, "no video stream")
+
+
+def test_empty_sampling_window(make_video: VideoFactory) -> None:
+    path = make_video(n_frames=30, fps=30)
+    with pytest.raises(VideoError, match="empty sampling window"):
+        read_frames(path, Sampling(fps=5, start_s=3.0))
