@@ -168,6 +168,31 @@ class SubActionSpan(BaseModel):
     end_s: float
 
 
+class TimeAlignment(BaseModel):
+    """A monotone map between the two performances' sampled frames (A frame i <-> B frame j).
+
+    `path` holds (row in A's samples, row in B's samples) pairs; `tempo` is, for each row of A,
+    the local ratio dt_B / dt_A (>1 where A moves faster than B).
+    """
+
+    path: list[tuple[int, int]]
+    frames_a: list[int] = Field(description="Video frame index of each A sample row.")
+    frames_b: list[int] = Field(description="Video frame index of each B sample row.")
+    times_a: list[float]
+    times_b: list[float]
+    tempo: list[float] = Field(default_factory=list)
+    cost: float = 0.0
+
+
+class KinematicCurves(BaseModel):
+    """Named per-sample signals of one video (e.g. joint angles in degrees) for plotting."""
+
+    timestamps: list[float]
+    frames: list[int]
+    units: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, list[float | None]] = Field(default_factory=dict)
+
+
 class ComparisonResult(BaseModel):
     """Everything a comparison produced: enough to audit it or render it again."""
 
@@ -181,5 +206,10 @@ class ComparisonResult(BaseModel):
     spans_a: list[SubActionSpan] = Field(default_factory=list)
     spans_b: list[SubActionSpan] = Field(default_factory=list)
     differences: list[Difference]
+    alignment: TimeAlignment | None = None
+    curves_a: KinematicCurves | None = None
+    curves_b: KinematicCurves | None = None
+    pose_a: PoseTrack | None = None
+    pose_b: PoseTrack | None = None
     backends: dict[str, str] = Field(default_factory=dict, description="Stage -> backend/model name.")
     usage: dict[str, float] = Field(default_factory=dict, description="Token and cost accounting.")
