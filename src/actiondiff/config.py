@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -26,12 +26,55 @@ class PoseConfig(BaseModel):
     model_complexity: int = Field(default=1, ge=0, le=2)
 
 
+class BackendConfig(BaseModel):
+    """Which model serves each VidDiff stage, and how remote ones are called.
+
+    Specs: ``offline`` (models shipped in installed packages, or none), ``openai:<model>``
+    (any OpenAI-compatible chat endpoint at `base_url`), ``local:/path/to/model``.
+    """
+
+    llm: str = Field(default="offline", description="Text LLM for the proposer.")
+    vlm: str = Field(default="offline", description="Vision LLM for the differencer.")
+    sentence: str = Field(default="offline", description="Sentence embedder (dedupe, matching).")
+    frame: str = Field(default="offline", description="Frame/text embedder (CLIP-like) for the localizer.")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. .../v1.")
+    api_key_env: str = Field(default="OPENAI_API_KEY", description="Environment variable with the key.")
+    timeout_s: float = Field(default=120.0, gt=0)
+    max_retries: int = Field(default=5, ge=0, description="Retries on 429, 5xx and timeouts.")
+    backoff_s: float = Field(default=1.0, ge=0, description="First back-off; doubles per retry.")
+    max_backoff_s: float = Field(default=60.0, ge=0)
+    json_retries: int = Field(default=1, ge=0, description="Re-asks after an answer that fails its schema.")
+    json_mode: Literal["object", "schema", "none"] = "object"
+    temperature: float = Field(default=0.0, ge=0)
+    seed: int = 0
+    max_images: int = Field(default=16, ge=1, description="Most images sent in one request.")
+    image_max_side: int = Field(default=512, ge=32, description="Longer side of a sent image (pixels).")
+    jpeg_quality: int = Field(default=85, ge=10, le=100)
+    prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="Model -> (USD per 1M prompt tokens, USD per 1M completion tokens); adds to built-ins.",
+    )
+
+
+class CompareConfig(BaseModel):
+    """The VidDiff method: backends, frame sampling and localizer variant."""
+
+    backends: BackendConfig = Field(default_factory=BackendConfig)
+    fps_short: float = Field(default=5.0, gt=0, description="Localizer sampling for short actions (4-6).")
+    fps_long: float = Field(default=2.0, gt=0, description="Localizer sampling for long actions.")
+    localizer: Literal["viterbi", "argmax", "random"] = "viterbi"
+    frames_per_difference: int = Field(default=4, ge=1, description="Frames of each video shown per question.")
+    n_open: int = Field(default=5, ge=1, description="Default cap on proposed differences in open mode.")
+    seed: int = 0
+
+
 class Config(BaseModel):
     """Everything a run can be told; stages receive the part they need."""
 
     cache_dir: Path = Field(default_factory=default_cache_dir)
     use_cache: bool = True
     pose: PoseConfig = Field(default_factory=PoseConfig)
+    compare: CompareConfig = Field(default_factory=CompareConfig)
 
     @classmethod
     def load(cls, path: str | Path | None, **overrides: Any) -> Config:
