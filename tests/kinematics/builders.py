@@ -1,0 +1,51 @@
+"""Hand-built landmark tracks with known geometry, for exact tests of the kinematics stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from actiondiff.models import FrameSample, PoseTrack, VideoInfo
+from actiondiff.pose import LANDMARK_NAMES
+
+N = len(LANDMARK_NAMES)
+
+
+def standing_world() -> np.ndarray:
+    """A person facing the camera in MediaPipe world axes (x right in the image, y down, z away), metres.
+
+    The person's left is image right (+x); hips at y = 0; every limb straight down.
+    """
+    points = np.zeros((N, 3))
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        for name, y, x in (
+            ("shoulder", -0.5, 0.18), ("elbow", -0.21, 0.18), ("wrist", 0.04, 0.18), ("pinky", 0.1, 0.19),
+            ("index", 0.11, 0.18), ("thumb", 0.09, 0.16), ("hip", 0.0, 0.1), ("knee", 0.44, 0.1),
+            ("ankle", 0.87, 0.1), ("heel", 0.92, 0.1), ("foot_index", 0.94, 0.1),
+        ):  # fmt: skip
+            points[LANDMARK_NAMES.index(f"{side}_{name}")] = (sign * x, y, 0.0)
+        points[LANDMARK_NAMES.index(f"{side}_foot_index"), 2] = -0.2  # toes point at the camera
+    points[LANDMARK_NAMES.index("nose")] = (0.0, -0.75, -0.1)
+    return points
+
+
+def make_track(world: np.ndarray, fps: float = 10.0, size: tuple[int, int] = (640, 480)) -> PoseTrack:
+    """A `PoseTrack` from world landmarks (T, 33, 3); image coordinates are a scaled front view."""
+    n_frames = len(world)
+    image = world.copy()
+    image[..., 0] = 0.5 + 0.3 * world[..., 0] * size[1] / size[0]
+    image[..., 1] = 0.5 + 0.3 * world[..., 1]
+    info = VideoInfo(
+        path=Path("synthetic.mp4"), container="mp4", codec="h264", width=size[0], height=size[1],
+        rotation=0, fps=fps, duration_s=n_frames / fps, n_frames=n_frames,
+    )  # fmt: skip
+    return PoseTrack(
+        video=info,
+        frames=[FrameSample(index=i, timestamp=i / fps) for i in range(n_frames)],
+        landmark_names=list(LANDMARK_NAMES),
+        image_xyz=image,
+        world_xyz=world,
+        visibility=np.where(np.isnan(world[..., 0]), np.nan, 0.99),
+        model="hand-built",
+    )
