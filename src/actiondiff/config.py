@@ -68,6 +68,23 @@ class CompareConfig(BaseModel):
     seed: int = 0
 
 
+def default_data_dir() -> Path:
+    """`$ACTIONDIFF_DATA_DIR`, else `$XDG_DATA_HOME/actiondiff`, else `~/.local/share/actiondiff`."""
+    if explicit := os.environ.get("ACTIONDIFF_DATA_DIR"):
+        return Path(explicit)
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "actiondiff"
+
+
+class WebConfig(BaseModel):
+    """The local web app (`actiondiff serve`): where it listens, where it keeps uploads and results."""
+
+    host: str = Field(default="127.0.0.1", description="Interface to listen on; loopback keeps it private.")
+    port: int = Field(default=8765, ge=0, le=65535)
+    data_dir: Path = Field(default_factory=lambda: default_data_dir() / "web", description="Jobs and results.")
+    max_upload_mb: float = Field(default=200.0, gt=0, description="Largest accepted video upload.")
+    samples_dir: Path | None = Field(default=None, description="Sample pairs offered [default: data/samples].")
+
+
 class Config(BaseModel):
     """Everything a run can be told; stages receive the part they need."""
 
@@ -75,6 +92,7 @@ class Config(BaseModel):
     use_cache: bool = True
     pose: PoseConfig = Field(default_factory=PoseConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
 
     @classmethod
     def load(cls, path: str | Path | None, **overrides: Any) -> Config:
