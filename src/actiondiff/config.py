@@ -85,6 +85,32 @@ class WebConfig(BaseModel):
     samples_dir: Path | None = Field(default=None, description="Sample pairs offered [default: data/samples].")
 
 
+class ScoringConfig(BaseModel):
+    """KEPT (ActDR paper): model sizes, loss weights (Eq. 9) and training schedule for `train-scorer`."""
+
+    joints: Literal["sports", "surgery"] = Field(default="sports", description="Tree node joint set.")
+    depth: int = Field(default=4, ge=2, le=6, description="Tree depth K (paths = joints^(K-1)).")
+    keyframes: int = Field(default=16, ge=2, description="Keyframes N per video.")
+    segments: int = Field(default=4, ge=1, description="Segments whose scores are averaged.")
+    dim: int = Field(default=32, ge=4, description="Feature size d.")
+    token_dim: int = Field(default=32, ge=4, description="Graph token size d'.")
+    heads: int = Field(default=4, ge=1, description="Attention heads.")
+    tau: float | None = Field(default=None, description="Implicit-graph threshold [default: 1/pairs].")
+    alpha_semantic: float = Field(default=0.5, ge=0, description="a1: commentary alignment weight.")
+    alpha_comment: float = Field(default=0.5, ge=0, description="a2: description embedding weight.")
+    alpha_kl: float = Field(default=0.1, ge=0, description="a3: path-distribution KL weight.")
+    learning_rate: float = Field(default=3e-3, gt=0)
+    weight_decay: float = Field(default=1e-4, ge=0)
+    epochs: int = Field(default=60, ge=1)
+    batch_size: int = Field(default=32, ge=1, description="Pairs per optimisation step.")
+    patience: int = Field(default=12, ge=1, description="Epochs without validation improvement before stopping.")
+    val_fraction: float = Field(default=0.25, gt=0, lt=1, description="Performances held out per sub-activity.")
+    seed: int = 0
+    threads: int = Field(default=2, ge=1, description="Torch CPU threads.")
+    top_paths: int = Field(default=5, ge=1, description="Reasoning paths reported per performer.")
+    facts: int = Field(default=3, ge=1, description="Kinematic facts put into a description.")
+
+
 class Config(BaseModel):
     """Everything a run can be told; stages receive the part they need."""
 
@@ -93,6 +119,7 @@ class Config(BaseModel):
     pose: PoseConfig = Field(default_factory=PoseConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
 
     @classmethod
     def load(cls, path: str | Path | None, **overrides: Any) -> Config:
