@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
 
 apt_packages=()
+# wordnet-base: the WordNet database METEOR's synonym module reads (actiondiff.eval.wordnet).
+[[ -e /usr/share/wordnet/index.noun ]] || apt_packages+=(wordnet-base)
 if [[ "$profile" == "dev" ]]; then
     # opencv-doc: real photographs of people, used by the pose tests.
     [[ -e /usr/share/doc/opencv-doc/examples/data/basketball1.png ]] || apt_packages+=(opencv-doc)

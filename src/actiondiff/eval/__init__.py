@@ -1,0 +1,1 @@
+"""Evaluation: benchmark readers, the papers' metrics, matchers for open-set scoring, the batch runner."""
