@@ -1,0 +1,72 @@
+"""The one place where backend specs become implementations; adding a backend touches only this file.
+
+Specs: ``offline`` (no remote model; embedders shipped in packages), ``openai:<model>`` (an
+OpenAI-compatible endpoint, `base_url` from the configuration), ``local:/path/to/model``.
+Loaded local models are kept per process, since loading costs seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from actiondiff.backends.base import ChatModel, FrameTextEmbedder, SentenceEmbedder
+from actiondiff.backends.embedders import ClipEmbedder, SentenceTransformerEmbedder, bundled_minilm_path
+from actiondiff.backends.openai_chat import OpenAIChat, UsageMeter
+from actiondiff.config import Config
+from actiondiff.errors import InputError
+from actiondiff.storage import DiskCache
+
+OFFLINE = "offline"
+
+
+def split_spec(spec: str) -> tuple[str, str]:
+    """``"openai:gpt-4o"`` -> ``("openai", "gpt-4o")``; ``"offline"`` -> ``("offline", "")``."""
+    kind, _, rest = spec.strip().partition(":")
+    if kind not in (OFFLINE, "openai", "local") or (kind != OFFLINE and not rest):
+        raise InputError(
+            f"backend spec {spec!r}", "expected 'offline', 'openai:<model>' or 'local:/path/to/model'"
+        )
+    return kind, rest
+
+
+def resolve_chat(spec: str, config: Config, meter: UsageMeter | None = None) -> ChatModel | None:
+    """The chat model a spec names, or None for ``offline`` (the caller then uses its offline path)."""
+    kind, rest = split_spec(spec)
+    if kind == OFFLINE:
+        return None
+    if kind == "local":
+        raise InputError(f"backend spec {spec!r}", "serve local chat models over HTTP: 'openai:' + base_url")
+    cache = DiskCache(config.cache_dir, "chat") if config.use_cache else None
+    return OpenAIChat(rest, config.compare.backends, cache=cache, meter=meter)
+
+
+def resolve_sentence_embedder(spec: str, config: Config) -> SentenceEmbedder:
+    """``offline`` -> bundled all-MiniLM-L6-v2; ``local:/dir`` -> that sentence-transformers model."""
+    kind, rest = split_spec(spec)
+    if kind == "openai":
+        raise InputError(f"backend spec {spec!r}", "sentence embedders are local: use 'offline' or 'local:'")
+    if kind == OFFLINE:
+        return _sentence_model(str(bundled_minilm_path()), "offline:all-MiniLM-L6-v2")
+    return _sentence_model(rest, spec)
+
+
+def resolve_frame_embedder(spec: str, config: Config) -> FrameTextEmbedder | None:
+    """``local:/dir`` -> that CLIP model; ``offline`` -> None (no CLIP-like model ships in a package,
+    so the localizer segments sub-actions from pose kinematics instead)."""
+    kind, rest = split_spec(spec)
+    if kind == OFFLINE:
+        return None
+    if kind == "openai":
+        raise InputError(f"backend spec {spec!r}", "frame embedders run locally: use 'local:/path/to/clip'")
+    return _clip_model(str(Path(rest).resolve()))
+
+
+@functools.cache
+def _sentence_model(directory: str, name: str) -> SentenceEmbedder:
+    return SentenceTransformerEmbedder(Path(directory), name)
+
+
+@functools.cache
+def _clip_model(directory: str) -> FrameTextEmbedder:
+    return ClipEmbedder(Path(directory))
