@@ -111,6 +111,19 @@ class ScoringConfig(BaseModel):
     facts: int = Field(default=3, ge=1, description="Kinematic facts put into a description.")
 
 
+class StepDiffConfig(BaseModel):
+    """StepDiff tasks (pair QA, DiffCap / DiffMCQ / DiffRank) and the paired-QA data generator."""
+
+    frames_per_video: int = Field(default=8, ge=1, description="Frames sampled per clip (the paper uses 8).")
+    min_difference: float = Field(
+        default=1.0, gt=0, description="Offline: a measured gap counts as a difference from this many tolerances."
+    )
+    qa_min_words: int = Field(default=3, ge=1, description="Generator filter: shortest kept answer (words).")
+    qa_max_words: int = Field(default=60, ge=1, description="Generator filter: longest kept answer (words).")
+    max_pairs_per_step: int = Field(default=20, ge=1, description="Generator: most clip pairs per step.")
+    seed: int = 0
+
+
 class Config(BaseModel):
     """Everything a run can be told; stages receive the part they need."""
 
@@ -120,6 +133,7 @@ class Config(BaseModel):
     compare: CompareConfig = Field(default_factory=CompareConfig)
     web: WebConfig = Field(default_factory=WebConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    stepdiff: StepDiffConfig = Field(default_factory=StepDiffConfig)
 
     @classmethod
     def load(cls, path: str | Path | None, **overrides: Any) -> Config:
