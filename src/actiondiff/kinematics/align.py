@@ -1,0 +1,186 @@
+"""Time alignment of two performances: DTW on normalised pose features, a frame map and a tempo profile.
+
+Dynamic time warping with symmetric step weights (diagonal steps count twice, so path length does not
+bias the cost), a Sakoe–Chiba band around the length-scaled diagonal, an open-begin/open-end
+subsequence mode for a video with extra lead-in or tail, and anchors (pairs of rows that must be
+matched, e.g. sub-action boundaries) that split the problem into independently aligned blocks.
+Each row of the accumulated-cost matrix is computed in one vectorised pass: the horizontal recursion
+D[i, j] = min(m[j], D[i, j-1] + c[i, j]) unrolls to a prefix minimum over cumulative costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+from scipy.spatial.distance import cdist
+
+from actiondiff.errors import InputError
+from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.models import SubActionSpan, TimeAlignment
+
+ALIGN_COLUMNS = ("knee_angle", "hip_angle", "elbow_angle", "shoulder_angle", "trunk_lean",
+                 "hip_centre_y", "wrist_height")  # fmt: skip
+"""Signals DTW compares: the main joint angles plus the vertical travel of hips and hands."""
+MIN_SCALE = {"deg": 10.0, "torso": 0.1}
+"""Floor of each column's half-range, so a still joint's jitter is not blown up."""
+TEMPO_WINDOW_S = 0.5
+
+
+def alignment_signals(features: KinematicFeatures) -> np.ndarray:
+    """(T, C) matrix of `ALIGN_COLUMNS` and their per-row changes, each column mapped to about [-1, 1]
+    by its own 2nd-98th percentile range: a shallower performance still lines up with a deeper one by
+    shape, and unlike mean/std scaling the range does not depend on how long each pose is held."""
+    rows = []
+    for name in ALIGN_COLUMNS:
+        values = features[name].astype(np.float64)
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            continue
+        low, high = np.percentile(finite, [2.0, 98.0])
+        scale = max((high - low) / 2, MIN_SCALE.get(features.units[name], 0.1))
+        rows.append(np.nan_to_num((values - (low + high) / 2) / scale, nan=0.0))
+    if not rows:
+        raise InputError("pose track", "no body was detected, so there is nothing to align")
+    signals = np.stack(rows, axis=1)
+    velocity = np.gradient(signals, axis=0) if len(signals) > 1 else np.zeros_like(signals)
+    return np.hstack([signals, 2.0 * velocity])
+
+
+def dtw_path(
+    cost: np.ndarray, *, band: float | None = 0.25, subsequence: bool = False
+) -> tuple[list[tuple[int, int]], float]:
+    """Optimal monotone path through a local-cost matrix (n, m) and its normalised cost.
+
+    `band`: Sakoe–Chiba half-width as a fraction of max(n, m) around the scaled diagonal (None = no band).
+    `subsequence`: rows may match any contiguous part of the columns (free start and end in columns).
+    """
+    n, m = cost.shape
+    if n == 0 or m == 0:
+        raise InputError("alignment", "cannot align an empty sequence")
+    local = cost.astype(np.float64).copy()
+    if band is not None and not subsequence:
+        i = np.arange(n)[:, None] * ((m - 1) / max(n - 1, 1))
+        width = max(band * max(n, m), abs(n - m) / 2 + 1.0, 1.0)
+        local[np.abs(np.arange(m)[None, :] - i) > width] = np.inf
+    total = np.full((n, m), np.inf)
+    move = np.zeros((n, m), dtype=np.int8)  # 0 diagonal, 1 vertical (from i-1), 2 horizontal (from j-1)
+    first = local[0] if subsequence else np.cumsum(local[0])
+    total[0] = first
+    move[0, 1:] = 0 if subsequence else 2
+    for i in range(1, n):
+        prev = total[i - 1]
+        diagonal = np.concatenate([[np.inf], prev[:-1] + 2.0 * local[i, 1:]])
+        vertical = prev + local[i]
+        best = np.minimum(diagonal, vertical)
+        from_vertical = vertical < diagonal
+        with np.errstate(invalid="ignore"):
+            running = np.cumsum(np.where(np.isfinite(local[i]), local[i], 0.0))
+            through_row = running + np.minimum.accumulate(best - running)
+            # A horizontal run must win by more than rounding, else equal sums look like a better path.
+            horizontal = np.isfinite(local[i]) & (through_row < best - 1e-9 * (1.0 + np.abs(best)))
+        total[i] = np.where(np.isfinite(local[i]), np.where(horizontal, through_row, best), np.inf)
+        move[i] = np.where(horizontal, 2, np.where(from_vertical, 1, 0))
+    end = int(np.argmin(total[-1])) if subsequence else m - 1
+    if not np.isfinite(total[-1, end]):
+        raise InputError("alignment", "no path fits inside the band; widen it or use the subsequence mode")
+    path = [(n - 1, end)]
+    i, j = n - 1, end
+    while i > 0 or (j > 0 and not subsequence):
+        step = move[i, j]
+        if step == 0:
+            i, j = i - 1, j - 1
+        elif step == 1:
+            i -= 1
+        else:
+            j -= 1
+        path.append((i, j))
+    path.reverse()
+    return path, float(total[-1, end] / (n + (end - path[0][1] + 1)))
+
+
+def span_anchors(
+    features_a: KinematicFeatures,
+    features_b: KinematicFeatures,
+    spans_a: Sequence[SubActionSpan],
+    spans_b: Sequence[SubActionSpan],
+) -> list[tuple[int, int]]:
+    """Row pairs (A, B) where a sub-action present in both videos starts; usable as DTW anchors."""
+    starts_b = {span.sub_action: span.start_frame for span in spans_b}
+    anchors = []
+    for span in spans_a:
+        if span.sub_action in starts_b:
+            row_a = int(np.searchsorted(features_a.frames, span.start_frame))
+            row_b = int(np.searchsorted(features_b.frames, starts_b[span.sub_action]))
+            anchors.append((min(row_a, len(features_a) - 1), min(row_b, len(features_b) - 1)))
+    kept: list[tuple[int, int]] = []
+    for a, b in sorted(anchors):
+        if (a, b) != (0, 0) and (not kept or (a > kept[-1][0] and b > kept[-1][1])):
+            kept.append((a, b))
+    return kept
+
+
+def align(
+    features_a: KinematicFeatures,
+    features_b: KinematicFeatures,
+    *,
+    band: float = 0.25,
+    subsequence: bool = False,
+    spans_a: Sequence[SubActionSpan] = (),
+    spans_b: Sequence[SubActionSpan] = (),
+) -> TimeAlignment:
+    """Align A to B: DTW path over sampled rows, frame/time maps, and A's tempo relative to B.
+
+    With spans of both videos, the starts of shared sub-actions are anchors: the path passes through
+    them and each block between anchors is aligned on its own (the band applies per block).
+    `subsequence` lets the shorter performance match any part of the longer one (anchors are ignored).
+    """
+    signals_a, signals_b = alignment_signals(features_a), alignment_signals(features_b)
+    if subsequence:
+        swap = len(signals_a) > len(signals_b)
+        short, long = (signals_b, signals_a) if swap else (signals_a, signals_b)
+        path, cost = dtw_path(cdist(short, long), subsequence=True)
+        if swap:
+            path = [(i, j) for j, i in path]
+    else:
+        anchors = span_anchors(features_a, features_b, spans_a, spans_b) if spans_a and spans_b else []
+        path, costs = [], []
+        bounds = [(0, 0), *anchors, (len(signals_a), len(signals_b))]
+        for (a0, b0), (a1, b1) in pairwise(bounds):
+            block, block_cost = dtw_path(cdist(signals_a[a0:a1], signals_b[b0:b1]), band=band)
+            path.extend((i + a0, j + b0) for i, j in block)
+            costs.append(block_cost * (a1 - a0))
+        cost = float(sum(costs) / len(signals_a))
+    return TimeAlignment(
+        path=path,
+        frames_a=[int(f) for f in features_a.frames],
+        frames_b=[int(f) for f in features_b.frames],
+        times_a=[float(t) for t in features_a.timestamps],
+        times_b=[float(t) for t in features_b.timestamps],
+        tempo=tempo_profile(path, features_a.timestamps, features_b.timestamps).tolist(),
+        cost=cost,
+    )
+
+
+def matched_rows(path: Sequence[tuple[int, int]], n_rows_a: int) -> np.ndarray:
+    """For every row of A, the mean B row the path matches it to (a real-valued frame map)."""
+    rows = np.array(path, dtype=np.float64)
+    sums = np.bincount(rows[:, 0].astype(int), weights=rows[:, 1], minlength=n_rows_a)
+    counts = np.bincount(rows[:, 0].astype(int), minlength=n_rows_a)
+    with np.errstate(invalid="ignore"):
+        mapped = sums / counts
+    known = counts > 0
+    return np.interp(np.arange(n_rows_a), np.flatnonzero(known), mapped[known])
+
+
+def tempo_profile(path: Sequence[tuple[int, int]], times_a: np.ndarray, times_b: np.ndarray) -> np.ndarray:
+    """Per row of A, dt_B / dt_A along the path, smoothed over `TEMPO_WINDOW_S` (>1: A is faster there)."""
+    if len(times_a) < 2 or len(times_b) < 2:
+        return np.ones(len(times_a))
+    mapped_t = np.interp(matched_rows(path, len(times_a)), np.arange(len(times_b)), times_b)
+    step = float(np.median(np.diff(times_a)))
+    window = max(3, round(TEMPO_WINDOW_S / step)) if step > 0 else 3
+    slope = np.gradient(uniform_filter1d(mapped_t, window, mode="nearest"), times_a)
+    return np.round(np.clip(slope, 0.0, 10.0), 4)
