@@ -9,6 +9,7 @@ import logging
 import sys
 
 from actiondiff.cli import video_commands  # noqa: F401  (registers commands)
+from actiondiff.cli import eval_commands  # noqa: F401  (registers commands)
 from actiondiff.cli.app import app, stderr
 from actiondiff.errors import ActionDiffError
 

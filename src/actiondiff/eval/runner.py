@@ -1,0 +1,123 @@
+"""The generic batch runner: a predict function over keyed items, on a local process pool or Ray.
+
+It knows nothing about any benchmark. Each finished item is appended to a JSONL file as
+`{"key", "output", "seconds"}` and fsync'd by the one writing process; a re-run reads that file
+and skips finished keys, so a killed run resumes without recomputing. Outputs come back in item
+order whichever engine ran them, so the local and Ray engines give identical results.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Literal
+
+from actiondiff.errors import InputError
+from actiondiff.storage import append_jsonl, read_jsonl
+
+Engine = Literal["local", "ray"]
+PredictFn = Callable[[Any], dict[str, Any]]
+DoneFn = Callable[[str], None]
+FinishFn = Callable[[str, dict[str, Any], float], None]
+
+
+def default_workers() -> int:
+    """All local cores."""
+    return os.cpu_count() or 1
+
+
+def run(
+    items: Sequence[tuple[str, Any]],
+    predict: PredictFn,
+    records: str | Path,
+    *,
+    engine: Engine = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    on_done: DoneFn | None = None,
+) -> list[dict[str, Any]]:
+    """Run `predict(item)` for every (key, item) not yet in `records`; return all outputs in item order.
+
+    `predict` must be picklable (a module-level function or an instance of a module-level class)
+    when it runs in other processes: `workers` > 1 locally, or any Ray run.
+    """
+    records = Path(records)
+    keys = [key for key, _ in items]
+    if len(set(keys)) != len(keys):
+        raise InputError(records, "item keys must be unique")
+    done = {r["key"]: r["output"] for r in read_jsonl(records) if "key" in r and "output" in r}
+    todo = [(key, item) for key, item in items if key not in done]
+    for key in keys:
+        if key in done and on_done:
+            on_done(key)
+
+    def finish(key: str, output: dict[str, Any], seconds: float) -> None:
+        append_jsonl(records, {"key": key, "output": output, "seconds": round(seconds, 3)})
+        done[key] = output
+        if on_done:
+            on_done(key)
+
+    if engine == "ray":
+        _run_ray(todo, predict, finish, address, workers)
+    else:
+        _run_local(todo, predict, finish, workers or default_workers())
+    return [done[key] for key in keys]
+
+
+def _timed(predict: PredictFn, item: Any) -> tuple[dict[str, Any], float]:
+    start = time.perf_counter()
+    output = predict(item)
+    return output, time.perf_counter() - start
+
+
+def _run_local(
+    todo: list[tuple[str, Any]],
+    predict: PredictFn,
+    finish: Callable[[str, dict[str, Any], float], None],
+    workers: int,
+) -> None:
+    if workers <= 1 or len(todo) <= 1:
+        for key, item in todo:
+            finish(key, *_timed(predict, item))
+        return
+    # spawn: forked children would inherit the parent's model threads and locks
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=get_context("spawn")) as pool:
+        pending: dict[Future[tuple[dict[str, Any], float]], str] = {
+            pool.submit(_timed, predict, item): key for key, item in todo
+        }
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                finish(pending.pop(future), *future.result())
+
+
+def _run_ray(
+    todo: list[tuple[str, Any]],
+    predict: PredictFn,
+    finish: FinishFn,
+    address: str | None,
+    workers: int | None,
+) -> None:
+    try:
+        import ray
+    except ImportError as exc:
+        raise InputError("--engine ray", "Ray is not installed: pip install 'actiondiff[cluster]'") from exc
+    started_here = not ray.is_initialized()
+    if started_here:
+        # address None starts a local Ray instance; "auto" or host:port joins a running cluster
+        ray.init(address=address, num_cpus=workers if address is None else None, include_dashboard=False,
+                 log_to_driver=False)  # fmt: skip
+    try:
+        remote = ray.remote(_timed)
+        pending = {remote.remote(predict, item): key for key, item in todo}
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                finish(pending.pop(ref), *ray.get(ref))
+    finally:
+        if started_here:
+            ray.shutdown()
