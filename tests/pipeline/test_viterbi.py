@@ -1,0 +1,83 @@
+"""Property tests of the localizer's Viterbi decoding and its ablation variants."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from actiondiff.errors import InputError
+from actiondiff.models import FrameSample, SubActionSpan
+from actiondiff.pipeline.localize import assign_frames, localization_from_spans, viterbi_segment
+
+
+@st.composite
+def score_matrices(draw: st.DrawFn, max_frames: int = 9, max_steps: int = 4) -> np.ndarray:
+    steps = draw(st.integers(1, max_steps))
+    frames = draw(st.integers(steps, max_frames))
+    values = st.floats(-20, 20, allow_nan=False, allow_infinity=False, width=32)
+    return np.asarray(draw(arrays(np.float64, (frames, steps), elements=values)))
+
+
+def brute_force_best(scores: np.ndarray) -> float:
+    """Best total over every split of T frames into K ordered, non-empty, contiguous spans."""
+    n_frames, n_steps = scores.shape
+    best = -np.inf
+    for cuts in itertools.combinations(range(1, n_frames), n_steps - 1):
+        bounds = (0, *cuts, n_frames)
+        total = sum(scores[bounds[k] : bounds[k + 1], k].sum() for k in range(n_steps))
+        best = max(best, total)
+    return float(best)
+
+
+@settings(max_examples=300, deadline=None)
+@given(score_matrices())
+def test_labels_keep_order_and_every_span_is_contiguous_and_non_empty(scores: np.ndarray) -> None:
+    labels = viterbi_segment(scores)
+    assert labels[0] == 0 and labels[-1] == scores.shape[1] - 1
+    assert set(np.diff(labels)) <= {0, 1}
+    assert sorted(set(labels.tolist())) == list(range(scores.shape[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(score_matrices())
+def test_viterbi_is_optimal_against_brute_force(scores: np.ndarray) -> None:
+    labels = viterbi_segment(scores)
+    total = scores[np.arange(len(labels)), labels].sum()
+    assert total == pytest.approx(brute_force_best(scores), rel=1e-9, abs=1e-9)
+
+
+def test_clear_signal_is_recovered_exactly() -> None:
+    truth = np.repeat([0, 1, 2, 3], [5, 3, 7, 4])
+    scores = np.full((len(truth), 4), -5.0)
+    scores[np.arange(len(truth)), truth] = 0.0
+    scores[6, 0] = 1.0  # one noisy frame that argmax would put out of order
+    assert viterbi_segment(scores).tolist() == truth.tolist()
+    assert assign_frames(scores, "argmax")[6] == 0
+
+
+def test_too_few_frames_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="2 frames cannot hold 3 sub-actions"):
+        viterbi_segment(np.zeros((2, 3)))
+
+
+def test_random_variant_is_seeded() -> None:
+    scores = np.zeros((50, 4))
+    assert assign_frames(scores, "random", seed=3).tolist() == assign_frames(scores, "random", seed=3).tolist()
+    assert assign_frames(scores, "random", seed=3).tolist() != assign_frames(scores, "random", seed=4).tolist()
+
+
+def test_spans_give_every_frame_exactly_one_sub_action() -> None:
+    frames = [FrameSample(index=i * 3, timestamp=i * 0.1) for i in range(20)]
+    spans = [
+        SubActionSpan(sub_action="down", start_frame=9, end_frame=24, start_s=0.3, end_s=0.8),
+        SubActionSpan(sub_action="up", start_frame=27, end_frame=45, start_s=0.9, end_s=1.5),
+    ]
+    localization = localization_from_spans(frames, spans, ["down", "up"], "kinematics")
+    assert localization.labels.tolist() == [0] * 9 + [1] * 11
+    assert [s.sub_action for s in localization.spans] == ["down", "up"]
+    assert localization.rows_for(["up"], 3) == [9, 14, 19]
