@@ -24,8 +24,13 @@ def kl_path_loss(q_1: torch.Tensor, q_2: torch.Tensor) -> torch.Tensor:
 
 
 def cosine_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """1 - cos_sim(a, b) along the last axis, batch mean: L_semantic (Eq. 4) and L_comment (Eq. 8)."""
+    """1 - cos_sim(a, b) along the last axis, batch mean; Eq. 8: L_comment = 1 - cos_sim(f_C, f_C_hat)."""
     return (1.0 - F.cosine_similarity(a, b, dim=-1)).mean()
+
+
+def semantic_loss(f_cm: torch.Tensor, f_vm: torch.Tensor) -> torch.Tensor:
+    """Eq. 4: L_semantic = 1 - cos_sim(mean f_CM, mean f_VM), both (B, n, d) average-pooled over n."""
+    return cosine_loss(f_cm.mean(dim=1), f_vm.mean(dim=1))
 
 
 def total_loss(

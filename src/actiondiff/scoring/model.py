@@ -96,7 +96,7 @@ def _mlp(inputs: int, outputs: int, hidden: int) -> nn.Sequential:
 
 
 class CrossAttention(nn.Module):
-    """MHCA(query, key/value): multi-head cross attention with a residual and layer norm (Transformer block)."""
+    """MHCA(query, key/value): multi-head cross attention, residual and layer norm (a Transformer block)."""
 
     def __init__(self, dim: int, heads: int) -> None:
         super().__init__()
@@ -118,7 +118,9 @@ class PathScoreNet(nn.Module):
         self.attention = CrossAttention(dim, heads)
         self.f_r = _mlp(dim, 1, dim)
 
-    def forward(self, f_m: torch.Tensor, f_v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(
+        self, f_m: torch.Tensor, f_v: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """f_m (B, L, N, h), f_v (B, N, Dv) -> Q (B, L), f'_M (B, L, N, d), f'_V (B, N, d)."""
         batch, n_paths, frames, _ = f_m.shape
         path = self.f_m(f_m)
@@ -131,7 +133,7 @@ class PathScoreNet(nn.Module):
 
 
 class KnowledgeAlignment(nn.Module):
-    """Section 3.3: f_CM = MHCA(f_C, f'_M) and f_VM = MHCA(f_V, f'_M); L_semantic (Eq. 4) compares their means."""
+    """Section 3.3: f_CM = MHCA(f_C, f'_M), f_VM = MHCA(f_V, f'_M); Eq. 4 compares their means."""
 
     def __init__(self, text_dim: int, dim: int, heads: int) -> None:
         super().__init__()
@@ -157,6 +159,10 @@ class KeypointGraphReasoner(nn.Module):
     The threshold passes gradients straight through to the probabilities, so phi learns although the
     graph it builds is binary.
     """
+
+    skeleton: torch.Tensor
+    candidates: torch.Tensor
+    skeleton_norm: torch.Tensor
 
     def __init__(self, spec: KeptSpec) -> None:
         super().__init__()
@@ -189,7 +195,7 @@ class KeypointGraphReasoner(nn.Module):
         logits = logits.masked_fill(~self.candidates, float("-inf"))
         probabilities = torch.softmax(logits.reshape(count, -1), dim=-1).reshape(count, n_points, n_points)
         hard = (probabilities >= self.tau).float()
-        return probabilities, hard + probabilities - probabilities.detach()
+        return probabilities, (probabilities - probabilities.detach()) + hard
 
     def forward(
         self, keypoints: torch.Tensor, f_vm: torch.Tensor
@@ -245,6 +251,16 @@ class DescriptionHead(nn.Module):
 
 class KeptModel(nn.Module):
     """KEPT: scores two performances, picks their reasoning paths and embeds their difference description."""
+
+    paths: torch.Tensor
+    node_mean: torch.Tensor
+    node_std: torch.Tensor
+    visual_mean: torch.Tensor
+    visual_std: torch.Tensor
+    keypoint_mean: torch.Tensor
+    keypoint_std: torch.Tensor
+    score_range: torch.Tensor
+    prompt: torch.Tensor
 
     def __init__(self, spec: KeptSpec) -> None:
         super().__init__()

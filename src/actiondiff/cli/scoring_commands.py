@@ -1,0 +1,135 @@
+"""`actiondiff train-scorer` and `actiondiff score`: train KEPT (ActDR) ; score a pair."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import TaskID
+from rich.table import Table
+
+from actiondiff.backends.registry import resolve_chat, resolve_sentence_embedder
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.config import Config
+from actiondiff.scoring.dataset import read_list
+from actiondiff.scoring.infer import ScoreResult, score_pair
+from actiondiff.scoring.train import EpochRecord, train_scorer
+
+
+@app.command("train-scorer")
+def train_scorer_command(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="Dataset folder with list.jsonl: one {id, media, score, commentary, sub_activity} per line; "
+            "media is a video or a pose-track JSON (.json / .json.gz) relative to the folder.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="Run folder: best.pt, last.pt, metrics.jsonl, summary.json."),
+    ] = Path("kept-run"),
+    epochs: Annotated[int | None, typer.Option(help="Most epochs to train (default 60).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the split, initialisation and batches.")] = None,
+    shuffle_labels: Annotated[
+        bool, typer.Option("--shuffle-labels", help="Control run: permute the training scores.")
+    ] = False,
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Train the KEPT scorer (ActDR paper) on scored performances with expert commentary.
+
+    Pairs are all two performances of one sub-activity. Whole performances are held out for
+    validation; every epoch appends losses, Spearman rho and relative L2 to metrics.jsonl, and
+    training stops when the validation score loss has not improved for `scoring.patience` epochs.
+    The sentence embedder for commentary is `compare.backends.sentence` (offline: bundled MiniLM).
+    """
+    config = Config.load(config_file, use_cache=False if no_cache else None)
+    if epochs is not None:
+        config.scoring.epochs = epochs
+    if seed is not None:
+        config.scoring.seed = seed
+    embedder = resolve_sentence_embedder(config.compare.backends.sentence, config)
+    n_items = len(read_list(data))
+    with progress_bar("features", n_items) as bar:
+
+        def on_epoch(record: EpochRecord) -> None:
+            if record.epoch == 1:
+                bar.update(TaskID(0), completed=0, total=config.scoring.epochs)
+            bar.update(
+                TaskID(0),
+                advance=1,
+                description=f"epoch {record.epoch}: loss {record.train_loss:.3f} rho {record.val_rho:.2f}",
+            )
+
+        summary = train_scorer(
+            data,
+            output,
+            config,
+            embedder,
+            shuffle_labels=shuffle_labels,
+            on_item=lambda _: bar.advance(TaskID(0)),
+            on_epoch=on_epoch,
+        )
+    if as_json:
+        stdout.print_json(summary.model_dump_json())
+        return
+    stdout.print(
+        f"best epoch {summary.best_epoch}/{summary.epochs_run}: "
+        f"validation Spearman rho {summary.val_rho:.3f}, "
+        f"R-l2 x100 {summary.val_rl2:.2f} on {summary.val_pairs} held-out pairs "
+        f"({summary.train_pairs} training pairs) -> {summary.checkpoint}"
+    )
+
+
+@app.command()
+def score(
+    a: VideoArg,
+    b: VideoArg,
+    model: Annotated[
+        Path,
+        typer.Option("--model", help="A checkpoint written by train-scorer (best.pt).", show_default=False),
+    ],
+    action: Annotated[str, typer.Option(help="Action name used in the description, e.g. squat.")] = "",
+    llm: Annotated[
+        str | None,
+        typer.Option(help="Chat model that writes the description ('openai:<model>'); default: template."),
+    ] = None,
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Score two performances with a KEPT checkpoint: each score, top reasoning paths, a description.
+
+    A and B may be videos (pose is extracted and cached) or pose-track JSON files. A reasoning path is a
+    sequence of joints (elbow, shoulder, hip, knee) from the keypoint-guided tree with its score Q; the
+    first is the chosen path l*. The description is written by the configured chat LLM
+    (`--llm` or `compare.backends.llm`) from kinematic facts, or by the offline template writer.
+    """
+    config = Config.load(config_file, use_cache=False if no_cache else None)
+    chat = resolve_chat(llm or config.compare.backends.llm, config)
+    result = score_pair(model, a, b, config, action=action, chat=chat)
+    if as_json:
+        stdout.print_json(result.model_dump_json())
+        return
+    _print_result(result)
+
+
+def _print_result(result: ScoreResult) -> None:
+    table = Table(title="KEPT scores")
+    table.add_column("performer")
+    table.add_column("score", justify="right")
+    table.add_column("top reasoning paths (Q)")
+    for label, performer in (("A", result.a), ("B", result.b)):
+        paths = "\n".join(f"{' -> '.join(p.nodes)}  ({p.q:.3f})" for p in performer.paths)
+        table.add_row(f"{label}: {performer.media}", f"{performer.score:.2f}", paths)
+    stdout.print(table)
+    stdout.print(f"[bold]Description[/] ({result.writer}):", highlight=False)
+    stdout.print(result.description, highlight=False)
+    if result.facts:
+        stdout.print_json(json.dumps([fact.model_dump() for fact in result.facts]))

@@ -1,0 +1,26 @@
+"""KEPT (ActDR paper): keypoint-guided tree search, score network, graph reasoning, training, inference.
+
+`model` holds the network, `losses` the loss terms, `tree` the reasoning paths, `features` the inputs
+drawn from kinematics, `dataset` the ActDR-style training list, `train` the training loop and
+checkpoints, `describe` the facts and writers, `infer` scoring a new pair.
+"""
+
+from actiondiff.scoring.dataset import ActdrItem, read_list
+from actiondiff.scoring.infer import ScoreResult, score_pair
+from actiondiff.scoring.model import KeptModel, KeptSpec
+from actiondiff.scoring.train import TrainingSummary, load_checkpoint, save_checkpoint, train_scorer
+from actiondiff.scoring.tree import enumerate_paths
+
+__all__ = [
+    "ActdrItem",
+    "KeptModel",
+    "KeptSpec",
+    "ScoreResult",
+    "TrainingSummary",
+    "enumerate_paths",
+    "load_checkpoint",
+    "read_list",
+    "save_checkpoint",
+    "score_pair",
+    "train_scorer",
+]

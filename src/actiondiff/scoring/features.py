@@ -1,0 +1,72 @@
+"""KEPT inputs of one performance: keyframe node features, visual features, segment keypoints.
+
+Everything comes from `actiondiff.kinematics` (cleaned pose -> angle, angular speed, position per joint),
+resampled to N evenly spaced keyframes and cut into S equal segments (section 3.4's video segments).
+Without a frame embedder the per-keyframe visual features f_V of Eq. 2 are pose-only: all joint nodes
+and keypoint positions of the keyframe, flattened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from actiondiff.kinematics import KinematicFeatures, compute_features
+from actiondiff.models import PoseTrack
+from actiondiff.scoring.tree import SIDES, side_names
+
+
+@dataclass(frozen=True)
+class PerformanceFeatures:
+    """Model inputs (raw units) plus the per-segment angles the description facts quote."""
+
+    nodes: np.ndarray  # (N, J, 2F): each tree joint's left and right (angle, speed, x, y)
+    visual: np.ndarray  # (N, Dv) pose-only f_V
+    keypoints: np.ndarray  # (S, P, 3) mean world position of each keypoint per segment (metres, y up)
+    angles: np.ndarray  # (S, J) mean joint angle per segment, degrees (both sides averaged)
+    speeds: np.ndarray  # (S, J) mean absolute angular speed per segment, degrees/s
+    duration_s: float
+
+
+def performance_features(
+    track: PoseTrack, joints: Sequence[str], keypoints: Sequence[str], keyframes: int, segments: int
+) -> PerformanceFeatures:
+    """Compute kinematics of a pose track and sample them at `keyframes` times in `segments` segments."""
+    kin = compute_features(track)
+    nodes = _keyframes(kin.node_features(side_names(joints)), keyframes)  # (N, 2J, F)
+    nodes = nodes.reshape(keyframes, len(joints), len(SIDES) * nodes.shape[-1])
+    points = _keyframes(_world_points(kin, keypoints), keyframes)  # (N, P, 3)
+    visual = np.concatenate([nodes.reshape(keyframes, -1), points.reshape(keyframes, -1)], axis=1)
+    per_segment = keyframes // segments
+    angle = np.stack([kin.bilateral(f"{j}_angle") for j in joints], axis=1)[:, :, None]
+    speed = np.abs(np.stack([kin.bilateral(f"{j}_angle_speed") for j in joints], axis=1))[:, :, None]
+    duration = float(kin.timestamps[-1] - kin.timestamps[0]) if len(kin) > 1 else 0.0
+    return PerformanceFeatures(
+        nodes=nodes.astype(np.float32),
+        visual=visual.astype(np.float32),
+        keypoints=points.reshape(segments, per_segment, len(keypoints), 3).mean(axis=1).astype(np.float32),
+        angles=_keyframes(angle, keyframes)[:, :, 0].reshape(segments, per_segment, -1).mean(axis=1),
+        speeds=_keyframes(speed, keyframes)[:, :, 0].reshape(segments, per_segment, -1).mean(axis=1),
+        duration_s=duration,
+    )
+
+
+def _world_points(kin: KinematicFeatures, names: Sequence[str]) -> np.ndarray:
+    return np.stack([np.stack([kin[f"{n}_w{axis}"] for axis in "xyz"], axis=-1) for n in names], axis=1)
+
+
+def _keyframes(values: np.ndarray, count: int) -> np.ndarray:
+    """Linear resampling of (T, ...) values to `count` evenly spaced rows; gaps are interpolated over,
+    and a signal never seen becomes 0 (the model's input normalisation then treats it as average)."""
+    rows = values.reshape(len(values), -1)
+    if len(rows) == 0:
+        return np.zeros((count, *values.shape[1:]))
+    target = np.linspace(0.0, len(rows) - 1, count)
+    out = np.zeros((count, rows.shape[1]))
+    for column in range(rows.shape[1]):
+        seen = ~np.isnan(rows[:, column])
+        if seen.any():
+            out[:, column] = np.interp(target, np.flatnonzero(seen), rows[seen, column])
+    return out.reshape(count, *values.shape[1:])
