@@ -2,17 +2,31 @@
 
 Clean tracks (`clean`), per-frame joint angles, speeds and positions (`features`), repetitions and
 phases (`phases`), DTW time alignment of two performances (`align`), the library of measurable
-quantities that turns a difference statement into a verdict with numbers (`quantities`, `measure`).
+quantities (`quantities`) and the verdicts and fusion built on it (`measure`).
 """
 
+from actiondiff.kinematics.align import align, dtw_path
 from actiondiff.kinematics.clean import clean_track, select_main_performer
 from actiondiff.kinematics.features import NODE_FEATURES, KinematicFeatures, compute_features, joint_angle
+from actiondiff.kinematics.measure import fuse, match_quantity, measure_statement
+from actiondiff.kinematics.phases import Repetition, phase_spans, segment_repetitions
+from actiondiff.kinematics.quantities import QUANTITIES, Quantity
 
 __all__ = [
     "NODE_FEATURES",
+    "QUANTITIES",
     "KinematicFeatures",
+    "Quantity",
+    "Repetition",
+    "align",
     "clean_track",
     "compute_features",
+    "dtw_path",
+    "fuse",
     "joint_angle",
+    "match_quantity",
+    "measure_statement",
+    "phase_spans",
+    "segment_repetitions",
     "select_main_performer",
 ]

@@ -180,7 +180,7 @@ def tempo_profile(path: Sequence[tuple[int, int]], times_a: np.ndarray, times_b:
     if len(times_a) < 2 or len(times_b) < 2:
         return np.ones(len(times_a))
     mapped_t = np.interp(matched_rows(path, len(times_a)), np.arange(len(times_b)), times_b)
-    step = float(np.median(np.diff(times_a)))
+    step = float(times_a[-1] - times_a[0]) / (len(times_a) - 1)
     window = max(3, round(TEMPO_WINDOW_S / step)) if step > 0 else 3
     slope = np.gradient(uniform_filter1d(mapped_t, window, mode="nearest"), times_a)
     return np.round(np.clip(slope, 0.0, 10.0), 4)

@@ -34,7 +34,7 @@ def clean_track(
     if len(track.frames) == 0:
         return track
     times = track.timestamps
-    step = float(np.median(np.diff(times))) if len(times) > 1 else 1.0
+    step = float(times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else 1.0
     max_gap = max(1, round(max_gap_s / step)) if step > 0 else 1
     window = max(5, 2 * (round(window_s / step) // 2) + 1) if step > 0 else 5
     arrays = {}

@@ -55,24 +55,26 @@ def to_y_up(world_xyz: np.ndarray) -> np.ndarray:
     return world_xyz * np.array([1.0, -1.0, -1.0])
 
 
+def body_axes(world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit horizontal vectors (T, 3) towards the body's left (along the hip line) and its front."""
+    hips = world[:, [_INDEX["left_hip"], _INDEX["right_hip"]]]
+    left = hips[:, 0] - hips[:, 1]
+    left[:, 1] = 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left /= np.linalg.norm(left, axis=-1, keepdims=True)
+    return left, np.cross(left, np.array([0.0, 1.0, 0.0]))
+
+
 def trunk_angles(world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Signed trunk lean (forward +) and side tilt (towards the body's left +) from vertical, degrees.
 
-    `world` is y-up right-handed (see `to_y_up`); forward is the horizontal normal of the hip line.
+    `world` is y-up right-handed (see `to_y_up`).
     """
-    hips = world[:, [_INDEX["left_hip"], _INDEX["right_hip"]]]
-    shoulders = world[:, [_INDEX["left_shoulder"], _INDEX["right_shoulder"]]]
-    trunk = shoulders.mean(axis=1) - hips.mean(axis=1)
-    left = hips[:, 0] - hips[:, 1]
-    left[:, 1] = 0.0
-    up = np.array([0.0, 1.0, 0.0])
-    forward = np.cross(left, up)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        forward /= np.linalg.norm(forward, axis=-1, keepdims=True)
-        left /= np.linalg.norm(left, axis=-1, keepdims=True)
-    vertical = trunk[:, 1]
-    lean = np.degrees(np.arctan2(np.einsum("td,td->t", trunk, forward), vertical))
-    tilt = np.degrees(np.arctan2(np.einsum("td,td->t", trunk, left), vertical))
+    hips = world[:, [_INDEX["left_hip"], _INDEX["right_hip"]]].mean(axis=1)
+    trunk = world[:, [_INDEX["left_shoulder"], _INDEX["right_shoulder"]]].mean(axis=1) - hips
+    left, forward = body_axes(world)
+    lean = np.degrees(np.arctan2(np.einsum("td,td->t", trunk, forward), trunk[:, 1]))
+    tilt = np.degrees(np.arctan2(np.einsum("td,td->t", trunk, left), trunk[:, 1]))
     return lean, tilt
 
 
@@ -229,6 +231,12 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     add("heel_lift", heel[:, 1] - toe[:, 1], "m")
     shin = knee_w - ankle_w
     add("shin_tilt", np.degrees(np.arctan2(np.linalg.norm(shin[:, [0, 2]], axis=-1), shin[:, 1])), "deg")
+    left_axis, forward = body_axes(world)
+    for side, outward in (("left", 1.0), ("right", -1.0)):
+        foot = point(f"{side}_foot_index") - point(f"{side}_heel")
+        across = outward * np.einsum("td,td->t", foot, left_axis)
+        add(f"{side}_toe_out", np.degrees(np.arctan2(across, np.einsum("td,td->t", foot, forward))), "deg")
+    add("toe_out", _bilateral(columns, "toe_out"), "deg")
     for joint in ANGLES:
         add(
             f"{joint}_asymmetry",
@@ -237,7 +245,7 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
         )
     for joint in ANGLES:
         add(f"{joint}_angle", _bilateral(columns, f"{joint}_angle"), "deg")
-    fps = 1.0 / float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+    fps = (len(times) - 1) / float(times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
     frames = np.array([f.index for f in track.frames], dtype=np.int64)
     return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)
 

@@ -1,0 +1,134 @@
+"""Decide a difference statement by measuring it, and fuse measured with model evidence.
+
+`measure_statement` maps a free-text statement to a quantity of the library (regex rules first,
+then the sentence embedder when one is given), measures it on both performances, and decides A/B/C
+against the quantity's margin, keeping the values, unit and frames as `Evidence`.
+`fuse` combines evidence from several sources as a weighted product of experts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.kinematics.quantities import QUANTITIES, Quantity, Reading, match_rules
+from actiondiff.models import Evidence, Label, SubActionSpan
+
+EMBEDDING_THRESHOLD = 0.6
+"""Least cosine similarity between a statement and a quantity's example for an embedding match."""
+SOURCE_WEIGHTS = {"kinematics": 1.0, "vlm": 0.8, "llm": 0.6, "library": 0.4, "fusion": 1.0}
+"""How much each source's confidence counts in `fuse`; measurements weigh most."""
+
+
+class SentenceEmbedder(Protocol):
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple[Quantity, float, str] | None:
+    """The quantity a statement is about, its polarity (+1/-1) and how it was found ("rule"/"embedding")."""
+    if (ruled := match_rules(text)) is not None:
+        return (*ruled, "rule")
+    if embedder is None:
+        return None
+    examples = [example for q in QUANTITIES for example in q.examples]
+    vectors = embedder.embed([text, *examples])
+    similarity = vectors[1:] @ vectors[0]
+    best = int(np.argmax(similarity))
+    if similarity[best] < EMBEDDING_THRESHOLD:
+        return None
+    return QUANTITIES[best // 2], (1.0 if best % 2 == 0 else -1.0), "embedding"
+
+
+def decide(quantity: Quantity, polarity: float, value_a: float, value_b: float) -> tuple[Label, float]:
+    """A/B when the polarity-signed difference passes the margin, else C; with a confidence.
+
+    Confidence rises from 0.55 at the margin towards 0.95 at three margins; C is surer the closer
+    the two values are (0.8 when equal, 0.5 at the margin).
+    """
+    margin = quantity.decision_margin(value_a, value_b)
+    signed = polarity * (value_a - value_b)
+    ratio = abs(signed) / margin if margin > 0 else math.inf
+    if ratio <= 1.0:
+        return "C", round(0.8 - 0.3 * ratio, 3)
+    return ("A" if signed > 0 else "B"), round(min(0.95, 0.55 + 0.2 * (ratio - 1.0)), 3)
+
+
+def measure_statement(
+    text: str,
+    features_a: KinematicFeatures,
+    features_b: KinematicFeatures,
+    spans_a: Sequence[SubActionSpan] = (),
+    spans_b: Sequence[SubActionSpan] = (),
+    embedder: SentenceEmbedder | None = None,
+    *,
+    action: str = "",
+) -> Evidence | None:
+    """Evidence for a statement measured on both performances, or None when it is not measurable.
+
+    `action` picks the signal repetitions are read from (see `phases.driver_for`); the spans are used
+    to find phases when no repetition is found.
+    """
+    matched = match_quantity(text, embedder)
+    if matched is None:
+        return None
+    quantity, polarity, how = matched
+    reading_a = Reading.of(features_a, action, spans_a)
+    reading_b = Reading.of(features_b, action, spans_b)
+    measured_a, measured_b = quantity.compute(reading_a), quantity.compute(reading_b)
+    if (
+        measured_a is None
+        or measured_b is None
+        or not np.isfinite([measured_a.value, measured_b.value]).all()
+    ):
+        return None
+    label, confidence = decide(quantity, polarity, measured_a.value, measured_b.value)
+    margin = quantity.decision_margin(measured_a.value, measured_b.value)
+    verdict = {"A": "holds more for A", "B": "holds more for B", "C": "no clear difference"}[label]
+    direction = "more" if polarity > 0 else "less"
+    return Evidence(
+        source="kinematics",
+        summary=(
+            f"{quantity.description} ({direction} = statement, matched by {how}): "
+            f"A {measured_a.value:.3g} vs B {measured_b.value:.3g} {quantity.unit}, "
+            f"margin {margin:.3g} -> {verdict}"
+        ),
+        quantity=quantity.key,
+        value_a=round(measured_a.value, 4),
+        value_b=round(measured_b.value, 4),
+        unit=quantity.unit,
+        frames_a=sorted({int(features_a.frames[r]) for r in measured_a.rows}),
+        frames_b=sorted({int(features_b.frames[r]) for r in measured_b.rows}),
+        label=label,
+        confidence=confidence,
+    )
+
+
+def fuse(evidence: Sequence[Evidence]) -> tuple[Label | None, float, str]:
+    """Combine labelled evidence: each item is a distribution (its confidence on its label, the rest
+    split evenly), raised to its source's weight and multiplied (a product of experts).
+
+    Returns the winning label, its normalised probability, and the source of the strongest item that
+    agrees with it; (None, 0.0, "") when nothing is labelled.
+    """
+    labelled = [e for e in evidence if e.label is not None]
+    if not labelled:
+        return None, 0.0, ""
+    labels: tuple[Label, ...] = ("A", "B", "C")
+    log_p = np.zeros(3)
+    for item in labelled:
+        confidence = min(max(item.confidence if item.confidence is not None else 0.5, 1e-3), 1 - 1e-3)
+        probs = np.full(3, (1.0 - confidence) / 2)
+        probs[labels.index(item.label)] = confidence
+        log_p += SOURCE_WEIGHTS.get(item.source, 0.5) * np.log(probs)
+    probs = np.exp(log_p - log_p.max())
+    probs /= probs.sum()
+    winner = labels[int(np.argmax(probs))]
+    deciding = max(
+        (e for e in labelled if e.label == winner),
+        key=lambda e: SOURCE_WEIGHTS.get(e.source, 0.5) * (e.confidence or 0.5),
+    )
+    return winner, round(float(probs.max()), 4), deciding.source

@@ -1,0 +1,368 @@
+"""The library of measurable quantities: what a difference statement can be checked against in numbers.
+
+Each `Quantity` names the statement patterns it answers (and their opposites), the phase of a
+repetition it is read in, how it is computed from the feature columns, its unit and the decision
+margin below which two performances count as equal. Values are averaged over repetitions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.kinematics.phases import Driver, Repetition, driver_for, phase_of, segment_repetitions
+from actiondiff.models import SubActionSpan
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A measured value and the sample rows it was read from."""
+
+    value: float
+    rows: list[int]
+
+
+@dataclass
+class Reading:
+    """One performance prepared for measuring: features, its repetitions, and the localizer's spans."""
+
+    features: KinematicFeatures
+    driver: Driver
+    repetitions: list[Repetition]
+    spans: Sequence[SubActionSpan] = ()
+
+    @classmethod
+    def of(cls, features: KinematicFeatures, action: str, spans: Sequence[SubActionSpan] = ()) -> Reading:
+        return cls(features, driver_for(action), segment_repetitions(features, action), spans)
+
+    def windows(self, phase: str) -> list[np.ndarray]:
+        """Row windows (one per repetition) of a phase: out, extreme, back, down, up, rep, rest, whole.
+
+        Without repetitions, the localizer's spans whose names point at the phase are used; failing
+        that, the whole video (so extremes are still measurable, durations are not).
+        """
+        every = np.arange(len(self.features))
+        if phase == "whole":
+            return [every]
+        if phase in ("down", "up"):
+            phase = "out" if (phase == "down") == self.driver.extreme_is_low else "back"
+        if self.repetitions:
+            if phase == "rep":
+                return [np.arange(r.start, r.end + 1) for r in self.repetitions]
+            if phase == "rest":
+                inside = np.zeros(len(every), dtype=bool)
+                for r in self.repetitions:
+                    inside[r.start : r.end + 1] = True
+                return [every[~inside]] if (~inside).any() else [every]
+            return [np.arange(lo, hi + 1) for lo, hi in (r.phase_rows()[phase] for r in self.repetitions)]
+        frames = self.features.frames
+        matched = [
+            np.flatnonzero((frames >= s.start_frame) & (frames <= s.end_frame))
+            for s in self.spans
+            if phase_of(s.sub_action, self.driver) == phase
+        ]
+        return [w for w in matched if w.size] or ([every] if phase not in ("out", "back") else [])
+
+    def duration(self, rows: np.ndarray) -> float:
+        step = 1.0 / self.features.fps if self.features.fps else 0.0
+        times = self.features.timestamps
+        return float(times[rows[-1]] - times[rows[0]] + step)
+
+
+Compute = Callable[[Reading], Measurement | None]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A measurable quantity and how statements about it are recognised and decided."""
+
+    key: str
+    description: str
+    unit: str
+    phase: str
+    margin: float
+    compute: Compute
+    more: str  # regex: the statement asserts more of this quantity
+    less: str = ""  # regex: the statement asserts less of it (checked first)
+    examples: tuple[str, str] = ("", "")  # a "more" and a "less" statement, for embedding match
+    relative_margin: float = 0.0  # margin also at least this fraction of the mean of both values
+
+    def decision_margin(self, value_a: float, value_b: float) -> float:
+        return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
+
+
+def _per_window(phase: str, reduce: Callable[[Reading, np.ndarray], tuple[float, int] | None]) -> Compute:
+    """Apply `reduce` to each window of the phase; average the values, keep the rows they came from."""
+
+    def compute(reading: Reading) -> Measurement | None:
+        results = [r for w in reading.windows(phase) if w.size and (r := reduce(reading, w)) is not None]
+        if not results:
+            return None
+        return Measurement(float(np.mean([v for v, _ in results])), [row for _, row in results])
+
+    return compute
+
+
+def extreme(column: str, phase: str, use: str, transform: Callable[[float], float] = float) -> Compute:
+    """The max or min of a column in each window (e.g. the deepest knee angle at the bottom)."""
+    pick = np.nanargmax if use == "max" else np.nanargmin
+
+    def reduce(reading: Reading, rows: np.ndarray) -> tuple[float, int] | None:
+        values = reading.features[column][rows]
+        if np.isnan(values).all():
+            return None
+        at = int(rows[pick(values)])
+        return transform(float(reading.features[column][at])), at
+
+    return _per_window(phase, reduce)
+
+
+def spread(column: str, phase: str, kind: str) -> Compute:
+    """Per window: range (max - min), std, mean, or the largest deviation from the window's first value."""
+
+    def reduce(reading: Reading, rows: np.ndarray) -> tuple[float, int] | None:
+        values = reading.features[column][rows]
+        finite = values[np.isfinite(values)]
+        if finite.size < 2:
+            return None
+        middle = int(rows[len(rows) // 2])
+        if kind == "range":
+            return float(finite.max() - finite.min()), int(rows[np.nanargmin(values)])
+        if kind == "std":
+            return float(finite.std()), middle
+        if kind == "mean":
+            return float(finite.mean()), middle
+        deviation = np.abs(values - finite[0])
+        return float(np.nanmax(deviation)), int(rows[np.nanargmax(deviation)])
+
+    return _per_window(phase, reduce)
+
+
+def rise(column: str) -> Compute:
+    """Per repetition: the column's peak minus its resting (median outside repetitions) level."""
+
+    def compute(reading: Reading) -> Measurement | None:
+        rest = reading.features[column][np.concatenate(reading.windows("rest"))]
+        peak = extreme(column, "rep", "max")(reading)
+        if peak is None or np.isnan(rest).all():
+            return None
+        return Measurement(peak.value - float(np.nanmedian(rest)), peak.rows)
+
+    return compute
+
+
+def duration(phase: str) -> Compute:
+    """Mean length in seconds of a phase over the repetitions (needs repetitions or named spans)."""
+
+    def reduce(reading: Reading, rows: np.ndarray) -> tuple[float, int]:
+        return reading.duration(rows), int(rows[0])
+
+    return _per_window(phase, reduce)
+
+
+def driver_speed(reading: Reading) -> Measurement | None:
+    """Peak angular/linear speed of the action's driving signal during the return from the extreme."""
+    column = reading.driver.column
+    speed = np.abs(np.gradient(reading.features[column], reading.features.timestamps))
+    windows = [w for w in reading.windows("back") if w.size]
+    if not windows or np.isnan(speed).all():
+        return None
+    peaks = [(float(np.nanmax(speed[w])), int(w[np.nanargmax(speed[w])])) for w in windows]
+    return Measurement(float(np.mean([v for v, _ in peaks])), [r for _, r in peaks])
+
+
+def repetition_count(reading: Reading) -> Measurement | None:
+    reps = reading.repetitions
+    return Measurement(float(len(reps)), [r.turn for r in reps]) if reps else None
+
+
+def start_time(reading: Reading) -> Measurement | None:
+    reps = reading.repetitions
+    if not reps:
+        return None
+    return Measurement(float(reading.features.timestamps[reps[0].start]), [reps[0].start])
+
+
+def _flexion(angle: float) -> float:
+    return 180.0 - angle
+
+
+def _negate(value: float) -> float:
+    return -value
+
+
+def _inward_percent(ratio: float) -> float:
+    return 100.0 * (1.0 - ratio)
+
+
+QUANTITIES: tuple[Quantity, ...] = (
+    Quantity("knee_valgus", "knees caving in at the bottom (knee gap under ankle gap)", "%", "extreme",
+             8.0, extreme("knee_over_ankle_width", "extreme", "min", _inward_percent),
+             more=r"knees?\b.{0,20}\b(cave|caving|collapse|buckl|come in|go in|move in|inward)|valgus",
+             less=r"knees?\b.{0,20}\b(out\b|outward|over (the )?toes)",
+             examples=("the knees cave inward more", "the knees track out over the toes more")),
+    Quantity("heel_lift", "heel rise off the floor", "m", "rep", 0.02, rise("heel_lift"),
+             more=(r"heels?\b.{0,15}\b(lift|rise|raise|come up|come off|off the (floor|ground))|on (the|"
+                   r"their) toes"),
+             less=r"heels?\b.{0,20}\b(flat|down|planted|grounded)",
+             examples=("the heels lift off the floor more", "the heels stay flat on the ground")),
+    Quantity("shin_tilt", "knee travel forward (shin tilt) at the bottom", "deg", "extreme", 5.0,
+             extreme("shin_tilt", "extreme", "max"),
+             more=(r"knees?\b.{0,25}\b(forward|past|beyond|over) (the )?toes|knees? (travel|go|move|"
+                   r"come)s? (further |more )?forward|dorsiflexion|shins?\b.{0,15}\b(angled|inclined|"
+                   r"forward)"),
+             examples=("the knees travel further forward past the toes", "the shins stay more vertical")),
+    Quantity("lean_back", "backward trunk lean (arching) at the extreme", "deg", "extreme", 5.0,
+             extreme("trunk_lean", "extreme", "min", _negate),
+             more=r"leans? back|arch(es|ing)?\b.{0,15}back|hyperextend|back arch",
+             examples=("the lifter leans back and arches the lower back more", "the torso stays neutral")),
+    Quantity("trunk_lean", "forward trunk lean from vertical at the extreme", "deg", "extreme", 6.0,
+             extreme("trunk_lean", "extreme", "max"),
+             more=(r"lean(s|ing)?\b.{0,10}forward|forward (lean|trunk|torso)|(torso|trunk|"
+                   r"chest)\b.{0,20}\b(inclined|horizontal|drops?|falls?|forward)|bent over|trunk lean|"
+                   r"torso lean"),
+             less=(r"upright|vertical (torso|back|trunk)|(torso|trunk|back)\b.{0,10}\bvertical|chest (up|"
+                   r"tall|proud)|less (forward )?lean"),
+             examples=("the torso leans forward more", "the torso stays more upright")),
+    Quantity("hip_flexion", "hip flexion (180 - hip angle) at the extreme", "deg", "extreme", 8.0,
+             extreme("hip_angle", "extreme", "min", _flexion),
+             more=r"hip (flexion|hinge|bend)|hinges? (more )?at the hips|bends? (more )?at the hips",
+             examples=("the hips flex and hinge more", "the hips bend less")),
+    Quantity("elbow_flare", "elbow spread (elbow gap over shoulder width) at the extreme", "x shoulder width",
+             "extreme", 0.12, extreme("elbow_width_ratio", "extreme", "max"),
+             more=r"elbows?\b.{0,15}\b(flare|out\b|outward|wide)",
+             less=r"elbows?\b.{0,15}\b(tuck|in\b|inward|close)",
+             examples=("the elbows flare out more", "the elbows stay tucked in")),
+    Quantity("elbow_extension", "elbow angle at the extreme (180 = straight arm)", "deg", "extreme", 6.0,
+             extreme("elbow_angle", "extreme", "max"),
+             more=r"(arms?|elbows?)\b.{0,20}\b(extend|straight|lock)|lock ?out|full extension|arm extension",
+             less=r"(arms?|elbows?)\b.{0,20}\bbent|bent (arms?|elbows?)",
+             examples=("the arms are more fully extended at the top", "the elbows stay more bent")),
+    Quantity("press_height", "hand height above the shoulders at the extreme", "torso", "extreme", 0.15,
+             extreme("wrist_height", "extreme", "max"),
+             more=(r"(press|lift|raise|push)(es|s)?\b.{0,25}\bhigher|hands?\b.{0,15}\bhigher|"
+                   r"higher (lockout|press)"),
+             less=r"(press|lift|raise|push)(es|s)?\b.{0,25}\blower",
+             examples=("the weights are pressed higher overhead", "the hands stop lower")),
+    Quantity("shoulder_flexion", "arm raise (shoulder angle) at the extreme", "deg", "extreme",
+             8.0, extreme("shoulder_angle", "extreme", "max"),
+             more=r"arms?\b.{0,20}\b(raised|reach|overhead|higher)|shoulder (flexion|range|mobility)",
+             examples=("the arms are raised higher", "the arms stay lower")),
+    Quantity("grip_width", "hand spacing over shoulder width", "x shoulder width", "extreme", 0.15,
+             extreme("hand_distance_ratio", "extreme", "max"),
+             more=r"wider grip|grip is wider|hands?\b.{0,15}\b(wider|further) apart",
+             less=r"narrower grip|grip is narrower|hands?\b.{0,15}\bcloser",
+             examples=("the grip is wider", "the hands are closer together")),
+    Quantity("stance_width", "ankle spacing over shoulder width", "x shoulder width", "whole", 0.12,
+             spread("stance_width_ratio", "whole", "mean"),
+             more=(r"wider (stance|feet|base)|(stance|base) is wider|feet\b.{0,15}\b(wider|further) apart|"
+                   r"broader stance"),
+             less=r"narrower (stance|feet|base)|(stance|base) is narrower|feet\b.{0,15}\bcloser",
+             examples=("the stance is wider with feet further apart", "the feet are closer together")),
+    Quantity("depth", "knee flexion (180 - knee angle) at the bottom", "deg", "extreme", 8.0,
+             extreme("knee_angle", "extreme", "min", _flexion),
+             more=(r"\bdeep|depth|below parallel|lower (squat|position|bottom)|(hips?|goes|sits|"
+                   r"sinks?)\b.{0,15}\blower"),
+             less=r"shallow|less deep|partial|quarter|(half|quarter) squat|above parallel",
+             examples=("the squat is deeper", "the squat is shallower")),
+    Quantity("knee_range", "knee range of motion over a repetition", "deg", "rep", 8.0,
+             spread("knee_angle", "rep", "range"),
+             more=r"knee\b.{0,20}\brange|range of motion\b.{0,25}\bknee|more knee (bend|flexion)",
+             examples=("the knees move through a larger range of motion", "the knees bend less")),
+    Quantity("hip_range", "hip range of motion over a repetition", "deg", "rep", 8.0,
+             spread("hip_angle", "rep", "range"),
+             more=r"hip\b.{0,20}\brange|range of motion\b.{0,25}\bhip",
+             examples=("the hips move through a larger range of motion", "the hips move less")),
+    Quantity("elbow_range", "elbow range of motion over a repetition", "deg", "rep", 8.0,
+             spread("elbow_angle", "rep", "range"),
+             more=r"elbow\b.{0,20}\brange|range of motion\b.{0,25}\b(elbow|arm)|range of motion",
+             examples=("the arms move through a larger range of motion", "the range of motion is smaller")),
+    Quantity("knee_asymmetry", "left-right knee angle difference during repetitions", "deg", "rep", 5.0,
+             spread("knee_asymmetry", "rep", "mean"),
+             more=r"asymmetr|uneven|imbalanc|favou?rs? (one|the left|the right)|one side more",
+             less=r"\bsymmetr|\beven(ly)?\b|balanced",
+             examples=("the movement is more asymmetric between left and right", "both sides move evenly")),
+    Quantity("lateral_shift", "largest sideways shift of the hip centre during a repetition", "torso", "rep",
+             0.08, spread("hip_centre_x", "rep", "deviation"),
+             more=(r"shift(s|ing)?\b.{0,20}\b(weight|hips?|side)|hips?\b.{0,10}\b(shift|drift)|"
+                   r"lateral (shift|lean)|leans? to (one|the) side"),
+             examples=("the hips shift to one side more", "the hips stay centred")),
+    Quantity("hand_path_deviation", "largest sideways drift of the hands", "torso", "rep",
+             0.1, spread("wrist_centre_x", "rep", "deviation"),
+             more=(r"(bar|hand|dumbbell|weight)s?\b.{0,10}\b(path\b.{0,20}\b(deviat|drift|curv|"
+                   r"less straight)|drift|travel forward)"),
+             less=r"straight(er)? (bar |hand )?path|path\b.{0,15}\b(straight|vertical)",
+             examples=("the bar path drifts and deviates more", "the bar path is straighter")),
+    Quantity("sway", "postural sway (std of the hip centre's sideways position)", "torso", "whole", 0.03,
+             spread("hip_centre_x", "whole", "std"),
+             more=r"sway|wobbl|unstable|less stable|los(es|ing) balance|unsteady",
+             less=r"\bstable|steady|more balanced|still",
+             examples=("the body sways and wobbles more", "the body is more stable")),
+    Quantity("jump_height", "rise of the hip centre above standing (jump height proxy)", "torso", "rep", 0.1,
+             rise("hip_centre_y"), more=r"jumps? higher|higher jump|more (height|air)|jump height",
+             examples=("the jump is higher", "the jump is lower")),
+    Quantity("hold_duration", "pause at the extreme of each repetition", "s", "extreme", 0.15,
+             duration("extreme"), relative_margin=0.25,
+             more=r"paus(e|es|ing)\b|holds?\b.{0,15}\b(bottom|top|position)|longer (pause|hold)",
+             less=r"no pause|bounc|without (a )?pause|shorter (pause|hold)",
+             examples=("there is a longer pause at the bottom", "the lifter bounces without pausing")),
+    Quantity("peak_speed", "peak speed of the return from the extreme", "deg/s", "back",
+             25.0, driver_speed, relative_margin=0.15,
+             more=r"explosive|powerful|more (speed|velocity)|faster (drive|extension)|accelerat",
+             examples=("the drive out of the bottom is more explosive", "the drive is less powerful")),
+    Quantity("descent_duration", "time taken going down (eccentric phase)", "s", "down", 0.15,
+             duration("down"), relative_margin=0.15,
+             more=(r"slow(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down)|(descen|lower|"
+                   r"eccentric)\w*\b.{0,20}\b(slow|longer|controlled)|controlled descent"),
+             less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down|drop)|"
+                   r"(descen|lower|eccentric|drop)\w*\b.{0,20}\b(fast|quick|rapid)"),
+             examples=("the descent is slower", "the descent is faster")),
+    Quantity("ascent_duration", "time taken coming up (concentric phase)", "s", "up", 0.15,
+             duration("up"), relative_margin=0.15,
+             more=(r"slow(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|ris|"
+                   r"concentric)\w*\b.{0,20}\b(slow|longer)"),
+             less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|"
+                   r"ris|concentric)\w*\b.{0,20}\b(fast|quick|rapid)"),
+             examples=("the ascent is slower", "the ascent is faster")),
+    Quantity("toe_out", "toe-out angle of the feet from straight ahead", "deg", "whole", 6.0,
+             spread("toe_out", "whole", "mean"),
+             more=r"(toes?|feet|foot)\b.{0,25}\b(out\b|outward|turned out|flare)|toe[- ]out",
+             less=r"(toes?|feet|foot)\b.{0,25}\b(forward|straight ahead|parallel|inward)",
+             examples=("the toes point further outwards", "the feet point straight ahead")),
+    Quantity("start_delay", "time before the first repetition starts", "s", "rest", 0.2, start_time,
+             relative_margin=0.15,
+             more=r"(starts?|begins?)\b.{0,20}\blater|later start|delay|waits? longer",
+             less=r"(starts?|begins?)\b.{0,20}\b(earlier|sooner)|earlier start",
+             examples=("the first repetition starts later", "the movement begins earlier")),
+    Quantity("rep_count", "number of repetitions", "reps", "rep", 0.5, repetition_count,
+             more=r"more (rep(etition)?s|times)|additional rep", less=r"fewer (rep(etition)?s|times)",
+             examples=("performs more repetitions", "performs fewer repetitions")),
+    Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, duration("rep"),
+             relative_margin=0.15,
+             more=r"\bslow(er|ly)?\b|takes longer|more time|longer duration|lower tempo",
+             less=r"\b(fast|quick)(er|ly)?\b|less time|shorter duration|higher tempo|rapid",
+             examples=("the movement is performed more slowly", "the movement is performed faster")),
+)  # fmt: skip
+"""Ordered from specific to generic: the first quantity whose patterns match a statement answers it."""
+
+
+def find_quantity(key: str) -> Quantity:
+    for quantity in QUANTITIES:
+        if quantity.key == key:
+            return quantity
+    raise KeyError(f"no measurable quantity {key!r}")
+
+
+def match_rules(text: str) -> tuple[Quantity, float] | None:
+    """The quantity a statement is about and its polarity (+1 more, -1 less), by the regex rules."""
+    lowered = text.lower()
+    for quantity in QUANTITIES:
+        if quantity.less and re.search(quantity.less, lowered):
+            return quantity, -1.0
+        if re.search(quantity.more, lowered):
+            return quantity, 1.0
+    return None
