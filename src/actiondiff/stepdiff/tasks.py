@@ -1,0 +1,269 @@
+"""DiffMCQ and DiffRank (StepDiff §3.4, §4.2-4.3), the benchmark built from StepDiff items, and
+the three tasks' evaluation through `actiondiff.eval.metrics`.
+
+DiffMCQ picks, among option pairs, the one most likely to show a caption's difference; DiffRank
+orders candidates by P(YES) to "do these two videos show the same <g>?" and is scored by
+Kendall tau against the annotated severities (5 = nearly identical, so more similar = higher).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from actiondiff.backends import ChatModel, SentenceEmbedder
+from actiondiff.config import Config
+from actiondiff.errors import DatasetError
+from actiondiff.eval import metrics
+from actiondiff.eval.readers import StepDiffItem
+from actiondiff.stepdiff.caption import diffcap, offline_caption
+from actiondiff.stepdiff.frames import pair_frames
+from actiondiff.stepdiff.profile import clip_features, compare_clips
+from actiondiff.stepdiff.prompts import PAIR_SYSTEM, mcq_question, same_question
+from actiondiff.stepdiff.records import (
+    CATEGORIES,
+    CaptionItem,
+    Category,
+    McqQuestion,
+    McqResult,
+    PairRef,
+    RankQuery,
+    RankResult,
+    Scorer,
+)
+from actiondiff.stepdiff.scoring import ClipEmbeddings, yes_probability
+
+Progress = Callable[[], None]
+
+
+def _ask_yes(chat: ChatModel, config: Config, pair: PairRef, question: str) -> tuple[float, Scorer]:
+    frames = pair_frames(
+        pair.reference,
+        pair.candidate,
+        config.stepdiff.frames_per_video,
+        max_side=config.compare.backends.image_max_side,
+    )
+    messages = [{"role": "system", "content": PAIR_SYSTEM}, {"role": "user", "content": question}]
+    return yes_probability(chat, messages, frames.images())
+
+
+def diffmcq(
+    question: McqQuestion, config: Config, chat: ChatModel | None, embeddings: ClipEmbeddings | None = None
+) -> McqResult:
+    """Score every option pair; the model's P(YES) that the caption is their difference, else the
+    embedding baseline: cosine of the caption to the averaged pair embedding (offline, to the
+    sentence embedding of the pair's measured-difference caption, a Socratic stand-in)."""
+    if chat is not None:
+        scored = [_ask_yes(chat, config, option, mcq_question(question.category, question.caption))
+                  for option in question.options]  # fmt: skip
+        scores, scorer = [s for s, _ in scored], scored[0][1]
+    else:
+        embeddings = embeddings or ClipEmbeddings(config)
+        caption = embeddings.texts([question.caption])[0]
+        scores = [float(caption @ _pair_vector(embeddings, config, option)) for option in question.options]
+        scorer = "embedding"
+    return McqResult(
+        id=question.id, scores=scores, choice=int(np.argmax(scores)), answer=question.answer, scorer=scorer
+    )
+
+
+def _pair_vector(embeddings: ClipEmbeddings, config: Config, pair: PairRef) -> np.ndarray:
+    if embeddings.frames is not None:
+        return embeddings.pair(pair.reference, pair.candidate)
+    gaps = compare_clips(clip_features(pair.reference, config), clip_features(pair.candidate, config))
+    text = offline_caption(gaps, config.stepdiff.min_difference) or "The two performances move alike."
+    return embeddings.texts([text])[0]
+
+
+def diffrank(
+    query: RankQuery, config: Config, chat: ChatModel | None, embeddings: ClipEmbeddings | None = None
+) -> RankResult:
+    """Rank candidates by P(YES) to "same <g>?" (§3.4), or by clip-embedding cosine to the reference."""
+    if chat is not None:
+        scored = [_ask_yes(chat, config, PairRef(reference=query.reference, candidate=c),
+                           same_question(query.category)) for c in query.candidates]  # fmt: skip
+        scores, scorer = [s for s, _ in scored], scored[0][1]
+    else:
+        embeddings = embeddings or ClipEmbeddings(config)
+        reference = embeddings.clip(query.reference)
+        scores = [float(reference @ embeddings.clip(c)) for c in query.candidates]
+        scorer = "embedding"
+    ranking = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    tau = metrics.kendall_tau(query.severity, scores)
+    return RankResult(id=query.id, scores=scores, ranking=ranking, kendall_tau=tau, scorer=scorer)
+
+
+# --------------------------------------------------------------------------- building the tasks
+
+
+def _category(value: str, where: str) -> Category:
+    key = value.strip().lower().replace("/equipment", "").replace("techniques", "technique")
+    key = {
+        "tools/equipment": "tools",
+        "action": "actions",
+        "steps": "actions",
+        "action/steps": "actions",
+    }.get(key, key)
+    if key not in CATEGORIES:
+        raise DatasetError(
+            where, f"unknown difference category {value!r}; expected one of {', '.join(CATEGORIES)}"
+        )
+    return key
+
+
+def _path(value: str, root: Path) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+def caption_items(items: Sequence[StepDiffItem], root: Path) -> list[CaptionItem]:
+    """§4.1: the captions of one pair and category grouped into one ground-truth set."""
+    groups: dict[tuple[str, str, Category], list[str]] = defaultdict(list)
+    for i, item in enumerate(items):
+        groups[(item.reference, item.candidate, _category(item.category, f"item {i}"))].append(item.caption)
+    return [
+        CaptionItem(
+            id=f"{Path(r).stem}|{Path(c).stem}|{g}",
+            category=g,
+            pair=PairRef(reference=_path(r, root), candidate=_path(c, root)),
+            captions=captions,
+        )
+        for (r, c, g), captions in groups.items()
+    ]
+
+
+def rank_queries(items: Sequence[StepDiffItem], root: Path) -> list[RankQuery]:
+    """§4.3: per reference and category, its candidates with their severities; only queries with a
+    clear ranking (at most one tie) are kept."""
+    groups: dict[tuple[str, Category], dict[str, float]] = defaultdict(dict)
+    for i, item in enumerate(items):
+        groups[(item.reference, _category(item.category, f"item {i}"))].setdefault(
+            item.candidate, item.severity
+        )
+    queries = []
+    for (reference, category), scored in groups.items():
+        severities = list(scored.values())
+        ties = len(severities) - len(set(severities))
+        if len(scored) < 2 or ties > 1:
+            continue
+        queries.append(
+            RankQuery(
+                id=f"{Path(reference).stem}|{category}",
+                category=category,
+                reference=_path(reference, root),
+                candidates=[_path(c, root) for c in scored],
+                severity=severities,
+            )
+        )
+    return queries
+
+
+def mcq_questions(
+    items: Sequence[StepDiffItem],
+    root: Path,
+    sentences: SentenceEmbedder,
+    *,
+    n_options: int = 4,
+    similar_caption: float = 0.8,
+    seed: int = 0,
+) -> list[McqQuestion]:
+    """§4.2 / Supp. S4 variant V1: per caption, negatives are other pairs sharing neither clip and
+    with no caption in the category closer than `similar_caption` (cosine) to the true one; the
+    order of options is shuffled with `seed`."""
+    captions = caption_items(items, root)
+    texts = sorted({c for item in captions for c in item.captions})
+    vectors = dict(zip(texts, sentences.embed(texts), strict=True)) if texts else {}
+    rng = random.Random(seed)
+    questions = []
+    for item in captions:
+        caption = item.captions[0]
+        negatives = [
+            other.pair
+            for other in captions
+            if other.category == item.category
+            and {other.pair.reference, other.pair.candidate}.isdisjoint(
+                {item.pair.reference, item.pair.candidate}
+            )
+            and max(float(vectors[caption] @ vectors[c]) for c in other.captions) < similar_caption
+        ]
+        unique = list({(p.reference, p.candidate): p for p in negatives}.values())
+        if len(unique) < n_options - 1:
+            continue
+        options = [item.pair, *rng.sample(unique, n_options - 1)]
+        order = list(range(n_options))
+        rng.shuffle(order)
+        questions.append(
+            McqQuestion(
+                id=item.id,
+                category=item.category,
+                caption=caption,
+                options=[options[i] for i in order],
+                answer=order.index(0),
+            )
+        )
+    return questions
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def evaluate_diffcap(
+    items: Sequence[CaptionItem], config: Config, chat: ChatModel | None, on_item: Progress | None = None
+) -> tuple[list[dict[str, object]], dict[str, float]]:
+    """Captions for every item and the §4.1 metrics (BLEU-4, CIDEr-D, ROUGE-L) over those produced."""
+    rows: list[dict[str, object]] = []
+    hypotheses, references = [], []
+    for item in items:
+        (result,) = diffcap(
+            item.pair.reference, item.pair.candidate, (item.category,), config=config, chat=chat
+        )
+        rows.append({"id": item.id, **result.model_dump(mode="json"), "references": item.captions})
+        if result.caption:
+            hypotheses.append(result.caption)
+            references.append(item.captions)
+        if on_item:
+            on_item()
+    summary: dict[str, float] = {"n": len(items), "captioned": len(hypotheses)}
+    if hypotheses:
+        summary |= {
+            "bleu": metrics.corpus_bleu(hypotheses, references).cumulative(4),
+            "cider": metrics.cider_d(hypotheses, references),
+            "rouge_l": metrics.mean_rouge(hypotheses, references, "L"),
+        }
+    return rows, summary
+
+
+def evaluate_diffmcq(
+    questions: Sequence[McqQuestion], config: Config, chat: ChatModel | None, on_item: Progress | None = None
+) -> tuple[list[McqResult], dict[str, float]]:
+    embeddings = None if chat is not None else ClipEmbeddings(config)
+    results = []
+    for question in questions:
+        results.append(diffmcq(question, config, chat, embeddings))
+        if on_item:
+            on_item()
+    summary: dict[str, float] = {"n": len(results)}
+    if results:
+        summary["accuracy"] = metrics.mcq_accuracy([r.scores for r in results], [r.answer for r in results])
+    return results, summary
+
+
+def evaluate_diffrank(
+    queries: Sequence[RankQuery], config: Config, chat: ChatModel | None, on_item: Progress | None = None
+) -> tuple[list[RankResult], dict[str, float]]:
+    embeddings = None if chat is not None else ClipEmbeddings(config)
+    results = []
+    for query in queries:
+        results.append(diffrank(query, config, chat, embeddings))
+        if on_item:
+            on_item()
+    summary: dict[str, float] = {"n": len(results)}
+    if results:
+        summary["kendall_tau"] = metrics.mean_kendall_tau(
+            (q.severity, r.scores) for q, r in zip(queries, results, strict=True)
+        )
+    return results, summary
