@@ -89,7 +89,8 @@ def test_bundled_benchmark_points_at_the_samples() -> None:
 def test_actdr_and_stepdiff_lists(tmp_path: Path) -> None:
     actdr = tmp_path / "actdr.json"
     actdr.write_text(json.dumps({
-        "videos": {"p1": {"video": "p1.mp4", "score": 8.5, "commentary": "good"}, "p2": {"video": "p2.mp4", "score": 6}},
+        "videos": {"p1": {"video": "p1.mp4", "score": 8.5, "commentary": "good"},
+                   "p2": {"video": "p2.mp4", "score": 6}},
         "pairs": [{"a": "p1", "b": "p2"}],
     }))  # fmt: skip
     dataset = readers.read_actdr(actdr)

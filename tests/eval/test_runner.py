@@ -30,7 +30,8 @@ from actiondiff.eval import runner
 from tests.eval.test_runner import _samples
 from tests.eval.pose_predict import PosePredictor
 out = Path(sys.argv[1])
-runner.run([(s.sample_key, s) for s in _samples(6)], PosePredictor(out / "cache"), out / "records.jsonl", workers=1)
+items = [(s.sample_key, s) for s in _samples(6)]
+runner.run(items, PosePredictor(out / "cache"), out / "records.jsonl", workers=1)
 """
 
 
