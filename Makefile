@@ -3,8 +3,8 @@
 
 demo:
 	@scripts/setup.sh runtime
-	.venv/bin/actiondiff pose data/samples/squat/a.mp4 -o out/squat_a_pose.json
-	.venv/bin/actiondiff pose data/samples/squat/b.mp4 -o out/squat_b_pose.json
+	HF_HUB_OFFLINE=1 .venv/bin/actiondiff compare data/samples/squat/a.mp4 data/samples/squat/b.mp4 \
+		--action squat --differences-file data/samples/squat/pair.yaml -o out/squat.json
 
 test:
 	@scripts/setup.sh dev

@@ -67,8 +67,12 @@ def test_too_few_frames_is_an_input_error() -> None:
 
 def test_random_variant_is_seeded() -> None:
     scores = np.zeros((50, 4))
-    assert assign_frames(scores, "random", seed=3).tolist() == assign_frames(scores, "random", seed=3).tolist()
-    assert assign_frames(scores, "random", seed=3).tolist() != assign_frames(scores, "random", seed=4).tolist()
+    assert (
+        assign_frames(scores, "random", seed=3).tolist() == assign_frames(scores, "random", seed=3).tolist()
+    )
+    assert (
+        assign_frames(scores, "random", seed=3).tolist() != assign_frames(scores, "random", seed=4).tolist()
+    )
 
 
 def test_spans_give_every_frame_exactly_one_sub_action() -> None:

@@ -56,8 +56,8 @@ def assign_frames(scores: np.ndarray, method: Method, seed: int = 0) -> np.ndarr
     if method == "viterbi":
         return viterbi_segment(scores)
     if method == "argmax":
-        return np.asarray(scores).argmax(axis=1)
-    return np.random.default_rng(seed).integers(0, scores.shape[1], size=scores.shape[0])
+        return np.asarray(np.asarray(scores).argmax(axis=1))
+    return np.asarray(np.random.default_rng(seed).integers(0, scores.shape[1], size=scores.shape[0]))
 
 
 def similarity_scores(
@@ -141,7 +141,9 @@ def localization_from_spans(
     starts = np.array([s.start_frame for s in spans])
     ends = np.array([s.end_frame for s in spans])
     indices = np.array([f.index for f in frames])
-    distance = np.maximum(starts[None, :] - indices[:, None], 0) + np.maximum(indices[:, None] - ends[None, :], 0)
+    distance = np.maximum(starts[None, :] - indices[:, None], 0) + np.maximum(
+        indices[:, None] - ends[None, :], 0
+    )
     nearest = distance.argmin(axis=1)
     labels = np.array([sub_actions.index(spans[j].sub_action) for j in nearest], dtype=np.int64)
     return Localization(frames=list(frames), labels=labels, sub_actions=list(sub_actions), method=method)

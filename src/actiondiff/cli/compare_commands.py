@@ -1,0 +1,134 @@
+"""`actiondiff compare`: the VidDiff method on two videos, closed or open mode, written as result JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.progress import TaskID
+from rich.table import Table
+
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.config import Config
+from actiondiff.errors import DatasetError, InputError
+from actiondiff.pipeline import compare as run_compare
+from actiondiff.storage import atomic_write_text
+
+
+def _statements_from_file(path: Path) -> list[str]:
+    """One statement per line (text), or a YAML/JSON list of strings or of {text: ...} items."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DatasetError(path, f"cannot read the differences file: {exc.strerror or exc}") from exc
+    if path.suffix in (".yaml", ".yml", ".json"):
+        data = yaml.safe_load(text)
+        items = data.get("differences") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise DatasetError(path, "expected a list of statements (or a mapping with 'differences')")
+        return [str(i["text"] if isinstance(i, dict) else i) for i in items]
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@app.command()
+def compare(
+    video_a: VideoArg,
+    video_b: VideoArg,
+    action: Annotated[str, typer.Option("--action", help="The action both videos show, e.g. 'squat'.")],
+    difference: Annotated[
+        list[str] | None,
+        typer.Option("--difference", "-d", help="A statement to decide (closed mode); repeat for more."),
+    ] = None,
+    differences_file: Annotated[
+        Path | None,
+        typer.Option(help="Statements to decide: one per line, or a YAML/JSON list (e.g. a pair.yaml)."),
+    ] = None,
+    open_n: Annotated[
+        int | None, typer.Option("--open", help="Open mode: propose and decide at most N differences.")
+    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the result JSON.")] = Path(
+        "result.json"
+    ),
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="LLM and VLM for proposer and differencer: 'offline' (library + kinematics) or "
+            "'openai:<model>' (with --base-url for any OpenAI-compatible server)."
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")
+    ] = None,
+    frame_embedder: Annotated[
+        str | None, typer.Option(help="CLIP-like localizer model: 'local:/path/to/model' (default offline).")
+    ] = None,
+    localizer: Annotated[
+        str | None, typer.Option(help="viterbi (default), argmax or random: the paper's ablation variants.")
+    ] = None,
+    description: Annotated[str, typer.Option(help="A longer description of the action.")] = "",
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Say how two performances of one action differ: each statement gets A, B or C with evidence.
+
+    Closed mode decides given statements (--difference / --differences-file); open mode (--open N)
+    proposes them first. Offline (the default) the built-in action library plans, pose kinematics
+    measure, and statements no measurement covers are reported as not decided, with the reason.
+    With --backend openai:<model>, an LLM plans and a vision LLM answers on the localized frames.
+    The result JSON holds the plan, sub-action spans, frames used, verdicts, evidence and usage.
+    """
+    statements = list(difference or [])
+    if differences_file is not None:
+        statements += _statements_from_file(differences_file)
+    if bool(statements) == (open_n is not None):
+        raise InputError(
+            "compare", "give statements (--difference / --differences-file) or --open N, not both"
+        )
+    config = Config.load(config_file, use_cache=False if no_cache else None)
+    settings = config.compare.backends
+    if backend is not None:
+        settings.llm = settings.vlm = backend
+    if base_url is not None:
+        settings.base_url = base_url
+    if frame_embedder is not None:
+        settings.frame = frame_embedder
+    if localizer is not None:
+        if localizer not in ("viterbi", "argmax", "random"):
+            raise InputError("--localizer", f"unknown variant {localizer!r}: use viterbi, argmax or random")
+        config.compare.localizer = localizer  # type: ignore[assignment]
+    with progress_bar(f"compare {video_a.name} / {video_b.name}", None) as bar:
+        result = run_compare(
+            video_a,
+            video_b,
+            action=action,
+            differences=statements or None,
+            n_open=open_n,
+            config=config,
+            description=description,
+            progress=lambda step: bar.update(TaskID(0), description=step),
+        )
+    atomic_write_text(output, result.model_dump_json(indent=1))
+    if as_json:
+        stdout.print_json(result.model_dump_json(include={"differences", "backends", "usage"}))
+        return
+    table = Table(title=f"{action}: A = {video_a.name}, B = {video_b.name}")
+    for column in ("statement", "verdict", "confidence", "why"):
+        table.add_column(column)
+    for item in result.differences:
+        verdict = item.label or "not decided"
+        table.add_row(
+            item.text,
+            verdict,
+            f"{item.confidence:.2f}",
+            item.evidence[0].summary if item.evidence else item.reason or "",
+        )
+    stdout.print(table)
+    usage = result.usage
+    stdout.print(
+        f"result -> {output}; {int(usage.get('requests', 0))} model requests "
+        f"({int(usage.get('cache_hits', 0))} cached), {int(usage.get('prompt_tokens', 0))} prompt + "
+        f"{int(usage.get('completion_tokens', 0))} completion tokens, ${usage.get('cost_usd', 0.0):.4f}"
+    )

@@ -1,0 +1,5 @@
+"""The VidDiff method: propose -> localize (Viterbi) -> differ, orchestrated by `compare`."""
+
+from actiondiff.pipeline.compare import compare
+
+__all__ = ["compare"]

@@ -1,0 +1,132 @@
+"""Action differencer (VidDiff §5, stage 3): decide A / B / C for each difference, with evidence.
+
+The vision LLM sees the localized frames of A and B and answers a multiple-choice question with
+one letter, parsed strictly; its confidence is the probability of that letter among A/B/C from
+the token logprobs when the server gives them. Kinematic measurement (`kinematics.measure_statement`)
+decides where a measurable quantity matches the statement; `kinematics.fuse` combines both.
+Anything left undecided carries the reason, never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from actiondiff.backends import ChatModel, ChatReply, ImagePart
+from actiondiff.kinematics.measure import fuse
+from actiondiff.models import Difference, Evidence, FrameSample, Label
+
+_LETTER = re.compile(r"^\W*\(?([ABC])\)?\W*$")
+
+NO_VLM_REASON = (
+    "no kinematic quantity measures this statement and no vision-language model is configured "
+    "(use --backend openai:<model> to ask one)"
+)
+
+
+@dataclass(frozen=True)
+class VideoFrames:
+    """What the differencer may show of one video: its sampled frames and their pixels by row."""
+
+    label: Label
+    frames: list[FrameSample]
+    images: dict[int, np.ndarray]
+
+
+def question(action: str, statement: str, n_a: int, n_b: int) -> str:
+    """The multiple-choice prompt: which video does the statement describe more?"""
+    return (
+        f"Two videos show people performing the action '{action}'. The first {n_a} images are frames "
+        f"of video A in time order, the next {n_b} images are frames of video B in time order.\n"
+        f"Statement: '{statement}'.\n"
+        "Which video does the statement apply to more?\n"
+        "A) it applies more to video A\nB) it applies more to video B\n"
+        "C) there is no visible difference\n"
+        "Answer with exactly one letter: A, B or C."
+    )
+
+
+def parse_letter(text: str) -> Label | None:
+    """The answer letter when the text is exactly one of A, B, C (brackets and punctuation allowed)."""
+    match = _LETTER.match(text.strip())
+    if match is None:
+        return None
+    letter = match.group(1)
+    return "A" if letter == "A" else "B" if letter == "B" else "C"
+
+
+def letter_confidence(reply: ChatReply, letter: str) -> float | None:
+    """P(letter) renormalised over A/B/C at the first answer token, from the server's top logprobs."""
+    for token in reply.logprobs or []:
+        if token.token.strip().strip("().") == letter:
+            options = {**{k.strip().strip("()."): v for k, v in token.top.items()}, letter: token.logprob}
+            probabilities = {k: math.exp(v) for k, v in options.items() if k in ("A", "B", "C")}
+            return probabilities[letter] / sum(probabilities.values())
+    return None
+
+
+def ask_vlm(
+    vlm: ChatModel,
+    action: str,
+    statement: str,
+    shown_a: VideoFrames,
+    rows_a: list[int],
+    shown_b: VideoFrames,
+    rows_b: list[int],
+) -> Evidence:
+    """One multiple-choice question to the vision LLM, as evidence (label None if unparseable)."""
+    images = [
+        ImagePart(
+            shown.images[r], f"Video {shown.label}, frame {n + 1} (t={shown.frames[r].timestamp:.2f} s)"
+        )
+        for shown, rows in ((shown_a, rows_a), (shown_b, rows_b))
+        for n, r in enumerate(rows)
+    ]
+    messages = [{"role": "user", "content": question(action, statement, len(rows_a), len(rows_b))}]
+    reply = vlm.complete(messages, images=images, logprobs=True, top_logprobs=5, max_tokens=5)
+    frames_a = [shown_a.frames[r].index for r in rows_a]
+    frames_b = [shown_b.frames[r].index for r in rows_b]
+    letter = parse_letter(reply.text)
+    if letter is None:
+        return Evidence(
+            source="vlm",
+            summary=f"{vlm.name} answered {reply.text[:80]!r}, not one of A, B, C: not counted",
+            frames_a=frames_a,
+            frames_b=frames_b,
+        )
+    confidence = letter_confidence(reply, letter)
+    note = f"p={confidence:.2f} from logprobs" if confidence is not None else "no logprobs: confidence 0.5"
+    return Evidence(
+        source="vlm",
+        summary=f"{vlm.name} answered {letter} ({note})",
+        frames_a=frames_a,
+        frames_b=frames_b,
+        label=letter,
+        confidence=confidence if confidence is not None else 0.5,
+    )
+
+
+def decide(
+    difference: Difference,
+    evidence: Sequence[Evidence],
+    vlm_configured: bool,
+) -> Difference:
+    """The difference with its verdict from the fused evidence, or undecided with the reason."""
+    label, confidence, source = fuse(evidence) if evidence else (None, 0.0, "")
+    reason = None
+    if label is None:
+        if not evidence:
+            reason = (
+                NO_VLM_REASON if not vlm_configured else "the vision-language model gave no usable answer"
+            )
+        else:
+            reason = "; ".join(e.summary for e in evidence)
+    elif source:
+        reason = f"decided by {source}"
+    return difference.model_copy(
+        update={"label": label, "confidence": confidence, "evidence": list(evidence), "reason": reason}
+    )
