@@ -20,7 +20,7 @@ from actiondiff.kinematics import KinematicFeatures, compute_features
 from actiondiff.models import Evidence, Label
 from actiondiff.pose import extract_pose
 
-Reducer = Literal["min", "max", "median", "range", "p90_abs"]
+Reducer = Literal["min", "max", "median", "range"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Measure:
 
     name: str
     column: str
+    """A feature column; a name without a side means the mean of both sides."""
     reducer: Reducer
     tolerance: float
     more: str
@@ -36,9 +37,9 @@ class Measure:
 
     def reduce(self, features: KinematicFeatures) -> tuple[float, list[int]] | None:
         """The clip's value and the video frames it was read at; None when the column is never seen."""
-        values = features.columns[self.column]
-        if self.reducer == "p90_abs":
-            values = np.abs(values)
+        values = features.columns.get(self.column)
+        if values is None:
+            values = features.bilateral(self.column)
         finite = np.flatnonzero(np.isfinite(values))
         if finite.size == 0:
             return None
@@ -50,7 +51,7 @@ class Measure:
         if self.reducer == "range":
             low, high = int(np.argmin(seen)), int(np.argmax(seen))
             return float(seen[high] - seen[low]), sorted({int(frames[low]), int(frames[high])})
-        value = float(np.median(seen) if self.reducer == "median" else np.percentile(seen, 90))
+        value = float(np.median(seen))
         return value, [int(frames[int(np.argmin(np.abs(seen - value)))])]
 
 
@@ -65,8 +66,6 @@ MEASURES: tuple[Measure, ...] = (
             "moves the elbows through a smaller range"),
     Measure("highest wrist position", "wrist_height", "max", 0.3, "raises the hands higher",
             "keeps the hands lower"),
-    Measure("peak knee angular speed", "knee_angle_speed", "p90_abs", 30.0, "moves the knees faster",
-            "moves the knees more slowly"),
 )  # fmt: skip
 """Quantities that any whole-body movement has; tolerances are the smallest gap worth reporting."""
 
@@ -112,11 +111,11 @@ def compare_clips(
         evidence = Evidence(
             source="kinematics",
             summary=f"{measure.name}: reference {ref[0]:.3g}, candidate {cand[0]:.3g} "
-            f"{reference.units[measure.column]}",
+            f"{_unit(reference, measure.column)}",
             quantity=measure.name,
             value_a=round(ref[0], 4),
             value_b=round(cand[0], 4),
-            unit=reference.units[measure.column],
+            unit=_unit(reference, measure.column),
             frames_a=ref[1],
             frames_b=cand[1],
             label=label,
@@ -131,7 +130,7 @@ def describe_clip(features: KinematicFeatures, measures: Sequence[Measure] = MEA
     parts = []
     for measure in measures:
         if (value := measure.reduce(features)) is not None:
-            parts.append(f"{measure.name} {value[0]:.3g} {features.units[measure.column]}")
+            parts.append(f"{measure.name} {value[0]:.3g} {_unit(features, measure.column)}")
     return "; ".join(parts) if parts else "no person was seen"
 
 
@@ -141,3 +140,7 @@ def measure_vector(features: KinematicFeatures, measures: Sequence[Measure] = ME
     return np.array(
         [np.nan if v is None else v[0] / m.tolerance for v, m in zip(values, measures, strict=True)]
     )
+
+
+def _unit(features: KinematicFeatures, column: str) -> str:
+    return features.units.get(column) or features.units[f"left_{column}"]

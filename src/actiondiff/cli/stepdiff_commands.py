@@ -1,0 +1,207 @@
+"""`actiondiff ask` and `actiondiff stepdiff ...`: pair QA, DiffCap / DiffMCQ / DiffRank, the QA generator."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import TaskID
+
+from actiondiff.backends import resolve_chat, resolve_sentence_embedder
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.config import Config
+from actiondiff.eval.readers import read_stepdiff
+from actiondiff.stepdiff import CATEGORIES, ask, diffcap, generate_pair_qa
+from actiondiff.stepdiff.tasks import (
+    caption_items,
+    evaluate_diffcap,
+    evaluate_diffmcq,
+    evaluate_diffrank,
+    mcq_questions,
+    rank_queries,
+)
+from actiondiff.storage import atomic_write_text
+
+stepdiff_app = typer.Typer(
+    help="StepDiff: difference captions, multiple choice, ranking, and paired-QA training data.",
+    no_args_is_help=True,
+)
+app.add_typer(stepdiff_app, name="stepdiff")
+
+VlmOption = Annotated[
+    str | None,
+    typer.Option("--vlm", help="Vision LLM, e.g. openai:gpt-4o (default offline: answers from pose)."),
+]
+BaseUrlOption = Annotated[
+    str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")
+]
+
+
+class Task(StrEnum):
+    diffcap = "diffcap"
+    diffmcq = "diffmcq"
+    diffrank = "diffrank"
+
+
+def _config(config_file: Path | None, no_cache: bool, vlm: str | None, base_url: str | None) -> Config:
+    config = Config.load(config_file, use_cache=False if no_cache else None)
+    if vlm is not None:
+        config.compare.backends.vlm = vlm
+    if base_url is not None:
+        config.compare.backends.base_url = base_url
+    return config
+
+
+@app.command("ask")
+def ask_command(
+    reference: VideoArg,
+    candidate: VideoArg,
+    question: Annotated[str, typer.Argument(help="A free question, e.g. 'what is the main difference?'")],
+    action: Annotated[str | None, typer.Option(help="The action both videos show, e.g. 'squat'.")] = None,
+    vlm: VlmOption = None,
+    base_url: BaseUrlOption = None,
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer a question about the CANDIDATE video relative to the REFERENCE video.
+
+    With a vision LLM, 8 frames of each video (of the named step, when the question names one)
+    go to the model labelled "Video 1 (reference)" and "Video 2 (candidate)", with the pose
+    measurements. Offline the answer is built from pose measurements and says what could not be
+    judged. Every answer lists the frames and measurements it used.
+    """
+    config = _config(config_file, no_cache, vlm, base_url)
+    answer = ask(reference, candidate, question, action=action, config=config)
+    if as_json:
+        stdout.print_json(answer.model_dump_json())
+        return
+    stdout.print(answer.answer, highlight=False)
+    stdout.print(
+        f"[dim]{answer.model}; reference frames {answer.frames_reference}; "
+        f"candidate frames {answer.frames_candidate}[/]"
+    )
+
+
+@stepdiff_app.command("caption")
+def caption_command(
+    reference: VideoArg,
+    candidate: VideoArg,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Category to caption, repeatable: {', '.join(CATEGORIES)} (default: all)."),
+    ] = None,
+    vlm: VlmOption = None,
+    base_url: BaseUrlOption = None,
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """DiffCap: one difference caption per category, "what the candidate does instead of the reference".
+
+    Offline only technique is captioned (from pose); the other categories need --vlm.
+    """
+    config = _config(config_file, no_cache, vlm, base_url)
+    chosen = tuple(category or CATEGORIES)
+    unknown = [c for c in chosen if c not in CATEGORIES]
+    if unknown:
+        raise typer.BadParameter(f"unknown categories {unknown}; choose from {', '.join(CATEGORIES)}")
+    captions = diffcap(reference, candidate, chosen, config=config)  # type: ignore[arg-type]
+    if as_json:
+        stdout.print_json(json.dumps([c.model_dump(mode="json") for c in captions]))
+        return
+    for caption in captions:
+        stdout.print(f"[bold]{caption.category}[/]: {caption.caption or '(' + (caption.reason or '') + ')'}")
+
+
+@stepdiff_app.command("eval")
+def eval_command(
+    task: Annotated[
+        Task, typer.Argument(help="diffcap (BLEU/CIDEr/ROUGE-L), diffmcq (accuracy), diffrank (tau).")
+    ],
+    items: Annotated[
+        Path,
+        typer.Argument(
+            help="StepDiff items (JSON/JSONL/Parquet): reference, candidate, category, caption, severity."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Per-item results (JSONL).")] = Path(
+        "stepdiff_results.jsonl"
+    ),
+    vlm: VlmOption = None,
+    base_url: BaseUrlOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of DiffMCQ's option order.")] = 0,
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+) -> None:
+    """Run one StepDiff task over annotated items and report the paper's metric for it.
+
+    Clip paths in the items are relative to the items file. Without --vlm: DiffCap captions
+    technique from pose, DiffMCQ and DiffRank use the embedding baseline.
+    """
+    config = _config(config_file, no_cache, vlm, base_url)
+    chat = resolve_chat(config.compare.backends.vlm, config)
+    rows = read_stepdiff(items)
+    root = items.resolve().parent
+    results: list[dict[str, object]]
+    if task is Task.diffcap:
+        work = caption_items(rows, root)
+        with progress_bar("DiffCap", len(work)) as bar:
+            results, summary = evaluate_diffcap(work, config, chat, lambda: bar.advance(TaskID(0)))
+    elif task is Task.diffmcq:
+        sentences = resolve_sentence_embedder(config.compare.backends.sentence, config)
+        questions = mcq_questions(rows, root, sentences, seed=seed)
+        with progress_bar("DiffMCQ", len(questions)) as bar:
+            mcq, summary = evaluate_diffmcq(questions, config, chat, lambda: bar.advance(TaskID(0)))
+        results = [r.model_dump(mode="json") for r in mcq]
+    else:
+        queries = rank_queries(rows, root)
+        with progress_bar("DiffRank", len(queries)) as bar:
+            ranked, summary = evaluate_diffrank(queries, config, chat, lambda: bar.advance(TaskID(0)))
+        results = [r.model_dump(mode="json") for r in ranked]
+    atomic_write_text(output, "".join(json.dumps(r, default=str) + "\n" for r in results))
+    stdout.print_json(json.dumps({"task": task.value, **summary, "results": str(output)}))
+
+
+@stepdiff_app.command("make-qa")
+def make_qa_command(
+    clips: Annotated[Path, typer.Argument(help="Folder of <step name>/<clip>.mp4 (+ optional .txt/.json).")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Instruction-tuning JSONL (appended).")
+    ] = Path("pair_qa.jsonl"),
+    llm: Annotated[
+        str | None, typer.Option(help="LLM writing descriptions and QA, e.g. openai:gpt-4o.")
+    ] = None,
+    vlm: VlmOption = None,
+    base_url: BaseUrlOption = None,
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="QA types, repeatable: compare, which, same (default: all)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of pairing and roles (default: config).")] = None,
+    config_file: ConfigOption = None,
+    no_cache: NoCacheFlag = False,
+) -> None:
+    """Generate paired-video QA for instruction tuning (StepDiff §3.2).
+
+    Pairs clips of the same step from different source videos, describes each clip, asks the LLM
+    for question-answer pairs comparing them and keeps those that pass the filters. Re-running
+    resumes: pairs already written are skipped; LLM answers come from the cache.
+    """
+    config = _config(config_file, no_cache, vlm, base_url)
+    if llm is not None:
+        config.compare.backends.llm = llm
+    if seed is not None:
+        config.stepdiff.seed = seed
+    with progress_bar("pairs", None) as bar:
+        summary = generate_pair_qa(
+            clips,
+            output,
+            config=config,
+            kinds=tuple(kinds or ("compare", "which", "same")),
+            on_pair=lambda: bar.advance(TaskID(0)),
+        )
+    stdout.print_json(summary.model_dump_json())
