@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from actiondiff.kinematics.align import dtw_path
+from actiondiff.kinematics import align, compute_features, phase_spans
+from actiondiff.kinematics.align import dtw_path, matched_rows, span_anchors
+from actiondiff.models import FrameSample, PoseTrack
 
 
 def reference_dtw(cost: np.ndarray) -> float:
@@ -33,6 +35,8 @@ def test_dtw_matches_the_textbook_recursion(cost: np.ndarray) -> None:
     along = cost[0, 0] + sum(w * cost[i, j] for w, (i, j) in zip(weights, path[1:], strict=True))
     assert np.isclose(total * sum(cost.shape), along)
     assert np.isclose(along + cost[0, 0], reference_dtw(cost))
+    banded_path, banded = dtw_path(cost, band=0.1)  # a narrow band still admits a path, at no lower cost
+    assert banded_path[-1] == path[-1] and banded >= total - 1e-12
 
 
 def test_subsequence_finds_the_embedded_part() -> None:
@@ -49,3 +53,51 @@ def test_band_limits_the_path() -> None:
     cost[:, 0] = 0.0  # a free lane far from the diagonal that the band forbids
     path, _ = dtw_path(cost, band=0.1)
     assert max(abs(i - j) for i, j in path) <= 6
+
+
+def warp_track(track: PoseTrack, rows: np.ndarray) -> PoseTrack:
+    """The track resampled at fractional rows (linear interpolation), re-timed at the original rate."""
+    step = float(track.timestamps[1] - track.timestamps[0])
+    lower = np.floor(rows).astype(int)
+    upper = np.minimum(lower + 1, len(track.frames) - 1)
+    weight = (rows - lower)[:, None, None]
+
+    def resample(values: np.ndarray) -> np.ndarray:
+        return (1 - weight) * values[lower] + weight * values[upper]
+
+    return track.model_copy(
+        update={
+            "frames": [FrameSample(index=k, timestamp=k * step) for k in range(len(rows))],
+            "image_xyz": resample(track.image_xyz),
+            "world_xyz": resample(track.world_xyz),
+            "visibility": resample(track.visibility[..., None])[..., 0],
+        }
+    )
+
+
+def test_dtw_recovers_a_known_warp_of_a_real_pose_track(sample_tracks: tuple[PoseTrack, PoseTrack]) -> None:
+    track = sample_tracks[0]
+    last = len(track.frames) - 1
+    u = np.linspace(0.0, 1.0, round(1.3 * last) + 1)
+    true_rows = last * (u + 0.12 * np.sin(2 * np.pi * u) / (2 * np.pi) * 2)  # monotone: slope 1 + 0.24 cos
+    original, warped = compute_features(track), compute_features(warp_track(track, true_rows))
+    alignment = align(warped, original)
+    error = np.abs(matched_rows(alignment.path, len(warped)) - true_rows)
+    assert np.median(error) < 1.0, f"median error {np.median(error):.2f} rows"
+    assert np.percentile(error, 90) < 3.0
+    # Where the warp plays A (the warped copy) faster than the original, tempo says so (>1).
+    slope = np.gradient(true_rows)
+    tempo = np.array(alignment.tempo)
+    assert np.corrcoef(tempo[5:-5], slope[5:-5])[0, 1] > 0.7
+
+
+def test_anchors_are_passed_through(sample_tracks: tuple[PoseTrack, PoseTrack]) -> None:
+    a, b = (compute_features(t) for t in sample_tracks)
+    spans_a = phase_spans(a, ["setup", "descent", "bottom", "ascent", "finish"], "squat")
+    spans_b = phase_spans(b, ["setup", "descent", "bottom", "ascent", "finish"], "squat")
+    assert spans_a is not None and spans_b is not None
+    alignment = align(a, b, spans_a=spans_a, spans_b=spans_b)
+    anchors = span_anchors(a, b, spans_a, spans_b)
+    assert anchors and all(anchor in alignment.path for anchor in anchors)
+    rows = np.array(alignment.path)
+    assert (np.diff(rows, axis=0) >= 0).all() and rows[-1].tolist() == [len(a) - 1, len(b) - 1]

@@ -63,7 +63,7 @@ def dtw_path(
     local = cost.astype(np.float64).copy()
     if band is not None and not subsequence:
         i = np.arange(n)[:, None] * ((m - 1) / max(n - 1, 1))
-        width = max(band * max(n, m), abs(n - m) / 2 + 1.0, 1.0)
+        width = max(band * max(n, m), max(n, m) / min(n, m) + 1.0)  # never narrower than one step
         local[np.abs(np.arange(m)[None, :] - i) > width] = np.inf
     total = np.full((n, m), np.inf)
     move = np.zeros((n, m), dtype=np.int8)  # 0 diagonal, 1 vertical (from i-1), 2 horizontal (from j-1)
@@ -80,7 +80,7 @@ def dtw_path(
             running = np.cumsum(np.where(np.isfinite(local[i]), local[i], 0.0))
             through_row = running + np.minimum.accumulate(best - running)
             # A horizontal run must win by more than rounding, else equal sums look like a better path.
-            horizontal = np.isfinite(local[i]) & (through_row < best - 1e-9 * (1.0 + np.abs(best)))
+            horizontal = np.isfinite(local[i]) & (through_row < best - 1e-9 * (1.0 + np.abs(through_row)))
         total[i] = np.where(np.isfinite(local[i]), np.where(horizontal, through_row, best), np.inf)
         move[i] = np.where(horizontal, 2, np.where(from_vertical, 1, 0))
     end = int(np.argmin(total[-1])) if subsequence else m - 1

@@ -1,0 +1,99 @@
+"""On the real squat sample: repetitions match the generator's truth, measured verdicts match pair.yaml."""
+
+from __future__ import annotations
+
+import json
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actiondiff.kinematics import (
+    KinematicFeatures,
+    compute_features,
+    fuse,
+    match_quantity,
+    measure_statement,
+    phase_spans,
+    segment_repetitions,
+)
+from actiondiff.kinematics.quantities import QUANTITIES
+from actiondiff.models import Evidence, PoseTrack
+
+SUB_ACTIONS = ["setup", "descent", "bottom", "ascent", "finish"]
+
+
+@pytest.fixture(scope="module")
+def features(sample_tracks: tuple[PoseTrack, PoseTrack]) -> tuple[KinematicFeatures, KinematicFeatures]:
+    return compute_features(sample_tracks[0]), compute_features(sample_tracks[1])
+
+
+def test_repetitions_of_the_sample_squat(
+    squat_pair: Path, features: tuple[KinematicFeatures, KinematicFeatures]
+) -> None:
+    truth = json.loads((squat_pair / "truth.json").read_text())
+    for name, feats in zip("ab", features, strict=True):
+        video = truth["videos"][name]
+        found = segment_repetitions(feats, "squat")
+        assert len(found) == len(video["reps"]), name
+        tolerance = 0.3 * video["fps"]  # seconds -> video frames
+        for rep, true in zip(found, video["reps"], strict=True):
+            assert abs(feats.frames[rep.turn] - true["bottom"]) <= tolerance
+            # Start and end are read where the knee has moved 10 % of the way: inside the true span.
+            assert true["start"] <= feats.frames[rep.start] <= true["start"] + 2.5 * tolerance
+            assert true["end"] - 2.5 * tolerance <= feats.frames[rep.end] <= true["end"]
+
+
+def test_phase_spans_follow_the_first_repetition(
+    squat_pair: Path, features: tuple[KinematicFeatures, KinematicFeatures]
+) -> None:
+    truth = json.loads((squat_pair / "truth.json").read_text())
+    spans = phase_spans(features[0], SUB_ACTIONS, "squat")
+    assert spans is not None and [s.sub_action for s in spans] == SUB_ACTIONS
+    assert all(a.end_frame < b.start_frame for a, b in pairwise(spans))
+    bottom = truth["videos"]["a"]["reps"][0]["bottom"]
+    assert spans[2].start_frame <= bottom <= spans[2].end_frame + 3
+    assert phase_spans(features[0], ["alpha", "beta"], "squat") is None
+
+
+def test_measured_differences_agree_with_the_pair(
+    squat_pair: Path, features: tuple[KinematicFeatures, KinematicFeatures]
+) -> None:
+    pair = yaml.safe_load((squat_pair / "pair.yaml").read_text())
+    for difference in pair["differences"]:
+        evidence = measure_statement(difference["text"], *features, action=pair["action"])
+        assert evidence is not None, difference["text"]
+        assert evidence.label == difference["label"], evidence.summary
+        assert evidence.value_a is not None and evidence.value_b is not None and evidence.unit
+        assert evidence.frames_a and evidence.frames_b
+    depth = measure_statement("the squat is deeper", *features, action="squat")
+    assert depth is not None and depth.value_a is not None and depth.value_b is not None
+    assert depth.value_a - depth.value_b > 30  # degrees of knee flexion: full squat vs quarter squat
+
+
+def test_library_and_rules() -> None:
+    assert len(QUANTITIES) >= 20 and len({q.key for q in QUANTITIES}) == len(QUANTITIES)
+    cases = {
+        "the squat is shallower": ("depth", -1.0),
+        "knees cave inward more": ("knee_valgus", 1.0),
+        "the torso stays more upright": ("trunk_lean", -1.0),
+        "the bar path is straighter": ("hand_path_deviation", -1.0),
+        "the arms are fully extended at the top": ("elbow_extension", 1.0),
+        "the heels come off the floor": ("heel_lift", 1.0),
+        "the grip is wider": ("grip_width", 1.0),
+        "the ascent is faster": ("ascent_duration", -1.0),
+    }
+    for text, (key, polarity) in cases.items():
+        matched = match_quantity(text)
+        assert matched is not None and (matched[0].key, matched[1]) == (key, polarity), text
+    assert match_quantity("the shirt is a brighter colour") is None
+
+
+def test_fuse_combines_by_confidence() -> None:
+    measured = Evidence(source="kinematics", summary="m", label="A", confidence=0.9)
+    vlm = Evidence(source="vlm", summary="v", label="B", confidence=0.6)
+    label, confidence, source = fuse([measured, vlm])
+    assert (label, source) == ("A", "kinematics") and 0.5 < confidence < 0.95
+    assert fuse([vlm])[0] == "B"
+    assert fuse([Evidence(source="vlm", summary="none")]) == (None, 0.0, "")
