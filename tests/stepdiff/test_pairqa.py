@@ -1,0 +1,62 @@
+"""Pair QA on the squat sample: offline from pose, and through a real chat server with the VLM roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from actiondiff.cli import app
+from actiondiff.config import Config
+from actiondiff.stepdiff import ask
+from tests.support.chat_server import ChatServer
+
+
+def test_offline_answer_cites_measurements_and_frames(squat_pair: Path, offline_config: Config) -> None:
+    answer = ask(squat_pair / "a.mp4", squat_pair / "b.mp4", "What is the main difference in technique?",
+                 config=offline_config)  # fmt: skip
+    assert answer.method == "offline"
+    # truth: B (candidate) squats much less deep, on a wider stance, with a more upright trunk
+    assert "bends the knees less" in answer.answer
+    assert "wider stance" in answer.answer
+    assert "more upright" in answer.answer
+    knee = next(e for e in answer.evidence if e.quantity == "lowest knee angle")
+    assert knee.value_b - knee.value_a > 25 and knee.label == "B"
+    assert knee.frames_a[0] in answer.frames_reference and knee.frames_b[0] in answer.frames_candidate
+    assert answer.not_judged == []
+
+
+def test_offline_says_what_it_cannot_judge(squat_pair: Path, offline_config: Config) -> None:
+    answer = ask(
+        squat_pair / "a.mp4", squat_pair / "b.mp4", "Which equipment differs?", config=offline_config
+    )
+    assert any("tools/equipment" in n for n in answer.not_judged)
+    assert "Not judged offline: tools/equipment" in answer.answer
+
+
+def test_vlm_sees_both_roles_and_the_named_step(
+    squat_pair: Path, remote_config: Config, chat_server: ChatServer
+) -> None:
+    chat_server.push("The candidate stops well above parallel at the bottom (frames 60-80).")
+    answer = ask(squat_pair / "a.mp4", squat_pair / "b.mp4", "How does the bottom of the squat differ?",
+                 action="squat", config=remote_config)  # fmt: skip
+    assert answer.method == "vlm" and answer.answer.startswith("The candidate stops")
+    request = chat_server.requests[0]
+    assert "Video 1 is the REFERENCE" in request["messages"][0]["content"]
+    texts = chat_server.user_texts()
+    assert texts.count("Video 1 (reference), frame") == 4 and texts.count("Video 2 (candidate), frame") == 4
+    assert len(chat_server.images()) == 8
+    assert "lowest knee angle" in texts, "pose measurements go along as evidence"
+    assert answer.step == "bottom"
+    assert "step 'bottom'" in texts
+    assert len(answer.frames_reference) == 4
+
+
+def test_ask_command_json(squat_pair: Path, shared_cache: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["ask", str(squat_pair / "a.mp4"), str(squat_pair / "b.mp4"), "what differs?", "--json"],
+        env={"ACTIONDIFF_CACHE_DIR": str(shared_cache)},
+    )
+    assert result.exit_code == 0, result.output
+    assert '"method": "offline"' in result.output
