@@ -9,6 +9,7 @@ import logging
 import sys
 
 from actiondiff.cli import video_commands  # noqa: F401  (registers commands)
+from actiondiff.cli import kinematics_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import compare_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import eval_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import web_commands  # noqa: F401  (registers commands)
