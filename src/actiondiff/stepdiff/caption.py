@@ -36,7 +36,8 @@ _VOWELS = "aeiou"
 
 
 def gerund(verb: str) -> str:
-    """'uses' -> 'using', 'stirs' -> 'stirring', 'mixes' -> 'mixing', 'carries' -> 'carrying'."""
+    """'uses' -> 'using', 'stirs' -> 'stirring', 'mixes' -> 'mixing', 'carries' -> 'carrying' (for Supp. S4's
+    "instead of" rewrite)."""
     word = verb.lower()
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
@@ -46,8 +47,9 @@ def gerund(verb: str) -> str:
         word = word[:-1]
     if word.endswith("e") and not word.endswith(("ee", "ye", "oe")) and len(word) > 2:
         return word[:-1] + "ing"
-    vowel_groups = re.findall(rf"[{_VOWELS}]+", word)
-    if len(vowel_groups) == 1 and re.search(rf"[^{_VOWELS}][{_VOWELS}][^{_VOWELS}wxy]$", word):
+    sounds = word.replace("qu", "q")  # the u of "qu" is not a vowel: squat -> squatting
+    vowel_groups = re.findall(rf"[{_VOWELS}]+", sounds)
+    if len(vowel_groups) == 1 and re.search(rf"[^{_VOWELS}][{_VOWELS}][^{_VOWELS}wxy]$", sounds):
         return word + word[-1] + "ing"
     return word + "ing"
 

@@ -1,0 +1,172 @@
+"""DiffCap / DiffMCQ / DiffRank on clips cut from the squat sample, offline and against the chat server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from actiondiff.backends import ChatModel, resolve_chat
+from actiondiff.cli import app
+from actiondiff.config import Config
+from actiondiff.eval.readers import read_stepdiff
+from actiondiff.stepdiff import (
+    McqQuestion,
+    PairRef,
+    RankQuery,
+    caption_items,
+    diffcap,
+    diffmcq,
+    diffrank,
+    evaluate_diffcap,
+    postprocess_caption,
+    rank_queries,
+)
+from tests.support.chat_server import ChatServer, Scripted
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "The main difference in technique is that in Video 2, the person stirs the rice with a spatula, "
+            "whereas in Video 1, the person tosses the rice in the pan.",
+            "The person stirs the rice with a spatula instead of tossing the rice in the pan.",
+        ),
+        ("In Video 1, the person uses a fork, while in Video 2, the person uses a whisk.",
+         "The person uses a whisk instead of using a fork."),
+        ("the person uses a ladle. In Video 1, a measuring cup is used.",
+         "The person uses a ladle, while in the reference a measuring cup is used."),
+        ("In Video 2, the squat is deeper than in Video 1.", "The squat is deeper than in the reference."),
+    ],
+)  # fmt: skip
+def test_supp_s4_post_processing(raw: str, expected: str) -> None:
+    assert postprocess_caption(raw) == expected
+
+
+def test_offline_diffcap_captions_technique_only(squat_pair: Path, offline_config: Config) -> None:
+    captions = {
+        c.category: c for c in diffcap(squat_pair / "a.mp4", squat_pair / "b.mp4", config=offline_config)
+    }
+    technique = captions["technique"].caption
+    assert technique is not None and technique.endswith("in the candidate compared to the reference.")
+    assert "bends the knees less" in technique
+    assert captions["tools"].caption is None and "VLM" in (captions["tools"].reason or "")
+
+
+def test_vlm_diffcap_is_seeded_and_post_processed(
+    squat_pair: Path, remote_config: Config, chat_server: ChatServer
+) -> None:
+    chat_server.push(
+        "the person squats only to a quarter depth, whereas in Video 1, the person squats to full depth."
+    )
+    (caption,) = diffcap(squat_pair / "a.mp4", squat_pair / "b.mp4", ("technique",), config=remote_config)
+    assert "The main difference in technique is that in Video 2," in chat_server.user_texts()
+    assert caption.caption == "The person squats only to a quarter depth instead of squatting to full depth."
+
+
+def _items(tmp_path: Path, clips: Path) -> Path:
+    """StepDiff items over the cut clips: a__1 is the reference; b clips differ more than a__2."""
+    rows = [
+        {"reference": "squat/a__1.mp4", "candidate": "squat/a__2.mp4", "category": "technique",
+         "caption": "the person squats the same way", "severity": 5},
+        {"reference": "squat/a__1.mp4", "candidate": "squat/b__1.mp4", "category": "technique",
+         "caption": "the person bends the knees less and stands with a wider stance", "severity": 2},
+        {"reference": "squat/a__1.mp4", "candidate": "squat/b__2.mp4", "category": "Techniques",
+         "caption": "the person bends the knees less", "severity": 1},
+    ]  # fmt: skip
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    for clip in clips.glob("squat/*.mp4"):
+        (tmp_path / "squat").mkdir(exist_ok=True)
+        (tmp_path / "squat" / clip.name).symlink_to(clip)
+    return path
+
+
+def test_benchmark_items_become_tasks_and_diffcap_metrics(
+    tmp_path: Path, squat_clips: Path, offline_config: Config
+) -> None:
+    items = _items(tmp_path, squat_clips)
+    rows = read_stepdiff(items)
+    (query,) = rank_queries(rows, tmp_path)
+    assert query.severity == [5, 2, 1] and query.candidates[0] == tmp_path / "squat" / "a__2.mp4"
+    captions = caption_items(rows, tmp_path)
+    results, summary = evaluate_diffcap(captions[1:], offline_config, chat=None)
+    assert summary["captioned"] == 2 and 0 < summary["rouge_l"] <= 1 and "cider" in summary
+    assert results[0]["method"] == "offline"
+
+
+def test_diffrank_by_yes_logprobs_gives_kendall_tau(
+    squat_clips: Path, remote_config: Config, chat_server: ChatServer
+) -> None:
+    clips = squat_clips / "squat"
+    candidates = [clips / "a__2.mp4", clips / "b__1.mp4", clips / "b__2.mp4"]
+    query = RankQuery(
+        id="q", category="technique", reference=clips / "a__1.mp4", candidates=candidates, severity=[5, 2, 1]
+    )
+    for p_yes in (-0.1, -1.5, -3.0):
+        chat_server.push(
+            Scripted(content="YES", logprobs=[("YES", p_yes, {"YES": p_yes, "NO": -0.5, "Yes": -9})])
+        )
+    result = diffrank(query, remote_config, _chat(remote_config))
+    assert result.scorer == "logprob" and result.ranking == [0, 1, 2]
+    assert result.kendall_tau == pytest.approx(1.0)
+    request = chat_server.requests[0]
+    assert request["logprobs"] is True and request["max_tokens"] == 1
+    assert "Do these two videos show the same technique? Answer YES or NO." in chat_server.user_texts(0)
+
+
+def test_scoring_prompt_when_the_server_gives_no_logprobs(
+    squat_clips: Path, remote_config: Config, chat_server: ChatServer
+) -> None:
+    clips = squat_clips / "squat"
+    question = McqQuestion(
+        id="m", category="technique", caption="the person bends the knees less",
+        options=[PairRef(reference=clips / "a__1.mp4", candidate=clips / "a__2.mp4"),
+                 PairRef(reference=clips / "a__1.mp4", candidate=clips / "b__2.mp4")],
+        answer=1,
+    )  # fmt: skip
+    chat_server.push(
+        "YES", '{"answer": "NO", "confidence": 0.8}', "YES", '{"answer": "YES", "confidence": 0.9}'
+    )
+    result = diffmcq(question, remote_config, _chat(remote_config))
+    assert result.scorer == "prompt" and result.choice == 1
+    assert result.scores == pytest.approx([0.2, 0.9])
+    assert 'In Video 2, the person bends the knees less"?' in chat_server.user_texts(0)
+
+
+def test_offline_embedding_baselines(squat_clips: Path, offline_config: Config) -> None:
+    clips = squat_clips / "squat"
+    question = McqQuestion(
+        id="m", category="technique", caption="the person bends the knees less and uses a wider stance",
+        options=[PairRef(reference=clips / "a__1.mp4", candidate=clips / "a__2.mp4"),
+                 PairRef(reference=clips / "a__1.mp4", candidate=clips / "b__1.mp4")],
+        answer=1,
+    )  # fmt: skip
+    result = diffmcq(question, offline_config, chat=None)
+    assert result.scorer == "embedding" and result.choice == 1
+    query = RankQuery(id="q", category="technique", reference=clips / "a__1.mp4",
+                      candidates=[clips / "a__2.mp4", clips / "b__1.mp4"], severity=[5, 1])  # fmt: skip
+    ranked = diffrank(query, offline_config, chat=None)
+    assert ranked.ranking == [0, 1] and ranked.kendall_tau == pytest.approx(1.0)
+
+
+def test_eval_command_runs_diffrank_offline(tmp_path: Path, squat_clips: Path, shared_cache: Path) -> None:
+    items = _items(tmp_path, squat_clips)
+    result = CliRunner().invoke(
+        app,
+        ["stepdiff", "eval", "diffrank", str(items), "-o", str(tmp_path / "out.jsonl")],
+        env={"ACTIONDIFF_CACHE_DIR": str(shared_cache)},
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{") :])
+    assert summary["task"] == "diffrank" and summary["n"] == 1 and -1 <= summary["kendall_tau"] <= 1
+    assert (tmp_path / "out.jsonl").read_text().count("\n") == 1
+
+
+def _chat(config: Config) -> ChatModel:
+    chat = resolve_chat(config.compare.backends.vlm, config)
+    assert chat is not None
+    return chat
