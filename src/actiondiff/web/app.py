@@ -1,0 +1,303 @@
+"""The local web app: a JSON API over the job store and worker, plus the static page that uses it.
+
+Every file the API serves is found from a job id in the store (videos, keyframes, reports) or
+from the fixed static folder; nothing in a request is ever joined into a path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, HTTPException, Path as PathParam, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import UploadFile
+
+from actiondiff.config import Config
+from actiondiff.errors import ActionDiffError
+from actiondiff.knowledge import find_action, load_library
+from actiondiff.models import ComparisonResult
+from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
+from actiondiff.report import render_report, render_sections, theme_css
+from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
+from actiondiff.report.plots import time_map
+from actiondiff.storage import atomic_write_bytes, atomic_write_text
+from actiondiff.web.store import Job, JobRequest, JobStore, now
+from actiondiff.web.uploads import UploadRejected, sample_pairs, save_upload
+from actiondiff.web.worker import CompareFn, JobRunner
+
+STATIC = Path(__file__).parent / "static"
+DEFAULT_SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
+JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="A job id.")]
+MAX_STATEMENTS = 50
+MAX_STATEMENT_CHARS = 300
+
+
+def create_app(config: Config | None = None, compare: CompareFn | None = None) -> FastAPI:
+    """Build the app; its worker starts and stops with the server (FastAPI lifespan)."""
+    config = config or Config()
+    data_dir = config.web.data_dir
+    store = JobStore(data_dir / "jobs.sqlite3")
+    runner = JobRunner(store, config, compare)
+    samples_dir = config.web.samples_dir or DEFAULT_SAMPLES
+    max_bytes = int(config.web.max_upload_mb * 1e6)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runner.start()
+        yield
+        runner.stop()
+
+    app = FastAPI(title="actiondiff", summary="Compare two videos of the same action.", lifespan=lifespan)
+    app.state.store = store
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @lru_cache(maxsize=8)
+    def load_result(job_id: str) -> ComparisonResult:
+        text = store.result(job_id)
+        if text is None:
+            raise HTTPException(404, f"job {job_id} has no result (yet)")
+        return ComparisonResult.model_validate_json(text)
+
+    def job_or_404(job_id: str) -> Job:
+        job = store.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id}")
+        return job
+
+    @app.exception_handler(UploadRejected)
+    async def rejected(_: Request, exc: UploadRejected) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(ActionDiffError)
+    async def failed(_: Request, exc: ActionDiffError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400 if exc.exit_code == 3 else 500)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/theme.css", include_in_schema=False)
+    def theme() -> Response:
+        return Response(theme_css(), media_type="text/css")
+
+    @app.get("/api/actions")
+    def actions() -> list[dict[str, Any]]:
+        """Actions of the built-in library with their candidate differences (for closed mode)."""
+        return [
+            {"name": e.name, "description": e.description, "differences": [d.text for d in e.differences]}
+            for e in load_library().values()
+        ]
+
+    @app.get("/api/samples")
+    def samples() -> list[dict[str, str]]:
+        """The bundled sample pairs that can be compared without uploading."""
+        return [
+            {"name": p.name, "action": p.action, "description": p.description}
+            for p in sample_pairs(samples_dir).values()
+        ]
+
+    @app.post("/api/jobs", status_code=202)
+    async def submit(request: Request) -> Job:
+        """Start a comparison: multipart form with `action`, `mode` (closed|open), `differences`
+        (one statement per line, closed mode), `n_open` (open mode), and either `sample` or the
+        files `video_a` and `video_b`."""
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > 2 * max_bytes + (1 << 20):
+            raise UploadRejected("upload", f"larger than the {config.web.max_upload_mb:.0f} MB limit", 413)
+        form = await request.form(max_files=2, max_fields=10)
+        job_id = secrets.token_hex(8)
+        folder = data_dir / "jobs" / job_id
+        action = _text(form.get("action")).strip()
+        sample = _text(form.get("sample")).strip()
+        if sample:
+            pair = sample_pairs(samples_dir).get(sample)
+            if pair is None:
+                raise UploadRejected(sample, "no such sample pair", 404)
+            video_a, video_b, name_a, name_b = pair.a, pair.b, f"{sample}/{pair.a.name}", f"{sample}/{pair.b.name}"
+            action = action or pair.action
+        else:
+            uploads = [form.get("video_a"), form.get("video_b")]
+            if not all(isinstance(u, UploadFile) for u in uploads):
+                raise UploadRejected("videos", "upload two videos (video_a and video_b) or pick a sample pair")
+            upload_a, upload_b = (u for u in uploads if isinstance(u, UploadFile))
+            video_a = await save_upload(upload_a, "video_a", folder, "a", max_bytes)
+            video_b = await save_upload(upload_b, "video_b", folder, "b", max_bytes)
+            name_a, name_b = str(upload_a.filename), str(upload_b.filename)
+        job_request = JobRequest(
+            action=_check_action(action),
+            mode=_mode(_text(form.get("mode")) or "closed"),
+            differences=_statements(_text(form.get("differences"))),
+            n_open=_n_open(_text(form.get("n_open"))),
+            name_a=name_a,
+            name_b=name_b,
+            video_a=video_a,
+            video_b=video_b,
+        )
+        if job_request.mode == "closed" and not job_request.differences:
+            entry = find_action(job_request.action)
+            if entry is None:
+                raise UploadRejected("differences", "closed mode needs statements to check; type at least one")
+            job_request.differences = [d.text for d in entry.differences]
+        job = Job(id=job_id, created_at=now(), request=job_request)
+        store.add(job)
+        runner.submit(job_id)
+        return job
+
+    @app.get("/api/jobs")
+    def jobs() -> list[Job]:
+        """Past and running comparisons, newest first."""
+        return store.jobs()
+
+    @app.get("/api/jobs/{job_id}")
+    def job(job_id: JobId) -> Job:
+        return job_or_404(job_id)
+
+    @app.get("/api/jobs/{job_id}/events")
+    async def events(job_id: JobId, request: Request) -> StreamingResponse:
+        """Server-sent events: `progress` while the job runs, then one `done` or `failed`."""
+        job_or_404(job_id)
+
+        async def stream() -> AsyncIterator[str]:
+            last = ""
+            while not await request.is_disconnected():
+                current = store.get(job_id)
+                if current is None:
+                    return
+                payload = current.model_dump_json(include={"id", "status", "stage", "progress", "error"})
+                if payload != last:
+                    kind = current.status if current.status in ("done", "failed") else "progress"
+                    yield f"event: {kind}\ndata: {payload}\n\n"
+                    last = payload
+                    if kind != "progress":
+                        return
+                await asyncio.sleep(0.25)
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/api/jobs/{job_id}/result.json")
+    def result_json(job_id: JobId, download: bool = False) -> Response:
+        """The result (schema-versioned `ComparisonResult`); `?download=1` to save it."""
+        text = store.result(job_id)
+        if text is None:
+            raise HTTPException(404, f"job {job_id} has no result (yet)")
+        headers = _attachment(f"actiondiff-{job_id}.json") if download else {}
+        return Response(text, media_type="application/json", headers=headers)
+
+    @app.get("/api/jobs/{job_id}/report.html")
+    def report(job_id: JobId, download: bool = False) -> Response:
+        """The self-contained HTML report, rendered once and kept in the job's folder."""
+        path = data_dir / "jobs" / job_id / "report.html"
+        if not path.is_file():
+            atomic_write_text(path, render_report(load_result(job_id)))
+        headers = _attachment(f"actiondiff-{job_id}.html") if download else {}
+        return FileResponse(path, media_type="text/html", headers=headers)
+
+    @app.get("/api/jobs/{job_id}/view")
+    def view(job_id: JobId) -> dict[str, Any]:
+        """What the page needs to show a result: HTML sections and the data for synced playback."""
+        result = load_result(job_id)
+        sections = render_sections(result, lambda side, index: f"/api/jobs/{job_id}/frames/{side}/{index}.jpg")
+        return {"job": job_or_404(job_id), "sections": sections, "sync": _sync_data(result)}
+
+    @app.get("/api/jobs/{job_id}/videos/{side}")
+    def video(job_id: JobId, side: Side) -> FileResponse:
+        """Video A or B of a job, with range requests so the browser can seek."""
+        path = _request_video(job_or_404(job_id), side)
+        if not path.is_file():
+            raise HTTPException(404, f"video {side.upper()} of job {job_id} is no longer on disk")
+        return FileResponse(path)
+
+    @app.get("/api/jobs/{job_id}/frames/{side}/{index}.jpg")
+    def frame(job_id: JobId, side: Side, index: Annotated[int, PathParam(ge=0, le=10_000_000)]) -> Response:
+        """One video frame as JPEG with the pose skeleton drawn (cached in the job's folder)."""
+        cached = data_dir / "jobs" / job_id / "frames" / f"{side}-{index}.jpg"
+        if not cached.is_file():
+            path, info, pose = video_of(load_result(job_id), side)
+            images = read_keyframes(path, info, [index], pose)
+            if index not in images:
+                raise HTTPException(404, f"video {side.upper()} has no frame {index}")
+            atomic_write_bytes(cached, keyframe_jpeg(images[index]))
+        return FileResponse(cached, media_type="image/jpeg")
+
+    return app
+
+
+def _sync_data(result: ComparisonResult) -> dict[str, Any]:
+    """Frame rates, the A-time -> B-time map and 2D skeletons per sampled frame, for the player."""
+    if result.alignment is not None and result.alignment.path:
+        knots_a, knots_b = time_map(result.alignment, b_to_a=False)
+    else:
+        knots_a, knots_b = [0.0, result.video_a.duration_s], [0.0, result.video_b.duration_s]
+    return {
+        "fps": {"a": result.video_a.fps, "b": result.video_b.fps},
+        "duration": {"a": result.video_a.duration_s, "b": result.video_b.duration_s},
+        "map": {"a": [round(float(t), 4) for t in knots_a], "b": [round(float(t), 4) for t in knots_b]},
+        "pose": {"a": _skeletons(result, "a"), "b": _skeletons(result, "b")},
+        "edges": SKELETON_INDEX_EDGES,
+    }
+
+
+def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
+    pose = video_of(result, side)[2]
+    if pose is None:
+        return None
+    arrays = pose.model_dump(mode="json", include={"image_xyz", "visibility"})
+    return {
+        "times": [f.timestamp for f in pose.frames],
+        "points": [[point[:2] for point in frame] for frame in arrays["image_xyz"]],
+        "visibility": arrays["visibility"],
+    }
+
+
+def _request_video(job: Job, side: Side) -> Path:
+    return job.request.video_a if side == "a" else job.request.video_b
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, UploadFile):
+        raise UploadRejected("form", "expected a text field, got a file")
+    return "" if value is None else str(value)
+
+
+def _check_action(action: str) -> str:
+    if not action or len(action) > 200:
+        raise UploadRejected("action", "name the action (1 to 200 characters), e.g. 'squat'")
+    return action
+
+
+def _mode(value: str) -> Literal["closed", "open"]:
+    if value not in ("closed", "open"):
+        raise UploadRejected("mode", f"must be 'closed' or 'open', got {value!r}")
+    return "closed" if value == "closed" else "open"
+
+
+def _statements(text: str) -> list[str] | None:
+    statements = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+    if len(statements) > MAX_STATEMENTS:
+        raise UploadRejected("differences", f"at most {MAX_STATEMENTS} statements, got {len(statements)}")
+    if too_long := [s for s in statements if len(s) > MAX_STATEMENT_CHARS]:
+        raise UploadRejected("differences", f"a statement is longer than {MAX_STATEMENT_CHARS} characters: {too_long[0][:40]}...")
+    return statements or None
+
+
+def _n_open(text: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 50:
+        raise UploadRejected("n_open", f"must be a whole number from 1 to 50, got {text!r}")
+    return value

@@ -1,0 +1,101 @@
+"""Checks on what the page sends: video uploads (name, type, size, decodability) and sample pair names.
+
+Client file names are only checked, never used as paths: a job's videos are stored as `a.<ext>`
+and `b.<ext>` in its own folder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile
+
+from actiondiff.errors import InputError
+from actiondiff.storage import atomic_write_bytes
+from actiondiff.video import probe
+
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi")
+SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+CHUNK = 1 << 20
+
+
+class UploadRejected(InputError):
+    """An upload was refused; `status` is the HTTP status to answer with."""
+
+    def __init__(self, subject: str, cause: str, status: int = 400) -> None:
+        super().__init__(subject, cause)
+        self.status = status
+
+
+class SamplePair(BaseModel):
+    """A bundled pair of videos the page offers instead of an upload."""
+
+    name: str
+    action: str
+    description: str = ""
+    a: Path
+    b: Path
+
+
+def check_name(name: str | None, field: str) -> str:
+    """The upload's file name if it is a plain name with a video suffix."""
+    if not name:
+        raise UploadRejected(field, "the upload has no file name")
+    if any(c in name for c in "/\\\x00") or name in (".", "..") or ".." in name:
+        raise UploadRejected(name, "file names must not contain path separators or '..'")
+    if Path(name).suffix.lower() not in VIDEO_SUFFIXES:
+        raise UploadRejected(name, f"not a video file name; accepted: {', '.join(VIDEO_SUFFIXES)}", 415)
+    return name
+
+
+async def save_upload(upload: UploadFile, field: str, folder: Path, stem: str, max_bytes: int) -> Path:
+    """Check an uploaded video and store it as `folder/<stem><suffix>`; raises `UploadRejected`."""
+    name = check_name(upload.filename, field)
+    content_type = (upload.content_type or "").split(";")[0].strip()
+    if content_type and not (content_type.startswith("video/") or content_type == "application/octet-stream"):
+        raise UploadRejected(name, f"sent as {content_type!r}, which is not a video type", 415)
+    data = bytearray()
+    while chunk := await upload.read(CHUNK):
+        data.extend(chunk)
+        if len(data) > max_bytes:
+            raise UploadRejected(name, f"larger than the {max_bytes / 1e6:.0f} MB upload limit", 413)
+    if not data:
+        raise UploadRejected(name, "the file is empty")
+    path = atomic_write_bytes(folder / f"{stem}{Path(name).suffix.lower()}", bytes(data))
+    try:
+        probe(path)
+    except InputError as exc:
+        path.unlink(missing_ok=True)
+        raise UploadRejected(name, f"cannot be decoded as a video ({exc.cause})", 422) from exc
+    return path
+
+
+def sample_pairs(folder: Path | None) -> dict[str, SamplePair]:
+    """The sample pairs under `folder` (`<name>/a.*`, `b.*`, optional `pair.yaml`), by name."""
+    pairs: dict[str, SamplePair] = {}
+    if folder is None or not folder.is_dir():
+        return pairs
+    for directory in sorted(p for p in folder.iterdir() if p.is_dir() and SAMPLE_NAME.match(p.name)):
+        videos = {p.stem: p for p in directory.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES}
+        if "a" not in videos or "b" not in videos:
+            continue
+        meta = _pair_meta(directory / "pair.yaml")
+        pairs[directory.name] = SamplePair(
+            name=directory.name,
+            action=str(meta.get("action") or directory.name),
+            description=str(meta.get("action_description") or meta.get("description") or ""),
+            a=videos["a"],
+            b=videos["b"],
+        )
+    return pairs
+
+
+def _pair_meta(path: Path) -> dict[str, object]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}

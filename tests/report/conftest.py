@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actiondiff.models import ComparisonResult
+from tests.report.support import shared_cache, squat_comparison
+
+
+@pytest.fixture(scope="session")
+def squat_result(squat_pair: Path, tmp_path_factory: pytest.TempPathFactory) -> ComparisonResult:
+    return squat_comparison(squat_pair, shared_cache(tmp_path_factory.getbasetemp()))

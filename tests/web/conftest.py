@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from actiondiff.config import Config, WebConfig
+from actiondiff.web import create_app
+from tests.report.support import shared_cache
+
+
+@pytest.fixture
+def web_config(tmp_path: Path, squat_pair: Path, tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """A configuration with its own data folder, the bundled samples and the session's pose cache."""
+    return Config(
+        cache_dir=shared_cache(tmp_path_factory.getbasetemp()),
+        web=WebConfig(data_dir=tmp_path / "web", samples_dir=squat_pair.parent),
+    )
+
+
+@pytest.fixture
+def client(web_config: Config) -> Iterator[TestClient]:
+    """The real app (worker thread included) behind an httpx-based test client."""
+    with TestClient(create_app(web_config)) as test_client:
+        yield test_client
