@@ -10,6 +10,7 @@ import pytest
 from actiondiff.backends import resolve_frame_embedder, resolve_sentence_embedder, split_spec
 from actiondiff.config import Config
 from actiondiff.errors import BackendError, InputError
+from tests.support.tiny_clip import tiny_clip
 
 
 def test_offline_sentence_embedder_ranks_paraphrases_first(config: Config) -> None:
@@ -36,33 +37,8 @@ def test_missing_clip_directory_is_a_backend_error(config: Config, tmp_path: Pat
         resolve_frame_embedder(f"local:{tmp_path / 'nope'}", config)
 
 
-def _tiny_clip(directory: Path) -> Path:
-    """A randomly initialised two-layer CLIP with a 40-word WordPiece vocabulary, saved like transformers."""
-    from transformers import BertTokenizerFast, CLIPConfig, CLIPImageProcessor, CLIPModel
-
-    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "squat", "bottom", "stand", "descend", "rise"]
-    vocab = directory / "vocab.txt"
-    directory.mkdir(parents=True)
-    vocab.write_text("\n".join(words + [f"w{i}" for i in range(30)]) + "\n")
-    tokenizer = BertTokenizerFast(vocab_file=str(vocab))
-    small = {"hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2, "num_hidden_layers": 2}
-    config = CLIPConfig(
-        text_config={**small, "vocab_size": 40, "max_position_embeddings": 32, "eos_token_id": 3},
-        vision_config={**small, "image_size": 32, "patch_size": 8},
-        projection_dim=16,
-    )
-    import torch
-
-    torch.manual_seed(0)
-    CLIPModel(config).save_pretrained(directory)
-    tokenizer.save_pretrained(directory)
-    processor = CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
-    processor.save_pretrained(directory)
-    return directory
-
-
 def test_local_clip_directory_embeds_frames_and_texts(config: Config, tmp_path: Path) -> None:
-    directory = _tiny_clip(tmp_path / "tiny-clip")
+    directory = tiny_clip(tmp_path / "tiny-clip")
     embedder = resolve_frame_embedder(f"local:{directory}", config)
     assert embedder is not None
     rng = np.random.default_rng(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,9 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from actiondiff.backends import resolve_frame_embedder
+from actiondiff.config import Config
 from actiondiff.errors import InputError
-from actiondiff.models import FrameSample, SubActionSpan
-from actiondiff.pipeline.localize import assign_frames, localization_from_spans, viterbi_segment
+from actiondiff.models import FrameSample, SubAction, SubActionSpan
+from actiondiff.pipeline.localize import (
+    assign_frames,
+    localization_from_spans,
+    localize_with_embedder,
+    viterbi_segment,
+)
+from tests.support.tiny_clip import tiny_clip
 
 
 @st.composite
@@ -85,3 +94,19 @@ def test_spans_give_every_frame_exactly_one_sub_action() -> None:
     assert localization.labels.tolist() == [0] * 9 + [1] * 11
     assert [s.sub_action for s in localization.spans] == ["down", "up"]
     assert localization.rows_for(["up"], 3) == [9, 14, 19]
+
+
+def test_localizer_with_a_local_clip_model_covers_every_frame(tmp_path: Path, config: Config) -> None:
+    embedder = resolve_frame_embedder(f"local:{tiny_clip(tmp_path / 'clip')}", config)
+    assert embedder is not None
+    rng = np.random.default_rng(1)
+    images = [rng.integers(0, 255, (40, 40, 3), dtype=np.uint8) for _ in range(12)]
+    frames = [FrameSample(index=i, timestamp=i / 5) for i in range(12)]
+    plan = [
+        SubAction(name="stand", retrieval_texts=["stand"]),
+        SubAction(name="squat", retrieval_texts=["squat bottom"]),
+    ]
+    localization = localize_with_embedder(embedder, frames, images, plan, "viterbi")
+    assert [s.sub_action for s in localization.spans] == ["stand", "squat"]
+    assert localization.spans[0].start_frame == 0 and localization.spans[-1].end_frame == 11
+    assert localization.method.startswith("viterbi:local:")

@@ -1,0 +1,134 @@
+"""`compare` and `actiondiff compare` on the squat sample pair: offline, and against a real chat server."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from typer.testing import CliRunner
+
+from actiondiff import compare
+from actiondiff.cli import app
+from actiondiff.config import Config
+from actiondiff.models import ComparisonResult
+from tests.support.chat_server import ChatServer, Scripted
+
+ROBUST = {
+    "the squat is deeper": "A",
+    "the stance is wider": "B",
+    "the torso leans further forward at the bottom": "A",
+}
+"""Sample-pair differences whose truth is large enough that the offline measurement must get them."""
+
+
+def truth(squat_pair: Path) -> dict[str, Any]:
+    return yaml.safe_load((squat_pair / "pair.yaml").read_text())
+
+
+def test_closed_offline_measures_the_known_differences(squat_pair: Path, offline_config: Config) -> None:
+    statements = [*ROBUST, "the hair is shinier"]
+    result = compare(
+        squat_pair / "a.mp4",
+        squat_pair / "b.mp4",
+        action="squat",
+        differences=statements,
+        config=offline_config,
+    )
+    verdicts = {d.text: d for d in result.differences}
+    for text, label in ROBUST.items():
+        assert verdicts[text].label == label, verdicts[text].evidence
+        evidence = verdicts[text].evidence[0]
+        assert evidence.source == "kinematics" and evidence.value_a is not None and evidence.frames_a
+    undecided = verdicts["the hair is shinier"]
+    assert undecided.label is None and undecided.reason and "no vision-language model" in undecided.reason
+    assert [s.sub_action for s in result.spans_a] == [s.name for s in result.plan.sub_actions]  # type: ignore[union-attr]
+    assert result.alignment is not None and result.curves_a is not None and result.pose_b is not None
+    assert result.backends["proposer"] == "library:squat" and result.usage["requests"] == 0
+
+
+def test_open_offline_proposes_from_the_library(squat_pair: Path, offline_config: Config) -> None:
+    result = compare(
+        squat_pair / "a.mp4", squat_pair / "b.mp4", action="squat", n_open=4, config=offline_config
+    )
+    assert result.mode == "open" and len(result.differences) == 4
+    depth = next(d for d in result.differences if d.text == "the squat is deeper")
+    assert depth.label == "A"
+
+
+def _scripted_models(request: dict[str, Any]) -> Scripted:
+    """Proposer: a plan; differencer: the letter the statement's truth calls for, with logprobs."""
+    text = json.dumps(request["messages"])
+    if "Answer with exactly one letter" not in text:
+        plan = {
+            "sub_actions": [
+                {"name": "standing", "retrieval_texts": ["a person standing"]},
+                {"name": "descent", "retrieval_texts": ["a person bending the knees"]},
+                {"name": "bottom", "retrieval_texts": ["a person in a deep squat"]},
+                {"name": "ascent", "retrieval_texts": ["a person standing up"]},
+            ],
+            "differences": [
+                {"text": "the squat is deeper", "sub_actions": ["bottom"]},
+                {"text": "the squat goes lower", "sub_actions": ["bottom"]},
+                {"text": "the facial expression is more focused", "sub_actions": ["bottom"]},
+            ],
+        }
+        return Scripted(content=json.dumps(plan))
+    letter = "A" if re.search(r"deeper|facial expression", text) else "C"
+    return Scripted(content=letter, logprobs=[(letter, -0.2, {letter: -0.2, "B": -2.0, "C": -3.0})])
+
+
+def test_cli_with_an_openai_compatible_server(
+    squat_pair: Path, pose_cache: Path, chat_server: ChatServer, tmp_path: Path
+) -> None:
+    chat_server.rule = _scripted_models
+    output = tmp_path / "open.json"
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(
+        yaml.safe_dump({"cache_dir": str(pose_cache), "compare": {"frames_per_difference": 3}})
+    )
+    args = [
+        "compare",
+        str(squat_pair / "a.mp4"),
+        str(squat_pair / "b.mp4"),
+        "--action",
+        "squat",
+        "--open",
+        "5",
+        "--backend",
+        "openai:test-vlm",
+        "--base-url",
+        chat_server.base_url,
+        "--config",
+        str(config_file),
+        "-o",
+        str(output),
+    ]
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    result = ComparisonResult.model_validate_json(output.read_text())
+    texts = [d.text for d in result.differences]
+    assert texts == ["the squat is deeper", "the facial expression is more focused"], (
+        "near-duplicate must be deduped"
+    )
+    deeper, arms = result.differences
+    assert deeper.label == "A" and {e.source for e in deeper.evidence} == {"kinematics", "vlm"}
+    assert arms.label == "A" and [e.source for e in arms.evidence] == ["vlm"]
+    assert arms.evidence[0].confidence is not None and arms.evidence[0].confidence > 0.8
+    assert len(arms.evidence[0].frames_a) == 3 and len(arms.evidence[0].frames_b) == 3
+    mcq = chat_server.requests[-1]
+    assert len(chat_server.images(-1)) == 6 and mcq["logprobs"] is True
+    assert "Video A, frame 1" in chat_server.user_texts(-1) and "Video B, frame 3" in chat_server.user_texts(
+        -1
+    )
+    assert result.backends["differencer"] == "openai:test-vlm" and result.usage["prompt_tokens"] == 300
+    assert [s.sub_action for s in result.spans_b] == ["standing", "descent", "bottom", "ascent"]
+
+
+def test_cli_closed_mode_needs_statements_or_open(squat_pair: Path) -> None:
+    run = CliRunner().invoke(
+        app, ["compare", str(squat_pair / "a.mp4"), str(squat_pair / "b.mp4"), "--action", "squat"]
+    )
+    assert run.exit_code == 3 or "give statements" in str(run.exception)
