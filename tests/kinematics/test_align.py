@@ -9,7 +9,8 @@ from hypothesis.extra.numpy import arrays
 
 from actiondiff.kinematics import align, compute_features, phase_spans
 from actiondiff.kinematics.align import dtw_path, matched_rows, span_anchors
-from actiondiff.models import FrameSample, PoseTrack
+from actiondiff.kinematics.clean import resample_track
+from actiondiff.models import PoseTrack
 
 
 def reference_dtw(cost: np.ndarray) -> float:
@@ -55,32 +56,12 @@ def test_band_limits_the_path() -> None:
     assert max(abs(i - j) for i, j in path) <= 6
 
 
-def warp_track(track: PoseTrack, rows: np.ndarray) -> PoseTrack:
-    """The track resampled at fractional rows (linear interpolation), re-timed at the original rate."""
-    step = float(track.timestamps[1] - track.timestamps[0])
-    lower = np.floor(rows).astype(int)
-    upper = np.minimum(lower + 1, len(track.frames) - 1)
-    weight = (rows - lower)[:, None, None]
-
-    def resample(values: np.ndarray) -> np.ndarray:
-        return (1 - weight) * values[lower] + weight * values[upper]
-
-    return track.model_copy(
-        update={
-            "frames": [FrameSample(index=k, timestamp=k * step) for k in range(len(rows))],
-            "image_xyz": resample(track.image_xyz),
-            "world_xyz": resample(track.world_xyz),
-            "visibility": resample(track.visibility[..., None])[..., 0],
-        }
-    )
-
-
 def test_dtw_recovers_a_known_warp_of_a_real_pose_track(sample_tracks: tuple[PoseTrack, PoseTrack]) -> None:
     track = sample_tracks[0]
     last = len(track.frames) - 1
     u = np.linspace(0.0, 1.0, round(1.3 * last) + 1)
     true_rows = last * (u + 0.12 * np.sin(2 * np.pi * u) / (2 * np.pi) * 2)  # monotone: slope 1 + 0.24 cos
-    original, warped = compute_features(track), compute_features(warp_track(track, true_rows))
+    original, warped = compute_features(track), compute_features(resample_track(track, true_rows))
     alignment = align(warped, original)
     error = np.abs(matched_rows(alignment.path, len(warped)) - true_rows)
     assert np.median(error) < 1.0, f"median error {np.median(error):.2f} rows"

@@ -13,7 +13,7 @@ import numpy as np
 from scipy.signal import savgol_filter
 
 from actiondiff.errors import InputError
-from actiondiff.models import PoseTrack
+from actiondiff.models import FrameSample, PoseTrack
 
 MAX_GAP_S = 0.4
 """Gaps (frames without a body) up to this long are filled by linear interpolation."""
@@ -126,3 +126,26 @@ def _viterbi_choice(score: np.ndarray, hips: np.ndarray) -> np.ndarray:
     for t in range(n_frames - 1, 0, -1):
         path[t - 1] = back[t, path[t]]
     return path
+
+
+def resample_track(track: PoseTrack, rows: np.ndarray) -> PoseTrack:
+    """The track read at fractional sample rows (linear interpolation), re-timed at its own sampling
+    step: a known time warp of a real performance, for testing and benchmarking alignment."""
+    times = track.timestamps
+    step = float(times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else 0.0
+    rows = np.clip(np.asarray(rows, dtype=np.float64), 0, len(times) - 1)
+    lower = np.floor(rows).astype(int)
+    upper = np.minimum(lower + 1, len(times) - 1)
+    weight = (rows - lower)[:, None, None]
+
+    def resample(values: np.ndarray) -> np.ndarray:
+        return ((1 - weight) * values[lower] + weight * values[upper]).astype(np.float32)
+
+    return track.model_copy(
+        update={
+            "frames": [FrameSample(index=k, timestamp=k * step) for k in range(len(rows))],
+            "image_xyz": resample(track.image_xyz),
+            "world_xyz": resample(track.world_xyz),
+            "visibility": resample(track.visibility[..., None])[..., 0],
+        }
+    )
