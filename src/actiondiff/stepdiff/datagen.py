@@ -44,7 +44,7 @@ INSTRUCTION_SYSTEM = (
 
 _FIRST = re.compile(r"\b(?:video\s*1|first\s+video|video\s+one|reference)\b", re.IGNORECASE)
 _SECOND = re.compile(r"\b(?:video\s*2|second\s+video|video\s+two|candidate)\b", re.IGNORECASE)
-_QA_LINE = re.compile(r"^\s*(?:\d+[.)]\s*)?(?P<tag>Q|A)\s*\d*\s*[:.]\s*(?P<text>.+)$", re.IGNORECASE)
+_QA_TAG = re.compile(r"(?:^|(?<=\s))(Q|A)\s*\d*\s*:", re.MULTILINE)
 
 
 class _Sidecar(BaseModel):
@@ -155,16 +155,17 @@ class StepDescriber:
 
 
 def parse_qa(text: str, kind: str) -> list[QaPair]:
-    """Q:/A: lines of an LLM answer as pairs (an unanswered question is dropped)."""
+    """ "Q:" / "A:" segments of an LLM answer as pairs, on one line or several (an unanswered
+    question is dropped)."""
+    pieces = _QA_TAG.split(text)
     pairs: list[QaPair] = []
     question: str | None = None
-    for line in text.splitlines():
-        if not (match := _QA_LINE.match(line)):
-            continue
-        if match.group("tag").upper() == "Q":
-            question = match.group("text").strip()
-        elif question is not None:
-            pairs.append(QaPair(question=question, answer=match.group("text").strip(), kind=kind))  # type: ignore[arg-type]
+    for tag, body in zip(pieces[1::2], pieces[2::2], strict=True):
+        body = " ".join(body.split())
+        if tag == "Q":
+            question = body
+        elif question is not None and body:
+            pairs.append(QaPair(question=question, answer=body, kind=kind))  # type: ignore[arg-type]
             question = None
     return pairs
 
