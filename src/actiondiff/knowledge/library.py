@@ -48,7 +48,7 @@ class ActionEntry(BaseModel):
         for difference in self.differences:
             unknown = set(difference.sub_actions) - names
             if unknown:
-                raise ValueError(f"difference {difference.text!r} links unknown sub-actions {sorted(unknown)}")
+                raise ValueError(f"difference {difference.text!r} links unknown {sorted(unknown)}")
         return self
 
     def plan(self, n: int | None = None) -> ActionPlan:
