@@ -20,6 +20,8 @@ from actiondiff.models import Evidence, Label, SubActionSpan
 
 EMBEDDING_THRESHOLD = 0.6
 """Least cosine similarity between a statement and a quantity's example for an embedding match."""
+POLARITY_GAP = 0.08
+"""Least lead of the matched example over its opposite; below it the direction is too unsure to use."""
 SOURCE_WEIGHTS = {"kinematics": 1.0, "vlm": 0.8, "llm": 0.6, "library": 0.4, "fusion": 1.0}
 """How much each source's confidence counts in `fuse`; measurements weigh most."""
 
@@ -38,7 +40,8 @@ def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple
     vectors = embedder.embed([text, *examples])
     similarity = vectors[1:] @ vectors[0]
     best = int(np.argmax(similarity))
-    if similarity[best] < EMBEDDING_THRESHOLD:
+    rival = similarity[best ^ 1]  # the same quantity's example of the opposite polarity
+    if similarity[best] < EMBEDDING_THRESHOLD or similarity[best] - rival < POLARITY_GAP:
         return None
     return QUANTITIES[best // 2], (1.0 if best % 2 == 0 else -1.0), "embedding"
 

@@ -225,8 +225,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=(r"lean(s|ing)?\b.{0,10}forward|forward (lean|trunk|torso)|(torso|trunk|"
                    r"chest)\b.{0,20}\b(inclined|horizontal|drops?|falls?|forward)|bent over|trunk lean|"
                    r"torso lean"),
-             less=(r"upright|vertical (torso|back|trunk)|(torso|trunk|back)\b.{0,10}\bvertical|chest (up|"
-                   r"tall|proud)|less (forward )?lean"),
+             less=(r"upright|vertical (torso|back|trunk)|(torso|trunk|back)\b.{0,10}\bvertical|"
+                   r"chest\b.{0,10}\b(up|tall|proud)|less (forward )?lean"),
              examples=("the torso leans forward more", "the torso stays more upright")),
     Quantity("hip_flexion", "hip flexion (180 - hip angle) at the extreme", "deg", "extreme", 8.0,
              extreme("hip_angle", "extreme", "min", _flexion),
@@ -259,8 +259,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the grip is wider", "the hands are closer together")),
     Quantity("stance_width", "ankle spacing over shoulder width", "x shoulder width", "whole", 0.12,
              spread("stance_width_ratio", "whole", "mean"),
-             more=(r"wider (stance|feet|base)|(stance|base) is wider|feet\b.{0,15}\b(wider|further) apart|"
-                   r"broader stance"),
+             more=(r"wider (stance|feet|base)|(stance|base) is wider|"
+                   r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader stance"),
              less=r"narrower (stance|feet|base)|(stance|base) is narrower|feet\b.{0,15}\bcloser",
              examples=("the stance is wider with feet further apart", "the feet are closer together")),
     Quantity("depth", "knee flexion (180 - knee angle) at the bottom", "deg", "extreme", 8.0,
