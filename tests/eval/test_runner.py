@@ -54,8 +54,8 @@ def test_killed_run_resumes_without_redoing_finished_samples(tmp_path: Path) -> 
 
 def test_process_pool_matches_serial_and_keeps_item_order(tmp_path: Path) -> None:
     items = [(s.sample_key, s) for s in _samples(3)]
-    serial = runner.run(items, PosePredictor(tmp_path / "c1"), tmp_path / "serial.jsonl", workers=1)
-    pooled = runner.run(items, PosePredictor(tmp_path / "c2"), tmp_path / "pool.jsonl", workers=2)
+    serial = runner.run(items, RandomPredictor(seed=5), tmp_path / "serial.jsonl", workers=1)
+    pooled = runner.run(items, RandomPredictor(seed=5), tmp_path / "pool.jsonl", workers=2)
     assert serial == pooled and len(serial) == 3
 
 
