@@ -13,7 +13,6 @@ from actiondiff.eval import runner
 from actiondiff.eval.readers import BenchSample, read_benchmark
 from actiondiff.eval.viddiff import RandomPredictor
 from actiondiff.storage import read_jsonl
-from tests.eval.pose_predict import PosePredictor
 
 REPO = Path(__file__).resolve().parents[2]
 
