@@ -21,6 +21,7 @@ def test_offline_answer_cites_measurements_and_frames(squat_pair: Path, offline_
     assert "wider stance" in answer.answer
     assert "more upright" in answer.answer
     knee = next(e for e in answer.evidence if e.quantity == "lowest knee angle")
+    assert knee.value_a is not None and knee.value_b is not None
     assert knee.value_b - knee.value_a > 25 and knee.label == "B"
     assert knee.frames_a[0] in answer.frames_reference and knee.frames_b[0] in answer.frames_candidate
     assert answer.not_judged == []
