@@ -55,7 +55,7 @@ def compare(
         str | None,
         typer.Option(
             help="LLM and VLM for proposer and differencer: 'offline' (library + kinematics) or "
-            "'openai:<model>' (with --base-url for any OpenAI-compatible server)."
+            "`openai:MODEL` (with --base-url for any OpenAI-compatible server)."
         ),
     ] = None,
     base_url: Annotated[
@@ -77,7 +77,7 @@ def compare(
     Closed mode decides given statements (--difference / --differences-file); open mode (--open N)
     proposes them first. Offline (the default) the built-in action library plans, pose kinematics
     measure, and statements no measurement covers are reported as not decided, with the reason.
-    With --backend openai:<model>, an LLM plans and a vision LLM answers on the localized frames.
+    With --backend `openai:MODEL`, an LLM plans and a vision LLM answers on the localized frames.
     The result JSON holds the plan, sub-action spans, frames used, verdicts, evidence and usage.
     """
     statements = list(difference or [])

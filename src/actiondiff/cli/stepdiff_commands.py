@@ -168,7 +168,7 @@ def eval_command(
 
 @stepdiff_app.command("make-qa")
 def make_qa_command(
-    clips: Annotated[Path, typer.Argument(help="Folder of <step name>/<clip>.mp4 (+ optional .txt/.json).")],
+    clips: Annotated[Path, typer.Argument(help="Folder of `STEP/CLIP.mp4` (+ optional .txt/.json).")],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Instruction-tuning JSONL (appended).")
     ] = Path("pair_qa.jsonl"),
