@@ -19,22 +19,22 @@ from actiondiff.report import write_report
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Interface to listen on [default: 127.0.0.1, this machine only].")
+        str | None, typer.Option(help="Interface to listen on \[default: 127.0.0.1, this machine only].")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8765].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on \[default: 8765].")] = None,
     data_dir: Annotated[
         Path | None,
-        typer.Option(help="Where jobs, uploads and results are kept [default: ~/.local/share/actiondiff/web]."),
+        typer.Option(help="Where jobs, uploads and results are kept \[default: ~/.local/share/actiondiff/web]."),
     ] = None,
-    max_upload_mb: Annotated[float | None, typer.Option(help="Largest accepted video upload [default: 200].")] = None,
+    max_upload_mb: Annotated[float | None, typer.Option(help="Largest accepted video upload \[default: 200].")] = None,
     config_file: ConfigOption = None,
 ) -> None:
     """Start the local web app: upload or pick two videos, compare them, and watch the result.
 
-    Open the printed address in a browser. Comparisons run one at a time in a background worker;
-    results are kept in a SQLite file in the data directory, so past comparisons survive a restart.
-    The app listens on 127.0.0.1 (this machine) unless told otherwise: it has no login, so only
-    choose another interface on a network you trust.
+    Open the printed address in a browser. Comparisons run one at a time in a background worker and
+    their results are kept in a SQLite file in the data directory, so a restart loses nothing.
+
+    The app has no login: it listens on 127.0.0.1 (this machine only) unless --host says otherwise.
     """
     import uvicorn
 

@@ -167,6 +167,7 @@ async function openJob(jobId) {
   $("#download-json").href = `/api/jobs/${jobId}/result.json?download=1`;
   $("#download-report").href = `/api/jobs/${jobId}/report.html?download=1`;
   player.load(jobId, view.sync);
+  $("#setup").open = false;
   $("#result").hidden = false;
   $("#result").scrollIntoView({ behavior: "smooth" });
 }
@@ -322,6 +323,7 @@ function seekFromCurve(svg, event) {
 
 // ---------- wiring ----------
 function route() {
+  if (["#new", "#history"].includes(location.hash)) $("#setup").open = true;
   const match = location.hash.match(/^#job=([0-9a-f]{16})$/);
   if (match && match[1] !== state.jobId) openJob(match[1]).catch((e) => { $("#form-error").textContent = e.message; });
 }

@@ -1,0 +1,132 @@
+"""End to end in a real browser: Debian's headless Chromium driven by Playwright against `actiondiff serve`.
+
+Set ACTIONDIFF_SCREENSHOT_DIR to also keep the page's screenshot there (docs/screenshot-compare.png).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.report.support import shared_cache
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`actiondiff serve` in its own process, on a free loopback port."""
+    port = free_port()
+    env = {**os.environ, "ACTIONDIFF_CACHE_DIR": str(shared_cache(tmp_path_factory.getbasetemp()))}
+    command = [sys.executable, "-m", "actiondiff", "serve", "--port", str(port), "--data-dir", str(tmp_path / "web")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/api/samples", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    pytest.fail(f"actiondiff serve did not start:\n{output}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Page]:
+    assert CHROMIUM.exists(), "install Debian's chromium (scripts/setup.sh dev does)"
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def current_times(page: Page) -> tuple[float, float]:
+    a, b = page.evaluate("[document.querySelector('#video-a').currentTime, document.querySelector('#video-b').currentTime]")
+    return float(a), float(b)
+
+
+def test_compare_the_sample_pair_in_the_browser(server: str, page: Page, squat_pair: Path, tmp_path: Path) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server)
+    page.set_input_files("#video-a-file", squat_pair / "a.mp4")
+    page.set_input_files("#video-b-file", squat_pair / "b.mp4")
+    page.fill("#action", "squat")
+    page.wait_for_selector("#library-differences input[type=checkbox]")
+    page.click("#run")
+    page.wait_for_selector("#differences .difference", timeout=180_000)
+    assert page.locator("#progress-text").text_content() == "Done."
+    texts = page.locator("#differences .difference .text").all_inner_texts()
+    assert "the squat is deeper" in texts
+    assert page.locator("#differences .badge").count() == len(texts)
+    page.wait_for_function("document.querySelector('#video-b').readyState >= 1")
+    sync = httpx.get(f"{server}{page.evaluate('location.hash').replace('#job=', '/api/jobs/')}/view").json()["sync"]
+
+    # A difference: both videos seek to the frames of its evidence.
+    item = page.locator("#differences .difference", has_text="the squat is deeper")
+    frame_a, frame_b = int(item.get_attribute("data-frame-a") or -1), int(item.get_attribute("data-frame-b") or -1)
+    item.click()
+    page.wait_for_timeout(300)
+    time_a, time_b = current_times(page)
+    assert time_a == pytest.approx(frame_a / sync["fps"]["a"], abs=0.5 / sync["fps"]["a"])
+    assert time_b == pytest.approx(frame_b / sync["fps"]["b"], abs=0.5 / sync["fps"]["b"])
+    assert "active" in (item.get_attribute("class") or "")
+
+    # Frame step moves A by one frame and B along the alignment.
+    page.click("#step-forward")
+    page.wait_for_timeout(200)
+    stepped_a, _ = current_times(page)
+    assert stepped_a - time_a == pytest.approx(1 / sync["fps"]["a"], abs=0.25 / sync["fps"]["a"])
+
+    # A sub-action span: both videos jump to the start of that sub-action.
+    span = page.locator("#timeline-a .span").nth(1)
+    span.click()
+    page.wait_for_timeout(300)
+    name = span.get_attribute("data-name")
+    twin = page.locator(f'#timeline-b .span[data-name="{name}"]')
+    time_a, time_b = current_times(page)
+    assert time_a == pytest.approx(int(span.get_attribute("data-frame") or -1) / sync["fps"]["a"], abs=0.02)
+    assert time_b == pytest.approx(int(twin.get_attribute("data-frame") or -1) / sync["fps"]["b"], abs=0.02)
+
+    page.locator("#differences .difference").first.click()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(500)
+    top_of_page = {"x": 0, "y": 0, "width": 1280, "height": 1500}
+    screenshot = page.screenshot(path=tmp_path / "screenshot-compare.png", full_page=True, clip=top_of_page)
+    if folder := os.environ.get("ACTIONDIFF_SCREENSHOT_DIR"):
+        Path(folder, "screenshot-compare.png").write_bytes(screenshot)
+    assert not errors, errors
