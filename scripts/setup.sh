@@ -12,6 +12,8 @@ apt_packages=()
 if [[ "$profile" == "dev" ]]; then
     # opencv-doc: real photographs of people, used by the pose tests.
     [[ -e /usr/share/doc/opencv-doc/examples/data/basketball1.png ]] || apt_packages+=(opencv-doc)
+    # chromium: the browser the web app's end-to-end tests drive (Playwright never downloads one).
+    [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium chromium-driver)
 fi
 if ((${#apt_packages[@]})); then
     if [[ $(id -u) -eq 0 ]]; then
