@@ -16,32 +16,26 @@ from actiondiff.config import Config
 from actiondiff.models import ComparisonResult
 from tests.support.chat_server import ChatServer, Scripted
 
-ROBUST = {
-    "the squat is deeper": "A",
-    "the stance is wider": "B",
-    "the torso leans further forward at the bottom": "A",
-}
-"""Sample-pair differences whose truth is large enough that the offline measurement must get them."""
-
 
 def truth(squat_pair: Path) -> dict[str, Any]:
     return yaml.safe_load((squat_pair / "pair.yaml").read_text())
 
 
 def test_closed_offline_measures_the_known_differences(squat_pair: Path, offline_config: Config) -> None:
-    statements = [*ROBUST, "the hair is shinier"]
+    known = {d["text"]: d["label"] for d in truth(squat_pair)["differences"]}
     result = compare(
         squat_pair / "a.mp4",
         squat_pair / "b.mp4",
         action="squat",
-        differences=statements,
+        differences=[*known, "the hair is shinier"],
         config=offline_config,
     )
     verdicts = {d.text: d for d in result.differences}
-    for text, label in ROBUST.items():
+    for text, label in known.items():
         assert verdicts[text].label == label, verdicts[text].evidence
         evidence = verdicts[text].evidence[0]
-        assert evidence.source == "kinematics" and evidence.value_a is not None and evidence.frames_a
+        assert evidence.source == "kinematics" and evidence.value_a is not None and evidence.unit
+        assert evidence.frames_a and evidence.frames_b
     undecided = verdicts["the hair is shinier"]
     assert undecided.label is None and undecided.reason and "no vision-language model" in undecided.reason
     assert [s.sub_action for s in result.spans_a] == [s.name for s in result.plan.sub_actions]  # type: ignore[union-attr]
