@@ -32,7 +32,9 @@ stdout = Console()
 stderr = Console(stderr=True)
 
 VideoArg = Annotated[
-    Path, typer.Argument(help="A video file (mp4, mov, avi, webm, mkv, ...).", show_default=False)
+    Path,
+    # readable=False: an unreadable file reaches the reader, which reports it like any bad video (exit 3)
+    typer.Argument(help="A video file (mp4, mov, avi, webm, mkv, ...).", show_default=False, readable=False),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 ConfigOption = Annotated[

@@ -23,13 +23,29 @@ def _statements_from_file(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise DatasetError(path, f"cannot read the differences file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise DatasetError(path, f"the differences file is not UTF-8 text: {exc.reason}") from exc
     if path.suffix in (".yaml", ".yml", ".json"):
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise DatasetError(path, f"not valid YAML/JSON: {exc}") from exc
         items = data.get("differences") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise DatasetError(path, "expected a list of statements (or a mapping with 'differences')")
-        return [str(i["text"] if isinstance(i, dict) else i) for i in items]
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        statements = [_statement(item, path, i) for i, item in enumerate(items)]
+    else:
+        statements = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not statements:
+        raise DatasetError(path, "the differences file holds no statements")
+    return statements
+
+
+def _statement(item: object, path: Path, index: int) -> str:
+    text = item.get("text") if isinstance(item, dict) else item
+    if not isinstance(text, str | int | float) or not str(text).strip():
+        raise DatasetError(path, f"item {index} is not a statement (a string or {{text: ...}}): {item!r:.80}")
+    return str(text).strip()
 
 
 @app.command()

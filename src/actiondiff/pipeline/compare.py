@@ -47,6 +47,7 @@ from actiondiff.pose import extract_pose
 from actiondiff.video import Sampling, probe, read_frames
 
 Progress = Callable[[str], None]
+MAX_ACTION_CHARS = 200
 
 
 def localizer_fps(action: str, config: Config) -> float:
@@ -122,8 +123,15 @@ def compare(
     """Compare two videos of `action`: closed mode with `differences`, open mode with `n_open`.
 
     Every statement gets a verdict A / B / C with confidence and evidence, or label None with the
-    reason it could not be decided. Backends come from `config.compare.backends`.
+    reason it could not be decided (a failed model request included). Backends come from
+    `config.compare.backends`. Raises `InputError` for an unusable action name or a video in which
+    nobody is visible.
     """
+    if not action.strip() or len(action) > MAX_ACTION_CHARS:
+        raise InputError(
+            "action",
+            f"name the action in 1 to {MAX_ACTION_CHARS} characters, e.g. 'squat' (got {len(action)})",
+        )
     config = config or Config()
     say = progress or (lambda _step: None)
     a, b = Path(a), Path(b)
@@ -144,6 +152,12 @@ def compare(
     pose_a = extract_pose(a, config)
     say("pose of video B")
     pose_b = extract_pose(b, config)
+    for video, track in ((a, pose_a), (b, pose_b)):
+        if not track.detected.any():
+            raise InputError(
+                video,
+                f"nobody was detected in any of its {len(track.frames)} sampled frames: nothing to compare",
+            )
     features_a, features_b = compute_features(pose_a), compute_features(pose_b)
 
     say("localizing sub-actions")

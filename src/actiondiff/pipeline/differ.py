@@ -9,6 +9,7 @@ Anything left undecided carries the reason, never a guess.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -17,8 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from actiondiff.backends import ChatModel, ChatReply, ImagePart
+from actiondiff.errors import BackendError
 from actiondiff.kinematics.measure import fuse
 from actiondiff.models import Difference, Evidence, FrameSample, Label
+
+log = logging.getLogger(__name__)
 
 _LETTER = re.compile(r"^\W*\(?([ABC])\)?\W*$")
 
@@ -78,7 +82,7 @@ def ask_vlm(
     shown_b: VideoFrames,
     rows_b: list[int],
 ) -> Evidence:
-    """One multiple-choice question to the vision LLM, as evidence (label None if unparseable)."""
+    """One multiple-choice question to the vision LLM, as evidence (label None if unparseable or failed)."""
     images = [
         ImagePart(
             shown.images[r], f"Video {shown.label}, frame {n + 1} (t={shown.frames[r].timestamp:.2f} s)"
@@ -87,9 +91,15 @@ def ask_vlm(
         for n, r in enumerate(rows)
     ]
     messages = [{"role": "user", "content": question(action, statement, len(rows_a), len(rows_b))}]
-    reply = vlm.complete(messages, images=images, logprobs=True, top_logprobs=5, max_tokens=5)
     frames_a = [shown_a.frames[r].index for r in rows_a]
     frames_b = [shown_b.frames[r].index for r in rows_b]
+    try:
+        reply = vlm.complete(messages, images=images, logprobs=True, top_logprobs=5, max_tokens=5)
+    except BackendError as exc:  # one failed question must not cost the other differences
+        log.warning("difference %r: %s", statement, exc)
+        return Evidence(
+            source="vlm", summary=f"{vlm.name} failed: {exc}", frames_a=frames_a, frames_b=frames_b
+        )
     letter = parse_letter(reply.text)
     if letter is None:
         return Evidence(

@@ -72,6 +72,8 @@ def _open(path: Path) -> Iterator[tuple[av.container.InputContainer, av.video.st
         raise VideoError(path, "no such file")
     if not path.is_file():
         raise VideoError(path, "not a regular file")
+    if path.stat().st_size == 0:
+        raise VideoError(path, "the file is empty (0 bytes)")
     try:
         container = av.open(str(path), mode="r")
     except PermissionError as exc:
