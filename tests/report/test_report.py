@@ -24,7 +24,10 @@ def test_report_is_one_self_contained_file(squat_result: ComparisonResult, tmp_p
     links = re.findall(r'(?:src|href)="([^"]*)"', html)
     assert links and all(link.startswith(("data:", "#")) for link in links), links
     keyframes = {
-        (s, i) for d in squat_result.differences for s, f in zip("ab", difference_keyframes(d)) for i in f
+        (s, i)
+        for d in squat_result.differences
+        for s, f in zip("ab", difference_keyframes(d), strict=True)
+        for i in f
     }
     assert html.count('src="data:image/jpeg;base64,') == len(keyframes) > 0
     assert html.count('<svg class="curve"') >= 4

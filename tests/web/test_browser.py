@@ -37,7 +37,16 @@ def server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """`actiondiff serve` in its own process, on a free loopback port."""
     port = free_port()
     env = {**os.environ, "ACTIONDIFF_CACHE_DIR": str(shared_cache(tmp_path_factory.getbasetemp()))}
-    command = [sys.executable, "-m", "actiondiff", "serve", "--port", str(port), "--data-dir", str(tmp_path / "web")]
+    command = [
+        sys.executable,
+        "-m",
+        "actiondiff",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(tmp_path / "web"),
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -75,11 +84,15 @@ def page(tmp_path: Path) -> Iterator[Page]:
 
 
 def current_times(page: Page) -> tuple[float, float]:
-    a, b = page.evaluate("[document.querySelector('#video-a').currentTime, document.querySelector('#video-b').currentTime]")
+    a, b = page.evaluate(
+        "[document.querySelector('#video-a').currentTime, document.querySelector('#video-b').currentTime]"
+    )
     return float(a), float(b)
 
 
-def test_compare_the_sample_pair_in_the_browser(server: str, page: Page, squat_pair: Path, tmp_path: Path) -> None:
+def test_compare_the_sample_pair_in_the_browser(
+    server: str, page: Page, squat_pair: Path, tmp_path: Path
+) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(server)
@@ -94,11 +107,15 @@ def test_compare_the_sample_pair_in_the_browser(server: str, page: Page, squat_p
     assert "the squat is deeper" in texts
     assert page.locator("#differences .badge").count() == len(texts)
     page.wait_for_function("document.querySelector('#video-b').readyState >= 1")
-    sync = httpx.get(f"{server}{page.evaluate('location.hash').replace('#job=', '/api/jobs/')}/view").json()["sync"]
+    job_id = str(page.evaluate("location.hash")).removeprefix("#job=")
+    sync = httpx.get(f"{server}/api/jobs/{job_id}/view").json()["sync"]
 
     # A difference: both videos seek to the frames of its evidence.
     item = page.locator("#differences .difference", has_text="the squat is deeper")
-    frame_a, frame_b = int(item.get_attribute("data-frame-a") or -1), int(item.get_attribute("data-frame-b") or -1)
+    frame_a, frame_b = (
+        int(item.get_attribute("data-frame-a") or -1),
+        int(item.get_attribute("data-frame-b") or -1),
+    )
     item.click()
     page.wait_for_timeout(300)
     time_a, time_b = current_times(page)
@@ -125,8 +142,11 @@ def test_compare_the_sample_pair_in_the_browser(server: str, page: Page, squat_p
     page.locator("#differences .difference").first.click()
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(500)
-    top_of_page = {"x": 0, "y": 0, "width": 1280, "height": 1500}
-    screenshot = page.screenshot(path=tmp_path / "screenshot-compare.png", full_page=True, clip=top_of_page)
+    screenshot = page.screenshot(
+        path=tmp_path / "screenshot-compare.png",
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 1280, "height": 1500},  # the players and the first differences
+    )
     if folder := os.environ.get("ACTIONDIFF_SCREENSHOT_DIR"):
         Path(folder, "screenshot-compare.png").write_bytes(screenshot)
     assert not errors, errors

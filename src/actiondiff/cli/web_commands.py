@@ -19,14 +19,18 @@ from actiondiff.report import write_report
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Interface to listen on \[default: 127.0.0.1, this machine only].")
+        str | None, typer.Option(help=r"Interface to listen on \[default: 127.0.0.1, this machine only].")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on \[default: 8765].")] = None,
+    port: Annotated[int | None, typer.Option(help=r"Port to listen on \[default: 8765].")] = None,
     data_dir: Annotated[
         Path | None,
-        typer.Option(help="Where jobs, uploads and results are kept \[default: ~/.local/share/actiondiff/web]."),
+        typer.Option(
+            help=r"Where jobs, uploads and results are kept \[default: ~/.local/share/actiondiff/web]."
+        ),
     ] = None,
-    max_upload_mb: Annotated[float | None, typer.Option(help="Largest accepted video upload \[default: 200].")] = None,
+    max_upload_mb: Annotated[
+        float | None, typer.Option(help=r"Largest accepted video upload \[default: 200].")
+    ] = None,
     config_file: ConfigOption = None,
 ) -> None:
     """Start the local web app: upload or pick two videos, compare them, and watch the result.
@@ -48,7 +52,9 @@ def serve(
     web.max_upload_mb = max_upload_mb or web.max_upload_mb
     if not _is_loopback(web.host):
         stderr.print(f"[yellow]warning:[/] listening on {web.host}: anyone who can reach it can use the app")
-    stdout.print(f"actiondiff web app on [bold]http://{web.host}:{web.port}/[/] (data in {web.data_dir}); Ctrl-C stops")
+    stdout.print(
+        f"actiondiff web app on [bold]http://{web.host}:{web.port}/[/] (data in {web.data_dir}); Ctrl-C stops"
+    )
     uvicorn.run(create_app(config), host=web.host, port=web.port, log_level="warning")
 
 

@@ -19,7 +19,9 @@ KEYFRAME_SIDE = 480
 KEYFRAMES_PER_DIFFERENCE = 2
 
 
-def difference_keyframes(difference: Difference, limit: int = KEYFRAMES_PER_DIFFERENCE) -> tuple[list[int], list[int]]:
+def difference_keyframes(
+    difference: Difference, limit: int = KEYFRAMES_PER_DIFFERENCE
+) -> tuple[list[int], list[int]]:
     """The first distinct frames of A and of B the difference's evidence points at, at most `limit` each."""
     frames_a: list[int] = []
     frames_b: list[int] = []

@@ -57,8 +57,8 @@ def timeline_svg(spans: Sequence[SubActionSpan], duration_s: float, side: str, w
         x1 = max(x0 + 2, span.end_s / duration * width)
         label = escape(pretty(span.sub_action))
         parts.append(
-            f'<g class="span" tabindex="0" role="button" data-side="{side}" data-name="{escape(span.sub_action)}" '
-            f'data-frame="{span.start_frame}" '
+            f'<g class="span" tabindex="0" role="button" data-side="{side}" '
+            f'data-name="{escape(span.sub_action)}" data-frame="{span.start_frame}" '
             f'data-time="{span.start_s:.4f}" aria-label="{label}: {span.start_s:.2f} to {span.end_s:.2f} s">'
             f"<title>{label} ({span.start_s:.2f}–{span.end_s:.2f} s, frames {span.start_frame}–"
             f"{span.end_frame})</title>"
@@ -139,7 +139,8 @@ def _panel(
     ]
     for value in np.linspace(lo + pad, hi - pad, 3):
         parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#e2e8f0"/>'
+            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            'stroke="#e2e8f0"/>'
             f'<text x="{left - 4}" y="{y(value) + 4:.1f}" font-size="10" text-anchor="end" '
             f'fill="#64748b">{value:.0f}</text>'
         )
@@ -151,7 +152,10 @@ def _panel(
     parts.append(
         f'<text x="{width - right}" y="15" font-size="9" text-anchor="end" fill="#94a3b8">{axis}</text>'
     )
-    for times, values, colour, label in ((times_a, values_a, COLOUR_A, "A"), (times_b, values_b, COLOUR_B, "B")):
+    for times, values, colour, label in (
+        (times_a, values_a, COLOUR_A, "A"),
+        (times_b, values_b, COLOUR_B, "B"),
+    ):
         parts.append(
             f'<path d="{_path(times, values, x, y)}" fill="none" stroke="{colour}" stroke-width="2" '
             f'stroke-linejoin="round"><title>{label}</title></path>'

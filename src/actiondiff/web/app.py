@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, HTTPException, Path as PathParam, Request
+import numpy as np
+from fastapi import FastAPI, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile
@@ -120,15 +123,26 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
             pair = sample_pairs(samples_dir).get(sample)
             if pair is None:
                 raise UploadRejected(sample, "no such sample pair", 404)
-            video_a, video_b, name_a, name_b = pair.a, pair.b, f"{sample}/{pair.a.name}", f"{sample}/{pair.b.name}"
+            video_a, video_b, name_a, name_b = (
+                pair.a,
+                pair.b,
+                f"{sample}/{pair.a.name}",
+                f"{sample}/{pair.b.name}",
+            )
             action = action or pair.action
         else:
             uploads = [form.get("video_a"), form.get("video_b")]
             if not all(isinstance(u, UploadFile) for u in uploads):
-                raise UploadRejected("videos", "upload two videos (video_a and video_b) or pick a sample pair")
+                raise UploadRejected(
+                    "videos", "upload two videos (video_a and video_b) or pick a sample pair"
+                )
             upload_a, upload_b = (u for u in uploads if isinstance(u, UploadFile))
-            video_a = await save_upload(upload_a, "video_a", folder, "a", max_bytes)
-            video_b = await save_upload(upload_b, "video_b", folder, "b", max_bytes)
+            try:
+                video_a = await save_upload(upload_a, "video_a", folder, "a", max_bytes)
+                video_b = await save_upload(upload_b, "video_b", folder, "b", max_bytes)
+            except UploadRejected:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
             name_a, name_b = str(upload_a.filename), str(upload_b.filename)
         job_request = JobRequest(
             action=_check_action(action),
@@ -143,7 +157,9 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         if job_request.mode == "closed" and not job_request.differences:
             entry = find_action(job_request.action)
             if entry is None:
-                raise UploadRejected("differences", "closed mode needs statements to check; type at least one")
+                raise UploadRejected(
+                    "differences", "closed mode needs statements to check; type at least one"
+                )
             job_request.differences = [d.text for d in entry.differences]
         job = Job(id=job_id, created_at=now(), request=job_request)
         store.add(job)
@@ -179,7 +195,9 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
                         return
                 await asyncio.sleep(0.25)
 
-        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
 
     @app.get("/api/jobs/{job_id}/result.json")
     def result_json(job_id: JobId, download: bool = False) -> Response:
@@ -203,7 +221,9 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     def view(job_id: JobId) -> dict[str, Any]:
         """What the page needs to show a result: HTML sections and the data for synced playback."""
         result = load_result(job_id)
-        sections = render_sections(result, lambda side, index: f"/api/jobs/{job_id}/frames/{side}/{index}.jpg")
+        sections = render_sections(
+            result, lambda side, index: f"/api/jobs/{job_id}/frames/{side}/{index}.jpg"
+        )
         return {"job": job_or_404(job_id), "sections": sections, "sync": _sync_data(result)}
 
     @app.get("/api/jobs/{job_id}/videos/{side}")
@@ -234,11 +254,14 @@ def _sync_data(result: ComparisonResult) -> dict[str, Any]:
     if result.alignment is not None and result.alignment.path:
         knots_a, knots_b = time_map(result.alignment, b_to_a=False)
     else:
-        knots_a, knots_b = [0.0, result.video_a.duration_s], [0.0, result.video_b.duration_s]
+        knots_a, knots_b = (
+            np.array([0.0, result.video_a.duration_s]),
+            np.array([0.0, result.video_b.duration_s]),
+        )
     return {
         "fps": {"a": result.video_a.fps, "b": result.video_b.fps},
         "duration": {"a": result.video_a.duration_s, "b": result.video_b.duration_s},
-        "map": {"a": [round(float(t), 4) for t in knots_a], "b": [round(float(t), 4) for t in knots_b]},
+        "map": {"a": knots_a.round(4).tolist(), "b": knots_b.round(4).tolist()},
         "pose": {"a": _skeletons(result, "a"), "b": _skeletons(result, "b")},
         "edges": SKELETON_INDEX_EDGES,
     }
@@ -287,7 +310,10 @@ def _statements(text: str) -> list[str] | None:
     if len(statements) > MAX_STATEMENTS:
         raise UploadRejected("differences", f"at most {MAX_STATEMENTS} statements, got {len(statements)}")
     if too_long := [s for s in statements if len(s) > MAX_STATEMENT_CHARS]:
-        raise UploadRejected("differences", f"a statement is longer than {MAX_STATEMENT_CHARS} characters: {too_long[0][:40]}...")
+        raise UploadRejected(
+            "differences",
+            f"a statement is longer than {MAX_STATEMENT_CHARS} characters: {too_long[0][:40]}...",
+        )
     return statements or None
 
 

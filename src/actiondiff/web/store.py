@@ -104,7 +104,9 @@ class JobStore:
 
     def jobs(self, limit: int = 50) -> list[Job]:
         """The most recent jobs first."""
-        return [_job(row) for row in self._query("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", limit)]
+        return [
+            _job(row) for row in self._query("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", limit)
+        ]
 
     def unfinished(self) -> list[Job]:
         """Jobs that were queued or running when the app last stopped, oldest first."""

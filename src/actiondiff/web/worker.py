@@ -44,7 +44,7 @@ class CompareFn(Protocol):
 def default_compare() -> CompareFn:
     import actiondiff
 
-    return actiondiff.compare  # type: ignore[no-any-return]
+    return actiondiff.compare
 
 
 class JobRunner:

@@ -182,6 +182,7 @@ const player = {
 
   load(jobId, sync) {
     this.sync = sync;
+    for (const side of ["a", "b"]) $(`#clock-${side}`).classList.remove("error");
     this.a.src = `/api/jobs/${jobId}/videos/a`;
     this.b.src = `/api/jobs/${jobId}/videos/b`;
     $("#scrub").max = sync.duration.a;
@@ -230,8 +231,9 @@ const player = {
         else this.b.playbackRate = Math.min(4, Math.max(0.1, this.rate * this.slope(a) - 1.5 * drift));
       }
       $("#scrub").value = a;
-      $("#clock-a").textContent = formatTime(a);
-      $("#clock-b").textContent = formatTime(this.b.currentTime);
+      for (const [side, t] of [["a", a], ["b", this.b.currentTime]]) {
+        if (!$(`#clock-${side}`).classList.contains("error")) $(`#clock-${side}`).textContent = formatTime(t);
+      }
       const label = this.playing() ? "Pause" : "Play";
       if ($("#play").getAttribute("aria-label") !== label) {
         $("#play").setAttribute("aria-label", label);
@@ -334,6 +336,12 @@ document.addEventListener("DOMContentLoaded", () => {
   form.source.forEach((r) => r.addEventListener("change", () => { if (form.source.value === "sample") { $("#action").value = $("#sample").selectedOptions[0]?.dataset.action || ""; showLibraryDifferences(); } }));
   $("#action").addEventListener("input", showLibraryDifferences);
   form.addEventListener("submit", submitForm);
+  for (const side of ["a", "b"]) {
+    player[side].addEventListener("error", () => {
+      $(`#clock-${side}`).textContent = "this browser cannot play this video's format; the analysis below still holds";
+      $(`#clock-${side}`).classList.add("error");
+    });
+  }
   $("#play").addEventListener("click", () => player.toggle());
   $("#step-back").addEventListener("click", () => player.step(-1));
   $("#step-forward").addEventListener("click", () => player.step(1));
