@@ -5,7 +5,7 @@ Stages depend only on these; `registry.py` turns a spec such as ``openai:gpt-4o`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -85,8 +85,15 @@ class ChatModel(Protocol):
     name: str
 
     def complete(
-        self, messages: Sequence[Message], *, images: Sequence[ImageInput] = (), **params: Any
-    ) -> ChatReply: ...
+        self,
+        messages: Sequence[Message],
+        *,
+        images: Sequence[ImageInput] = (),
+        accept: Callable[[ChatReply], bool] | None = None,
+        **params: Any,
+    ) -> ChatReply:
+        """`accept` judges the reply: a rejected one is returned but never cached."""
+        ...
 
     def complete_json(
         self,

@@ -109,14 +109,21 @@ class OpenAIChat:
         self._price = prices.get(model)
 
     def complete(
-        self, messages: Sequence[Message], *, images: Sequence[ImageInput] = (), **params: Any
+        self,
+        messages: Sequence[Message],
+        *,
+        images: Sequence[ImageInput] = (),
+        accept: Callable[[ChatReply], bool] | None = None,
+        **params: Any,
     ) -> ChatReply:
         """One chat completion (from the cache when the identical request succeeded before).
 
-        `params` go to the server as they are (e.g. ``logprobs=True, top_logprobs=5, max_tokens=...``).
+        A reply that `accept` rejects (a refusal, an answer outside the expected options) is returned
+        but not cached, so a later run asks again. `params` go to the server as they are (e.g.
+        ``logprobs=True, top_logprobs=5, max_tokens=...``).
         """
         payload, key_material = self._payload(messages, images, params)
-        return self._cached_or_requested(payload, key_material, validate=None)
+        return self._cached_or_requested(payload, key_material, validate=None, accept=accept)
 
     def complete_json(
         self,
@@ -201,7 +208,11 @@ class OpenAIChat:
         return parts, key_parts
 
     def _cached_or_requested(
-        self, payload: dict[str, Any], key_material: str, validate: Callable[[ChatReply], None] | None
+        self,
+        payload: dict[str, Any],
+        key_material: str,
+        validate: Callable[[ChatReply], None] | None,
+        accept: Callable[[ChatReply], bool] | None = None,
     ) -> ChatReply:
         key = content_key(key_material)
         if self.cache is not None and (stored := self.cache.get(key)) is not None:
@@ -220,7 +231,7 @@ class OpenAIChat:
                 validate(reply)
             except (ValidationError, ValueError) as exc:
                 raise _InvalidAnswer(reply.text, _short(exc)) from exc
-        if self.cache is not None:
+        if self.cache is not None and (accept is None or accept(reply)):
             self.cache.put(key, _reply_to_json(reply))
         return reply
 

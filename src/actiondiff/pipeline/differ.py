@@ -94,7 +94,14 @@ def ask_vlm(
     frames_a = [shown_a.frames[r].index for r in rows_a]
     frames_b = [shown_b.frames[r].index for r in rows_b]
     try:
-        reply = vlm.complete(messages, images=images, logprobs=True, top_logprobs=5, max_tokens=5)
+        reply = vlm.complete(
+            messages,
+            images=images,
+            accept=lambda r: parse_letter(r.text) is not None,  # refusals are not cached
+            logprobs=True,
+            top_logprobs=5,
+            max_tokens=5,
+        )
     except BackendError as exc:  # one failed question must not cost the other differences
         log.warning("difference %r: %s", statement, exc)
         return Evidence(
