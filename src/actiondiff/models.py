@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -166,6 +174,62 @@ class SubActionSpan(BaseModel):
     end_frame: int
     start_s: float
     end_s: float
+
+
+class KeyFrameSpan(BaseModel):
+    """An annotated sub-action span of one video (inclusive video frame indices)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sub_action: str = Field(min_length=1)
+    start_frame: int = Field(ge=0)
+    end_frame: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> KeyFrameSpan:
+        if self.end_frame < self.start_frame:
+            raise ValueError(f"end_frame {self.end_frame} is before start_frame {self.start_frame}")
+        return self
+
+
+class KeyFrameSpans(BaseModel):
+    """Annotated sub-action spans of video A and of video B; a name may repeat (one span per repetition)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    a: list[KeyFrameSpan] = Field(default_factory=list)
+    b: list[KeyFrameSpan] = Field(default_factory=list)
+
+
+class KeyFramePair(BaseModel):
+    """The video frame indices of A and of B to look at for one difference."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    a: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
+    b: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
+
+
+class KeyFrames(BaseModel):
+    """Annotated key frames, used instead of the localizer (the oracle of VidDiff table 5).
+
+    `spans`: sub-action spans per video, read by the kinematic measurement and, for differences
+    without their own frames, by the VLM frame choice. `differences`: per difference key (in
+    `compare`, the statement's position in `differences` as a string, as in the result), the
+    frames of A and B the vision-language model is shown, exactly. Frame indices count the
+    decoded frames of the video file from 0 (`FrameSample.index`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    spans: KeyFrameSpans = Field(default_factory=KeyFrameSpans)
+    differences: dict[str, KeyFramePair] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> KeyFrames:
+        if not (self.spans.a or self.spans.b or self.differences):
+            raise ValueError("key frames need spans (a/b) or per-difference frames")
+        return self
 
 
 class TimeAlignment(BaseModel):

@@ -34,22 +34,34 @@ class Reading:
     driver: Driver
     repetitions: list[Repetition]
     spans: Sequence[SubActionSpan] = ()
+    spans_first: bool = False
+    """Annotated spans (the oracle localizer): a phase's named spans win over the repetitions found."""
 
     @classmethod
-    def of(cls, features: KinematicFeatures, action: str, spans: Sequence[SubActionSpan] = ()) -> Reading:
-        return cls(features, driver_for(action), segment_repetitions(features, action), spans)
+    def of(
+        cls,
+        features: KinematicFeatures,
+        action: str,
+        spans: Sequence[SubActionSpan] = (),
+        *,
+        spans_first: bool = False,
+    ) -> Reading:
+        return cls(features, driver_for(action), segment_repetitions(features, action), spans, spans_first)
 
     def windows(self, phase: str) -> list[np.ndarray]:
         """Row windows (one per repetition) of a phase: out, extreme, back, down, up, rep, rest, whole.
 
-        Without repetitions, the localizer's spans whose names point at the phase are used; failing
-        that, the whole video (so extremes are still measurable, durations are not).
+        Annotated spans (`spans_first`) whose names point at the phase come first. Without
+        repetitions, the localizer's spans whose names point at the phase are used; failing that,
+        the whole video (so extremes are still measurable, durations are not).
         """
         every = np.arange(len(self.features))
         if phase == "whole":
             return [every]
         if phase in ("down", "up"):
             phase = "out" if (phase == "down") == self.driver.extreme_is_low else "back"
+        if self.spans_first and (named := self._span_windows(phase)):
+            return named
         if self.repetitions:
             if phase == "rep":
                 return [np.arange(r.start, r.end + 1) for r in self.repetitions]
@@ -59,13 +71,17 @@ class Reading:
                     inside[r.start : r.end + 1] = True
                 return [every[~inside]] if (~inside).any() else [every]
             return [np.arange(lo, hi + 1) for lo, hi in (r.phase_rows()[phase] for r in self.repetitions)]
+        return self._span_windows(phase) or ([every] if phase not in ("out", "back") else [])
+
+    def _span_windows(self, phase: str) -> list[np.ndarray]:
+        """Row windows of the spans whose sub-action names point at `phase` (one per span)."""
         frames = self.features.frames
         matched = [
             np.flatnonzero((frames >= s.start_frame) & (frames <= s.end_frame))
             for s in self.spans
             if phase_of(s.sub_action, self.driver) == phase
         ]
-        return [w for w in matched if w.size] or ([every] if phase not in ("out", "back") else [])
+        return [w for w in matched if w.size]
 
     def duration(self, rows: np.ndarray) -> float:
         step = 1.0 / self.features.fps if self.features.fps else 0.0
