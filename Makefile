@@ -5,6 +5,7 @@ demo:
 	@scripts/setup.sh runtime
 	HF_HUB_OFFLINE=1 .venv/bin/actiondiff compare data/samples/squat/a.mp4 data/samples/squat/b.mp4 \
 		--action squat --differences-file data/samples/squat/pair.yaml -o out/squat.json
+	.venv/bin/actiondiff report out/squat.json -o out/squat.html
 
 test:
 	@scripts/setup.sh dev
