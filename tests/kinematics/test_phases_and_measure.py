@@ -11,9 +11,12 @@ import yaml
 
 from actiondiff.kinematics import (
     KinematicFeatures,
+    Reading,
     compute_features,
+    find_quantity,
     fuse,
     match_quantity,
+    measure_quantity,
     measure_statement,
     phase_spans,
     segment_repetitions,
@@ -70,6 +73,22 @@ def test_measured_differences_agree_with_the_pair(
     depth = measure_statement("the squat is deeper", *features, action="squat")
     assert depth is not None and depth.value_a is not None and depth.value_b is not None
     assert depth.value_a - depth.value_b > 30  # degrees of knee flexion: full squat vs quarter squat
+
+
+def test_a_quantity_measured_by_key_is_the_statement_measured(
+    features: tuple[KinematicFeatures, KinematicFeatures],
+) -> None:
+    readings = Reading.of(features[0], "squat"), Reading.of(features[1], "squat")
+    by_key = measure_quantity("descent_duration", *readings)
+    by_statement = measure_statement("the descent is slower", *features, action="squat")
+    assert by_key is not None and by_statement is not None
+    assert by_key.model_dump(exclude={"summary"}) == by_statement.model_dump(exclude={"summary"})
+    assert by_key.value_a == pytest.approx(0.6, abs=0.01) and by_key.value_b == pytest.approx(0.38, abs=0.01)
+    assert by_key.label == "A"  # A has more descent time: A descends more slowly
+    faster = measure_quantity(find_quantity("descent_duration"), *readings, polarity=-1.0)
+    assert faster is not None and faster.label == "B"
+    with pytest.raises(KeyError, match="no measurable quantity"):
+        measure_quantity("elegance", *readings)
 
 
 def test_library_and_rules() -> None:

@@ -8,7 +8,9 @@ from typer.testing import CliRunner
 
 from actiondiff.cli import app
 from actiondiff.config import Config
+from actiondiff.kinematics import QUANTITIES
 from actiondiff.stepdiff import ask
+from actiondiff.stepdiff.measured import GENERAL, PHRASES, TEMPO, action_quantities, question_quantities
 from tests.support.chat_server import ChatServer
 
 
@@ -20,11 +22,33 @@ def test_offline_answer_cites_measurements_and_frames(squat_pair: Path, offline_
     assert "bends the knees less" in answer.answer
     assert "wider stance" in answer.answer
     assert "more upright" in answer.answer
-    knee = next(e for e in answer.evidence if e.quantity == "lowest knee angle")
+    knee = next(e for e in answer.evidence if e.quantity == "depth")  # knee flexion at the bottom
     assert knee.value_a is not None and knee.value_b is not None
-    assert knee.value_b - knee.value_a > 25 and knee.label == "B"
+    assert knee.value_a - knee.value_b > 25 and knee.label == "A"
     assert knee.frames_a[0] in answer.frames_reference and knee.frames_b[0] in answer.frames_candidate
     assert answer.not_judged == []
+
+
+def test_offline_tempo_answer_is_measured(squat_pair: Path, offline_config: Config) -> None:
+    answer = ask(squat_pair / "a.mp4", squat_pair / "b.mp4", "What differs in tempo?", config=offline_config)
+    # truth: B (candidate) rushes the descent: 0.38 s against A's controlled 0.60 s
+    assert "descends faster (time taken going down" in answer.answer
+    assert "0.38 s in the candidate" in answer.answer and "0.6 s in the reference" in answer.answer
+    assert {e.quantity for e in answer.evidence} <= set(TEMPO), "the answer keeps to tempo"
+    descent = next(e for e in answer.evidence if e.quantity == "descent_duration")
+    assert descent.label == "A" and descent.unit == "s"  # A has the longer descent: B descends faster
+    assert descent.frames_b and set(descent.frames_b) <= set(answer.frames_candidate)
+
+
+def test_quantities_come_from_the_library_and_the_question() -> None:
+    assert set(PHRASES) == {q.key for q in QUANTITIES}, "every measurable quantity has its wording"
+    squat = [q.key for q in action_quantities("back squat")]
+    assert {"depth", "descent_duration", "stance_width", "trunk_lean"} <= set(squat)
+    assert [q.key for q in action_quantities("chopping onions")] == list(GENERAL)
+    assert [q.key for q in question_quantities("Is the squat deeper?")] == ["depth"]
+    assert [q.key for q in question_quantities("Who moves faster?")] == ["rep_duration"]
+    assert [q.key for q in question_quantities("How does the pace differ?")] == list(TEMPO)
+    assert question_quantities("What is the main difference in technique?") == []
 
 
 def test_offline_says_what_it_cannot_judge(squat_pair: Path, offline_config: Config) -> None:
@@ -47,7 +71,7 @@ def test_vlm_sees_both_roles_and_the_named_step(
     texts = chat_server.user_texts()
     assert texts.count("Video 1 (reference), frame") == 4 and texts.count("Video 2 (candidate), frame") == 4
     assert len(chat_server.images()) == 8
-    assert "lowest knee angle" in texts, "pose measurements go along as evidence"
+    assert "knee flexion" in texts and " deg in the candidate" in texts, "measurements go along as evidence"
     assert answer.step == "bottom"
     assert "step 'bottom'" in texts
     assert len(answer.frames_reference) == 4

@@ -71,8 +71,9 @@ def ask_command(
 
     With a vision LLM, 8 frames of each video (of the named step, when the question names one)
     go to the model labelled "Video 1 (reference)" and "Video 2 (candidate)", with the pose
-    measurements. Offline the answer is built from pose measurements and says what could not be
-    judged. Every answer lists the frames and measurements it used.
+    measurements. Offline the answer is built from the kinematics stage's measured quantities (those
+    of the action's candidate differences with --action; the ones the question names, e.g. tempo)
+    and says what could not be judged. Every answer lists the frames and measurements it used.
     """
     config = _config(config_file, no_cache, vlm, base_url)
     answer = ask(reference, candidate, question, action=action, config=config)

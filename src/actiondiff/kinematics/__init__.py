@@ -8,23 +8,26 @@ quantities (`quantities`) and the verdicts and fusion built on it (`measure`).
 from actiondiff.kinematics.align import align, dtw_path
 from actiondiff.kinematics.clean import clean_track, select_main_performer
 from actiondiff.kinematics.features import NODE_FEATURES, KinematicFeatures, compute_features, joint_angle
-from actiondiff.kinematics.measure import fuse, match_quantity, measure_statement
+from actiondiff.kinematics.measure import fuse, match_quantity, measure_quantity, measure_statement
 from actiondiff.kinematics.phases import Repetition, phase_spans, segment_repetitions
-from actiondiff.kinematics.quantities import QUANTITIES, Quantity
+from actiondiff.kinematics.quantities import QUANTITIES, Quantity, Reading, find_quantity
 
 __all__ = [
     "NODE_FEATURES",
     "QUANTITIES",
     "KinematicFeatures",
     "Quantity",
+    "Reading",
     "Repetition",
     "align",
     "clean_track",
     "compute_features",
     "dtw_path",
+    "find_quantity",
     "fuse",
     "joint_angle",
     "match_quantity",
+    "measure_quantity",
     "measure_statement",
     "phase_spans",
     "segment_repetitions",

@@ -2,7 +2,8 @@
 
 `measure_statement` maps a free-text statement to a quantity of the library (regex rules first,
 then the sentence embedder when one is given), measures it on both performances, and decides A/B/C
-against the quantity's margin, keeping the values, unit and frames as `Evidence`.
+against the quantity's margin, keeping the values, unit and frames as `Evidence`;
+`measure_quantity` does the measuring and deciding for a quantity named by key (no statement).
 `fuse` combines evidence from several sources as a weighted product of experts.
 """
 
@@ -15,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from actiondiff.kinematics.features import KinematicFeatures
-from actiondiff.kinematics.quantities import QUANTITIES, Quantity, Reading, match_rules
+from actiondiff.kinematics.quantities import QUANTITIES, Quantity, Reading, find_quantity, match_rules
 from actiondiff.models import Evidence, Label, SubActionSpan
 
 EMBEDDING_THRESHOLD = 0.6
@@ -81,6 +82,24 @@ def measure_statement(
     quantity, polarity, how = matched
     reading_a = Reading.of(features_a, action, spans_a)
     reading_b = Reading.of(features_b, action, spans_b)
+    return measure_quantity(quantity, reading_a, reading_b, polarity, how=how)
+
+
+def measure_quantity(
+    quantity: Quantity | str,
+    reading_a: Reading,
+    reading_b: Reading,
+    polarity: float = 1.0,
+    *,
+    how: str = "id",
+) -> Evidence | None:
+    """Evidence for one quantity (or its key) measured on both performances, or None when a value is
+    not measurable. With polarity +1 the label says who has more of the quantity (C: within margin).
+
+    Readings are built once per performance (`Reading.of`), so several quantities share them.
+    """
+    if isinstance(quantity, str):
+        quantity = find_quantity(quantity)
     measured_a, measured_b = quantity.compute(reading_a), quantity.compute(reading_b)
     if (
         measured_a is None
@@ -103,8 +122,8 @@ def measure_statement(
         value_a=round(measured_a.value, 4),
         value_b=round(measured_b.value, 4),
         unit=quantity.unit,
-        frames_a=sorted({int(features_a.frames[r]) for r in measured_a.rows}),
-        frames_b=sorted({int(features_b.frames[r]) for r in measured_b.rows}),
+        frames_a=sorted({int(reading_a.features.frames[r]) for r in measured_a.rows}),
+        frames_b=sorted({int(reading_b.features.frames[r]) for r in measured_b.rows}),
         label=label,
         confidence=confidence,
     )

@@ -16,7 +16,7 @@ from actiondiff.backends import ChatModel, resolve_chat
 from actiondiff.config import Config
 from actiondiff.models import Evidence
 from actiondiff.stepdiff.frames import pair_frames
-from actiondiff.stepdiff.profile import Gap, clip_features, compare_clips
+from actiondiff.stepdiff.measured import Gap, action_quantities, clip_features, compare_clips
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, diffcap_question
 from actiondiff.stepdiff.records import CATEGORIES, CATEGORY_NAMES, Category, DiffCaption
 
@@ -104,7 +104,9 @@ def diffcap(
     config = config or Config()
     chat = chat or resolve_chat(config.compare.backends.vlm, config)
     if chat is None:
-        gaps = compare_clips(clip_features(reference, config), clip_features(candidate, config))
+        gaps = compare_clips(
+            clip_features(reference, config), clip_features(candidate, config), action_quantities(None)
+        )
         return [_offline(category, gaps, config.stepdiff.min_difference) for category in categories]
     frames = pair_frames(
         reference,
@@ -146,5 +148,5 @@ def _offline(category: Category, gaps: list[Gap], threshold: float) -> DiffCapti
         caption=caption,
         method="offline",
         evidence=[g.evidence for g in gaps if g.size >= threshold],
-        reason=None if caption else "no measured gap exceeds its tolerance",
+        reason=None if caption else "no measured gap exceeds its margin",
     )

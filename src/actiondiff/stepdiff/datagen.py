@@ -28,7 +28,7 @@ from actiondiff.config import Config
 from actiondiff.errors import DatasetError, InputError
 from actiondiff.stepdiff import prompts
 from actiondiff.stepdiff.frames import clip_frames
-from actiondiff.stepdiff.profile import clip_features, describe_clip
+from actiondiff.stepdiff.measured import clip_features, describe_clip
 from actiondiff.stepdiff.records import Clip, QaPair
 from actiondiff.storage import DiskCache, append_jsonl, content_key, read_jsonl
 from actiondiff.video import file_digest
@@ -114,7 +114,9 @@ class StepDescriber:
         self.cache = DiskCache(config.cache_dir, "stepdiff-descriptions") if config.use_cache else None
 
     def __call__(self, clip: Clip) -> str:
-        names = f"{self.vlm.name if self.vlm else 'offline'}|{self.llm.name if self.llm else 'offline'}"
+        names = "offline:kinematics"  # without both models, the pose measurements describe the clip
+        if self.vlm is not None and self.llm is not None:
+            names = f"{self.vlm.name}|{self.llm.name}"
         prompt_text = prompts.ACTION_PROMPT + prompts.OBJECT_PROMPT + prompts.DESCRIPTION_SYSTEM
         key = content_key(file_digest(clip.path), clip.narration, "\n".join(clip.objects), names, prompt_text)
         if self.cache is not None and (stored := self.cache.get(key)) is not None:
@@ -127,7 +129,7 @@ class StepDescriber:
     def _describe(self, clip: Clip) -> str:
         if self.vlm is None or self.llm is None:
             parts = [clip.narration, "objects: " + ", ".join(clip.objects) if clip.objects else ""]
-            parts.append("pose: " + describe_clip(clip_features(clip.path, self.config)))
+            parts.append("pose: " + describe_clip(clip_features(clip.path, self.config), clip.step))
             return f"{clip.step}. " + ". ".join(p for p in parts if p)
         system = {"role": "system", "content": prompts.CAPTION_SYSTEM}
         frames = clip_frames(clip.path, self.config.stepdiff.frames_per_video)

@@ -16,7 +16,13 @@ from actiondiff.config import Config
 from actiondiff.models import Evidence
 from actiondiff.stepdiff.frames import pair_frames
 from actiondiff.stepdiff.localize import localize_step
-from actiondiff.stepdiff.profile import Gap, clip_features, compare_clips
+from actiondiff.stepdiff.measured import (
+    Gap,
+    action_quantities,
+    clip_features,
+    compare_clips,
+    question_quantities,
+)
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, pair_question
 from actiondiff.stepdiff.records import CATEGORY_NAMES, Category, PairAnswer
 
@@ -57,11 +63,14 @@ def ask(
     config = config or Config()
     chat = chat or resolve_chat(config.compare.backends.vlm, config)
     ref_features, cand_features = clip_features(reference, config), clip_features(candidate, config)
-    gaps = compare_clips(ref_features, cand_features)
+    asked = question_quantities(question)
+    quantities = list(dict.fromkeys([*asked, *action_quantities(action)]))
+    gaps = compare_clips(ref_features, cand_features, quantities, action)
     located = localize_step(question, action, (ref_features, cand_features))
     step = located.step if located else None
     if chat is None:
-        return _offline_answer(question, gaps, config.stepdiff.min_difference, step)
+        keys = {q.key for q in asked}
+        return _offline_answer(question, gaps, keys, config.stepdiff.min_difference, step)
     frames = pair_frames(
         reference,
         candidate,
@@ -94,7 +103,11 @@ def ask(
     )
 
 
-def _offline_answer(question: str, gaps: list[Gap], threshold: float, step: str | None) -> PairAnswer:
+def _offline_answer(
+    question: str, gaps: list[Gap], asked: set[str], threshold: float, step: str | None
+) -> PairAnswer:
+    """The measured gaps beyond `threshold` margins, restricted to the quantities the question asks
+    about (`asked`) when it names any and they were measured."""
     categories = question_categories(question)
     not_judged = [
         f"{CATEGORY_NAMES[c]}: needs a vision model (configure a VLM backend, e.g. openai:<model>)"
@@ -103,12 +116,16 @@ def _offline_answer(question: str, gaps: list[Gap], threshold: float, step: str 
     ]
     if "actions" in categories:
         not_judged.append("action/steps: the order of steps is not measured from pose")
+    if asked and (focused := [g for g in gaps if g.evidence.quantity in asked]):
+        gaps = focused
+    elif asked:
+        not_judged.append(f"{', '.join(sorted(asked))}: not measurable in both clips")
     clear = [g for g in gaps if g.size >= threshold]
     if clear:
         said = "; ".join(f"{g.candidate_phrase} ({g.measured()})" for g in clear)
         answer = f"Compared with the reference, the candidate {said}."
     elif gaps:
-        answer = "No measured difference exceeds its tolerance; the two performances move alike."
+        answer = "No measured difference exceeds its margin; the two performances move alike."
     else:
         answer = "No person was seen in both clips, so nothing could be measured."
         not_judged.append("technique: no pose was detected in both clips")

@@ -4,7 +4,7 @@ P(YES) comes from the first answer token's logprobs when the server returns them
 ranks by "the likelihood of generating YES", §3.4); otherwise a scoring prompt asks for the
 answer with a confidence. The embedding baseline (VLEmb, §4) embeds each clip as the mean of
 its frame embeddings with a CLIP-like model; offline, where no such model ships, a clip is
-embedded by its pose measurements (see `profile.measure_vector`) and texts by the sentence model.
+embedded by its pose measurements (see `measured.measure_vector`) and texts by the sentence model.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from actiondiff.backends.base import normalise_rows
 from actiondiff.config import Config
 from actiondiff.errors import BackendError
 from actiondiff.stepdiff.frames import clip_frames
-from actiondiff.stepdiff.profile import clip_features, measure_vector
+from actiondiff.stepdiff.measured import clip_features, measure_vector
 from actiondiff.stepdiff.prompts import SCORING_INSTRUCTION
 from actiondiff.stepdiff.records import Scorer
 
