@@ -125,10 +125,9 @@ class PathScoreNet(nn.Module):
         batch, n_paths, frames, _ = f_m.shape
         path = self.f_m(f_m)
         visual = self.f_v(f_v)
-        attended = self.attention(
-            path.reshape(batch * n_paths, frames, -1), visual.repeat_interleave(n_paths, dim=0)
-        )
-        q = torch.sigmoid(self.f_r(attended.mean(dim=1))).view(batch, n_paths)
+        # Cross attention treats queries independently, so all paths' keyframes form one query sequence.
+        attended = self.attention(path.reshape(batch, n_paths * frames, -1), visual)
+        q = torch.sigmoid(self.f_r(attended.view(batch, n_paths, frames, -1).mean(dim=2))).squeeze(-1)
         return q, path, visual
 
 
@@ -330,8 +329,12 @@ class KeptModel(nn.Module):
     ) -> PairOutput:
         out_a = self.perform(a, commentary_a)
         out_b = self.perform(b, commentary_b)
-        residual, description = self.description(out_a.graph, out_b.graph, self.prompt)
+        residual, description = self.describe(out_a.graph, out_b.graph)
         return PairOutput(out_a, out_b, residual, description)
+
+    def describe(self, graph_a: torch.Tensor, graph_b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Eq. 7's tokens for pairs of keypoint graphs H (B, S, P, d) -> T_dKG and f_C_hat."""
+        return self.description(graph_a, graph_b, self.prompt)
 
 
 def _row_normalise(adjacency: torch.Tensor) -> torch.Tensor:

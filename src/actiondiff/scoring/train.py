@@ -35,9 +35,15 @@ from actiondiff.scoring.dataset import (
 )
 from actiondiff.scoring.features import PerformanceFeatures, performance_features
 from actiondiff.scoring.losses import cosine_loss, kl_path_loss, score_loss, semantic_loss, total_loss
-from actiondiff.scoring.model import SPORTS_KEYPOINTS, KeptModel, KeptSpec, PairOutput, PerformanceBatch
+from actiondiff.scoring.model import (
+    SPORTS_KEYPOINTS,
+    KeptModel,
+    KeptSpec,
+    PerformanceBatch,
+    PerformanceOutput,
+)
 from actiondiff.scoring.tree import JOINT_SETS
-from actiondiff.storage import append_jsonl, atomic_write_bytes, atomic_write_text
+from actiondiff.storage import DiskCache, append_jsonl, atomic_write_bytes, atomic_write_text, content_key
 
 CHECKPOINT_FORMAT = "actiondiff-kept-1"
 INSTRUCT_PROMPT = (
@@ -146,7 +152,7 @@ def encode_items(
             raise DatasetError(item.media, f"pose track lacks a landmark KEPT needs: {exc}") from exc
         if on_item is not None:
             on_item(item)
-    commentary = embedder.embed([item.commentary for item in items])
+    commentary = embed_texts(embedder, [item.commentary for item in items], config)
     return EncodedItems(
         items=items,
         features=features,
@@ -156,19 +162,26 @@ def encode_items(
     )
 
 
-def pair_losses(
-    model: KeptModel, out: PairOutput, scores: torch.Tensor, description: torch.Tensor, scoring: ScoringConfig
+def group_losses(
+    model: KeptModel,
+    out: PerformanceOutput,
+    scores: torch.Tensor,
+    pairs: torch.Tensor,
+    descriptions: torch.Tensor,
+    scoring: ScoringConfig,
 ) -> dict[str, torch.Tensor]:
-    """Each term of Eq. 9 for a batch of pairs; `scores` is (B, 2) in dataset units."""
-    target = model.normalise_scores(scores)
+    """Each term of Eq. 9 for G performances of one sub-activity and the pairs among them.
+
+    out: the G performances' pass (with commentary); scores: (G,) in dataset units; pairs: (Pn, 2) row
+    indices into the G performances; descriptions: (Pn, text_dim) reference description embeddings f_C.
+    Scores and commentary alignment are per performance, the description and KL terms per pair.
+    """
+    _, described = model.describe(out.graph[pairs[:, 0]], out.graph[pairs[:, 1]])
     terms = {
-        "score": score_loss(torch.stack([out.a.score, out.b.score], dim=1), target),
-        "semantic": (
-            semantic_loss(_needs(out.a.f_cm), out.a.f_vm) + semantic_loss(_needs(out.b.f_cm), out.b.f_vm)
-        )
-        / 2,
-        "comment": cosine_loss(out.description, description),
-        "kl": kl_path_loss(out.a.q, out.b.q),
+        "score": score_loss(out.score, model.normalise_scores(scores)),
+        "semantic": semantic_loss(_needs(out.f_cm), out.f_vm),
+        "comment": cosine_loss(described, descriptions),
+        "kl": kl_path_loss(out.q[pairs[:, 0]], out.q[pairs[:, 1]]),
     }
     alphas = (scoring.alpha_semantic, scoring.alpha_comment, scoring.alpha_kl)
     terms["total"] = total_loss(terms["score"], terms["semantic"], terms["comment"], terms["kl"], alphas)
@@ -240,7 +253,7 @@ def train_scorer(
     if not train_pairs:
         raise DatasetError(data_dir, "no training pairs: every sub-activity needs two training performances")
     encoded = encode_items(items, config, embedder, on_item)
-    descriptions = _description_embeddings(items, train_pairs + val_pairs, embedder)
+    descriptions = _description_embeddings(items, train_pairs + val_pairs, embedder, config)
     feature = encoded.features[0]
     spec = model_spec(scoring, feature.nodes.shape[-1], feature.visual.shape[-1], encoded.commentary.shape[1])
     model = KeptModel(spec)
@@ -258,17 +271,16 @@ def train_scorer(
     epoch = 0
     for epoch in range(1, scoring.epochs + 1):
         model.train()
-        order = torch.randperm(len(train_pairs), generator=generator).tolist()
+        groups = _step_groups(items, train_rows, scoring.batch_size, generator)
         totals: dict[str, float] = {}
-        for start in range(0, len(order), scoring.batch_size):
-            chosen = [train_pairs[i] for i in order[start : start + scoring.batch_size]]
-            terms = _run_pairs(model, encoded, chosen, descriptions, scoring)
+        for group in groups:
+            terms = _group_terms(model, encoded, group, descriptions, scoring)
             optimiser.zero_grad()
             terms["total"].backward()
             optimiser.step()
             for name, value in terms.items():
-                totals[name] = totals.get(name, 0.0) + float(value) * len(chosen) / len(train_pairs)
-        val_terms, rho, rl2 = evaluate_pairs(model, encoded, val_pairs, descriptions, scoring)
+                totals[name] = totals.get(name, 0.0) + value.item() / len(groups)
+        val_terms, rho, rl2 = evaluate(model, encoded, val_rows, descriptions, scoring)
         improved = val_terms["score"] < best_loss - 1e-5
         record = EpochRecord(
             epoch=epoch,
@@ -305,47 +317,83 @@ def train_scorer(
 
 
 @torch.no_grad()
-def evaluate_pairs(
+def evaluate(
     model: KeptModel,
     encoded: EncodedItems,
-    pairs: list[tuple[int, int]],
+    rows: list[int],
     descriptions: dict[tuple[int, int], torch.Tensor],
     scoring: ScoringConfig,
 ) -> tuple[dict[str, float], float, float]:
-    """Loss terms, Spearman rho and relative L2 (x100) of both performers' scores over `pairs`."""
+    """Loss terms over held-out performances, and Spearman rho and relative L2 (x100) of the scores of
+    both members of every held-out pair (as the ActDR paper scores pairs)."""
     model.eval()
-    terms = {k: float(v) for k, v in _run_pairs(model, encoded, pairs, descriptions, scoring).items()}
-    a = torch.tensor([i for i, _ in pairs])
-    b = torch.tensor([j for _, j in pairs])
-    predicted = torch.cat(
-        [model.denormalise_scores(model.perform(encoded.select(rows)).score) for rows in (a, b)]
-    ).tolist()
-    truth = torch.cat([encoded.scores[a], encoded.scores[b]]).tolist()
+    terms = {k: float(v) for k, v in _group_terms(model, encoded, rows, descriptions, scoring).items()}
+    local = {row: i for i, row in enumerate(rows)}
+    predicted_rows = model.denormalise_scores(model.perform(encoded.select(torch.tensor(rows))).score)
+    members = [local[row] for pair in descriptions if pair[0] in local and pair[1] in local for row in pair]
+    predicted = predicted_rows[members].tolist()
+    truth = encoded.scores[torch.tensor(rows)][members].tolist()
     low, high = model.score_range.tolist()
     rho = spearman_rho(truth, predicted) if len(set(truth)) > 1 else 0.0
     return terms, float(np.nan_to_num(rho)), relative_l2(truth, predicted, score_range=high - low)
 
 
-def _run_pairs(
+def _group_terms(
     model: KeptModel,
     encoded: EncodedItems,
-    pairs: list[tuple[int, int]],
+    rows: list[int],
     descriptions: dict[tuple[int, int], torch.Tensor],
     scoring: ScoringConfig,
 ) -> dict[str, torch.Tensor]:
-    a = torch.tensor([i for i, _ in pairs])
-    b = torch.tensor([j for _, j in pairs])
-    out = model(encoded.select(a), encoded.select(b), encoded.commentary[a], encoded.commentary[b])
-    scores = torch.stack([encoded.scores[a], encoded.scores[b]], dim=1)
-    target = torch.stack([descriptions[pair] for pair in pairs])
-    return pair_losses(model, out, scores, target, scoring)
+    """Run `rows` (sorted) through the model once and score them with every described pair among them."""
+    index = torch.tensor(rows)
+    out = model.perform(encoded.select(index), encoded.commentary[index])
+    local = {row: i for i, row in enumerate(rows)}
+    pairs = [pair for pair in descriptions if pair[0] in local and pair[1] in local]
+    pair_index = torch.tensor([(local[a], local[b]) for a, b in pairs], dtype=torch.long).view(-1, 2)
+    targets = torch.stack([descriptions[pair] for pair in pairs])
+    return group_losses(model, out, encoded.scores[index], pair_index, targets, scoring)
+
+
+def _step_groups(
+    items: list[ActdrItem], rows: list[int], size: int, generator: torch.Generator
+) -> list[list[int]]:
+    """One epoch's optimisation steps: shuffled chunks of `size` performances from one sub-activity each
+    (a lone leftover joins the previous chunk, so every chunk holds a pair)."""
+    by_activity: dict[str, list[int]] = {}
+    for row in rows:
+        by_activity.setdefault(items[row].sub_activity, []).append(row)
+    groups: list[list[int]] = []
+    for members in by_activity.values():
+        shuffled = [members[i] for i in torch.randperm(len(members), generator=generator).tolist()]
+        chunks = [sorted(shuffled[i : i + size]) for i in range(0, len(shuffled), size)]
+        if len(chunks) > 1 and len(chunks[-1]) < 2:
+            chunks[-2] = sorted(chunks[-2] + chunks.pop())
+        groups += [chunk for chunk in chunks if len(chunk) >= 2]
+    return [groups[i] for i in torch.randperm(len(groups), generator=generator).tolist()]
+
+
+def embed_texts(embedder: SentenceEmbedder, texts: Sequence[str], config: Config) -> np.ndarray:
+    """(N, D) sentence embeddings, cached on disk per embedder and text content."""
+    cache = DiskCache(config.cache_dir, "kept-text") if config.use_cache else None
+    vectors: dict[str, bytes] = {}
+    for text in dict.fromkeys(texts):
+        if cache and (hit := cache.get(content_key(embedder.name, text))) is not None:
+            vectors[text] = hit
+    missing = [text for text in dict.fromkeys(texts) if text not in vectors]
+    if missing:
+        for text, vector in zip(missing, embedder.embed(missing), strict=True):
+            vectors[text] = np.asarray(vector, dtype=np.float32).tobytes()
+            if cache:
+                cache.put(content_key(embedder.name, text), vectors[text])
+    return np.stack([np.frombuffer(vectors[text], dtype=np.float32) for text in texts])
 
 
 def _description_embeddings(
-    items: list[ActdrItem], pairs: list[tuple[int, int]], embedder: SentenceEmbedder
+    items: list[ActdrItem], pairs: list[tuple[int, int]], embedder: SentenceEmbedder, config: Config
 ) -> dict[tuple[int, int], torch.Tensor]:
     """f_C of Eq. 8 for every pair's reference description."""
-    vectors = embedder.embed([reference_description(items[i], items[j]) for i, j in pairs])
+    vectors = embed_texts(embedder, [reference_description(items[i], items[j]) for i, j in pairs], config)
     return {
         pair: torch.from_numpy(np.asarray(v, dtype=np.float32))
         for pair, v in zip(pairs, vectors, strict=True)
