@@ -102,7 +102,7 @@ class ScoringConfig(BaseModel):
     learning_rate: float = Field(default=3e-3, gt=0)
     weight_decay: float = Field(default=1e-4, ge=0)
     epochs: int = Field(default=60, ge=1)
-    batch_size: int = Field(default=32, ge=1, description="Pairs per optimisation step.")
+    batch_size: int = Field(default=8, ge=2, description="Performances per step (all pairs among them).")
     patience: int = Field(default=12, ge=1, description="Epochs without validation improvement before stopping.")
     val_fraction: float = Field(default=0.25, gt=0, lt=1, description="Performances held out per sub-activity.")
     seed: int = 0
