@@ -24,7 +24,9 @@ BACKGROUND = 90
 CliRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def run_cli(*args: str | Path, unprivileged: bool = False, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, unprivileged: bool = False, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """`actiondiff ARGS` in a fresh process; `unprivileged` drops root's capabilities (file modes apply)."""
     prefix: list[str] = []
     if unprivileged and os.geteuid() == 0:
@@ -73,7 +75,10 @@ def scenes(tmp_path_factory: pytest.TempPathFactory, person_photo: np.ndarray) -
         "person_long_30fps": ([alone] * 150, 30),
         "nobody": ([scene(person_photo, 640, 640)] * 20, 10),
         "two_people": ([np.concatenate([person_photo, person_photo], axis=1)] * 20, 10),
-        "leaving": ([alone] * 6 + leaving + [scene(person_photo, 640, 640)] * 4 + leaving[::-1] + [alone] * 6, 10),
+        "leaving": (
+            [alone] * 6 + leaving + [scene(person_photo, 640, 640)] * 4 + leaving[::-1] + [alone] * 6,
+            10,
+        ),
         "single_frame": ([alone], 10),
     }
     paths = {}

@@ -46,9 +46,13 @@ def test_person_leaving_the_frame_leaves_a_gap(scenes: dict[str, Path], cached_c
     assert not detected[11:15].any(), "nobody is in those frames"
 
 
-def test_nobody_visible_is_a_clean_error(scenes: dict[str, Path], cached_config: Config, tmp_path: Path) -> None:
+def test_nobody_visible_is_a_clean_error(
+    scenes: dict[str, Path], cached_config: Config, tmp_path: Path
+) -> None:
     with pytest.raises(InputError, match="nobody was detected") as caught:
-        compare(scenes["person"], scenes["nobody"], action="squat", differences=STATEMENTS, config=cached_config)
+        compare(
+            scenes["person"], scenes["nobody"], action="squat", differences=STATEMENTS, config=cached_config
+        )
     assert str(scenes["nobody"]) in str(caught.value)
     run = run_cli(
         "compare", scenes["nobody"], scenes["person"], "--action", "squat", "-d", STATEMENTS[0],
@@ -87,5 +91,7 @@ def test_malformed_differences_file(name: str, scenes: dict[str, Path], tmp_path
     content, cause = MALFORMED_DIFFERENCES[name]
     path = tmp_path / name
     path.write_bytes(content)
-    run = run_cli("compare", scenes["person"], scenes["person"], "--action", "squat", "--differences-file", path)
+    run = run_cli(
+        "compare", scenes["person"], scenes["person"], "--action", "squat", "--differences-file", path
+    )
     assert_clean_failure(run, 3, str(path), cause)

@@ -49,7 +49,10 @@ def _without_moov(make_video: VideoFactory) -> Path:
 
 BAD_FILES: dict[str, tuple[Callable[[Path, VideoFactory], Path], str]] = {
     "missing": (lambda d, _: d / "nope.mp4", "no such file"),
-    "text with a video extension": (lambda d, _: _write(d / "notes.mp4", b"not a video\n"), "not a readable video"),
+    "text with a video extension": (
+        lambda d, _: _write(d / "notes.mp4", b"not a video\n"),
+        "not a readable video",
+    ),
     "zero bytes": (lambda d, _: _write(d / "empty.mp4", b""), "the file is empty"),
     "zero frames": (lambda d, _: _zero_frames(d), "no decodable video frames"),
     "truncated mp4 (moov missing)": (lambda _, make: _without_moov(make), "truncated or not a video"),
@@ -71,7 +74,9 @@ def test_unusable_file_is_a_clean_cli_error(case: str, tmp_path: Path, make_vide
     assert_clean_failure(run_cli("info", path), 3, str(path), cause)
 
 
-def test_unreadable_file_is_a_clean_cli_error(tmp_path_factory: pytest.TempPathFactory, make_video: VideoFactory) -> None:
+def test_unreadable_file_is_a_clean_cli_error(
+    tmp_path_factory: pytest.TempPathFactory, make_video: VideoFactory
+) -> None:
     """chmod 000 binds root only without its capabilities, so the CLI runs with them dropped."""
     folder = tmp_path_factory.mktemp("open", numbered=True)
     folder.chmod(0o755)
