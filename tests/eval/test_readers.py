@@ -56,6 +56,18 @@ def test_viddiffbench_jsonl_json_and_parquet_agree(tmp_path: Path) -> None:
         ({"split": "tricky"}, "split"),
         ({"videos": ["a.mp4"]}, "two videos"),
         ({"differences_gt": "{not json"}, "not valid JSON"),
+        (
+            {"keyframes": {"differences": {"7": {"a": [1], "b": [2]}}}},
+            r"keyframes: difference keys not annotated",
+        ),
+        (
+            {"keyframes": {"spans": {"a": [{"sub_action": "bottom", "start_frame": 9, "end_frame": 3}]}}},
+            r"keyframes\.spans\.a\.0.*before start_frame",
+        ),
+        (
+            {"retrieval_frames": json.dumps({"differences": {"0": {"a": [], "b": [2]}}})},
+            r"keyframes\.differences\.0\.a",
+        ),
     ],
 )
 def test_viddiffbench_bad_row_is_named(tmp_path: Path, change: dict[str, object], message: str) -> None:
@@ -84,6 +96,22 @@ def test_bundled_benchmark_points_at_the_samples() -> None:
     samples = readers.read_benchmark(BENCHMARK)
     assert {s.sample_key for s in samples} >= {"squat"}
     assert all(s.video_a.path.is_file() and s.video_b.path.is_file() for s in samples)
+    squat = next(s for s in samples if s.sample_key == "squat")
+    assert squat.keyframes is not None and set(squat.keyframes.differences) == set(squat.differences)
+    assert [s.sub_action for s in squat.keyframes.spans.a][:5] == [
+        "standing start", "descent", "bottom", "ascent", "standing finish"]  # fmt: skip
+
+
+def test_keyframes_are_validated_into_the_typed_form(tmp_path: Path) -> None:
+    annotation = {"spans": {"b": [{"sub_action": "bottom", "start_frame": 4, "end_frame": 9}]},
+                  "differences": {"0": {"a": [5, 7], "b": [6]}}}  # fmt: skip
+    (tmp_path / "x.jsonl").write_text(json.dumps(_row(keyframes=json.dumps(annotation))) + "\n")
+    keyframes = readers.read_viddiffbench(tmp_path / "x.jsonl")[0].keyframes
+    assert (
+        keyframes is not None
+        and keyframes.spans.b[0].end_frame == 9
+        and keyframes.differences["0"].a == [5, 7]
+    )
 
 
 def test_actdr_and_stepdiff_lists(tmp_path: Path) -> None:

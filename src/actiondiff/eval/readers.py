@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from actiondiff.errors import DatasetError
+from actiondiff.models import KeyFrames
 
 Split = Literal["easy", "medium", "hard"]
 GtLabel = Literal["a", "b", "c"]
@@ -55,7 +56,9 @@ class BenchSample(BaseModel):
     video_b: BenchVideo
     differences: dict[str, BenchDifference]
     n_differences_open_prediction: int | None = Field(default=None, ge=1)
-    keyframes: dict[str, Any] = Field(default_factory=dict, description="Optional key-frame annotations.")
+    keyframes: KeyFrames | None = Field(
+        default=None, description="Optional key-frame annotations: what the oracle localizer shows."
+    )
 
     @property
     def truth(self) -> dict[str, str | None]:
@@ -115,6 +118,11 @@ def read_viddiffbench(path: str | Path, *, video_root: str | Path | None = None)
     `differences_annotated` (key -> {description, ...}), `differences_gt` (key -> a/b/c/None; dict
     or JSON text as in the Parquet release) and `n_differences_open_prediction`. Relative video
     paths are resolved against `video_root` (default: the table's folder).
+
+    Optional `keyframes` (or `retrieval_frames`; dict or JSON text) are validated into
+    `models.KeyFrames`: `{"spans": {"a": [{"sub_action", "start_frame", "end_frame"}, ...], "b": [...]},
+    "differences": {key: {"a": [frame, ...], "b": [frame, ...]}}}`, video frame indices counted from
+    0 in the video files; difference keys must be annotated ones.
     """
     path = Path(path)
     base = Path(video_root) if video_root is not None else path.parent
@@ -137,7 +145,7 @@ def _viddiff_row(row: Mapping[str, Any], base: Path, path: Path, index: int) -> 
             if v is not None
         }
         video_a, video_b = _videos(row, base, where)
-        keyframes = row.get("keyframes") or row.get("retrieval_frames") or {}
+        keyframes = _keyframes(row.get("keyframes") or row.get("retrieval_frames"), where, differences)
         return BenchSample(
             sample_key=str(row.get("sample_key", "")),
             action=str(row.get("action", "")),
@@ -148,10 +156,27 @@ def _viddiff_row(row: Mapping[str, Any], base: Path, path: Path, index: int) -> 
             video_b=video_b,
             differences=differences,
             n_differences_open_prediction=row.get("n_differences_open_prediction"),
-            keyframes=_maybe_json(keyframes, where, "keyframes"),
+            keyframes=keyframes,
         )
     except ValidationError as exc:
         raise DatasetError(where, _first_error(exc)) from exc
+
+
+def _keyframes(value: Any, where: str, differences: Mapping[str, BenchDifference]) -> KeyFrames | None:
+    """The row's key-frame annotation in its typed form (None when absent); errors name the field."""
+    value = _maybe_json(value, where, "keyframes")
+    if not value:
+        return None
+    try:
+        keyframes = KeyFrames.model_validate(value)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(["keyframes", *(str(part) for part in error["loc"])])
+        raise DatasetError(where, f"field {field}: {error['msg']}") from exc
+    unknown = sorted(set(keyframes.differences) - set(differences))
+    if unknown:
+        raise DatasetError(where, f"keyframes: difference keys not annotated: {unknown}")
+    return keyframes
 
 
 def _videos(row: Mapping[str, Any], base: Path, where: str) -> tuple[BenchVideo, BenchVideo]:

@@ -20,6 +20,7 @@ from actiondiff.errors import InputError
 from actiondiff.eval import metrics
 from actiondiff.eval.matching import Matcher
 from actiondiff.eval.readers import BenchSample
+from actiondiff.models import KeyFrames
 
 Mode = Literal["closed", "open"]
 Localizer = Literal["viterbi", "argmax", "random", "oracle"]
@@ -65,27 +66,45 @@ class ComparePredictor:
     def __call__(self, sample: BenchSample) -> Prediction:
         from actiondiff.pipeline.compare import compare  # the pipeline loads models: import where used
 
-        if self.localizer == "oracle":
-            raise InputError(
-                sample.sample_key, "oracle localizer: compare does not yet accept key-frame spans"
-            )
         config = self.config.model_copy(deep=True)
-        config.compare.localizer = self.localizer
+        if self.localizer != "oracle":
+            config.compare.localizer = self.localizer
         pair = (sample.video_a.path, sample.video_b.path)
         if self.mode == "closed":
             keys = list(sample.differences)
             texts = [sample.differences[k].description for k in keys]
-            result = compare(*pair, action=sample.action, differences=texts, config=config)
+            keyframes = self._keyframes(sample, keys)
+            result = compare(
+                *pair, action=sample.action, differences=texts, config=config, keyframes=keyframes
+            )
             by_text = {d.text: d for d in result.differences}
             return {
                 k: {"description": t, "prediction": _label(by_text[t].label if t in by_text else None)}
                 for k, t in zip(keys, texts, strict=True)
             }
-        result = compare(*pair, action=sample.action, n_open=open_budget(sample), config=config)
+        keyframes = self._keyframes(sample, None)
+        result = compare(
+            *pair, action=sample.action, n_open=open_budget(sample), config=config, keyframes=keyframes
+        )
         return {
             str(i): {"description": d.text, "prediction": _label(d.label)}
             for i, d in enumerate(result.differences[: open_budget(sample)])
         }
+
+    def _keyframes(self, sample: BenchSample, keys: list[str] | None) -> KeyFrames | None:
+        """The oracle's annotated frames, per-difference keys renamed to statement positions (closed
+        mode) or left out (open mode: proposals have no annotated frames); None for other localizers."""
+        if self.localizer != "oracle":
+            return None
+        annotated = sample.keyframes
+        if annotated is None:
+            raise InputError(sample.sample_key, "oracle localizer: the sample has no key-frame annotations")
+        by_position = (
+            {str(keys.index(k)): frames for k, frames in annotated.differences.items()} if keys else {}
+        )
+        if not (by_position or annotated.spans.a or annotated.spans.b):
+            raise InputError(sample.sample_key, "oracle localizer: open mode needs annotated spans")
+        return KeyFrames(spans=annotated.spans, differences=by_position)
 
 
 def _label(label: str | None) -> str:

@@ -3,6 +3,7 @@
 propose (plan) -> pose + kinematic features of both videos -> localize sub-actions in A and B
 -> time-align A to B -> per difference: measure and/or ask the VLM on the localized frames ->
 a `ComparisonResult` holding plan, spans, frames used, verdicts with evidence, backends, usage.
+Annotated `KeyFrames` replace the localizer (the oracle of VidDiff table 5).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from actiondiff.backends import (
     ChatModel,
+    SentenceEmbedder,
     UsageMeter,
     resolve_chat,
     resolve_frame_embedder,
@@ -23,16 +25,21 @@ from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures, compute_features
 from actiondiff.kinematics.align import align
-from actiondiff.kinematics.measure import measure_statement
+from actiondiff.kinematics.measure import match_quantity, measure_quantity
 from actiondiff.kinematics.phases import phase_spans
+from actiondiff.kinematics.quantities import Reading
 from actiondiff.knowledge import find_action
 from actiondiff.models import (
     ComparisonResult,
     Difference,
     Evidence,
+    KeyFrames,
+    KeyFrameSpan,
     PoseTrack,
     SubAction,
+    SubActionSpan,
     TimeAlignment,
+    VideoInfo,
     VideoPair,
 )
 from actiondiff.pipeline.differ import VideoFrames, ask_vlm, decide
@@ -44,10 +51,11 @@ from actiondiff.pipeline.localize import (
 )
 from actiondiff.pipeline.propose import propose
 from actiondiff.pose import extract_pose
-from actiondiff.video import Sampling, probe, read_frames
+from actiondiff.video import Sampling, probe, read_frames, sample_frames
 
 Progress = Callable[[str], None]
 MAX_ACTION_CHARS = 200
+ORACLE = "oracle"
 
 
 def localizer_fps(action: str, config: Config) -> float:
@@ -98,15 +106,90 @@ def _pixels(video: Path, localization: Localization, config: Config) -> dict[int
     return {row: by_index[s.index] for row, s in enumerate(localization.frames) if s.index in by_index}
 
 
+def _frames_at(video: Path, info: VideoInfo, indices: Sequence[int], config: Config) -> VideoFrames:
+    """The decoded frames with exactly these video frame indices (one decoding pass over their range)."""
+    wanted = sorted(set(indices))
+    window = Sampling(
+        fps=info.fps,
+        start_s=max(0.0, (wanted[0] - 0.5) / info.fps),
+        end_s=(wanted[-1] + 1.5) / info.fps,
+        max_side=config.pose.max_side,
+    )
+    found = {f.sample.index: f for f in sample_frames(video, window, info) if f.sample.index in wanted}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise InputError(video, f"annotated key frame(s) {missing[:5]} could not be decoded")
+    frames = [found[i] for i in wanted]
+    return VideoFrames("A", [f.sample for f in frames], {row: f.image for row, f in enumerate(frames)})
+
+
+def _annotated_spans(spans: Sequence[KeyFrameSpan], info: VideoInfo) -> list[SubActionSpan]:
+    """Annotated spans in time order, with times, checked against the video's length."""
+    last = info.n_frames - 1
+    for span in spans:
+        if span.end_frame > last:
+            raise InputError(
+                info.path, f"annotated span {span.sub_action!r} ends at frame {span.end_frame}, after {last}"
+            )
+    return [
+        SubActionSpan(
+            sub_action=s.sub_action,
+            start_frame=s.start_frame,
+            end_frame=s.end_frame,
+            start_s=round(s.start_frame / info.fps, 4),
+            end_s=round(s.end_frame / info.fps, 4),
+        )
+        for s in sorted(spans, key=lambda s: s.start_frame)
+    ]
+
+
+def _check_keyframes(keyframes: KeyFrames, keys: Sequence[str] | None, a: VideoInfo, b: VideoInfo) -> None:
+    """Per-difference key frames must name given differences and lie inside the videos."""
+    for key, pair in keyframes.differences.items():
+        if keys is not None and key not in keys:
+            raise InputError(
+                "key frames", f"difference key {key!r} is not one of the statements {list(keys)}"
+            )
+        for info, frames in ((a, pair.a), (b, pair.b)):
+            if max(frames) >= info.n_frames:
+                raise InputError(
+                    info.path, f"key frame {max(frames)} of difference {key!r}: the video has {info.n_frames}"
+                )
+
+
+def _first_per_name(spans: Sequence[SubActionSpan]) -> list[SubActionSpan]:
+    """The first span of each sub-action (annotations may repeat a sub-action per repetition)."""
+    first: dict[str, SubActionSpan] = {}
+    for span in spans:
+        first.setdefault(span.sub_action, span)
+    return list(first.values())
+
+
 def _align(
-    features_a: KinematicFeatures, features_b: KinematicFeatures, local_a: Localization, local_b: Localization
+    features_a: KinematicFeatures,
+    features_b: KinematicFeatures,
+    spans_a: Sequence[SubActionSpan],
+    spans_b: Sequence[SubActionSpan],
 ) -> TimeAlignment:
     """DTW of A to B anchored at the sub-action starts; unanchored when the anchors leave a block
     that no path within the band can cross (e.g. a very short span against a long one)."""
     try:
-        return align(features_a, features_b, spans_a=local_a.spans, spans_b=local_b.spans)
+        return align(
+            features_a, features_b, spans_a=_first_per_name(spans_a), spans_b=_first_per_name(spans_b)
+        )
     except InputError:
         return align(features_a, features_b)
+
+
+def _measure(
+    text: str, reading_a: Reading, reading_b: Reading, embedder: SentenceEmbedder
+) -> Evidence | None:
+    """Kinematic evidence for a statement (as `kinematics.measure_statement`, readings built once)."""
+    matched = match_quantity(text, embedder)
+    if matched is None:
+        return None
+    quantity, polarity, how = matched
+    return measure_quantity(quantity, reading_a, reading_b, polarity, how=how)
 
 
 def compare(
@@ -119,6 +202,7 @@ def compare(
     config: Config | None = None,
     description: str = "",
     progress: Progress | None = None,
+    keyframes: KeyFrames | None = None,
 ) -> ComparisonResult:
     """Compare two videos of `action`: closed mode with `differences`, open mode with `n_open`.
 
@@ -126,6 +210,10 @@ def compare(
     reason it could not be decided (a failed model request included). Backends come from
     `config.compare.backends`. Raises `InputError` for an unusable action name or a video in which
     nobody is visible.
+
+    `keyframes` (annotated, see `models.KeyFrames`) replace the localizer: the VLM is shown exactly
+    a difference's annotated frames, the measurement reads the annotated spans, and
+    `backends["localizer"]` is "oracle". Parts without annotations are localized as usual.
     """
     if not action.strip() or len(action) > MAX_ACTION_CHARS:
         raise InputError(
@@ -136,6 +224,9 @@ def compare(
     say = progress or (lambda _step: None)
     a, b = Path(a), Path(b)
     video_a, video_b = probe(a), probe(b)
+    if keyframes is not None:
+        keys = [str(n) for n in range(len(differences))] if differences is not None else None
+        _check_keyframes(keyframes, keys, video_a, video_b)
     settings = config.compare.backends
     meter = UsageMeter()
     llm = resolve_chat(settings.llm, config, meter)
@@ -161,28 +252,47 @@ def compare(
     features_a, features_b = compute_features(pose_a), compute_features(pose_b)
 
     say("localizing sub-actions")
-    local_a, pixels_a = _localize(
-        a, pose_a, features_a, names, plan.sub_actions, plan.action, config, settings.frame
-    )
-    local_b, pixels_b = _localize(
-        b, pose_b, features_b, names, plan.sub_actions, plan.action, config, settings.frame
-    )
-    spans_a, spans_b = local_a.spans, local_b.spans
-    alignment = _align(features_a, features_b, local_a, local_b)
+    localized: list[tuple[Localization, dict[int, np.ndarray] | None, list[SubActionSpan]]] = []
+    for video, info, track, features, side in (
+        (a, video_a, pose_a, features_a, "a"),
+        (b, video_b, pose_b, features_b, "b"),
+    ):
+        annotated = _annotated_spans(getattr(keyframes.spans, side), info) if keyframes else []
+        if annotated:
+            extra = [s.sub_action for s in annotated if s.sub_action not in names]
+            local = localization_from_spans(track.frames, annotated, [*names, *dict.fromkeys(extra)], ORACLE)
+            localized.append((local, None, annotated))
+        else:
+            local, pixels = _localize(
+                video, track, features, names, plan.sub_actions, plan.action, config, settings.frame
+            )
+            localized.append((local, pixels, local.spans))
+    (local_a, pixels_a, spans_a), (local_b, pixels_b, spans_b) = localized
+    alignment = _align(features_a, features_b, spans_a, spans_b)
     if vlm is not None:
         pixels_a = pixels_a or _pixels(a, local_a, config)
         pixels_b = pixels_b or _pixels(b, local_b, config)
+    oracle_frames = keyframes.differences if keyframes is not None and vlm is not None else {}
+    if oracle_frames:
+        key_a = _frames_at(a, video_a, [i for p in oracle_frames.values() for i in p.a], config)
+        key_b = _frames_at(b, video_b, [i for p in oracle_frames.values() for i in p.b], config)
+    reading_a = Reading.of(features_a, plan.action, spans_a, spans_first=local_a.method == ORACLE)
+    reading_b = Reading.of(features_b, plan.action, spans_b, spans_first=local_b.method == ORACLE)
 
     verdicts: list[Difference] = []
     for difference in plan.differences:
         say(f"deciding: {difference.text}")
         evidence: list[Evidence] = []
-        measured = measure_statement(
-            difference.text, features_a, features_b, spans_a, spans_b, embedder=embedder, action=plan.action
-        )
+        measured = _measure(difference.text, reading_a, reading_b, embedder)
         if measured is not None:
             evidence.append(measured)
-        if vlm is not None and pixels_a is not None and pixels_b is not None:
+        if vlm is not None and difference.key in oracle_frames:
+            wanted = oracle_frames[difference.key]
+            rows_a = [[f.index for f in key_a.frames].index(i) for i in wanted.a]
+            rows_b = [[f.index for f in key_b.frames].index(i) for i in wanted.b]
+            shown_b = VideoFrames("B", key_b.frames, key_b.images)
+            evidence.append(ask_vlm(vlm, plan.action, difference.text, key_a, rows_a, shown_b, rows_b))
+        elif vlm is not None and pixels_a is not None and pixels_b is not None:
             count = config.compare.frames_per_difference
             rows_a = [r for r in local_a.rows_for(difference.sub_actions, count) if r in pixels_a]
             rows_b = [r for r in local_b.rows_for(difference.sub_actions, count) if r in pixels_b]
@@ -207,7 +317,7 @@ def compare(
         pose_b=pose_b,
         backends={
             "proposer": proposer,
-            "localizer": local_a.method,
+            "localizer": ORACLE if keyframes is not None else local_a.method,
             "differencer": vlm.name if vlm is not None else "kinematics",
             "sentence_embedder": embedder.name,
             "pose": pose_a.model,
