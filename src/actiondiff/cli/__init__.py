@@ -14,6 +14,7 @@ from actiondiff.cli import compare_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import eval_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import web_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import stepdiff_commands  # noqa: F401  (registers commands)
+from actiondiff.cli import scoring_commands  # noqa: F401  (registers commands)
 from actiondiff.cli.app import app, stderr
 from actiondiff.errors import ActionDiffError
 
