@@ -136,6 +136,8 @@ def _viddiff_row(row: Mapping[str, Any], base: Path, path: Path, index: int) -> 
         gt = _maybe_json(row.get("differences_gt"), where, "differences_gt") or {}
         if not isinstance(annotated, dict) or not annotated:
             raise DatasetError(where, "differences_annotated must map keys to {description}")
+        if not isinstance(gt, dict):
+            raise DatasetError(where, "differences_gt must map keys to a, b, c or null")
         unknown = set(gt) - set(annotated)
         if unknown:
             raise DatasetError(where, f"differences_gt keys not annotated: {sorted(unknown)}")
@@ -185,6 +187,10 @@ def _videos(row: Mapping[str, Any], base: Path, where: str) -> tuple[BenchVideo,
         raise DatasetError(where, "needs two videos: 'video_a' and 'video_b', or 'videos': [a, b]")
     videos = []
     for item in pair:
+        if not isinstance(item, str | dict):
+            raise DatasetError(
+                where, f"video {item!r:.40} must be a path or {{path, start_frame, end_frame}}"
+            )
         spec = {"path": item} if isinstance(item, str) else dict(item)
         video = BenchVideo.model_validate(spec)
         if not video.path.is_absolute():
