@@ -34,12 +34,19 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
 
 
 def append_jsonl(path: str | Path, record: dict[str, Any]) -> None:
-    """Append one JSON line and fsync, so a killed run keeps every finished record whole."""
+    """Append one JSON line and fsync, so a killed run keeps every finished record whole.
+
+    A torn last line (a writer killed or out of space mid-line) is closed first, so it costs only itself.
+    """
     path = Path(path)
-    line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+    line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
+        with path.open("a+b") as handle:
+            if handle.tell() > 0:
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    line = b"\n" + line
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
