@@ -11,11 +11,15 @@ from rich.progress import TaskID
 from rich.table import Table
 
 from actiondiff.backends.registry import resolve_chat, resolve_sentence_embedder
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, app, progress_bar, stdout
 from actiondiff.config import Config
 from actiondiff.scoring.dataset import read_list
 from actiondiff.scoring.infer import ScoreResult, score_pair
 from actiondiff.scoring.train import EpochRecord, train_scorer
+
+PerformanceArg = Annotated[
+    Path, typer.Argument(help="A video, or a pose-track JSON (.json / .json.gz).", show_default=False)
+]
 
 
 @app.command("train-scorer")
@@ -85,12 +89,18 @@ def train_scorer_command(
         f"R-l2 x100 {summary.val_rl2:.2f} on {summary.val_pairs} held-out pairs "
         f"({summary.train_pairs} training pairs) -> {summary.checkpoint}"
     )
+    text = summary.description_metrics
+    if text:
+        stdout.print(
+            f"template descriptions of held-out pairs: BLEU-1 {text['bleu_1']:.3f}, "
+            f"ROUGE-L {text['rouge_l']:.3f}, METEOR {text['meteor']:.3f}"
+        )
 
 
 @app.command()
 def score(
-    a: VideoArg,
-    b: VideoArg,
+    a: PerformanceArg,
+    b: PerformanceArg,
     model: Annotated[
         Path,
         typer.Option("--model", help="A checkpoint written by train-scorer (best.pt).", show_default=False),
@@ -98,7 +108,7 @@ def score(
     action: Annotated[str, typer.Option(help="Action name used in the description, e.g. squat.")] = "",
     llm: Annotated[
         str | None,
-        typer.Option(help="Chat model that writes the description ('openai:<model>'); default: template."),
+        typer.Option(help="Chat model that writes the description, e.g. openai:gpt-4o [default: template]."),
     ] = None,
     config_file: ConfigOption = None,
     no_cache: NoCacheFlag = False,

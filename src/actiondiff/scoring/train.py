@@ -8,6 +8,7 @@ writes ``last.pt`` and ``best.pt`` atomically, and stops early when validation s
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import random
@@ -18,12 +19,12 @@ from typing import Any
 
 import numpy as np
 import torch
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from actiondiff.backends.base import SentenceEmbedder
 from actiondiff.config import Config, ScoringConfig
 from actiondiff.errors import DatasetError, InputError
-from actiondiff.eval.metrics import relative_l2, spearman_rho
+from actiondiff.eval.metrics import relative_l2, spearman_rho, text_metrics
 from actiondiff.pose.landmarks import SKELETON_EDGES
 from actiondiff.scoring.dataset import (
     ActdrItem,
@@ -33,6 +34,7 @@ from actiondiff.scoring.dataset import (
     reference_description,
     split_items,
 )
+from actiondiff.scoring.describe import template_description, verbalise
 from actiondiff.scoring.features import PerformanceFeatures, performance_features
 from actiondiff.scoring.losses import cosine_loss, kl_path_loss, score_loss, semantic_loss, total_loss
 from actiondiff.scoring.model import (
@@ -76,6 +78,10 @@ class TrainingSummary(BaseModel):
     train_pairs: int
     val_pairs: int
     shuffled_labels: bool
+    description_metrics: dict[str, float] = Field(
+        default_factory=dict,
+        description="BLEU-1..4, ROUGE-1/2/L, METEOR, CIDEr of template descriptions of held-out pairs.",
+    )
 
 
 @dataclass
@@ -268,6 +274,7 @@ def train_scorer(
     (out / "metrics.jsonl").unlink(missing_ok=True)
     extra = {"embedder": embedder.name, "scoring": scoring.model_dump(), "data": str(data_dir)}
     best_loss, best_epoch, best_val = float("inf"), 0, (0.0, 0.0)
+    best_state = copy.deepcopy(model.state_dict())
     epoch = 0
     for epoch in range(1, scoring.epochs + 1):
         model.train()
@@ -297,11 +304,14 @@ def train_scorer(
         save_checkpoint(out / "last.pt", model, checkpoint_extra)
         if improved:
             best_loss, best_epoch, best_val = val_terms["score"], epoch, (rho, rl2)
+            best_state = copy.deepcopy(model.state_dict())
             save_checkpoint(out / "best.pt", model, checkpoint_extra)
         if on_epoch is not None:
             on_epoch(record)
         if epoch - best_epoch >= scoring.patience:
             break
+    model.load_state_dict(best_state)
+    references = [[reference_description(items[a], items[b])] for a, b in val_pairs]
     summary = TrainingSummary(
         checkpoint=out / "best.pt",
         epochs_run=epoch,
@@ -311,6 +321,9 @@ def train_scorer(
         train_pairs=len(train_pairs),
         val_pairs=len(val_pairs),
         shuffled_labels=shuffle_labels,
+        description_metrics=text_metrics(
+            describe_pairs(model, encoded, val_pairs, scoring.facts), references
+        ),
     )
     atomic_write_text(out / "summary.json", summary.model_dump_json(indent=2))
     return summary
@@ -336,6 +349,30 @@ def evaluate(
     low, high = model.score_range.tolist()
     rho = spearman_rho(truth, predicted) if len(set(truth)) > 1 else 0.0
     return terms, float(np.nan_to_num(rho)), relative_l2(truth, predicted, score_range=high - low)
+
+
+@torch.no_grad()
+def describe_pairs(
+    model: KeptModel, encoded: EncodedItems, pairs: list[tuple[int, int]], facts: int
+) -> list[str]:
+    """Template descriptions (Eq. 7 tokens -> facts -> sentences) of `pairs`, from predicted scores."""
+    model.eval()
+    rows = sorted({row for pair in pairs for row in pair})
+    local = {row: i for i, row in enumerate(rows)}
+    out = model.perform(encoded.select(torch.tensor(rows)))
+    first = torch.tensor([local[a] for a, _ in pairs])
+    second = torch.tensor([local[b] for _, b in pairs])
+    residual, _ = model.describe(out.graph[first], out.graph[second])
+    scores = model.denormalise_scores(out.score).tolist()
+    spec = model.spec
+    texts = []
+    for k, (a, b) in enumerate(pairs):
+        found = verbalise(
+            residual[k].numpy(), spec.keypoints, spec.joints, encoded.features[a], encoded.features[b], facts
+        )
+        action = encoded.items[a].sub_activity
+        texts.append(template_description(found, scores[local[a]], scores[local[b]], action))
+    return texts
 
 
 def _group_terms(
