@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
-from actiondiff.knowledge import find_action, load_library
+from actiondiff.errors import DatasetError
+from actiondiff.kinematics import QUANTITIES, match_quantity
+from actiondiff.knowledge import CandidateDifference, find_action, load_library
+from actiondiff.knowledge.library import parse_entry
 
 REQUIRED = [
     "squat",
@@ -66,3 +70,46 @@ def test_find_action_matches_names_aliases_and_descriptions(query: str, expected
 
 def test_unknown_action_is_none() -> None:
     assert find_action("underwater basket weaving") is None
+
+
+DIFFERENCES = [(name, d) for name, entry in load_library().items() for d in entry.differences]
+
+
+@pytest.mark.parametrize(
+    "difference", [d for _, d in DIFFERENCES], ids=[f"{name}: {d.text}" for name, d in DIFFERENCES]
+)
+def test_library_quantity_is_what_the_statement_matcher_measures(difference: CandidateDifference) -> None:
+    """The library's quantity id and the offline measuring cannot drift apart: the rules resolve each
+    text to exactly the library's key (None where the library says no body measurement decides it)."""
+    matched = match_quantity(difference.text, None)
+    assert (matched[0].key if matched else None) == difference.quantity
+
+
+def test_library_keys_are_kinematics_quantities() -> None:
+    keys = {q.key for q in QUANTITIES}
+    assert {d.quantity for _, d in DIFFERENCES} - {None} <= keys
+
+
+def test_unknown_quantity_is_a_dataset_error_naming_file_and_difference() -> None:
+    text = yaml.safe_dump(
+        {
+            "name": "toy squat",
+            "domain": "fitness",
+            "duration": "short",
+            "description": "down and up",
+            "sub_actions": [
+                {"name": "descent", "retrieval": ["going down"]},
+                {"name": "bottom", "retrieval": ["low"]},
+            ],
+            "differences": [
+                {"text": "the squat is deeper", "sub_actions": ["bottom"], "quantity": "depth"},
+                {"text": "the squat is shallower", "sub_actions": ["bottom"], "quantity": "squat_depth"},
+                {"text": "the bar is shinier", "sub_actions": ["bottom"], "quantity": None},
+            ],
+        }
+    )
+    with pytest.raises(DatasetError, match=r"(?s)toy_squat\.yaml.*the squat is shallower.*'squat_depth'"):
+        parse_entry("toy_squat.yaml", text)
+    assert (
+        parse_entry("toy_squat.yaml", text.replace("squat_depth", "depth")).differences[1].quantity == "depth"
+    )

@@ -49,7 +49,9 @@ class Reading:
         return cls(features, driver_for(action), segment_repetitions(features, action), spans, spans_first)
 
     def windows(self, phase: str) -> list[np.ndarray]:
-        """Row windows (one per repetition) of a phase: out, extreme, back, down, up, rep, rest, whole.
+        """Row windows (one per repetition) of a phase: out, extreme, back, down, up, top, bottom, rep,
+        rest, whole. `top`/`bottom` are the extreme or the rest, whichever is high/low for the action
+        (a push-up's top is its rest, a press's top its extreme).
 
         Annotated spans (`spans_first`) whose names point at the phase come first. Without
         repetitions, the localizer's spans whose names point at the phase are used; failing that,
@@ -60,6 +62,8 @@ class Reading:
             return [every]
         if phase in ("down", "up"):
             phase = "out" if (phase == "down") == self.driver.extreme_is_low else "back"
+        if phase in ("top", "bottom"):
+            phase = "extreme" if (phase == "bottom") == self.driver.extreme_is_low else "rest"
         if self.spans_first and (named := self._span_windows(phase)):
             return named
         if self.repetitions:
@@ -215,6 +219,23 @@ def _inward_percent(ratio: float) -> float:
     return 100.0 * (1.0 - ratio)
 
 
+_LEGS = r"(knees?|legs?|squat|lunge|thighs?)"
+"""Statement words that put a left/right comparison on the legs (knee asymmetry measures only them)."""
+_REPS = (
+    r"(repetitions?|\breps?|movement|motion|exercise|cycles?|squats?|lunges?|push-?ups?|jumping jacks?|"
+    r"jacks|deadlifts?|press(es)?|curls?|burpees?|(who|person|performer|athlete|lifter) (moves?|goes))"
+)
+"""Subjects whose speed is the time per repetition ("the lunge is faster", "who moves faster"); "the
+run-up is faster" or "the knot is tied faster" is not."""
+ONE_LIMB = re.compile(
+    r"\b(?<!left and )(?<!right and )(front|back|rear|lead(ing)?|trail(ing)?|left|right|kicking|plant(ed)?|"
+    r"standing|shooting|guide|non-jumping|jumping|swing(ing)?|working|supporting)[- ](knee|leg|foot|arm|"
+    r"elbow|hand|hip|shin|heel|ankle|shoulder|wrist)s?\b"
+)
+"""A statement about one limb ("the front knee", "the shooting arm"): every quantity here averages both
+sides or reads the whole body, so such a statement is not measured by rules."""
+
+
 QUANTITIES: tuple[Quantity, ...] = (
     Quantity("knee_valgus", "knees caving in at the bottom (knee gap under ankle gap)", "%", "extreme",
              8.0, extreme("knee_over_ankle_width", "extreme", "min", _inward_percent),
@@ -246,62 +267,75 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the torso leans forward more", "the torso stays more upright")),
     Quantity("hip_flexion", "hip flexion (180 - hip angle) at the extreme", "deg", "extreme", 8.0,
              extreme("hip_angle", "extreme", "min", _flexion),
-             more=r"hip (flexion|hinge|bend)|hinges? (more )?at the hips|bends? (more )?at the hips",
+             more=(r"hip (flexion|hinge|bend)|hinges? (more )?at the hips|bends? (more )?at the hips|"
+                   r"(tuck|pike)\w*\b.{0,20}\b(tight|compact|closed)"),
              examples=("the hips flex and hinge more", "the hips bend less")),
     Quantity("elbow_flare", "elbow spread (elbow gap over shoulder width) at the extreme", "x shoulder width",
              "extreme", 0.12, extreme("elbow_width_ratio", "extreme", "max"),
              more=r"elbows?\b.{0,15}\b(flare|out\b|outward|wide)",
              less=r"elbows?\b.{0,15}\b(tuck|in\b|inward|close)",
              examples=("the elbows flare out more", "the elbows stay tucked in")),
-    Quantity("elbow_extension", "elbow angle at the extreme (180 = straight arm)", "deg", "extreme", 6.0,
-             extreme("elbow_angle", "extreme", "max"),
-             more=r"(arms?|elbows?)\b.{0,20}\b(extend|straight|lock)|lock ?out|full extension|arm extension",
+    Quantity("elbow_extension", "elbow angle at the top of the movement (180 = straight arm)", "deg", "top",
+             6.0, extreme("elbow_angle", "top", "max"),
+             more=(r"(arms?|elbows?)\b.{0,25}\b(extend|straight|lock)|locks? out (the )?(arms?|elbows?)|"
+                   r"(arm|elbow) (extension|lockout)"),
              less=r"(arms?|elbows?)\b.{0,20}\bbent|bent (arms?|elbows?)",
              examples=("the arms are more fully extended at the top", "the elbows stay more bent")),
     Quantity("press_height", "hand height above the shoulders at the extreme", "torso", "extreme", 0.15,
              extreme("wrist_height", "extreme", "max"),
              more=(r"(press|lift|raise|push)(es|s)?\b.{0,25}\bhigher|hands?\b.{0,15}\bhigher|"
-                   r"higher (lockout|press)"),
+                   r"higher (lockout|press|release)|release (point |height )?is higher|"
+                   r"(ball|weight|bar|dumbbells?)\b.{0,10}\b(released|pressed|lifted|raised) higher"),
              less=r"(press|lift|raise|push)(es|s)?\b.{0,25}\blower",
              examples=("the weights are pressed higher overhead", "the hands stop lower")),
-    Quantity("shoulder_flexion", "arm raise (shoulder angle) at the extreme", "deg", "extreme",
-             8.0, extreme("shoulder_angle", "extreme", "max"),
-             more=r"arms?\b.{0,20}\b(raised|reach|overhead|higher)|shoulder (flexion|range|mobility)",
+    Quantity("shoulder_flexion", "highest arm elevation in a repetition (hip-shoulder-elbow angle, forward "
+             "or sideways)", "deg", "rep", 8.0, extreme("shoulder_angle", "rep", "max"),
+             more=(r"arms?\b.{0,20}\b(raised|reach|overhead|higher|spread|out to the sides?)|"
+                   r"shoulder (flexion|abduction|range|mobility)"),
              examples=("the arms are raised higher", "the arms stay lower")),
     Quantity("grip_width", "hand spacing over shoulder width", "x shoulder width", "extreme", 0.15,
              extreme("hand_distance_ratio", "extreme", "max"),
-             more=r"wider grip|grip is wider|hands?\b.{0,15}\b(wider|further) apart",
-             less=r"narrower grip|grip is narrower|hands?\b.{0,15}\bcloser",
+             more=(r"wider grip|grip is wider|hands?\b.{0,15}\b(wider|further) apart|"
+                   r"hands?\b.{0,15}\b(placed|set|positioned|spaced) wider"),
+             less=(r"narrower grip|grip is narrower|hands?\b.{0,15}\bcloser|"
+                   r"hands?\b.{0,15}\b(placed|set|positioned|spaced) narrower"),
              examples=("the grip is wider", "the hands are closer together")),
     Quantity("stance_width", "ankle spacing over shoulder width", "x shoulder width", "whole", 0.12,
              spread("stance_width_ratio", "whole", "mean"),
              more=(r"wider (stance|feet|base)|(stance|base) is wider|"
                    r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader stance"),
-             less=r"narrower (stance|feet|base)|(stance|base) is narrower|feet\b.{0,15}\bcloser",
+             less=(r"narrower (stance|feet|base)|(stance|base) is narrower|feet\b.{0,15}\bcloser|"
+                   r"(legs|feet|ankles)\b.{0,15}\btogether"),
              examples=("the stance is wider with feet further apart", "the feet are closer together")),
-    Quantity("depth", "knee flexion (180 - knee angle) at the bottom", "deg", "extreme", 8.0,
-             extreme("knee_angle", "extreme", "min", _flexion),
-             more=(r"\bdeep|depth|below parallel|lower (squat|position|bottom)|(hips?|goes|sits|"
-                   r"sinks?)\b.{0,15}\blower"),
-             less=r"shallow|less deep|partial|quarter|(half|quarter) squat|above parallel",
+    Quantity("depth", "deepest knee flexion (180 - knee angle) in a repetition", "deg", "rep", 8.0,
+             extreme("knee_angle", "rep", "min", _flexion),
+             more=(r"(squat|lunge|knees?|hips?|sit)\w*\b.{0,20}\b(deep|lower\b)|deep(er)? (squat|lunge|knee)|"
+                   r"(squat|lunge) depth|below parallel|lower (squat|position|bottom)|"
+                   r"more knee (bend|flexion)|"
+                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\b(more|further)\b(?! (un)?even)"),
+             less=(r"(squat|lunge|knees?|knee bend)\w*\b.{0,20}\b(shallow|less deep|partial)|"
+                   r"(shallow|partial|half|quarter)(er)? (squat|lunge|knee bend)|above parallel|"
+                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\bless"),
              examples=("the squat is deeper", "the squat is shallower")),
     Quantity("knee_range", "knee range of motion over a repetition", "deg", "rep", 8.0,
              spread("knee_angle", "rep", "range"),
-             more=r"knee\b.{0,20}\brange|range of motion\b.{0,25}\bknee|more knee (bend|flexion)",
-             examples=("the knees move through a larger range of motion", "the knees bend less")),
+             more=r"knee\b.{0,20}\brange|range of motion\b.{0,25}\bknee",
+             examples=("the knees move through a larger range of motion", "the knee range is smaller")),
     Quantity("hip_range", "hip range of motion over a repetition", "deg", "rep", 8.0,
              spread("hip_angle", "rep", "range"),
              more=r"hip\b.{0,20}\brange|range of motion\b.{0,25}\bhip",
              examples=("the hips move through a larger range of motion", "the hips move less")),
     Quantity("elbow_range", "elbow range of motion over a repetition", "deg", "rep", 8.0,
              spread("elbow_angle", "rep", "range"),
-             more=r"elbow\b.{0,20}\brange|range of motion\b.{0,25}\b(elbow|arm)|range of motion",
-             examples=("the arms move through a larger range of motion", "the range of motion is smaller")),
+             more=r"elbow\b.{0,20}\brange|range of motion\b.{0,25}\b(elbow|arm)",
+             examples=("the arms move through a larger range of motion", "the elbow range is smaller")),
     Quantity("knee_asymmetry", "left-right knee angle difference during repetitions", "deg", "rep", 5.0,
              spread("knee_asymmetry", "rep", "mean"),
-             more=r"asymmetr|uneven|imbalanc|favou?rs? (one|the left|the right)|one side more",
-             less=r"\bsymmetr|\beven(ly)?\b|balanced",
-             examples=("the movement is more asymmetric between left and right", "both sides move evenly")),
+             more=(rf"{_LEGS}\b.{{0,30}}\b(asymmetr|uneven|imbalanc)|(asymmetr|uneven|imbalanc)\w*\b.{{0,30}}"
+                   rf"\b{_LEGS}|favou?rs? (one|the left|the right) (leg|knee|side)"),
+             less=(rf"{_LEGS}\b.{{0,30}}\b(symmetr|even(ly)?\b|balanced)|(symmetr|even(ly)?|balanced)\w*\b"
+                   rf".{{0,30}}\b{_LEGS}"),
+             examples=("the knees bend more unevenly between left and right", "both knees bend evenly")),
     Quantity("lateral_shift", "largest sideways shift of the hip centre during a repetition", "torso", "rep",
              0.08, spread("hip_centre_x", "rep", "deviation"),
              more=(r"shift(s|ing)?\b.{0,20}\b(weight|hips?|side)|hips?\b.{0,10}\b(shift|drift)|"
@@ -311,15 +345,16 @@ QUANTITIES: tuple[Quantity, ...] = (
              0.1, spread("wrist_centre_x", "rep", "deviation"),
              more=(r"(bar|hand|dumbbell|weight)s?\b.{0,10}\b(path\b.{0,20}\b(deviat|drift|curv|"
                    r"less straight)|drift|travel forward)"),
-             less=r"straight(er)? (bar |hand )?path|path\b.{0,15}\b(straight|vertical)",
+             less=r"straight(er)? (vertical )?(bar |hand )?path|path\b.{0,15}\b(straight|vertical)",
              examples=("the bar path drifts and deviates more", "the bar path is straighter")),
     Quantity("sway", "postural sway (std of the hip centre's sideways position)", "torso", "whole", 0.03,
              spread("hip_centre_x", "whole", "std"),
-             more=r"sway|wobbl|unstable|less stable|los(es|ing) balance|unsteady",
-             less=r"\bstable|steady|more balanced|still",
+             more=r"sway|wobbl|unstable|less (stable|steady|balanced)|los(es|ing) balance|unsteady",
+             less=r"(?<!less )(?<!un)\b(stable|steady)|more balanced|(stays?|keeps?|held|holds?) still",
              examples=("the body sways and wobbles more", "the body is more stable")),
     Quantity("jump_height", "rise of the hip centre above standing (jump height proxy)", "torso", "rep", 0.1,
-             rise("hip_centre_y"), more=r"jumps? higher|higher jump|more (height|air)|jump height",
+             rise("hip_centre_y"),
+             more=r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height",
              examples=("the jump is higher", "the jump is lower")),
     Quantity("hold_duration", "pause at the extreme of each repetition", "s", "extreme", 0.15,
              duration("extreme"), relative_margin=0.25,
@@ -333,7 +368,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("descent_duration", "time taken going down (eccentric phase)", "s", "down", 0.15,
              duration("down"), relative_margin=0.15,
              more=(r"slow(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down)|(descen|lower|"
-                   r"eccentric)\w*\b.{0,20}\b(slow|longer|controlled)|controlled descent"),
+                   r"eccentric)\w*\b.{0,20}\b(slow|longer|controlled|under control)|controlled descent"),
              less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down|drop)|"
                    r"(descen|lower|eccentric|drop)\w*\b.{0,20}\b(fast|quick|rapid)"),
              examples=("the descent is slower", "the descent is faster")),
@@ -342,7 +377,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=(r"slow(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|ris|"
                    r"concentric)\w*\b.{0,20}\b(slow|longer)"),
              less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|"
-                   r"ris|concentric)\w*\b.{0,20}\b(fast|quick|rapid)"),
+                   r"ris|concentric|pull|lift off)\w*\b.{0,20}\b(fast|quick|rapid)"),
              examples=("the ascent is slower", "the ascent is faster")),
     Quantity("toe_out", "toe-out angle of the feet from straight ahead", "deg", "whole", 6.0,
              spread("toe_out", "whole", "mean"),
@@ -355,12 +390,15 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=r"(starts?|begins?)\b.{0,20}\b(earlier|sooner)|earlier start",
              examples=("the first repetition starts later", "the movement begins earlier")),
     Quantity("rep_count", "number of repetitions", "reps", "rep", 0.5, repetition_count,
-             more=r"more (rep(etition)?s|times)|additional rep", less=r"fewer (rep(etition)?s|times)",
+             more=r"more (rep(etition)?s|cycles)|additional rep|(performed|done|repeated) more times",
+             less=r"fewer (rep(etition)?s|cycles)|(performed|done|repeated) fewer times",
              examples=("performs more repetitions", "performs fewer repetitions")),
     Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, duration("rep"),
              relative_margin=0.15,
-             more=r"\bslow(er|ly)?\b|takes longer|more time|longer duration|lower tempo",
-             less=r"\b(fast|quick)(er|ly)?\b|less time|shorter duration|higher tempo|rapid",
+             more=(rf"{_REPS}\b.{{0,25}}\b(slow(er|ly)?|takes? longer|more time|longer)\b|"
+                   r"(slower|lower) (tempo|pace|cadence)"),
+             less=(rf"{_REPS}\b.{{0,25}}\b(fast(er)?|quick(er|ly)?|rapid(ly)?|less time|shorter)\b|"
+                   r"(faster|higher) (tempo|pace|cadence)"),
              examples=("the movement is performed more slowly", "the movement is performed faster")),
 )  # fmt: skip
 """Ordered from specific to generic: the first quantity whose patterns match a statement answers it."""
@@ -374,8 +412,13 @@ def find_quantity(key: str) -> Quantity:
 
 
 def match_rules(text: str) -> tuple[Quantity, float] | None:
-    """The quantity a statement is about and its polarity (+1 more, -1 less), by the regex rules."""
+    """The quantity a statement is about and its polarity (+1 more, -1 less), by the regex rules.
+
+    None when no quantity's patterns match, or the statement is about one limb (`ONE_LIMB`).
+    """
     lowered = text.lower()
+    if ONE_LIMB.search(lowered):
+        return None
     for quantity in QUANTITIES:
         if quantity.less and re.search(quantity.less, lowered):
             return quantity, -1.0

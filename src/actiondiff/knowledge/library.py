@@ -3,7 +3,9 @@
 It stands in for the LLM proposer (VidDiff §5, stage 1) when no LLM is configured. One YAML
 file per action under `actions/`; each candidate difference is phrased "X is more ..." so that
 "more in A / more in B" is meaningful, names the sub-actions it is visible in and, where a body
-measurement can decide it, a kinematic quantity id.
+measurement can decide it, the key of the kinematic quantity that decides it (`kinematics.QUANTITIES`);
+null when no measurement from the pose landmarks can. The statement matcher (`kinematics.match_quantity`)
+must resolve each text to exactly that key, so the library says what the measuring really does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from actiondiff.errors import DatasetError
+from actiondiff.kinematics.quantities import QUANTITIES
 from actiondiff.models import ActionPlan, Difference, SubAction
 
 
@@ -24,6 +27,17 @@ class CandidateDifference(BaseModel):
     text: str = Field(min_length=3)
     sub_actions: list[str] = Field(min_length=1)
     quantity: str | None = None
+    """Key of the kinematic quantity that decides the statement, or None when no body measurement can."""
+
+    @model_validator(mode="after")
+    def _quantity_exists(self) -> CandidateDifference:
+        known = [q.key for q in QUANTITIES]
+        if self.quantity is not None and self.quantity not in known:
+            raise ValueError(
+                f"difference {self.text!r} names unknown quantity {self.quantity!r}; "
+                f"use null or one of: {', '.join(known)}"
+            )
+        return self
 
 
 class LibrarySubAction(BaseModel):
@@ -68,6 +82,14 @@ def _normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
+def parse_entry(source: str, text: str) -> ActionEntry:
+    """One action file's YAML text as a validated entry; `DatasetError` naming `source` if it is not."""
+    try:
+        return ActionEntry.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise DatasetError(f"action library {source}", f"invalid entry: {exc}") from exc
+
+
 @functools.cache
 def load_library() -> dict[str, ActionEntry]:
     """Every bundled action by name (validated once per process)."""
@@ -76,10 +98,7 @@ def load_library() -> dict[str, ActionEntry]:
     for item in sorted(folder.iterdir(), key=lambda f: f.name):
         if not item.name.endswith(".yaml"):
             continue
-        try:
-            entry = ActionEntry.model_validate(yaml.safe_load(item.read_text(encoding="utf-8")))
-        except (yaml.YAMLError, ValidationError) as exc:
-            raise DatasetError(f"action library {item.name}", f"invalid entry: {exc}") from exc
+        entry = parse_entry(item.name, item.read_text(encoding="utf-8"))
         entries[entry.name] = entry
     return entries
 
