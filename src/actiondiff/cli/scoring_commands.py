@@ -10,7 +10,7 @@ import typer
 from rich.progress import TaskID
 from rich.table import Table
 
-from actiondiff.backends.registry import resolve_chat, resolve_sentence_embedder
+from actiondiff.backends.registry import resolve_chat, resolve_frame_embedder, resolve_sentence_embedder
 from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, app, progress_bar, stdout
 from actiondiff.config import Config
 from actiondiff.scoring.dataset import read_list
@@ -51,7 +51,9 @@ def train_scorer_command(
     Pairs are all two performances of one sub-activity. Whole performances are held out for
     validation; every epoch appends losses, Spearman rho and relative L2 to metrics.jsonl, and
     training stops when the validation score loss has not improved for `scoring.patience` epochs.
-    The sentence embedder for commentary is `compare.backends.sentence` (offline: bundled MiniLM).
+    The sentence embedder for commentary is `compare.backends.sentence` (offline: bundled MiniLM);
+    per-keyframe visual features come from `compare.backends.frame` when it names a model
+    (then every media must be a video), else from the pose alone.
     """
     config = Config.load(config_file, use_cache=False if no_cache else None)
     if epochs is not None:
@@ -77,6 +79,7 @@ def train_scorer_command(
             config,
             embedder,
             shuffle_labels=shuffle_labels,
+            frame_embedder=resolve_frame_embedder(config.compare.backends.frame, config),
             on_item=lambda _: bar.advance(TaskID(0)),
             on_epoch=on_epoch,
         )

@@ -2,8 +2,8 @@
 
 Everything comes from `actiondiff.kinematics` (cleaned pose -> angle, angular speed, position per joint),
 resampled to N evenly spaced keyframes and cut into S equal segments (section 3.4's video segments).
-Without a frame embedder the per-keyframe visual features f_V of Eq. 2 are pose-only: all joint nodes
-and keypoint positions of the keyframe, flattened.
+The per-keyframe visual features f_V of Eq. 2 come from a frame embedder backend when one is configured,
+else they are pose-only: all joint nodes and keypoint positions of the keyframe, flattened.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from actiondiff.backends.base import FrameTextEmbedder
+from actiondiff.errors import VideoError
 from actiondiff.kinematics import KinematicFeatures, compute_features
 from actiondiff.models import PoseTrack
 from actiondiff.scoring.tree import SIDES, side_names
+from actiondiff.video import Sampling, read_frames
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,26 @@ class PerformanceFeatures:
 
 
 def performance_features(
-    track: PoseTrack, joints: Sequence[str], keypoints: Sequence[str], keyframes: int, segments: int
+    track: PoseTrack,
+    joints: Sequence[str],
+    keypoints: Sequence[str],
+    keyframes: int,
+    segments: int,
+    frame_embedder: FrameTextEmbedder | None = None,
 ) -> PerformanceFeatures:
-    """Compute kinematics of a pose track and sample them at `keyframes` times in `segments` segments."""
+    """Compute kinematics of a pose track and sample them at `keyframes` times in `segments` segments.
+
+    With a frame embedder, f_V is the embedding of the video frame at each keyframe time (E_V of Eq. 2);
+    the track's video must then be readable.
+    """
     kin = compute_features(track)
     nodes = _keyframes(kin.node_features(side_names(joints)), keyframes)  # (N, 2J, F)
     nodes = nodes.reshape(keyframes, len(joints), len(SIDES) * nodes.shape[-1])
     points = _keyframes(_world_points(kin, keypoints), keyframes)  # (N, P, 3)
-    visual = np.concatenate([nodes.reshape(keyframes, -1), points.reshape(keyframes, -1)], axis=1)
+    if frame_embedder is None:
+        visual = np.concatenate([nodes.reshape(keyframes, -1), points.reshape(keyframes, -1)], axis=1)
+    else:
+        visual = keyframe_embeddings(track, keyframes, frame_embedder)
     per_segment = keyframes // segments
     angle = np.stack([kin.bilateral(f"{j}_angle") for j in joints], axis=1)[:, :, None]
     speed = np.abs(np.stack([kin.bilateral(f"{j}_angle_speed") for j in joints], axis=1))[:, :, None]
@@ -51,6 +66,20 @@ def performance_features(
         speeds=_keyframes(speed, keyframes)[:, :, 0].reshape(segments, per_segment, -1).mean(axis=1),
         duration_s=duration,
     )
+
+
+def keyframe_embeddings(track: PoseTrack, keyframes: int, embedder: FrameTextEmbedder) -> np.ndarray:
+    """(N, D) frame embeddings of the track's video at its N keyframe times."""
+    times = _keyframes(track.timestamps[:, None], keyframes)[:, 0]
+    info = track.video
+    end = min(float(times[-1]) + 1.0 / max(info.fps, 1e-6), info.duration_s)
+    sampling = Sampling(count=keyframes, start_s=float(times[0]), end_s=end)
+    frames = read_frames(info.path, sampling)
+    if not frames:
+        raise VideoError(info.path, "no frames could be read at the keyframe times")
+    images = [frame.image for frame in frames]
+    images += images[-1:] * (keyframes - len(images))
+    return np.asarray(embedder.embed_images(images[:keyframes]), dtype=np.float32)
 
 
 def _world_points(kin: KinematicFeatures, names: Sequence[str]) -> np.ndarray:

@@ -8,7 +8,9 @@ import torch
 from pydantic import BaseModel, Field
 
 from actiondiff.backends.base import ChatModel
+from actiondiff.backends.registry import resolve_frame_embedder
 from actiondiff.config import Config
+from actiondiff.errors import InputError
 from actiondiff.scoring.describe import KinematicFact, llm_description, template_description, verbalise
 from actiondiff.scoring.features import PerformanceFeatures
 from actiondiff.scoring.model import KeptModel
@@ -97,7 +99,15 @@ def score_pair(
     scoring = config.scoring.model_copy(
         update={"keyframes": model.spec.keyframes, "segments": model.spec.segments}
     )
-    features = [features_for(Path(media), scoring, config) for media in (a, b)]
+    frame_embedder = None
+    if model.spec.visual != "pose":
+        frame_embedder = resolve_frame_embedder(config.compare.backends.frame, config)
+        if frame_embedder is None or frame_embedder.name != model.spec.visual:
+            raise InputError(
+                checkpoint,
+                f"trained with frame embedder {model.spec.visual!r}; set compare.backends.frame to it",
+            )
+    features = [features_for(Path(media), scoring, config, frame_embedder) for media in (a, b)]
     result_a, result_b, facts, text, writer = score_features(
         model,
         features[0],

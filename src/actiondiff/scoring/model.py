@@ -33,6 +33,7 @@ class KeptSpec(BaseModel):
     segments: int = Field(default=4, ge=1, description="Video segments whose scores are averaged (3.4).")
     node_dim: int = Field(description="Statistics per joint node and keyframe (angle, speed, position).")
     visual_dim: int = Field(description="Per-keyframe visual feature size (frame embedder or pose-only).")
+    visual: str = Field(default="pose", description="Source of f_V: 'pose', or the frame embedder's name.")
     keypoints: list[str] = Field(default_factory=lambda: list(SPORTS_KEYPOINTS))
     skeleton: list[tuple[int, int]] = Field(description="Keypoint index pairs joined by the skeleton (G).")
     text_dim: int = Field(description="Sentence-embedding size of commentary and descriptions.")

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from pydantic import BaseModel, Field
 
-from actiondiff.backends.base import SentenceEmbedder
+from actiondiff.backends.base import FrameTextEmbedder, SentenceEmbedder
 from actiondiff.config import Config, ScoringConfig
 from actiondiff.errors import DatasetError, InputError
 from actiondiff.eval.metrics import relative_l2, spearman_rho, text_metrics
@@ -29,6 +29,7 @@ from actiondiff.pose.landmarks import SKELETON_EDGES
 from actiondiff.scoring.dataset import (
     ActdrItem,
     build_pairs,
+    is_pose_track,
     load_track,
     read_list,
     reference_description,
@@ -98,7 +99,9 @@ class EncodedItems:
         return PerformanceBatch(self.batch.nodes[rows], self.batch.visual[rows], self.batch.keypoints[rows])
 
 
-def model_spec(scoring: ScoringConfig, node_dim: int, visual_dim: int, text_dim: int) -> KeptSpec:
+def model_spec(
+    scoring: ScoringConfig, node_dim: int, visual_dim: int, text_dim: int, visual: str = "pose"
+) -> KeptSpec:
     """The model shape for a configuration and the feature sizes the data gives."""
     if scoring.joints != "sports":
         raise InputError(
@@ -114,6 +117,7 @@ def model_spec(scoring: ScoringConfig, node_dim: int, visual_dim: int, text_dim:
         segments=scoring.segments,
         node_dim=node_dim,
         visual_dim=visual_dim,
+        visual=visual,
         keypoints=list(SPORTS_KEYPOINTS),
         skeleton=skeleton,
         text_dim=text_dim,
@@ -124,14 +128,19 @@ def model_spec(scoring: ScoringConfig, node_dim: int, visual_dim: int, text_dim:
     )
 
 
-def features_for(media: Path, scoring: ScoringConfig, config: Config) -> PerformanceFeatures:
-    """KEPT inputs of one video or pose-track file."""
+def features_for(
+    media: Path, scoring: ScoringConfig, config: Config, frame_embedder: FrameTextEmbedder | None = None
+) -> PerformanceFeatures:
+    """KEPT inputs of one video or pose-track file (frame embeddings need a video)."""
+    if frame_embedder is not None and is_pose_track(media):
+        raise InputError(media, "a frame embedder needs videos, not pose-track files (or use pose-only f_V)")
     return performance_features(
         load_track(media, config),
         JOINT_SETS[scoring.joints],
         SPORTS_KEYPOINTS,
         scoring.keyframes,
         scoring.segments,
+        frame_embedder,
     )
 
 
@@ -148,12 +157,13 @@ def encode_items(
     config: Config,
     embedder: SentenceEmbedder,
     on_item: Callable[[ActdrItem], None] | None = None,
+    frame_embedder: FrameTextEmbedder | None = None,
 ) -> EncodedItems:
     """Features of every performance and embeddings of every commentary."""
     features = []
     for item in items:
         try:
-            features.append(features_for(item.media, config.scoring, config))
+            features.append(features_for(item.media, config.scoring, config, frame_embedder))
         except KeyError as exc:
             raise DatasetError(item.media, f"pose track lacks a landmark KEPT needs: {exc}") from exc
         if on_item is not None:
@@ -241,10 +251,13 @@ def train_scorer(
     embedder: SentenceEmbedder,
     *,
     shuffle_labels: bool = False,
+    frame_embedder: FrameTextEmbedder | None = None,
     on_item: Callable[[ActdrItem], None] | None = None,
     on_epoch: Callable[[EpochRecord], None] | None = None,
 ) -> TrainingSummary:
-    """Train KEPT on ``data_dir/list.jsonl``; `shuffle_labels` permutes training scores (the control run)."""
+    """Train KEPT on ``data_dir/list.jsonl``; `shuffle_labels` permutes training scores (the control run).
+
+    Without `frame_embedder` the visual features f_V are pose-only."""
     scoring = config.scoring
     seed_everything(scoring.seed, scoring.threads)
     out = Path(out_dir)
@@ -258,10 +271,13 @@ def train_scorer(
     train_pairs, val_pairs = build_pairs(items, train_rows), build_pairs(items, val_rows)
     if not train_pairs:
         raise DatasetError(data_dir, "no training pairs: every sub-activity needs two training performances")
-    encoded = encode_items(items, config, embedder, on_item)
+    encoded = encode_items(items, config, embedder, on_item, frame_embedder)
     descriptions = _description_embeddings(items, train_pairs + val_pairs, embedder, config)
     feature = encoded.features[0]
-    spec = model_spec(scoring, feature.nodes.shape[-1], feature.visual.shape[-1], encoded.commentary.shape[1])
+    visual = frame_embedder.name if frame_embedder is not None else "pose"
+    spec = model_spec(
+        scoring, feature.nodes.shape[-1], feature.visual.shape[-1], encoded.commentary.shape[1], visual
+    )
     model = KeptModel(spec)
     rows = torch.tensor(train_rows)
     model.set_normalisation(
