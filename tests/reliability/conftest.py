@@ -35,8 +35,34 @@ def run_cli(
             pytest.skip("running as root without setpriv: cannot make a file unreadable")
         prefix = [setpriv, "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--"]
     return subprocess.run(
-        [*prefix, str(CLI), *map(str, args)], capture_output=True, text=True, timeout=timeout, check=False
+        [*prefix, str(CLI), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "COLUMNS": "400"},  # one unwrapped line per message
     )
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`actiondiff ARGS` through the same entry point, in this process (saves the ~5 s CLI start-up).
+
+    Used for the variants of a failure whose path through `main` a subprocess test already covers.
+    """
+    from actiondiff.cli import main
+
+    capsys.readouterr()
+    argv = sys.argv
+    sys.argv = ["actiondiff", *map(str, args)]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = argv
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 def assert_clean_failure(run: subprocess.CompletedProcess[str], exit_code: int, *needles: str) -> None:

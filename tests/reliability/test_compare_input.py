@@ -11,7 +11,7 @@ from actiondiff import compare
 from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.pose import extract_pose
-from tests.reliability.conftest import assert_clean_failure, run_cli
+from tests.reliability.conftest import assert_clean_failure, run_cli, run_main
 
 STATEMENTS = ["the squat is deeper", "the stance is wider"]
 
@@ -72,8 +72,10 @@ def test_empty_or_absurd_action_name_is_refused_before_any_work(
     assert not (tmp_path / "cache").exists(), "nothing may run before the action name is checked"
 
 
-def test_cli_refuses_an_empty_action_name(scenes: dict[str, Path]) -> None:
-    run = run_cli("compare", scenes["person"], scenes["person"], "--action", "", "-d", STATEMENTS[0])
+def test_cli_refuses_an_empty_action_name(
+    scenes: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_main(capsys, "compare", scenes["person"], scenes["person"], "--action", "", "-d", STATEMENTS[0])
     assert_clean_failure(run, 3, "action", "name the action in 1 to 200 characters")
 
 
@@ -87,11 +89,13 @@ MALFORMED_DIFFERENCES = {
 
 
 @pytest.mark.parametrize("name", MALFORMED_DIFFERENCES)
-def test_malformed_differences_file(name: str, scenes: dict[str, Path], tmp_path: Path) -> None:
+def test_malformed_differences_file(
+    name: str, scenes: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     content, cause = MALFORMED_DIFFERENCES[name]
     path = tmp_path / name
     path.write_bytes(content)
-    run = run_cli(
-        "compare", scenes["person"], scenes["person"], "--action", "squat", "--differences-file", path
+    run = run_main(
+        capsys, "compare", scenes["person"], scenes["person"], "--action", "squat", "--differences-file", path
     )
     assert_clean_failure(run, 3, str(path), cause)

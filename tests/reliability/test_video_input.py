@@ -15,7 +15,7 @@ import pytest
 from actiondiff.errors import VideoError
 from actiondiff.video import Sampling, probe, read_frames
 from tests.conftest import VideoFactory
-from tests.reliability.conftest import assert_clean_failure, run_cli
+from tests.reliability.conftest import assert_clean_failure, run_cli, run_main
 
 
 def _audio_only(folder: Path) -> Path:
@@ -66,12 +66,14 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 @pytest.mark.parametrize("case", BAD_FILES)
-def test_unusable_file_is_a_clean_cli_error(case: str, tmp_path: Path, make_video: VideoFactory) -> None:
+def test_unusable_file_is_a_clean_cli_error(
+    case: str, tmp_path: Path, make_video: VideoFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     build, cause = BAD_FILES[case]
     path = build(tmp_path, make_video)
     with pytest.raises(VideoError, match=re.escape(cause)):
         probe(path)
-    assert_clean_failure(run_cli("info", path), 3, str(path), cause)
+    assert_clean_failure(run_main(capsys, "info", path), 3, str(path), cause)
 
 
 def test_unreadable_file_is_a_clean_cli_error(
