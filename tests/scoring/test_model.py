@@ -130,8 +130,8 @@ def test_semantic_and_comment_losses_on_hand_made_cases() -> None:
 
 
 def test_total_loss_weights_the_terms_as_eq_9() -> None:
-    terms = [torch.tensor(v) for v in (1.0, 2.0, 4.0, 10.0)]
-    assert total_loss(*terms, alphas=(0.5, 0.25, 0.1)).item() == pytest.approx(1 + 1 + 1 + 1)
+    score, semantic, comment, kl = (torch.tensor(v) for v in (1.0, 2.0, 4.0, 10.0))
+    assert total_loss(score, semantic, comment, kl, alphas=(0.5, 0.25, 0.1)).item() == pytest.approx(4.0)
 
 
 def test_gradient_reaches_every_trainable_parameter(spec: KeptSpec) -> None:
