@@ -12,6 +12,7 @@ from actiondiff.backends.base import (
 )
 from actiondiff.backends.openai_chat import OpenAIChat, UsageMeter, parse_json
 from actiondiff.backends.registry import (
+    LazySentenceEmbedder,
     resolve_chat,
     resolve_frame_embedder,
     resolve_sentence_embedder,
@@ -23,6 +24,7 @@ __all__ = [
     "ChatReply",
     "FrameTextEmbedder",
     "ImagePart",
+    "LazySentenceEmbedder",
     "Message",
     "OpenAIChat",
     "SentenceEmbedder",

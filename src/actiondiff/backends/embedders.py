@@ -37,6 +37,9 @@ class SentenceTransformerEmbedder:
     def __init__(self, directory: Path, name: str) -> None:
         _offline_hub()
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars; warnings still show
 
         if not directory.is_dir():
             raise BackendError(directory, "sentence embedder directory does not exist")

@@ -8,7 +8,12 @@ Loaded local models are kept per process, since loading costs seconds.
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
+
+import numpy as np
 
 from actiondiff.backends.base import ChatModel, FrameTextEmbedder, SentenceEmbedder
 from actiondiff.backends.embedders import ClipEmbedder, SentenceTransformerEmbedder, bundled_minilm_path
@@ -18,6 +23,7 @@ from actiondiff.errors import InputError
 from actiondiff.storage import DiskCache
 
 OFFLINE = "offline"
+OFFLINE_SENTENCE = "offline:all-MiniLM-L6-v2"
 
 
 def split_spec(spec: str) -> tuple[str, str]:
@@ -47,8 +53,54 @@ def resolve_sentence_embedder(spec: str, config: Config) -> SentenceEmbedder:
     if kind == "openai":
         raise InputError(f"backend spec {spec!r}", "sentence embedders are local: use 'offline' or 'local:'")
     if kind == OFFLINE:
-        return _sentence_model(str(bundled_minilm_path()), "offline:all-MiniLM-L6-v2")
+        return _sentence_model(str(bundled_minilm_path()), OFFLINE_SENTENCE)
     return _sentence_model(rest, spec)
+
+
+class LazySentenceEmbedder:
+    """The `SentenceEmbedder` a spec names, loaded on first use, or from the start in a background
+    thread (`prefetch`) so that loading (seconds: torch, transformers) overlaps other work.
+
+    The spec is checked at once; a run that never embeds never loads the model.
+    """
+
+    def __init__(self, spec: str, config: Config, *, prefetch: bool = False) -> None:
+        kind, _ = split_spec(spec)
+        if kind == "openai":
+            raise InputError(
+                f"backend spec {spec!r}", "sentence embedders are local: use 'offline' or 'local:'"
+            )
+        self.name = OFFLINE_SENTENCE if kind == OFFLINE else spec
+        self._spec, self._config = spec, config
+        self._lock = threading.Lock()
+        self._loaded: Future[SentenceEmbedder] | None = None
+        if prefetch:
+            self._load(background=True)
+
+    def _load(self, background: bool) -> Future[SentenceEmbedder]:
+        with self._lock:
+            if self._loaded is None:
+                future: Future[SentenceEmbedder] = Future()
+                self._loaded = future
+
+                def run() -> None:
+                    try:
+                        future.set_result(resolve_sentence_embedder(self._spec, self._config))
+                    except BaseException as exc:  # handed to whoever embeds
+                        future.set_exception(exc)
+
+                if background:
+                    threading.Thread(target=run, name="sentence-embedder-load", daemon=True).start()
+                else:
+                    run()
+            return self._loaded
+
+    def model(self) -> SentenceEmbedder:
+        """The loaded embedder (waits for a background load)."""
+        return self._load(background=False).result()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model().embed(texts)
 
 
 def resolve_frame_embedder(spec: str, config: Config) -> FrameTextEmbedder | None:

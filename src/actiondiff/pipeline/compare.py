@@ -9,17 +9,18 @@ Annotated `KeyFrames` replace the localizer (the oracle of VidDiff table 5).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from actiondiff.backends import (
     ChatModel,
+    LazySentenceEmbedder,
     SentenceEmbedder,
     UsageMeter,
     resolve_chat,
     resolve_frame_embedder,
-    resolve_sentence_embedder,
 )
 from actiondiff.config import Config
 from actiondiff.errors import InputError
@@ -27,7 +28,7 @@ from actiondiff.kinematics import KinematicFeatures, compute_features
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.measure import match_quantity, measure_quantity
 from actiondiff.kinematics.phases import phase_spans
-from actiondiff.kinematics.quantities import Reading
+from actiondiff.kinematics.quantities import Reading, match_rules
 from actiondiff.knowledge import find_action
 from actiondiff.models import (
     ComparisonResult,
@@ -181,6 +182,14 @@ def _align(
         return align(features_a, features_b)
 
 
+def _will_embed(action: str, differences: Sequence[str] | None, llm: ChatModel | None) -> bool:
+    """Whether this run needs the sentence embedder: open mode dedupes, the library links given
+    statements, and statements no rule maps to a quantity are matched by embedding."""
+    if differences is None or (llm is None and find_action(action) is not None):
+        return True
+    return any(match_rules(text) is None for text in differences)
+
+
 def _measure(
     text: str, reading_a: Reading, reading_b: Reading, embedder: SentenceEmbedder
 ) -> Evidence | None:
@@ -231,18 +240,27 @@ def compare(
     meter = UsageMeter()
     llm = resolve_chat(settings.llm, config, meter)
     vlm: ChatModel | None = resolve_chat(settings.vlm, config, meter)
-    embedder = resolve_sentence_embedder(settings.sentence, config)
-
-    say("proposing differences")
-    plan, proposer = propose(
-        action, differences=differences, n_open=n_open, llm=llm, embedder=embedder, description=description
-    )
+    # the embedder loads (seconds) and both videos' pose runs while the proposer plans
+    embedder = LazySentenceEmbedder(settings.sentence, config, prefetch=_will_embed(action, differences, llm))
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pose")
+    try:
+        poses = [pool.submit(extract_pose, video, config) for video in (a, b)]
+        say("proposing differences")
+        plan, proposer = propose(
+            action,
+            differences=differences,
+            n_open=n_open,
+            llm=llm,
+            embedder=embedder,
+            description=description,
+        )
+        say("pose of video A")
+        pose_a = poses[0].result()
+        say("pose of video B")
+        pose_b = poses[1].result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     names = [s.name for s in plan.sub_actions]
-
-    say("pose of video A")
-    pose_a = extract_pose(a, config)
-    say("pose of video B")
-    pose_b = extract_pose(b, config)
     for video, track in ((a, pose_a), (b, pose_b)):
         if not track.detected.any():
             raise InputError(

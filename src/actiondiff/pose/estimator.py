@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,6 +19,8 @@ MODEL_NAME = "mediapipe-0.10.14/pose_landmark_full"
 def _load_solution() -> Any:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # mediapipe's generated protobuf code calls an API protobuf deprecated; nothing for us to act on
+    warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype\(\) is deprecated")
     from mediapipe.python.solutions import pose as mp_pose
 
     return mp_pose
