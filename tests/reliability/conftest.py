@@ -78,7 +78,9 @@ def assert_clean_failure(run: subprocess.CompletedProcess[str], exit_code: int, 
 @pytest.fixture(scope="session")
 def person_photo(real_person_photo: Path) -> np.ndarray:
     """The person on the left of the real photo (RGB), cropped to a 320 x 480 portrait."""
-    image = cv2.cvtColor(cv2.imread(str(real_person_photo)), cv2.COLOR_BGR2RGB)
+    bgr = cv2.imread(str(real_person_photo))
+    assert bgr is not None, f"cannot decode {real_person_photo}"
+    image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
     return np.ascontiguousarray(image[:, :320])
 
 
