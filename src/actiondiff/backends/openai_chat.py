@@ -16,9 +16,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
 from pydantic import BaseModel, ValidationError
 
 from actiondiff.backends.base import ChatReply, ImageInput, Message, SchemaT, TokenLogprob, Usage
@@ -26,6 +25,9 @@ from actiondiff.backends.images import data_url, encode_jpeg, jpeg_digest, withi
 from actiondiff.config import BackendConfig
 from actiondiff.errors import BackendError
 from actiondiff.storage import DiskCache, content_key
+
+if TYPE_CHECKING:
+    import openai
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,8 @@ class OpenAIChat:
             raise BackendError(
                 self.name, f"no API key: set ${settings.api_key_env}, or give base_url for a local server"
             )
+        import openai  # imported where used: the SDK takes ~1 s to import, offline runs never need it
+
         self._client = openai.OpenAI(
             api_key=api_key, base_url=self.endpoint, timeout=settings.timeout_s, max_retries=0
         )
@@ -237,6 +241,8 @@ class OpenAIChat:
 
     def _request(self, payload: dict[str, Any]) -> ChatReply:
         """POST with retries: 429 waits Retry-After (else back-off), 5xx/timeouts back off exponentially."""
+        import openai
+
         subject = f"{self.endpoint}/chat/completions ({self.model})"
         attempts = self.settings.max_retries + 1
         for attempt in range(attempts):

@@ -13,7 +13,6 @@ from rich.table import Table
 from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
 from actiondiff.config import Config
 from actiondiff.errors import DatasetError, InputError
-from actiondiff.pipeline import compare as run_compare
 from actiondiff.storage import atomic_write_text
 
 
@@ -115,6 +114,8 @@ def compare(
         if localizer not in ("viterbi", "argmax", "random"):
             raise InputError("--localizer", f"unknown variant {localizer!r}: use viterbi, argmax or random")
         config.compare.localizer = localizer  # type: ignore[assignment]
+    from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
+
     with progress_bar(f"compare {video_a.name} / {video_b.name}", None) as bar:
         result = run_compare(
             video_a,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,7 +12,6 @@ from actiondiff.cli.app import ConfigOption, NoCacheFlag, app, progress_bar, std
 from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.eval import runner
-from actiondiff.eval.matching import EmbeddingMatcher, LlmJudgeMatcher, Matcher
 from actiondiff.eval.readers import read_benchmark
 from actiondiff.eval.viddiff import (
     SPLITS,
@@ -27,6 +26,9 @@ from actiondiff.eval.viddiff import (
     summary_row,
 )
 from actiondiff.storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from actiondiff.eval.matching import Matcher
 
 eval_app = typer.Typer(help="Evaluate on benchmarks: the papers' metrics, resumable, local cores or Ray.")
 app.add_typer(eval_app, name="eval")
@@ -138,6 +140,7 @@ def viddiffbench(
 
 def _matcher(kind: str, threshold: float, backend: str | None, config: Config) -> Matcher:
     from actiondiff.backends.registry import resolve_chat, resolve_sentence_embedder
+    from actiondiff.eval.matching import EmbeddingMatcher, LlmJudgeMatcher
 
     if kind == "embedding":
         return EmbeddingMatcher(

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import TaskID
 
 from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
 from actiondiff.config import Config
-from actiondiff.kinematics import KinematicFeatures, align, compute_features, phase_spans, segment_repetitions
-from actiondiff.kinematics.plots import plot_alignment, plot_curves
-from actiondiff.pose import expected_frames, extract_pose
 from actiondiff.storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from actiondiff.kinematics import KinematicFeatures
+
+# kinematics (scipy), plots (matplotlib) and pose (mediapipe) are imported inside the commands,
+# so `actiondiff --help` does not pay for them
 
 ActionOption = Annotated[
     str, typer.Option("--action", help="Action name; picks the signal repetitions are read from.")
@@ -23,6 +26,9 @@ FpsOption = Annotated[float | None, typer.Option(help="Frames per second to samp
 
 
 def _features(video: Path, config: Config) -> KinematicFeatures:
+    from actiondiff.kinematics import compute_features
+    from actiondiff.pose import expected_frames, extract_pose
+
     with progress_bar(f"pose {video.name}", expected_frames(video, config)) as bar:
         track = extract_pose(video, config, on_frame=lambda _: bar.advance(TaskID(0)))
     return compute_features(track)
@@ -56,6 +62,9 @@ def kinematics(
     Runs pose (cached), cleans the track (gap filling, Savitzky–Golay smoothing), writes one row per
     sampled frame with every feature column, plots the main angle curves, and lists repetitions.
     """
+    from actiondiff.kinematics import segment_repetitions
+    from actiondiff.kinematics.plots import plot_curves
+
     config = _config(config_file, no_cache, fps)
     features = _features(video, config)
     features.write_table(output)
@@ -113,6 +122,9 @@ def align_command(
     Writes the frame-to-frame map (pairs of sampled rows, their video frame indices and times) and
     A's tempo relative to B (>1 where A moves faster), plus a plot of both curves on A's clock.
     """
+    from actiondiff.kinematics import align, phase_spans
+    from actiondiff.kinematics.plots import plot_alignment
+
     config = _config(config_file, no_cache, fps)
     features_a, features_b = _features(video_a, config), _features(video_b, config)
     phases = ["rest", "descent", "bottom", "ascent", "recovery"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import TaskID
@@ -12,22 +12,20 @@ from rich.table import Table
 
 from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
 from actiondiff.config import Config
-from actiondiff.models import PoseTrack
-from actiondiff.pose import (
-    contact_sheet,
-    expected_frames,
-    extract_pose,
-    overlay_frames,
-    pose_sampling,
-    write_png,
-)
 from actiondiff.storage import atomic_write_text
-from actiondiff.video import Frame, probe, sample_frames, write_video
+
+if TYPE_CHECKING:
+    from actiondiff.models import PoseTrack
+    from actiondiff.video import Frame
+
+# video (PyAV) and pose (mediapipe) are imported inside the commands: `actiondiff --help` stays fast
 
 
 @app.command()
 def info(video: VideoArg, as_json: JsonFlag = False) -> None:
     """Show a video's container, codec, size, rotation, frame rate, duration and frame count."""
+    from actiondiff.video import probe
+
     details = probe(video)
     if as_json:
         stdout.print_json(details.model_dump_json())
@@ -61,6 +59,9 @@ def pose(
     Uses MediaPipe BlazePose, whose weights ship inside the installed mediapipe package:
     nothing is downloaded. Results are cached by file content and sampling.
     """
+    from actiondiff.pose import expected_frames, extract_pose, overlay_frames, pose_sampling
+    from actiondiff.video import sample_frames, write_video
+
     config = Config.load(config_file, use_cache=False if no_cache else None)
     if fps is not None:
         config.pose.fps = fps
@@ -92,6 +93,8 @@ def pose(
 
 
 def _write_strip(path: Path, frames: list[Frame], track: PoseTrack, tiles: int = 8) -> None:
+    from actiondiff.pose import contact_sheet, overlay_frames, write_png
+
     step = max(1, len(frames) // tiles)
     chosen = frames[::step][:tiles]
     write_png(path, contact_sheet(overlay_frames(chosen, track), columns=4))

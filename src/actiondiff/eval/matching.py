@@ -15,7 +15,6 @@ from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel
-from scipy.optimize import linear_sum_assignment
 
 from actiondiff.backends.base import ChatModel, SentenceEmbedder
 from actiondiff.eval.metrics import tokenize
@@ -70,6 +69,8 @@ class EmbeddingMatcher:
             return MatchResult(matching)
         vectors = self.embedder.embed([truth[k] for k in gt_keys] + [predicted[k] for k in pred_keys])
         similarity = vectors[: len(gt_keys)] @ vectors[len(gt_keys) :].T
+        from scipy.optimize import linear_sum_assignment  # imported where used: fast CLI start
+
         rows, cols = linear_sum_assignment(-np.where(similarity >= self.threshold, similarity, -1.0))
         opposite = set()
         for r, c in zip(rows, cols, strict=True):

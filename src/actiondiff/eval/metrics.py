@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 import numpy as np
-from scipy import stats
 
 from actiondiff.eval.wordnet import synonym_source
 
@@ -69,6 +68,8 @@ def closed_accuracy(pairs: Iterable[tuple[str | None, str | None]]) -> Accuracy:
         correct += int((predicted or "").upper() == t)
     if n == 0:
         return Accuracy(0, 0, math.nan, math.nan)
+    from scipy import stats  # imported where used: keeps `import actiondiff.cli` fast
+
     p_value = float(stats.binomtest(correct, n, 0.5, alternative="greater").pvalue)
     return Accuracy(n, correct, correct / n, p_value)
 
@@ -183,6 +184,8 @@ def open_recall(outcomes: Sequence[OpenOutcome]) -> Recall:
 def spearman_rho(truth: Sequence[float], predicted: Sequence[float]) -> float:
     """ActDR eq. 10: Pearson correlation of the ranks of the two score sequences (ties averaged)."""
     _check_paired(truth, predicted, minimum=2)
+    from scipy import stats
+
     return float(stats.spearmanr(truth, predicted).statistic)
 
 
@@ -215,6 +218,8 @@ def kendall_tau(truth: Sequence[float], predicted: Sequence[float]) -> float:
     ties T in one sequence only; 1 = same order, -1 = reversed.
     """
     _check_paired(truth, predicted, minimum=2)
+    from scipy import stats
+
     return float(stats.kendalltau(truth, predicted).statistic)
 
 

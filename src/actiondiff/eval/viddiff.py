@@ -13,14 +13,16 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.eval import metrics
-from actiondiff.eval.matching import Matcher
 from actiondiff.eval.readers import BenchSample
 from actiondiff.models import KeyFrames
+
+if TYPE_CHECKING:
+    from actiondiff.eval.matching import Matcher
 
 Mode = Literal["closed", "open"]
 Localizer = Literal["viterbi", "argmax", "random", "oracle"]
