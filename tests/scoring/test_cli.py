@@ -4,12 +4,13 @@ chat client against a local chat-completions server for the LLM-written descript
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from actiondiff.cli import app
+from actiondiff.cli import app, main
 from actiondiff.config import Config
 from actiondiff.scoring.train import TrainingSummary
 from tests.scoring.conftest import TINY
@@ -111,12 +112,17 @@ def test_score_with_a_chat_model_sends_the_facts_and_prints_its_description(
 
 
 def test_score_with_a_file_that_is_not_a_checkpoint_exits_with_code_3(
-    shared_cache: Path, squat_pair: Path, tmp_path: Path
+    shared_cache: Path,
+    squat_pair: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     bad = tmp_path / "model.pt"
     bad.write_bytes(b"not a checkpoint")
-    result = runner.invoke(
-        app, ["score", str(squat_pair / "a.mp4"), str(squat_pair / "b.mp4"), "--model", str(bad)]
-    )
-    assert result.exit_code == 3
-    assert "model.pt" in str(result.exception)
+    argv = ["actiondiff", "score", str(squat_pair / "a.mp4"), str(squat_pair / "b.mp4"), "--model", str(bad)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exit_info:
+        main()  # the real entry point, which maps errors to exit codes
+    assert exit_info.value.code == 3
+    assert "model.pt" in capsys.readouterr().err
