@@ -51,7 +51,7 @@ def verbalise(
     """The `limit` strongest joints of the residual graph, each at its strongest segment, with numbers.
 
     residual_tokens: (S, P, d') T_dKG of one pair; a joint's strength in a segment is the mean token
-    norm over its keypoints (both sides).
+    norm over its keypoints (both sides); equal strengths are ordered by the measured angle difference.
     """
     norms = np.linalg.norm(residual_tokens, axis=-1)  # (S, P)
     facts = []
@@ -60,7 +60,8 @@ def verbalise(
         if not columns:
             continue
         strength = norms[:, columns].mean(axis=1)
-        segment = int(strength.argmax())
+        # ties between segments (e.g. tokens of inactive keypoints) go to the larger measured difference
+        segment = int(np.lexsort((np.abs(a.angles[:, j] - b.angles[:, j]), strength))[-1])
         facts.append(
             KinematicFact(
                 joint=joint,
@@ -73,7 +74,7 @@ def verbalise(
                 weight=round(float(strength[segment]), 4),
             )
         )
-    return sorted(facts, key=lambda fact: -fact.weight)[:limit]
+    return sorted(facts, key=lambda fact: (-fact.weight, -abs(fact.angle_a - fact.angle_b)))[:limit]
 
 
 def template_description(facts: Sequence[KinematicFact], score_a: float, score_b: float, action: str) -> str:
