@@ -29,21 +29,23 @@ from actiondiff.eval import runner
 from tests.eval.test_runner import _samples
 from tests.eval.pose_predict import PosePredictor
 out = Path(sys.argv[1])
+hold_at = sys.argv[2] if len(sys.argv) > 2 else None
 items = [(s.sample_key, s) for s in _samples(6)]
-runner.run(items, PosePredictor(out / "cache"), out / "records.jsonl", workers=1)
+runner.run(items, PosePredictor(out / "cache", hold_at=hold_at), out / "records.jsonl", workers=1)
 """
 
 
 def test_killed_run_resumes_without_redoing_finished_samples(tmp_path: Path) -> None:
     records = tmp_path / "records.jsonl"
-    process = subprocess.Popen([sys.executable, "-c", _SCRIPT, str(tmp_path)], cwd=REPO)
-    deadline = time.monotonic() + 120
+    third = _samples(6)[2].sample_key
+    process = subprocess.Popen([sys.executable, "-c", _SCRIPT, str(tmp_path), third], cwd=REPO)
+    deadline = time.monotonic() + 300
     while len(read_jsonl(records)) < 2 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
     process.send_signal(signal.SIGKILL)
     process.wait()
     first = read_jsonl(records)
-    assert 2 <= len(first) < 6, "the run should have been killed midway"
+    assert len(first) == 2, "the run is killed while it holds at the third sample"
     subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path)], cwd=REPO, check=True)
     final = read_jsonl(records)
     keys = [r["key"] for r in final]
