@@ -1,4 +1,7 @@
-"""`actiondiff ask` and `actiondiff stepdiff ...`: pair QA, DiffCap / DiffMCQ / DiffRank, the QA generator."""
+"""`actiondiff ask` and `actiondiff stepdiff ...`: pair QA, DiffCap / DiffMCQ / DiffRank, the QA generator.
+
+The StepDiff machinery is imported inside each command, so `actiondiff --help` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +13,9 @@ from typing import Annotated
 import typer
 from rich.progress import TaskID
 
-from actiondiff.backends import resolve_chat, resolve_sentence_embedder
 from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
 from actiondiff.config import Config
-from actiondiff.eval.readers import read_stepdiff
-from actiondiff.stepdiff import CATEGORIES, ask, diffcap, generate_pair_qa
-from actiondiff.stepdiff.tasks import (
-    caption_items,
-    evaluate_diffcap,
-    evaluate_diffmcq,
-    evaluate_diffrank,
-    mcq_questions,
-    rank_queries,
-)
+from actiondiff.stepdiff.records import CATEGORIES
 from actiondiff.storage import atomic_write_text
 
 stepdiff_app = typer.Typer(
@@ -75,6 +68,8 @@ def ask_command(
     of the action's candidate differences with --action; the ones the question names, e.g. tempo)
     and says what could not be judged. Every answer lists the frames and measurements it used.
     """
+    from actiondiff.stepdiff.pairqa import ask
+
     config = _config(config_file, no_cache, vlm, base_url)
     answer = ask(reference, candidate, question, action=action, config=config)
     if as_json:
@@ -105,6 +100,8 @@ def caption_command(
 
     Offline only technique is captioned (from pose); the other categories need --vlm.
     """
+    from actiondiff.stepdiff.caption import diffcap
+
     config = _config(config_file, no_cache, vlm, base_url)
     chosen = tuple(category or CATEGORIES)
     unknown = [c for c in chosen if c not in CATEGORIES]
@@ -143,6 +140,17 @@ def eval_command(
     Clip paths in the items are relative to the items file. Without --vlm: DiffCap captions
     technique from pose, DiffMCQ and DiffRank use the embedding baseline.
     """
+    from actiondiff.backends import resolve_chat, resolve_sentence_embedder
+    from actiondiff.eval.readers import read_stepdiff
+    from actiondiff.stepdiff.tasks import (
+        caption_items,
+        evaluate_diffcap,
+        evaluate_diffmcq,
+        evaluate_diffrank,
+        mcq_questions,
+        rank_queries,
+    )
+
     config = _config(config_file, no_cache, vlm, base_url)
     chat = resolve_chat(config.compare.backends.vlm, config)
     rows = read_stepdiff(items)
@@ -192,6 +200,8 @@ def make_qa_command(
     for question-answer pairs comparing them and keeps those that pass the filters. Re-running
     resumes: pairs already written are skipped; LLM answers come from the cache.
     """
+    from actiondiff.stepdiff.datagen import generate_pair_qa
+
     config = _config(config_file, no_cache, vlm, base_url)
     if llm is not None:
         config.compare.backends.llm = llm
