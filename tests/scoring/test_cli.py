@@ -42,7 +42,7 @@ def test_train_scorer_command_writes_a_run_folder(shared_cache: Path, tmp_path: 
             "-o",
             str(tmp_path / "run"),
             "--epochs",
-            "2",
+            "1",
             "--json",
             "--config",
             str(config),
