@@ -95,7 +95,9 @@ def perturb(track: PoseTrack, change: Perturbation, rng: np.random.Generator) ->
         update={
             "frames": frames,
             "video": video,
-            "visibility": _warp(np.asarray(track.visibility, dtype=np.float64)[..., None], change.tempo)[..., 0],
+            "visibility": _warp(np.asarray(track.visibility, dtype=np.float64)[..., None], change.tempo)[
+                ..., 0
+            ],
             **spaces,
         }
     )
@@ -168,7 +170,8 @@ def score_track(m: dict[str, float], action: str) -> tuple[float, dict[str, floa
         "trunk": _clip(1 - (m["lean"] - 10) / 40),
         "symmetry": _clip(1 - m["asymmetry"] / 20),
     }
-    score = 10 * (0.45 * parts["main"] + 0.2 * parts["tempo"] + 0.2 * parts["trunk"] + 0.15 * parts["symmetry"])
+    weights = {"main": 0.45, "tempo": 0.2, "trunk": 0.2, "symmetry": 0.15}
+    score = 10 * sum(weight * parts[name] for name, weight in weights.items())
     return round(score, 3), parts
 
 
