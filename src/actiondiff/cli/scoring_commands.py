@@ -1,21 +1,24 @@
-"""`actiondiff train-scorer` and `actiondiff score`: train KEPT (ActDR) ; score a pair."""
+"""`actiondiff train-scorer` and `actiondiff score`: train KEPT (ActDR); score a pair.
+
+PyTorch and the scorer are imported inside the commands, so `actiondiff --help` stays fast.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import TaskID
 from rich.table import Table
 
-from actiondiff.backends.registry import resolve_chat, resolve_frame_embedder, resolve_sentence_embedder
 from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, app, progress_bar, stdout
 from actiondiff.config import Config
-from actiondiff.scoring.dataset import read_list
-from actiondiff.scoring.infer import ScoreResult, score_pair
-from actiondiff.scoring.train import EpochRecord, train_scorer
+
+if TYPE_CHECKING:
+    from actiondiff.scoring.infer import ScoreResult
+    from actiondiff.scoring.train import EpochRecord
 
 PerformanceArg = Annotated[
     Path, typer.Argument(help="A video, or a pose-track JSON (.json / .json.gz).", show_default=False)
@@ -55,6 +58,10 @@ def train_scorer_command(
     per-keyframe visual features come from `compare.backends.frame` when it names a model
     (then every media must be a video), else from the pose alone.
     """
+    from actiondiff.backends.registry import resolve_frame_embedder, resolve_sentence_embedder
+    from actiondiff.scoring.dataset import read_list
+    from actiondiff.scoring.train import train_scorer
+
     config = Config.load(config_file, use_cache=False if no_cache else None)
     if epochs is not None:
         config.scoring.epochs = epochs
@@ -124,6 +131,9 @@ def score(
     first is the chosen path l*. The description is written by the configured chat LLM
     (`--llm` or `compare.backends.llm`) from kinematic facts, or by the offline template writer.
     """
+    from actiondiff.backends.registry import resolve_chat
+    from actiondiff.scoring.infer import score_pair
+
     config = Config.load(config_file, use_cache=False if no_cache else None)
     chat = resolve_chat(llm or config.compare.backends.llm, config)
     result = score_pair(model, a, b, config, action=action, chat=chat)
