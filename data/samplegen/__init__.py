@@ -1,0 +1,1 @@
+"""Synthetic sample-video generator for actiondiff (see data/README.md)."""
