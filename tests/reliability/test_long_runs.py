@@ -64,38 +64,49 @@ def benchmark(tmp_path: Path, scenes: dict[str, Path]) -> Path:
 
 
 _RUN = """
-import sys
+import sys, time
 from pathlib import Path
 from actiondiff.config import Config
 from actiondiff.eval import runner
 from actiondiff.eval.readers import read_benchmark
 from actiondiff.eval.viddiff import ComparePredictor
-root, cache, records = map(Path, sys.argv[1:])
+root, cache, records = map(Path, sys.argv[1:4])
+hold_at = sys.argv[4] if len(sys.argv) > 4 else None
+compare = ComparePredictor("closed", Config(cache_dir=cache))
+def predict(sample):
+    prediction = compare(sample)
+    while sample.sample_key == hold_at:  # mid-sample: its work is done but not yet recorded
+        time.sleep(0.5)
+    return prediction
 items = [(s.sample_key, s) for s in read_benchmark(root)]
-runner.run(items, ComparePredictor("closed", Config(cache_dir=cache)), records, workers=1)
+runner.run(items, predict, records, workers=1)
 """
-"""The eval runner with the compare pipeline, as `actiondiff eval` drives it (without the CLI start-up)."""
+"""The eval runner with the compare pipeline, as `actiondiff eval` drives it (without the CLI start-up).
+
+With a sample key as fourth argument it holds inside that sample, so the test kills it at a
+known point instead of racing a run that may already have finished."""
 
 
 def test_sigkilled_run_resumes_without_duplicates_or_losses(
     benchmark: Path, tmp_path: Path, pose_cache: Path
 ) -> None:
-    """Killed twice at a seeded random moment after a record lands; the third run completes."""
+    """Killed twice inside a seeded random sample, after its work and before its record; the third run completes."""
     records = tmp_path / "predictions.jsonl"
     command = [sys.executable, "-c", _RUN, str(benchmark), str(pose_cache), str(records)]
-    rng = random.Random(9)
+    first, second = sorted(random.Random(9).sample(range(1, N_SAMPLES), 2))
     survivors: list[dict] = []
-    for _ in range(2):
-        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        before = len(read_jsonl(records))
-        deadline = time.monotonic() + 90
-        while len(read_jsonl(records)) <= before and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 1.0))
+    for held in (first, second):
+        process = subprocess.Popen(
+            [*command, f"s{held}"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 180
+        while len(read_jsonl(records)) < held and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(random.Random(held).uniform(0.0, 1.0))  # into the held sample, which never records
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         survivors = read_jsonl(records)
-        assert before < len(survivors) < N_SAMPLES, "the kill should land mid-run"
+        assert [r["key"] for r in survivors] == [f"s{i}" for i in range(held)], "killed inside the held sample"
     subprocess.run(command, cwd=REPO, check=True, capture_output=True)
     kept = read_jsonl(records)
     keys = [r["key"] for r in kept]

@@ -105,14 +105,34 @@ class Localization:
         return spans
 
     def rows_for(self, sub_actions: Sequence[str], count: int) -> list[int]:
-        """Up to `count` evenly spaced rows labelled with any of `sub_actions` (all rows if none match)."""
+        """`count` evenly spaced rows labelled with any of `sub_actions` (all rows if none match).
+
+        A span shorter than `count` rows is widened by its neighbours, so a brief moment (the
+        bottom of a bouncing squat) is still shown with the frames around it.
+        """
         wanted = [self.sub_actions.index(s) for s in sub_actions if s in self.sub_actions]
         rows = np.flatnonzero(np.isin(self.labels, wanted)) if wanted else np.arange(len(self.frames))
         if len(rows) == 0:
             rows = np.arange(len(self.frames))
+        if len(rows) < count:
+            rows = _widened(rows, count, len(self.frames))
         if len(rows) > count:
             rows = rows[np.linspace(0, len(rows) - 1, count).round().astype(int)]
         return [int(r) for r in rows]
+
+
+def _widened(rows: np.ndarray, count: int, total: int) -> np.ndarray:
+    """`rows` plus their nearest neighbours, alternately after and before, up to `count` rows."""
+    chosen = set(rows.tolist())
+    low, high = min(chosen), max(chosen)
+    while len(chosen) < min(count, total):
+        if high + 1 < total:
+            high += 1
+            chosen.add(high)
+        if len(chosen) < count and low > 0:
+            low -= 1
+            chosen.add(low)
+    return np.array(sorted(chosen))
 
 
 def localize_with_embedder(

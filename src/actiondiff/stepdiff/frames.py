@@ -11,6 +11,7 @@ from actiondiff.models import SubActionSpan
 from actiondiff.video import Frame, Sampling, read_frames
 
 ROLES = ("Video 1 (reference)", "Video 2 (candidate)")
+MIN_SECONDS_PER_FRAME = 0.1  # a step's window spans at least this much time per frame shown
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,18 @@ class PairFrames:
 def clip_frames(
     path: str | Path, count: int, span: SubActionSpan | None = None, max_side: int = 512
 ) -> list[Frame]:
-    """`count` evenly spaced frames of a clip, or of `span` within it."""
+    """`count` evenly spaced frames of a clip, or of `span` within it.
+
+    A span briefer than `count` tenths of a second is widened about its middle, so the frames
+    show the moment in motion rather than repeat one frame.
+    """
     start, end = (span.start_s, span.end_s + 1e-3) if span is not None else (0.0, None)
+    if end is not None and end - start < count * MIN_SECONDS_PER_FRAME:
+        middle = (start + end) / 2
+        start, end = (
+            max(0.0, middle - count * MIN_SECONDS_PER_FRAME / 2),
+            middle + count * MIN_SECONDS_PER_FRAME / 2,
+        )
     return read_frames(path, Sampling(count=count, start_s=start, end_s=end, max_side=max_side))
 
 
