@@ -96,6 +96,19 @@ def test_spans_give_every_frame_exactly_one_sub_action() -> None:
     assert localization.rows_for(["up"], 3) == [9, 14, 19]
 
 
+def test_a_brief_span_is_shown_with_its_neighbours() -> None:
+    frames = [FrameSample(index=i, timestamp=i * 0.1) for i in range(10)]
+    spans = [
+        SubActionSpan(sub_action="down", start_frame=0, end_frame=5, start_s=0.0, end_s=0.5),
+        SubActionSpan(sub_action="bottom", start_frame=6, end_frame=6, start_s=0.6, end_s=0.6),
+        SubActionSpan(sub_action="up", start_frame=7, end_frame=9, start_s=0.7, end_s=0.9),
+    ]
+    localization = localization_from_spans(frames, spans, ["down", "bottom", "up"], "kinematics")
+    assert localization.rows_for(["bottom"], 3) == [5, 6, 7]
+    assert localization.rows_for(["up"], 4) == [6, 7, 8, 9], "widened backwards at the clip's end"
+    assert localization.rows_for(["bottom"], 20) == list(range(10))
+
+
 def test_localizer_with_a_local_clip_model_covers_every_frame(tmp_path: Path, config: Config) -> None:
     embedder = resolve_frame_embedder(f"local:{tiny_clip(tmp_path / 'clip')}", config)
     assert embedder is not None
