@@ -63,7 +63,9 @@ class CompareConfig(BaseModel):
     fps_short: float = Field(default=5.0, gt=0, description="Localizer sampling for short actions (4-6).")
     fps_long: float = Field(default=2.0, gt=0, description="Localizer sampling for long actions.")
     localizer: Literal["viterbi", "argmax", "random"] = "viterbi"
-    frames_per_difference: int = Field(default=4, ge=1, description="Frames of each video shown per question.")
+    frames_per_difference: int = Field(
+        default=4, ge=1, description="Frames of each video shown per question."
+    )
     n_open: int = Field(default=5, ge=1, description="Default cap on proposed differences in open mode.")
     seed: int = 0
 
@@ -80,9 +82,13 @@ class WebConfig(BaseModel):
 
     host: str = Field(default="127.0.0.1", description="Interface to listen on; loopback keeps it private.")
     port: int = Field(default=8765, ge=0, le=65535)
-    data_dir: Path = Field(default_factory=lambda: default_data_dir() / "web", description="Jobs and results.")
+    data_dir: Path = Field(
+        default_factory=lambda: default_data_dir() / "web", description="Jobs and results."
+    )
     max_upload_mb: float = Field(default=200.0, gt=0, description="Largest accepted video upload.")
-    samples_dir: Path | None = Field(default=None, description="Sample pairs offered [default: data/samples].")
+    samples_dir: Path | None = Field(
+        default=None, description="Sample pairs offered [default: data/samples]."
+    )
 
 
 class ScoringConfig(BaseModel):
@@ -103,8 +109,12 @@ class ScoringConfig(BaseModel):
     weight_decay: float = Field(default=1e-4, ge=0)
     epochs: int = Field(default=60, ge=1)
     batch_size: int = Field(default=8, ge=2, description="Performances per step (all pairs among them).")
-    patience: int = Field(default=12, ge=1, description="Epochs without validation improvement before stopping.")
-    val_fraction: float = Field(default=0.25, gt=0, lt=1, description="Performances held out per sub-activity.")
+    patience: int = Field(
+        default=12, ge=1, description="Epochs without validation improvement before stopping."
+    )
+    val_fraction: float = Field(
+        default=0.25, gt=0, lt=1, description="Performances held out per sub-activity."
+    )
     seed: int = 0
     threads: int = Field(default=2, ge=1, description="Torch CPU threads.")
     top_paths: int = Field(default=5, ge=1, description="Reasoning paths reported per performer.")

@@ -90,7 +90,7 @@ known point instead of racing a run that may already have finished."""
 def test_sigkilled_run_resumes_without_duplicates_or_losses(
     benchmark: Path, tmp_path: Path, pose_cache: Path
 ) -> None:
-    """Killed twice inside a seeded random sample, after its work and before its record; the third run completes."""
+    """Killed twice inside a seeded sample (work done, record not yet written); a third run completes."""
     records = tmp_path / "predictions.jsonl"
     command = [sys.executable, "-c", _RUN, str(benchmark), str(pose_cache), str(records)]
     first, second = sorted(random.Random(9).sample(range(1, N_SAMPLES), 2))
@@ -106,7 +106,9 @@ def test_sigkilled_run_resumes_without_duplicates_or_losses(
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         survivors = read_jsonl(records)
-        assert [r["key"] for r in survivors] == [f"s{i}" for i in range(held)], "killed inside the held sample"
+        assert [r["key"] for r in survivors] == [f"s{i}" for i in range(held)], (
+            "killed inside the held sample"
+        )
     subprocess.run(command, cwd=REPO, check=True, capture_output=True)
     kept = read_jsonl(records)
     keys = [r["key"] for r in kept]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import sys
 
+# Registration order is the order of `--help`: the data flow.
+# isort: off
 from actiondiff.cli import video_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import kinematics_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import compare_commands  # noqa: F401  (registers commands)
@@ -15,6 +17,8 @@ from actiondiff.cli import eval_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import web_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import stepdiff_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import scoring_commands  # noqa: F401  (registers commands)
+
+# isort: on
 from actiondiff.cli.app import app, stderr
 from actiondiff.errors import ActionDiffError
 
