@@ -67,6 +67,23 @@ def config(tmp_path: Path) -> Config:
     return Config(cache_dir=tmp_path / "cache")
 
 
+def shared_cache(root: Path) -> Path:
+    """The suite's one cache folder under the session's temporary root."""
+    return root / "shared-cache"
+
+
+@pytest.fixture(scope="session")
+def pose_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the suite, so each video's pose (and each text's embedding) is computed once."""
+    return shared_cache(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def offline_config(pose_cache: Path) -> Config:
+    """Offline backends, the suite's shared cache."""
+    return Config(cache_dir=pose_cache)
+
+
 @pytest.fixture(scope="session")
 def squat_pair() -> Path:
     """The bundled squat sample pair (a.mp4, b.mp4, pair.yaml, truth.json)."""

@@ -13,7 +13,6 @@ import cv2
 import numpy as np
 import pytest
 
-from actiondiff.config import Config
 from actiondiff.video import write_video
 from tests.support.chat_server import chat_server
 
@@ -114,14 +113,3 @@ def scenes(tmp_path_factory: pytest.TempPathFactory, person_photo: np.ndarray) -
         paths[name] = folder / f"{name}.mp4"
         write_video(paths[name], frames, fps=fps)
     return paths
-
-
-@pytest.fixture(scope="session")
-def pose_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One pose cache for the suite, so each scene's pose runs once."""
-    return tmp_path_factory.mktemp("pose-cache")
-
-
-@pytest.fixture
-def cached_config(pose_cache: Path) -> Config:
-    return Config(cache_dir=pose_cache)

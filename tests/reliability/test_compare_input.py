@@ -18,11 +18,11 @@ STATEMENTS = ["the squat is deeper", "the stance is wider"]
 
 @pytest.mark.parametrize("other", ["person_long_30fps", "leaving", "single_frame", "two_people"])
 def test_awkward_pairs_give_a_verdict_per_statement(
-    other: str, scenes: dict[str, Path], cached_config: Config
+    other: str, scenes: dict[str, Path], offline_config: Config
 ) -> None:
     """Different length and fps (2 s at 10 fps vs 5 s at 30 fps), a gap, a single frame, two people."""
     result = compare(
-        scenes["person"], scenes[other], action="squat", differences=STATEMENTS, config=cached_config
+        scenes["person"], scenes[other], action="squat", differences=STATEMENTS, config=offline_config
     )
     assert [d.text for d in result.differences] == STATEMENTS
     for verdict in result.differences:
@@ -30,28 +30,28 @@ def test_awkward_pairs_give_a_verdict_per_statement(
     assert result.alignment is not None and result.alignment.path
 
 
-def test_several_people_one_performer_followed(scenes: dict[str, Path], cached_config: Config) -> None:
+def test_several_people_one_performer_followed(scenes: dict[str, Path], offline_config: Config) -> None:
     """Two copies of the person side by side: every frame's skeleton is on the same copy."""
-    track = extract_pose(scenes["two_people"], cached_config)
+    track = extract_pose(scenes["two_people"], offline_config)
     hips_x = np.nanmean(track.image_xyz[:, 23:25, 0], axis=1)
     assert track.detection_rate == 1.0
     assert (hips_x < 0.5).all() or (hips_x > 0.5).all(), hips_x
 
 
-def test_person_leaving_the_frame_leaves_a_gap(scenes: dict[str, Path], cached_config: Config) -> None:
+def test_person_leaving_the_frame_leaves_a_gap(scenes: dict[str, Path], offline_config: Config) -> None:
     """Frames without the person stay empty (no invented skeleton); the rest are found."""
-    track = extract_pose(scenes["leaving"], cached_config)
+    track = extract_pose(scenes["leaving"], offline_config)
     detected = track.detected
     assert detected[:6].all() and detected[-6:].all()
     assert not detected[11:15].any(), "nobody is in those frames"
 
 
 def test_nobody_visible_is_a_clean_error(
-    scenes: dict[str, Path], cached_config: Config, tmp_path: Path
+    scenes: dict[str, Path], offline_config: Config, tmp_path: Path
 ) -> None:
     with pytest.raises(InputError, match="nobody was detected") as caught:
         compare(
-            scenes["person"], scenes["nobody"], action="squat", differences=STATEMENTS, config=cached_config
+            scenes["person"], scenes["nobody"], action="squat", differences=STATEMENTS, config=offline_config
         )
     assert str(scenes["nobody"]) in str(caught.value)
     run = run_cli(

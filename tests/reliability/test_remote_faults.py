@@ -44,9 +44,9 @@ OUTCOMES = {
 
 
 @pytest.fixture
-def flaky_config(cached_config: Config, chat_server: ChatServer, tmp_path: Path) -> Config:
+def flaky_config(offline_config: Config, chat_server: ChatServer, tmp_path: Path) -> Config:
     """The offline planner, a remote VLM at the scripted server, short timeouts and back-off."""
-    config = cached_config.model_copy(deep=True)
+    config = offline_config.model_copy(deep=True)
     backends = config.compare.backends
     backends.vlm, backends.base_url = "openai:flaky-vlm", chat_server.base_url
     backends.timeout_s, backends.max_retries, backends.backoff_s = 0.5, 2, 0.01

@@ -8,35 +8,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import av
-import numpy as np
 import pytest
 
 from actiondiff.errors import VideoError
 from actiondiff.video import Sampling, probe, read_frames
 from tests.conftest import VideoFactory
 from tests.reliability.conftest import assert_clean_failure, run_cli, run_main
-
-
-def _audio_only(folder: Path) -> Path:
-    path = folder / "speech.mp4"
-    with av.open(str(path), "w", format="mp4") as output:
-        stream = output.add_stream("aac", rate=16000)
-        for _ in range(4):
-            frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-            frame.sample_rate = 16000
-            output.mux(stream.encode(frame))
-        output.mux(stream.encode(None))
-    return path
-
-
-def _zero_frames(folder: Path) -> Path:
-    path = folder / "no-frames.avi"
-    with av.open(str(path), "w", format="avi") as output:
-        stream = output.add_stream("mpeg4", rate=25)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        output.start_encoding()
-    return path
+from tests.support.bad_videos import audio_only, zero_frames
 
 
 def _without_moov(make_video: VideoFactory) -> Path:
@@ -54,9 +32,9 @@ BAD_FILES: dict[str, tuple[Callable[[Path, VideoFactory], Path], str]] = {
         "not a readable video",
     ),
     "zero bytes": (lambda d, _: _write(d / "empty.mp4", b""), "the file is empty"),
-    "zero frames": (lambda d, _: _zero_frames(d), "no decodable video frames"),
+    "zero frames": (lambda d, _: zero_frames(d / "no-frames.avi"), "no decodable video frames"),
     "truncated mp4 (moov missing)": (lambda _, make: _without_moov(make), "truncated or not a video"),
-    "audio only": (lambda d, _: _audio_only(d), "has no video stream (streams: audio)"),
+    "audio only": (lambda d, _: audio_only(d / "speech.mp4"), "has no video stream (streams: audio)"),
 }
 
 

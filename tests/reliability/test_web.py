@@ -68,19 +68,22 @@ def test_path_traversal_in_upload_names_is_rejected(
     "url",
     [
         "/static/../../secret.txt",
+        "/static/../pyproject.toml",
         "/static/%2e%2e/%2e%2e/%2e%2e/secret.txt",
         "/static/..%2f..%2f..%2fsecret.txt",
         "/api/jobs/..%2f..%2fsecret.txt",
         "/api/jobs/0123456789abcdef/videos/..%2f..%2fsecret.txt",
         "/api/jobs/0123456789abcdef/frames/a/..%2f..%2fsecret.txt",
         "/api/jobs/../../secret.txt/report.html",
+        "/api/jobs/0123456789abcdef/frames/c/1.jpg",
+        "/api/jobs/0123456789abcdef/result.json",
         "/etc/passwd",
     ],
 )
 def test_no_file_outside_the_app_is_served(url: str, web: TestClient) -> None:
     response = web.get(url)
     assert response.status_code in (404, 405, 422), (url, response.status_code)
-    assert SECRET not in response.text and "root:" not in response.text
+    assert SECRET not in response.text and "root:" not in response.text and "[project]" not in response.text
 
 
 def test_sample_pair_names_cannot_escape(web: TestClient) -> None:

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from actiondiff.models import ComparisonResult
-from tests.report.support import shared_cache, squat_comparison
+from tests.conftest import shared_cache
+from tests.report.support import squat_comparison
 
 
 @pytest.fixture(scope="session")

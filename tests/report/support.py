@@ -19,8 +19,3 @@ def squat_comparison(pair: Path, cache_dir: Path) -> ComparisonResult:
     return actiondiff.compare(
         pair / "a.mp4", pair / "b.mp4", action="squat", differences=STATEMENTS, config=config
     )
-
-
-def shared_cache(root: Path) -> Path:
-    """One cache folder for the session (pose tracks are reused by every test that compares)."""
-    return root / "shared-cache"

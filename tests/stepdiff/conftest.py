@@ -25,21 +25,10 @@ def squat_clips(squat_pair: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return root
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One pose cache for the folder's tests, so each clip is tracked once."""
-    return tmp_path_factory.mktemp("cache")
-
-
 @pytest.fixture
-def offline_config(shared_cache: Path) -> Config:
-    return Config(cache_dir=shared_cache)
-
-
-@pytest.fixture
-def remote_config(shared_cache: Path, chat_server: ChatServer) -> Config:  # noqa: F811
+def remote_config(pose_cache: Path, chat_server: ChatServer) -> Config:  # noqa: F811
     """Pose from the shared cache; chat cache keys include the per-test server address."""
-    config = Config(cache_dir=shared_cache)
+    config = Config(cache_dir=pose_cache)
     backends = config.compare.backends
     backends.base_url = chat_server.base_url
     backends.vlm = backends.llm = "openai:test-vlm"

@@ -77,11 +77,11 @@ def test_vlm_sees_both_roles_and_the_named_step(
     assert len(answer.frames_reference) == 4
 
 
-def test_ask_command_json(squat_pair: Path, shared_cache: Path) -> None:
+def test_ask_command_json(squat_pair: Path, pose_cache: Path) -> None:
     result = CliRunner().invoke(
         app,
         ["ask", str(squat_pair / "a.mp4"), str(squat_pair / "b.mp4"), "what differs?", "--json"],
-        env={"ACTIONDIFF_CACHE_DIR": str(shared_cache)},
+        env={"ACTIONDIFF_CACHE_DIR": str(pose_cache)},
     )
     assert result.exit_code == 0, result.output
     assert '"method": "offline"' in result.output

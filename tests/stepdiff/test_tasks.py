@@ -153,12 +153,12 @@ def test_offline_embedding_baselines(squat_clips: Path, offline_config: Config) 
     assert ranked.ranking == [0, 1] and ranked.kendall_tau == pytest.approx(1.0)
 
 
-def test_eval_command_runs_diffrank_offline(tmp_path: Path, squat_clips: Path, shared_cache: Path) -> None:
+def test_eval_command_runs_diffrank_offline(tmp_path: Path, squat_clips: Path, pose_cache: Path) -> None:
     items = _items(tmp_path, squat_clips)
     result = CliRunner().invoke(
         app,
         ["stepdiff", "eval", "diffrank", str(items), "-o", str(tmp_path / "out.jsonl")],
-        env={"ACTIONDIFF_CACHE_DIR": str(shared_cache)},
+        env={"ACTIONDIFF_CACHE_DIR": str(pose_cache)},
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout[result.stdout.index("{") :])

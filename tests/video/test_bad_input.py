@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
-import numpy as np
 import pytest
 
 from actiondiff.errors import VideoError
 from actiondiff.video import Sampling, probe, read_frames
 from tests.conftest import VideoFactory
+from tests.support.bad_videos import audio_only, zero_frames
 
 
 def _assert_video_error(path: Path, cause: str) -> None:
@@ -34,12 +33,7 @@ def test_text_file_with_a_video_name(tmp_path: Path) -> None:
 
 
 def test_zero_frames(tmp_path: Path) -> None:
-    path = tmp_path / "empty.avi"
-    with av.open(str(path), "w", format="avi") as output:
-        stream = output.add_stream("mpeg4", rate=25)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        output.start_encoding()
-    _assert_video_error(path, "no decodable video frames")
+    _assert_video_error(zero_frames(tmp_path / "empty.avi"), "no decodable video frames")
 
 
 def test_unsupported_codec(make_video: VideoFactory) -> None:
@@ -56,15 +50,7 @@ def test_truncated_mp4_without_index(make_video: VideoFactory) -> None:
 
 
 def test_audio_only(tmp_path: Path) -> None:
-    path = tmp_path / "speech.m4a"
-    with av.open(str(path), "w", format="mp4") as output:
-        stream = output.add_stream("aac", rate=16000)
-        for _ in range(4):
-            frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-            frame.sample_rate = 16000
-            output.mux(stream.encode(frame))
-        output.mux(stream.encode(None))
-    _assert_video_error(path, "no video stream")
+    _assert_video_error(audio_only(tmp_path / "speech.m4a"), "no video stream")
 
 
 def test_empty_sampling_window(make_video: VideoFactory) -> None:

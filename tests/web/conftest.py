@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from actiondiff.config import Config, WebConfig
 from actiondiff.web import create_app
-from tests.report.support import shared_cache
+from tests.conftest import shared_cache
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.report.support import shared_cache
+from tests.conftest import shared_cache
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

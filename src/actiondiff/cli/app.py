@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -30,6 +31,15 @@ app = typer.Typer(
 
 stdout = Console()
 stderr = Console(stderr=True)
+
+
+def emit(summary: dict[str, Any], as_json: bool, line: str) -> None:
+    """Print a command's summary: as JSON for scripts, else as one line for people."""
+    if as_json:
+        stdout.print_json(json.dumps(summary))
+    else:
+        stdout.print(line)
+
 
 VideoArg = Annotated[
     Path,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import TaskID
 
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, emit, progress_bar
 from actiondiff.config import Config
 from actiondiff.storage import atomic_write_text
 
@@ -85,13 +84,11 @@ def kinematics(
         "table": str(output),
         "plot": str(plot_path),
     }
-    if as_json:
-        stdout.print_json(json.dumps(summary))
-    else:
-        stdout.print(
-            f"{len(features)} frames x {len(features.columns)} columns -> {output}; "
-            f"{len(repetitions)} repetitions; curves -> {plot_path}"
-        )
+    line = (
+        f"{len(features)} frames x {len(features.columns)} columns -> {output}; "
+        f"{len(repetitions)} repetitions; curves -> {plot_path}"
+    )
+    emit(summary, as_json, line)
 
 
 @app.command(name="align")
@@ -150,10 +147,8 @@ def align_command(
         "output": str(output),
         "plot": str(plot_path),
     }
-    if as_json:
-        stdout.print_json(json.dumps(summary))
-    else:
-        stdout.print(
-            f"{summary['pairs']} matched pairs, cost {summary['cost']}, mean tempo of A vs B "
-            f"{summary['mean_tempo']} -> {output}; plot -> {plot_path}"
-        )
+    line = (
+        f"{summary['pairs']} matched pairs, cost {summary['cost']}, mean tempo of A vs B "
+        f"{summary['mean_tempo']} -> {output}; plot -> {plot_path}"
+    )
+    emit(summary, as_json, line)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +9,7 @@ import typer
 from rich.progress import TaskID
 from rich.table import Table
 
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, emit, progress_bar, stdout
 from actiondiff.config import Config
 from actiondiff.storage import atomic_write_text
 
@@ -83,13 +82,11 @@ def pose(
         "strip": str(sheet_path),
         "overlay": str(overlay) if overlay else None,
     }
-    if as_json:
-        stdout.print_json(json.dumps(summary))
-    else:
-        stdout.print(
-            f"{summary['frames_with_person']}/{summary['frames']} frames with a person "
-            f"({summary['detection_rate']:.0%}); landmarks -> {output}; skeleton strip -> {sheet_path}"
-        )
+    line = (
+        f"{summary['frames_with_person']}/{summary['frames']} frames with a person "
+        f"({summary['detection_rate']:.0%}); landmarks -> {output}; skeleton strip -> {sheet_path}"
+    )
+    emit(summary, as_json, line)
 
 
 def _write_strip(path: Path, frames: list[Frame], track: PoseTrack, tiles: int = 8) -> None:

@@ -12,6 +12,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -38,6 +39,8 @@ from actiondiff.stepdiff.records import (
 from actiondiff.stepdiff.scoring import ClipEmbeddings, yes_probability
 
 Progress = Callable[[], None]
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 
 def _ask_yes(chat: ChatModel, config: Config, pair: PairRef, question: str) -> tuple[float, Scorer]:
@@ -238,15 +241,23 @@ def evaluate_diffcap(
     return rows, summary
 
 
+def _each(
+    items: Sequence[_Item], answer: Callable[[_Item], _Result], on_item: Progress | None
+) -> list[_Result]:
+    """`answer` of every item in order, ticking `on_item` after each."""
+    results = []
+    for item in items:
+        results.append(answer(item))
+        if on_item:
+            on_item()
+    return results
+
+
 def evaluate_diffmcq(
     questions: Sequence[McqQuestion], config: Config, chat: ChatModel | None, on_item: Progress | None = None
 ) -> tuple[list[McqResult], dict[str, float]]:
     embeddings = None if chat is not None else ClipEmbeddings(config)
-    results = []
-    for question in questions:
-        results.append(diffmcq(question, config, chat, embeddings))
-        if on_item:
-            on_item()
+    results = _each(questions, lambda q: diffmcq(q, config, chat, embeddings), on_item)
     summary: dict[str, float] = {"n": len(results)}
     if results:
         summary["accuracy"] = metrics.mcq_accuracy([r.scores for r in results], [r.answer for r in results])
@@ -257,11 +268,7 @@ def evaluate_diffrank(
     queries: Sequence[RankQuery], config: Config, chat: ChatModel | None, on_item: Progress | None = None
 ) -> tuple[list[RankResult], dict[str, float]]:
     embeddings = None if chat is not None else ClipEmbeddings(config)
-    results = []
-    for query in queries:
-        results.append(diffrank(query, config, chat, embeddings))
-        if on_item:
-            on_item()
+    results = _each(queries, lambda q: diffrank(q, config, chat, embeddings), on_item)
     summary: dict[str, float] = {"n": len(results)}
     if results:
         summary["kendall_tau"] = metrics.mean_kendall_tau(
