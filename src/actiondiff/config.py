@@ -126,7 +126,7 @@ class StepDiffConfig(BaseModel):
 
     frames_per_video: int = Field(default=8, ge=1, description="Frames sampled per clip (the paper uses 8).")
     min_difference: float = Field(
-        default=1.0, gt=0, description="Offline: a gap counts as a difference from this many tolerances."
+        default=1.0, gt=0, description="Offline: a gap counts from this many decision margins."
     )
     qa_min_words: int = Field(default=3, ge=1, description="Generator filter: shortest kept answer (words).")
     qa_max_words: int = Field(default=60, ge=1, description="Generator filter: longest kept answer (words).")
