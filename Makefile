@@ -20,3 +20,5 @@ lint:
 bench:
 	@scripts/setup.sh dev
 	.venv/bin/python benchmarks/bench_io_pose.py
+	.venv/bin/python benchmarks/bench_kinematics.py
+	.venv/bin/python benchmarks/bench_compare.py
