@@ -53,14 +53,20 @@ def test_eval_command_prints_the_table_and_resumes(tmp_path: Path) -> None:
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "| random [closed] |" in first.output and "easy" in first.output
-    lines = (tmp_path / "predictions.jsonl").read_text().splitlines()
+    run = tmp_path / "closed-random"
+    lines = (run / "predictions.jsonl").read_text().splitlines()
     again = runner.invoke(app, args)
-    assert again.exit_code == 0 and (tmp_path / "predictions.jsonl").read_text().splitlines() == lines
-    predictions = json.loads((tmp_path / "predictions.json").read_text())
+    assert again.exit_code == 0 and (run / "predictions.jsonl").read_text().splitlines() == lines
+    predictions = json.loads((run / "predictions.json").read_text())
     assert isinstance(predictions, list) and set(predictions[0]["0"]) == {"description", "prediction"}
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary[0]["method"] == "random" and summary[0]["easy"]["n"] >= 1
     assert (tmp_path / "summary.md").read_text().startswith("| method")
+    other = runner.invoke(app, [*args, "--seed", "1"])
+    assert other.exit_code == 0 and (tmp_path / "closed-random-seed-1" / "predictions.jsonl").exists()
+    assert (run / "predictions.jsonl").read_text().splitlines() == lines, "another run has its own records"
+    rows = json.loads((tmp_path / "summary.json").read_text())
+    assert [r["method"] for r in rows] == ["random", "random (seed=1)"]
 
 
 @pytest.mark.parametrize(("extra", "message"), [(["--split", "tricky"], "unknown split"),

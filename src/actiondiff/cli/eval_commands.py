@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -77,10 +78,11 @@ def viddiffbench(
 ) -> None:
     """Run a method on every sample, then print the summary table (rows = methods, columns = splits).
 
-    Writes OUTPUT/predictions.jsonl (one fsync'd line per finished sample; a re-run skips them),
-    OUTPUT/predictions.json (the reference format: a list in dataset order of key ->
-    {description, prediction}), OUTPUT/scores.json (per split, action and category) and
-    OUTPUT/summary.{json,md}, to which later runs into the same OUTPUT add their rows.
+    Each run (mode + method, backend and localizer) has its own folder OUTPUT/RUN with
+    predictions.jsonl (one fsync'd line per finished sample; re-running the same run skips them),
+    predictions.json (the reference format: a list in dataset order of key -> {description,
+    prediction}) and scores.json (per split, action and category). OUTPUT/summary.{json,md} is
+    the shared table, to which every run into the same OUTPUT adds its row.
     """
     config = Config.load(config_file, use_cache=False if no_cache else None)
     if backend:
@@ -100,18 +102,18 @@ def viddiffbench(
         predict = ComparePredictor(mode, config, localizer)
     else:
         raise InputError("--method", f"unknown method {method!r}; use 'actiondiff' or 'random'")
-    output.mkdir(parents=True, exist_ok=True)
+    run_dir = output / run_folder(mode, predict.name)
     with progress_bar(f"{mode} {predict.name}", total=len(samples)) as progress:
         predictions = runner.run(
             [(s.sample_key, s) for s in samples],
             predict,
-            output / "predictions.jsonl",
+            run_dir / "predictions.jsonl",
             engine=engine,
             workers=workers,
             address=address,
             on_done=lambda _key: progress.advance(0),  # type: ignore[arg-type]
         )
-    atomic_write_text(output / "predictions.json", json.dumps(predictions, indent=1) + "\n")
+    atomic_write_text(run_dir / "predictions.json", json.dumps(predictions, indent=1) + "\n")
     details: dict[str, Any]
     if mode == "closed":
         scores: dict[str, Any] = score_closed(samples, predictions)
@@ -130,12 +132,18 @@ def viddiffbench(
             },
             "samples": audits,
         }
-    atomic_write_text(output / "scores.json", json.dumps(details, indent=1, default=str) + "\n")
+    atomic_write_text(run_dir / "scores.json", json.dumps(details, indent=1, default=str) + "\n")
     rows = _merge_rows(output / "summary.json", summary_row(predict.name, mode, scores))
     atomic_write_text(output / "summary.json", json.dumps(rows, indent=1) + "\n")
     table = markdown_table(rows)
     atomic_write_text(output / "summary.md", table)
     stdout.print(table, markup=False, highlight=False)
+    stdout.print(f"predictions and scores -> {run_dir}", markup=False, highlight=False)
+
+
+def run_folder(mode: str, method: str) -> str:
+    """The folder of one run under OUTPUT, named by mode and method, so runs never share predictions."""
+    return re.sub(r"[^a-z0-9.]+", "-", f"{mode} {method}".lower()).strip("-")
 
 
 def _matcher(kind: str, threshold: float, backend: str | None, config: Config) -> Matcher:
@@ -152,10 +160,6 @@ def _matcher(kind: str, threshold: float, backend: str | None, config: Config) -
             raise InputError("--matcher llm", "needs a chat backend: --backend openai:<model>")
         return LlmJudgeMatcher(chat)
     raise InputError("--matcher", f"unknown matcher {kind!r}; use 'embedding' or 'llm'")
-
-
-def _without_outcomes(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in fields.items() if name != "outcomes"}
 
 
 def _merge_rows(path: Path, row: dict[str, Any]) -> list[dict[str, Any]]:

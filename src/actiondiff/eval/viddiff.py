@@ -40,7 +40,10 @@ class RandomPredictor:
     """The chance row of VidDiff's tables: a seeded coin per statement (closed mode only)."""
 
     seed: int = 0
-    name: str = "random"
+
+    @property
+    def name(self) -> str:
+        return "random" if self.seed == 0 else f"random (seed={self.seed})"
 
     def __call__(self, sample: BenchSample) -> Prediction:
         def coin(key: str) -> str:
