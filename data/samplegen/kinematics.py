@@ -429,8 +429,13 @@ class SplitSquat:
     back_heel_deg: float = 50.0
     bottom_lean_deg: float = 10.0
 
-    def _geometry(self, body: Body) -> tuple[np.ndarray, float, float]:
-        """Ankles, pelvis set-back and the standing and bottom hip heights."""
+    def _geometry(self, body: Body) -> tuple[np.ndarray, tuple[float, float], float]:
+        """Ankles (relative to the bottom pelvis), the standing pelvis (forward offset, height) and the
+        bottom hip height.
+
+        Standing, the pelvis sits where both legs come closest to straight (front knee 176 deg, back
+        knee 172 deg); at the bottom it is set back over the bent front shin.
+        """
         front_z = 0.55 * self.step_length
         back_y = body.ankle_height_on_ball(math.radians(self.back_heel_deg))
         ankles = np.array(
@@ -444,20 +449,28 @@ class SplitSquat:
         pelvis_z = front_z + body.shin * math.sin(shin) - body.thigh * math.sin(thigh)
         lateral = 0.5 * self.foot_gap - body.hip_half_width
         bottom = body.hip_height(self.bottom_knee_deg, lateral, pelvis_z - front_z, body.ankle_height)
-        top = min(
-            body.hip_height(176.0, lateral, pelvis_z - front_z, body.ankle_height),
-            body.hip_height(172.0, lateral, pelvis_z - ankles[1, 2], back_y),
-        )
+
+        def standing_height(z: float) -> float:
+            try:
+                return min(
+                    body.hip_height(176.0, lateral, z - front_z, body.ankle_height),
+                    body.hip_height(172.0, lateral, z - ankles[1, 2], back_y),
+                )
+            except ValueError:  # a leg cannot reach from here
+                return -math.inf
+
+        top_z = max(np.linspace(ankles[1, 2], front_z, 201), key=standing_height)
+        top = (float(top_z - pelvis_z), standing_height(top_z))
         ankles[:, 2] -= pelvis_z
         return ankles, top, bottom
 
     def pose(self, body: Body, t: float, sway: Sway) -> PoseSpec:
         s = self.tempo.progress(t)
-        ankles, top, bottom = self._geometry(body)
+        ankles, (top_z, top), bottom = self._geometry(body)
         lean = math.radians(lerp(2.0, self.bottom_lean_deg, s))
         wrists, elbows = _hanging_arms(body, math.radians(5.0), 170.0)
         return PoseSpec(
-            pelvis=np.array([0.0, lerp(top, bottom, s), 0.0]),
+            pelvis=np.array([0.0, lerp(top, bottom, s), lerp(top_z, 0.0, s)]),
             lean=lean,
             roll=sway.roll(t),
             head_pitch=0.5 * lean,
