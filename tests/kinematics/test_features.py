@@ -116,3 +116,19 @@ def test_main_performer_is_the_large_central_one() -> None:
     second = big.model_copy(update={"image_xyz": np.concatenate([small.image_xyz[:6], big.image_xyz[6:]])})
     chosen = select_main_performer([first, second])
     assert np.allclose(chosen.image_xyz, big.image_xyz)
+
+
+def test_front_leg_of_a_split_stance() -> None:
+    """Right foot 0.4 m forward with its shin tilted 20 degrees forward, left foot 0.4 m back."""
+    world = standing_world()[None].copy()
+    tilt = np.radians(20.0)
+    ankle = np.array([-0.1, 0.87, -0.4])  # towards the camera is the body's front
+    world[0, L("right_ankle")] = ankle
+    world[0, L("right_knee")] = ankle + 0.43 * np.array([0.0, -np.cos(tilt), -np.sin(tilt)])
+    world[0, L("left_ankle")] = (0.1, 0.87, 0.4)
+    features = compute_features(make_track(world), clean=False)
+    assert np.isclose(features["step_length"][0], 0.8, atol=1e-6)
+    assert np.isclose(features["step_length_ratio"][0], 0.8 / 0.36, atol=1e-4)
+    assert np.isclose(features["front_shin_tilt"][0], 20.0, atol=1e-6)
+    front, right, left = (features[f"{side}_knee_angle"][0] for side in ("front", "right", "left"))
+    assert front == right != left

@@ -29,6 +29,11 @@ from actiondiff.kinematics import KinematicFeatures, Reading, match_quantity, me
         ("the arms are spread wider for balance", "shoulder_flexion", 1.0),
         ("the ball is released higher above the head", "press_height", 1.0),
         ("more repetitions are performed", "rep_count", 1.0),
+        ("the front knee travels further past the toes", "front_shin_tilt", 1.0),  # one limb: the front leg
+        ("the front shin stays more vertical", "front_shin_tilt", -1.0),
+        ("the front knee bends more", "front_knee_depth", 1.0),
+        ("the step is longer", "step_length", 1.0),
+        ("each lunge takes longer", "rep_duration", 1.0),
     ],
 )
 def test_statements_resolve_to_the_quantity_that_measures_them(text: str, key: str, polarity: float) -> None:
@@ -50,7 +55,7 @@ def test_statements_resolve_to_the_quantity_that_measures_them(text: str, key: s
         "the chest goes lower",  # a push-up's depth is not knee flexion
         "the push-up is deeper",
         "the range of motion is larger",  # which joint?
-        "the front knee travels further past the toes",  # one limb; quantities average both sides
+        "the front knee caves inward more",  # one limb; valgus averages both sides
         "the shooting arm is more fully extended at release",
         "the knee of the non-jumping leg drives up higher",
     ],

@@ -229,8 +229,7 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     heel = (point("left_heel") + point("right_heel")) / 2
     toe = (point("left_foot_index") + point("right_foot_index")) / 2
     add("heel_lift", heel[:, 1] - toe[:, 1], "m")
-    shin = knee_w - ankle_w
-    add("shin_tilt", np.degrees(np.arctan2(np.linalg.norm(shin[:, [0, 2]], axis=-1), shin[:, 1])), "deg")
+    add("shin_tilt", _tilt_from_vertical(knee_w - ankle_w), "deg")
     left_axis, forward = body_axes(world)
     for side, outward in (("left", 1.0), ("right", -1.0)):
         foot = point(f"{side}_foot_index") - point(f"{side}_heel")
@@ -243,11 +242,29 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
             np.abs(columns[f"left_{joint}_angle"] - columns[f"right_{joint}_angle"]),
             "deg",
         )
+    # split stance (lunge, stride): the front leg is the one whose ankle is further along the facing direction
+    ahead = np.einsum("td,td->t", point("left_ankle") - point("right_ankle"), forward)
+    front_left = ahead >= 0
+    add("step_length", np.abs(ahead), "m")
+    add("step_length_ratio", columns["step_length"] / shoulder_width, "x shoulder width")
+    front_knee = np.where(front_left, columns["left_knee_angle"], columns["right_knee_angle"])
+    add("front_knee_angle", front_knee, "deg")
+    front_shin = np.where(
+        front_left[:, None],
+        point("left_knee") - point("left_ankle"),
+        point("right_knee") - point("right_ankle"),
+    )
+    add("front_shin_tilt", _tilt_from_vertical(front_shin), "deg")
     for joint in ANGLES:
         add(f"{joint}_angle", _bilateral(columns, f"{joint}_angle"), "deg")
     fps = (len(times) - 1) / float(times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
     frames = np.array([f.index for f in track.frames], dtype=np.int64)
     return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)
+
+
+def _tilt_from_vertical(segment: np.ndarray) -> np.ndarray:
+    """Angle (deg) of y-up segment vectors (T, 3) from the vertical."""
+    return np.degrees(np.arctan2(np.linalg.norm(segment[:, [0, 2]], axis=-1), segment[:, 1]))
 
 
 def _bilateral(columns: dict[str, np.ndarray], name: str) -> np.ndarray:

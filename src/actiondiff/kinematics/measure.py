@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from actiondiff.kinematics.features import KinematicFeatures
-from actiondiff.kinematics.quantities import QUANTITIES, Quantity, Reading, find_quantity, match_rules
+from actiondiff.kinematics.quantities import Quantity, Reading, candidates, find_quantity, match_rules
 from actiondiff.models import Evidence, Label, SubActionSpan
 
 EMBEDDING_THRESHOLD = 0.6
@@ -37,14 +37,15 @@ def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple
         return (*ruled, "rule")
     if embedder is None:
         return None
-    examples = [example for q in QUANTITIES for example in q.examples]
+    quantities = candidates(text)
+    examples = [example for q in quantities for example in q.examples]
     vectors = embedder.embed([text, *examples])
     similarity = vectors[1:] @ vectors[0]
     best = int(np.argmax(similarity))
     rival = similarity[best ^ 1]  # the same quantity's example of the opposite polarity
     if similarity[best] < EMBEDDING_THRESHOLD or similarity[best] - rival < POLARITY_GAP:
         return None
-    return QUANTITIES[best // 2], (1.0 if best % 2 == 0 else -1.0), "embedding"
+    return quantities[best // 2], (1.0 if best % 2 == 0 else -1.0), "embedding"
 
 
 def decide(quantity: Quantity, polarity: float, value_a: float, value_b: float) -> tuple[Label, float]:

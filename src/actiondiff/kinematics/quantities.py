@@ -110,6 +110,7 @@ class Quantity:
     less: str = ""  # regex: the statement asserts less of it (checked first)
     examples: tuple[str, str] = ("", "")  # a "more" and a "less" statement, for embedding match
     relative_margin: float = 0.0  # margin also at least this fraction of the mean of both values
+    one_limb: bool = False  # reads one named limb (the front leg), so one-limb statements may match it
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
@@ -232,11 +233,28 @@ ONE_LIMB = re.compile(
     r"standing|shooting|guide|non-jumping|jumping|swing(ing)?|working|supporting)[- ](knee|leg|foot|arm|"
     r"elbow|hand|hip|shin|heel|ankle|shoulder|wrist)s?\b"
 )
-"""A statement about one limb ("the front knee", "the shooting arm"): every quantity here averages both
-sides or reads the whole body, so such a statement is not measured by rules."""
+"""A statement about one limb ("the front knee", "the shooting arm"): most quantities average both
+sides or read the whole body, so such a statement matches only the `one_limb` quantities."""
 
 
 QUANTITIES: tuple[Quantity, ...] = (
+    Quantity("front_knee_depth", "deepest front-knee flexion (180 - knee angle) in a split stance", "deg",
+             "rep", 8.0, extreme("front_knee_angle", "rep", "min", _flexion), one_limb=True,
+             more=(r"(front|lead(ing)?) knee\b.{0,15}\b(bends?|flex\w*)\b.{0,10}\b(more|further|deeper)|"
+                   r"(front|lead(ing)?) (knee|thigh)\b.{0,25}\b(deeper|lower|parallel|level)"),
+             less=r"(front|lead(ing)?) knee\b.{0,15}\b(bends?|flex\w*)\b.{0,10}\bless",
+             examples=("the front knee bends more", "the front knee bends less")),
+    Quantity("front_shin_tilt", "forward tilt of the front shin at the bottom (knee past the toes)", "deg",
+             "extreme", 5.0, extreme("front_shin_tilt", "extreme", "max"), one_limb=True,
+             more=r"(front|lead(ing)?) (knee|shin)\b.{0,30}\b(forward|past|over|beyond)",
+             less=r"(front|lead(ing)?) (knee|shin)\b.{0,30}\b(stacked|above the ankle|vertical|behind)",
+             examples=("the front knee travels further forward over the toes",
+                       "the front shin stays more vertical")),
+    Quantity("step_length", "split-stance length: front to back ankle along the facing direction",
+             "x shoulder width", "extreme", 0.15, extreme("step_length_ratio", "extreme", "max"),
+             more=r"(step|stride|split stance)\b.{0,15}\b(longer|bigger|larger|further)|longer (step|stride)",
+             less=r"(step|stride|split stance)\b.{0,15}\bshorter|shorter (step|stride)",
+             examples=("the step is longer", "the step is shorter")),
     Quantity("knee_valgus", "knees caving in at the bottom (knee gap under ankle gap)", "%", "extreme",
              8.0, extreme("knee_over_ankle_width", "extreme", "min", _inward_percent),
              more=r"knees?\b.{0,20}\b(cave|caving|collapse|buckl|come in|go in|move in|inward)|valgus",
@@ -411,15 +429,20 @@ def find_quantity(key: str) -> Quantity:
     raise KeyError(f"no measurable quantity {key!r}")
 
 
+def candidates(text: str) -> tuple[Quantity, ...]:
+    """The quantities a statement may be about: only the `one_limb` ones if it names one limb."""
+    if ONE_LIMB.search(text.lower()):
+        return tuple(q for q in QUANTITIES if q.one_limb)
+    return QUANTITIES
+
+
 def match_rules(text: str) -> tuple[Quantity, float] | None:
     """The quantity a statement is about and its polarity (+1 more, -1 less), by the regex rules.
 
-    None when no quantity's patterns match, or the statement is about one limb (`ONE_LIMB`).
+    None when no candidate quantity's patterns match.
     """
     lowered = text.lower()
-    if ONE_LIMB.search(lowered):
-        return None
-    for quantity in QUANTITIES:
+    for quantity in candidates(lowered):
         if quantity.less and re.search(quantity.less, lowered):
             return quantity, -1.0
         if re.search(quantity.more, lowered):
