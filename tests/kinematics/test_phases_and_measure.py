@@ -6,6 +6,7 @@ import json
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -89,6 +90,21 @@ def test_a_quantity_measured_by_key_is_the_statement_measured(
     assert faster is not None and faster.label == "B"
     with pytest.raises(KeyError, match="no measurable quantity"):
         measure_quantity("elegance", *readings)
+
+
+def test_a_quantity_with_nothing_to_read_in_says_so() -> None:
+    """Legs never visible: depth is matched but has no knee angle to be read from."""
+    still = KinematicFeatures(
+        timestamps=np.arange(20) / 10.0,
+        frames=np.arange(20),
+        columns={"knee_angle": np.full(20, np.nan)},
+        units={"knee_angle": "deg"},
+        fps=10.0,
+    )
+    evidence = measure_statement("the squat is deeper", still, still, action="squat")
+    assert evidence is not None and evidence.label is None and evidence.quantity == "depth"
+    assert "not measurable in both videos" in evidence.summary
+    assert measure_statement("the hair is shinier", still, still, action="squat") is None
 
 
 def test_library_and_rules() -> None:

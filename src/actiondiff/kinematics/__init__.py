@@ -8,7 +8,13 @@ quantities (`quantities`) and the verdicts and fusion built on it (`measure`).
 from actiondiff.kinematics.align import align, dtw_path
 from actiondiff.kinematics.clean import clean_track, select_main_performer
 from actiondiff.kinematics.features import NODE_FEATURES, KinematicFeatures, compute_features, joint_angle
-from actiondiff.kinematics.measure import fuse, match_quantity, measure_quantity, measure_statement
+from actiondiff.kinematics.measure import (
+    fuse,
+    match_quantity,
+    measure_quantity,
+    measure_readings,
+    measure_statement,
+)
 from actiondiff.kinematics.phases import Repetition, phase_spans, segment_repetitions
 from actiondiff.kinematics.quantities import QUANTITIES, Quantity, Reading, find_quantity
 
@@ -28,6 +34,7 @@ __all__ = [
     "joint_angle",
     "match_quantity",
     "measure_quantity",
+    "measure_readings",
     "measure_statement",
     "phase_spans",
     "segment_repetitions",

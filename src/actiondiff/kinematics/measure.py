@@ -72,18 +72,34 @@ def measure_statement(
     *,
     action: str = "",
 ) -> Evidence | None:
-    """Evidence for a statement measured on both performances, or None when it is not measurable.
+    """Evidence for a statement measured on both performances (see `measure_readings`).
 
     `action` picks the signal repetitions are read from (see `phases.driver_for`); the spans are used
     to find phases when no repetition is found.
     """
+    reading_a = Reading.of(features_a, action, spans_a)
+    reading_b = Reading.of(features_b, action, spans_b)
+    return measure_readings(text, reading_a, reading_b, embedder)
+
+
+def measure_readings(
+    text: str, reading_a: Reading, reading_b: Reading, embedder: SentenceEmbedder | None = None
+) -> Evidence | None:
+    """Evidence for a statement on two readings (built once per performance); None when no quantity
+    matches it, unlabelled evidence saying why when the matched quantity cannot be read in both."""
     matched = match_quantity(text, embedder)
     if matched is None:
         return None
     quantity, polarity, how = matched
-    reading_a = Reading.of(features_a, action, spans_a)
-    reading_b = Reading.of(features_b, action, spans_b)
-    return measure_quantity(quantity, reading_a, reading_b, polarity, how=how)
+    measured = measure_quantity(quantity, reading_a, reading_b, polarity, how=how)
+    if measured is not None:
+        return measured
+    return Evidence(
+        source="kinematics",
+        quantity=quantity.key,
+        summary=f"{quantity.description} (matched by {how}): not measurable in both videos "
+        f"(the joints it needs are not visible in its '{quantity.phase}' window)",
+    )
 
 
 def measure_quantity(

@@ -17,7 +17,6 @@ import numpy as np
 from actiondiff.backends import (
     ChatModel,
     LazySentenceEmbedder,
-    SentenceEmbedder,
     UsageMeter,
     resolve_chat,
     resolve_frame_embedder,
@@ -26,7 +25,7 @@ from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures, compute_features
 from actiondiff.kinematics.align import align
-from actiondiff.kinematics.measure import match_quantity, measure_quantity
+from actiondiff.kinematics.measure import measure_readings
 from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import Reading, match_rules
 from actiondiff.knowledge import find_action
@@ -190,17 +189,6 @@ def _will_embed(action: str, differences: Sequence[str] | None, llm: ChatModel |
     return any(match_rules(text) is None for text in differences)
 
 
-def _measure(
-    text: str, reading_a: Reading, reading_b: Reading, embedder: SentenceEmbedder
-) -> Evidence | None:
-    """Kinematic evidence for a statement (as `kinematics.measure_statement`, readings built once)."""
-    matched = match_quantity(text, embedder)
-    if matched is None:
-        return None
-    quantity, polarity, how = matched
-    return measure_quantity(quantity, reading_a, reading_b, polarity, how=how)
-
-
 def compare(
     a: str | Path,
     b: str | Path,
@@ -301,7 +289,7 @@ def compare(
     for difference in plan.differences:
         say(f"deciding: {difference.text}")
         evidence: list[Evidence] = []
-        measured = _measure(difference.text, reading_a, reading_b, embedder)
+        measured = measure_readings(difference.text, reading_a, reading_b, embedder)
         if measured is not None:
             evidence.append(measured)
         if vlm is not None and difference.key in oracle_frames:
