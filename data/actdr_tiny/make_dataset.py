@@ -237,6 +237,7 @@ def main() -> int:
             for variant in range(VARIANTS + 1):
                 change = Perturbation() if variant == 0 else draw(rng)
                 track = base if variant == 0 else perturb(base, change, rng)
+                track = PoseTrack.model_validate_json(track.model_dump_json())  # score what is stored
                 m = measure(track, action)
                 score, parts = score_track(m, action)
                 name = f"{action}_{side}" + ("" if variant == 0 else f"_v{variant:02d}")
