@@ -297,7 +297,7 @@ def train_scorer(
         groups = _step_groups(items, train_rows, scoring.batch_size, generator)
         totals: dict[str, float] = {}
         for group in groups:
-            terms = _group_terms(model, encoded, group, descriptions, scoring)
+            terms, _ = _group_terms(model, encoded, group, descriptions, scoring)
             optimiser.zero_grad()
             terms["total"].backward()
             optimiser.step()
@@ -356,9 +356,10 @@ def evaluate(
     """Loss terms over held-out performances, and Spearman rho and relative L2 (x100) of the scores of
     both members of every held-out pair (as the ActDR paper scores pairs)."""
     model.eval()
-    terms = {k: float(v) for k, v in _group_terms(model, encoded, rows, descriptions, scoring).items()}
+    group_terms, out = _group_terms(model, encoded, rows, descriptions, scoring)
+    terms = {k: float(v) for k, v in group_terms.items()}
     local = {row: i for i, row in enumerate(rows)}
-    predicted_rows = model.denormalise_scores(model.perform(encoded.select(torch.tensor(rows))).score)
+    predicted_rows = model.denormalise_scores(out.score)
     members = [local[row] for pair in descriptions if pair[0] in local and pair[1] in local for row in pair]
     predicted = predicted_rows[members].tolist()
     truth = encoded.scores[torch.tensor(rows)][members].tolist()
@@ -397,15 +398,16 @@ def _group_terms(
     rows: list[int],
     descriptions: dict[tuple[int, int], torch.Tensor],
     scoring: ScoringConfig,
-) -> dict[str, torch.Tensor]:
-    """Run `rows` (sorted) through the model once and score them with every described pair among them."""
+) -> tuple[dict[str, torch.Tensor], PerformanceOutput]:
+    """Run `rows` (sorted) through the model once; the loss terms over every described pair among them,
+    and the model's output (the score does not depend on the commentary)."""
     index = torch.tensor(rows)
     out = model.perform(encoded.select(index), encoded.commentary[index])
     local = {row: i for i, row in enumerate(rows)}
     pairs = [pair for pair in descriptions if pair[0] in local and pair[1] in local]
     pair_index = torch.tensor([(local[a], local[b]) for a, b in pairs], dtype=torch.long).view(-1, 2)
     targets = torch.stack([descriptions[pair] for pair in pairs])
-    return group_losses(model, out, encoded.scores[index], pair_index, targets, scoring)
+    return group_losses(model, out, encoded.scores[index], pair_index, targets, scoring), out
 
 
 def _step_groups(
