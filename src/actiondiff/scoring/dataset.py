@@ -87,7 +87,7 @@ def split_items(items: list[ActdrItem], val_fraction: float, seed: int) -> tuple
     rng = random.Random(seed)
     train: list[int] = []
     val: list[int] = []
-    for group in _groups(items).values():
+    for group in sub_activity_groups(items).values():
         shuffled = group[:]
         rng.shuffle(shuffled)
         n_val = max(2, round(val_fraction * len(group))) if len(group) >= 4 else 0
@@ -102,7 +102,7 @@ def build_pairs(items: list[ActdrItem], members: list[int]) -> list[tuple[int, i
     """Every two performances of one sub-activity among `members` (indices into `items`)."""
     chosen = set(members)
     pairs: list[tuple[int, int]] = []
-    for group in _groups(items).values():
+    for group in sub_activity_groups(items).values():
         pairs += itertools.combinations([i for i in group if i in chosen], 2)
     return pairs
 
@@ -116,7 +116,8 @@ def reference_description(a: ActdrItem, b: ActdrItem) -> str:
     )
 
 
-def _groups(items: list[ActdrItem]) -> dict[str, list[int]]:
+def sub_activity_groups(items: list[ActdrItem]) -> dict[str, list[int]]:
+    """Item indices by sub-activity, in order of first appearance."""
     groups: dict[str, list[int]] = {}
     for index, item in enumerate(items):
         groups.setdefault(item.sub_activity, []).append(index)

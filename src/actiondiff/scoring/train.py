@@ -34,6 +34,7 @@ from actiondiff.scoring.dataset import (
     read_list,
     reference_description,
     split_items,
+    sub_activity_groups,
 )
 from actiondiff.scoring.describe import template_description, verbalise
 from actiondiff.scoring.features import PerformanceFeatures, performance_features
@@ -415,11 +416,9 @@ def _step_groups(
 ) -> list[list[int]]:
     """One epoch's optimisation steps: shuffled chunks of `size` performances from one sub-activity each
     (a lone leftover joins the previous chunk, so every chunk holds a pair)."""
-    by_activity: dict[str, list[int]] = {}
-    for row in rows:
-        by_activity.setdefault(items[row].sub_activity, []).append(row)
+    keep = set(rows)
     groups: list[list[int]] = []
-    for members in by_activity.values():
+    for members in ([i for i in group if i in keep] for group in sub_activity_groups(items).values()):
         shuffled = [members[i] for i in torch.randperm(len(members), generator=generator).tolist()]
         chunks = [sorted(shuffled[i : i + size]) for i in range(0, len(shuffled), size)]
         if len(chunks) > 1 and len(chunks[-1]) < 2:

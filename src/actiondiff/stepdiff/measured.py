@@ -105,11 +105,12 @@ def clip_features(path: str | Path, config: Config) -> KinematicFeatures:
 
 
 def action_quantities(action: str | None) -> list[Quantity]:
-    """The quantities the library's candidate differences for `action` are measured by (the same rules
-    the comparison pipeline applies to their texts); `GENERAL` when the library does not know it."""
+    """The quantities the library's candidate differences for `action` are measured by (their `quantity`
+    ids, which the library keeps equal to what the pipeline's rules match); `GENERAL` when the library
+    does not know the action."""
     entry = find_action(action) if action else None
     if entry is not None:
-        found = [m[0] for d in entry.differences if (m := match_quantity(d.text)) is not None]
+        found = [find_quantity(d.quantity) for d in entry.differences if d.quantity]
         if found:
             return list(dict.fromkeys(found))
     return [find_quantity(key) for key in GENERAL]
