@@ -50,7 +50,7 @@ from actiondiff.pipeline.localize import (
     uniform_localization,
 )
 from actiondiff.pipeline.propose import propose
-from actiondiff.pose import extract_pose
+from actiondiff.pose import extract_pose, pose_sampling
 from actiondiff.video import Sampling, probe, read_frames, sample_frames
 
 Progress = Callable[[str], None]
@@ -99,11 +99,17 @@ def _localize(
     return localization_from_spans(track.frames, spans, sub_actions, "kinematic phases"), None
 
 
-def _pixels(video: Path, localization: Localization, config: Config) -> dict[int, np.ndarray]:
-    """Decoded images of a localization's sampled frames (by row), for the VLM."""
-    frames = read_frames(video, Sampling(fps=config.pose.fps, max_side=config.pose.max_side))
-    by_index = {f.sample.index: f.image for f in frames}
-    return {row: by_index[s.index] for row, s in enumerate(localization.frames) if s.index in by_index}
+def _pixels(
+    video: Path, info: VideoInfo, localization: Localization, rows: set[int], config: Config
+) -> dict[int, np.ndarray]:
+    """Decoded images of these rows of a localization's (pose-sampled) frames, for the VLM; one pass,
+    holding only the rows asked for."""
+    wanted = {localization.frames[row].index: row for row in rows}
+    return {
+        wanted[f.sample.index]: f.image
+        for f in sample_frames(video, pose_sampling(config), info)
+        if f.sample.index in wanted
+    }
 
 
 def _frames_at(video: Path, info: VideoInfo, indices: Sequence[int], config: Config) -> VideoFrames:
@@ -275,10 +281,14 @@ def compare(
             localized.append((local, pixels, local.spans))
     (local_a, pixels_a, spans_a), (local_b, pixels_b, spans_b) = localized
     alignment = _align(features_a, features_b, spans_a, spans_b)
-    if vlm is not None:
-        pixels_a = pixels_a or _pixels(a, local_a, config)
-        pixels_b = pixels_b or _pixels(b, local_b, config)
     oracle_frames = keyframes.differences if keyframes is not None and vlm is not None else {}
+    count = config.compare.frames_per_difference
+    if vlm is not None:
+        asked = [d.sub_actions for d in plan.differences if d.key not in oracle_frames]
+        rows_shown_a = {row for names in asked for row in local_a.rows_for(names, count)}
+        rows_shown_b = {row for names in asked for row in local_b.rows_for(names, count)}
+        pixels_a = pixels_a or _pixels(a, video_a, local_a, rows_shown_a, config)
+        pixels_b = pixels_b or _pixels(b, video_b, local_b, rows_shown_b, config)
     if oracle_frames:
         key_a = _frames_at(a, video_a, [i for p in oracle_frames.values() for i in p.a], config)
         key_b = _frames_at(b, video_b, [i for p in oracle_frames.values() for i in p.b], config)
@@ -299,7 +309,6 @@ def compare(
             shown_b = VideoFrames("B", key_b.frames, key_b.images)
             evidence.append(ask_vlm(vlm, plan.action, difference.text, key_a, rows_a, shown_b, rows_b))
         elif vlm is not None and pixels_a is not None and pixels_b is not None:
-            count = config.compare.frames_per_difference
             rows_a = [r for r in local_a.rows_for(difference.sub_actions, count) if r in pixels_a]
             rows_b = [r for r in local_b.rows_for(difference.sub_actions, count) if r in pixels_b]
             shown_a = VideoFrames("A", local_a.frames, pixels_a)
