@@ -13,7 +13,6 @@ from actiondiff.cli.app import ConfigOption, app, stderr, stdout
 from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.models import ComparisonResult
-from actiondiff.report import write_report
 
 
 @app.command()
@@ -73,6 +72,8 @@ def report(
     Keyframes are embedded as JPEG and plots as SVG: the file needs nothing else to open. It shows
     what the web app shows, minus video playback.
     """
+    from actiondiff.report import write_report  # OpenCV and PyAV: loaded only when a report is written
+
     try:
         comparison = ComparisonResult.model_validate_json(result.read_bytes())
     except OSError as exc:
