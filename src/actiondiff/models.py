@@ -78,12 +78,16 @@ class FrameSample(BaseModel):
     timestamp: float = Field(description="Seconds from the start of the video.")
 
 
+MAX_ACTION_CHARS = 200
+"""Longest accepted action name, everywhere an action is named (API, CLI, web form)."""
+
+
 class VideoPair(BaseModel):
     """The job's input: two videos of one action."""
 
     a: Path
     b: Path
-    action: str = Field(min_length=1, max_length=200)
+    action: str = Field(min_length=1, max_length=MAX_ACTION_CHARS)
     action_description: str = ""
 
 

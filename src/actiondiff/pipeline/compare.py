@@ -30,6 +30,7 @@ from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import Reading, match_rules
 from actiondiff.knowledge import find_action
 from actiondiff.models import (
+    MAX_ACTION_CHARS,
     ComparisonResult,
     Difference,
     Evidence,
@@ -54,7 +55,6 @@ from actiondiff.pose import extract_pose, pose_sampling
 from actiondiff.video import Sampling, probe, read_frames, sample_frames
 
 Progress = Callable[[str], None]
-MAX_ACTION_CHARS = 200
 ORACLE = "oracle"
 
 
@@ -72,13 +72,13 @@ def _localize(
     video: Path,
     track: PoseTrack,
     features: KinematicFeatures,
-    sub_actions: list[str],
     plan_sub_actions: Sequence[SubAction],
     action: str,
     config: Config,
     embedder_spec: str,
 ) -> tuple[Localization, dict[int, np.ndarray] | None]:
     """Sub-action labels of one video's sampled frames, and the decoded pixels when it decoded them."""
+    sub_actions = [s.name for s in plan_sub_actions]
     embedder = resolve_frame_embedder(embedder_spec, config)
     if embedder is not None:
         frames = read_frames(
@@ -276,7 +276,7 @@ def compare(
             localized.append((local, None, annotated))
         else:
             local, pixels = _localize(
-                video, track, features, names, plan.sub_actions, plan.action, config, settings.frame
+                video, track, features, plan.sub_actions, plan.action, config, settings.frame
             )
             localized.append((local, pixels, local.spans))
     (local_a, pixels_a, spans_a), (local_b, pixels_b, spans_b) = localized
@@ -285,8 +285,8 @@ def compare(
     count = config.compare.frames_per_difference
     if vlm is not None:
         asked = [d.sub_actions for d in plan.differences if d.key not in oracle_frames]
-        rows_shown_a = {row for names in asked for row in local_a.rows_for(names, count)}
-        rows_shown_b = {row for names in asked for row in local_b.rows_for(names, count)}
+        rows_shown_a = {row for wanted in asked for row in local_a.rows_for(wanted, count)}
+        rows_shown_b = {row for wanted in asked for row in local_b.rows_for(wanted, count)}
         pixels_a = pixels_a or _pixels(a, video_a, local_a, rows_shown_a, config)
         pixels_b = pixels_b or _pixels(b, video_b, local_b, rows_shown_b, config)
     if oracle_frames:

@@ -2,7 +2,7 @@
 
 The vision LLM sees the localized frames of A and B and answers a multiple-choice question with
 one letter, parsed strictly; its confidence is the probability of that letter among A/B/C from
-the token logprobs when the server gives them. Kinematic measurement (`kinematics.measure_statement`)
+the token logprobs when the server gives them. Kinematic measurement (`kinematics.measure_readings`)
 decides where a measurable quantity matches the statement; `kinematics.fuse` combines both.
 Anything left undecided carries the reason, never a guess.
 """

@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
 from actiondiff.knowledge import find_action, load_library
-from actiondiff.models import ComparisonResult
+from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
 from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
@@ -294,8 +294,8 @@ def _text(value: object) -> str:
 
 
 def _check_action(action: str) -> str:
-    if not action or len(action) > 200:
-        raise UploadRejected("action", "name the action (1 to 200 characters), e.g. 'squat'")
+    if not action or len(action) > MAX_ACTION_CHARS:
+        raise UploadRejected("action", f"name the action (1 to {MAX_ACTION_CHARS} characters), e.g. 'squat'")
     return action
 
 

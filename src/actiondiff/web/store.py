@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from actiondiff.errors import OutputError
+from actiondiff.models import MAX_ACTION_CHARS
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 
@@ -18,7 +19,7 @@ JobStatus = Literal["queued", "running", "done", "failed"]
 class JobRequest(BaseModel):
     """What the user asked for; the videos themselves live in the job's folder."""
 
-    action: str = Field(min_length=1, max_length=200)
+    action: str = Field(min_length=1, max_length=MAX_ACTION_CHARS)
     mode: Literal["closed", "open"]
     differences: list[str] | None = None
     n_open: int | None = Field(default=None, ge=1, le=50)
