@@ -10,7 +10,7 @@ from hypothesis.extra.numpy import arrays
 from actiondiff.kinematics import align, compute_features, phase_spans
 from actiondiff.kinematics.align import dtw_path, matched_rows, span_anchors
 from actiondiff.kinematics.clean import resample_track
-from actiondiff.models import PoseTrack
+from actiondiff.models import PoseTrack, SubActionSpan
 
 
 def reference_dtw(cost: np.ndarray) -> float:
@@ -82,3 +82,24 @@ def test_anchors_are_passed_through(sample_tracks: tuple[PoseTrack, PoseTrack]) 
     assert anchors and all(anchor in alignment.path for anchor in anchors)
     rows = np.array(alignment.path)
     assert (np.diff(rows, axis=0) >= 0).all() and rows[-1].tolist() == [len(a) - 1, len(b) - 1]
+
+
+def _starts_at(name: str, frame: int) -> SubActionSpan:
+    return SubActionSpan(sub_action=name, start_frame=frame, end_frame=frame, start_s=0.0, end_s=0.0)
+
+
+def test_repeated_sub_actions_anchor_at_their_first_span(sample_tracks: tuple[PoseTrack, PoseTrack]) -> None:
+    a, b = (compute_features(t) for t in sample_tracks)
+    spans_a = [_starts_at("down", int(a.frames[10])), _starts_at("down", int(a.frames[30]))]
+    spans_b = [_starts_at("down", int(b.frames[10])), _starts_at("down", int(b.frames[30]))]
+    assert span_anchors(a, b, spans_a, spans_b) == [(10, 10)]
+
+
+def test_anchors_that_leave_an_empty_block_fall_back_to_an_unanchored_path(
+    sample_tracks: tuple[PoseTrack, PoseTrack],
+) -> None:
+    """The sub-action starts A's first row but B's sixth: the block before the anchor has no A rows."""
+    a, b = (compute_features(t) for t in sample_tracks)
+    spans_a, spans_b = [_starts_at("up", int(a.frames[0]))], [_starts_at("up", int(b.frames[5]))]
+    assert span_anchors(a, b, spans_a, spans_b) == [(0, 5)]
+    assert align(a, b, spans_a=spans_a, spans_b=spans_b).path == align(a, b).path

@@ -107,11 +107,17 @@ def span_anchors(
     spans_a: Sequence[SubActionSpan],
     spans_b: Sequence[SubActionSpan],
 ) -> list[tuple[int, int]]:
-    """Row pairs (A, B) where a sub-action present in both videos starts; usable as DTW anchors."""
-    starts_b = {span.sub_action: span.start_frame for span in spans_b}
-    anchors = []
+    """Row pairs (A, B) where a sub-action present in both videos starts; usable as DTW anchors.
+
+    Only the first span of each sub-action counts (annotations may repeat one per repetition).
+    """
+    starts_b: dict[str, int] = {}
+    for span in spans_b:
+        starts_b.setdefault(span.sub_action, span.start_frame)
+    anchors, seen = [], set()
     for span in spans_a:
-        if span.sub_action in starts_b:
+        if span.sub_action in starts_b and span.sub_action not in seen:
+            seen.add(span.sub_action)
             row_a = int(np.searchsorted(features_a.frames, span.start_frame))
             row_b = int(np.searchsorted(features_b.frames, starts_b[span.sub_action]))
             anchors.append((min(row_a, len(features_a) - 1), min(row_b, len(features_b) - 1)))
@@ -134,8 +140,10 @@ def align(
     """Align A to B: DTW path over sampled rows, frame/time maps, and A's tempo relative to B.
 
     With spans of both videos, the starts of shared sub-actions are anchors: the path passes through
-    them and each block between anchors is aligned on its own (the band applies per block).
-    `subsequence` lets the shorter performance match any part of the longer one (anchors are ignored).
+    them and each block between anchors is aligned on its own (the band applies per block). When a
+    block cannot be aligned (empty on one side, as when a sub-action starts one video's first row but
+    not the other's), the alignment is unanchored. `subsequence` lets the shorter performance match
+    any part of the longer one (anchors are ignored).
     """
     signals_a, signals_b = alignment_signals(features_a), alignment_signals(features_b)
     if subsequence:
@@ -146,13 +154,12 @@ def align(
             path = [(i, j) for j, i in path]
     else:
         anchors = span_anchors(features_a, features_b, spans_a, spans_b) if spans_a and spans_b else []
-        path, costs = [], []
-        bounds = [(0, 0), *anchors, (len(signals_a), len(signals_b))]
-        for (a0, b0), (a1, b1) in pairwise(bounds):
-            block, block_cost = dtw_path(cdist(signals_a[a0:a1], signals_b[b0:b1]), band=band)
-            path.extend((i + a0, j + b0) for i, j in block)
-            costs.append(block_cost * (a1 - a0))
-        cost = float(sum(costs) / len(signals_a))
+        try:
+            path, cost = _anchored_path(signals_a, signals_b, anchors, band)
+        except InputError:
+            if not anchors:
+                raise
+            path, cost = _anchored_path(signals_a, signals_b, [], band)
     return TimeAlignment(
         path=path,
         frames_a=[int(f) for f in features_a.frames],
@@ -162,6 +169,20 @@ def align(
         tempo=tempo_profile(path, features_a.timestamps, features_b.timestamps).tolist(),
         cost=cost,
     )
+
+
+def _anchored_path(
+    signals_a: np.ndarray, signals_b: np.ndarray, anchors: Sequence[tuple[int, int]], band: float
+) -> tuple[list[tuple[int, int]], float]:
+    """DTW through the anchors, block by block; the cost is the row-weighted mean of the blocks'."""
+    path: list[tuple[int, int]] = []
+    costs = []
+    bounds = [(0, 0), *anchors, (len(signals_a), len(signals_b))]
+    for (a0, b0), (a1, b1) in pairwise(bounds):
+        block, block_cost = dtw_path(cdist(signals_a[a0:a1], signals_b[b0:b1]), band=band)
+        path.extend((i + a0, j + b0) for i, j in block)
+        costs.append(block_cost * (a1 - a0))
+    return path, float(sum(costs) / len(signals_a))
 
 
 def matched_rows(path: Sequence[tuple[int, int]], n_rows_a: int) -> np.ndarray:

@@ -39,7 +39,6 @@ from actiondiff.models import (
     PoseTrack,
     SubAction,
     SubActionSpan,
-    TimeAlignment,
     VideoInfo,
     VideoPair,
 )
@@ -163,30 +162,6 @@ def _check_keyframes(keyframes: KeyFrames, keys: Sequence[str] | None, a: VideoI
                 )
 
 
-def _first_per_name(spans: Sequence[SubActionSpan]) -> list[SubActionSpan]:
-    """The first span of each sub-action (annotations may repeat a sub-action per repetition)."""
-    first: dict[str, SubActionSpan] = {}
-    for span in spans:
-        first.setdefault(span.sub_action, span)
-    return list(first.values())
-
-
-def _align(
-    features_a: KinematicFeatures,
-    features_b: KinematicFeatures,
-    spans_a: Sequence[SubActionSpan],
-    spans_b: Sequence[SubActionSpan],
-) -> TimeAlignment:
-    """DTW of A to B anchored at the sub-action starts; unanchored when the anchors leave a block
-    that no path within the band can cross (e.g. a very short span against a long one)."""
-    try:
-        return align(
-            features_a, features_b, spans_a=_first_per_name(spans_a), spans_b=_first_per_name(spans_b)
-        )
-    except InputError:
-        return align(features_a, features_b)
-
-
 def _will_embed(action: str, differences: Sequence[str] | None, llm: ChatModel | None) -> bool:
     """Whether this run needs the sentence embedder: open mode dedupes, the library links given
     statements, and statements no rule maps to a quantity are matched by embedding."""
@@ -280,7 +255,7 @@ def compare(
             )
             localized.append((local, pixels, local.spans))
     (local_a, pixels_a, spans_a), (local_b, pixels_b, spans_b) = localized
-    alignment = _align(features_a, features_b, spans_a, spans_b)
+    alignment = align(features_a, features_b, spans_a=spans_a, spans_b=spans_b)
     oracle_frames = keyframes.differences if keyframes is not None and vlm is not None else {}
     count = config.compare.frames_per_difference
     if vlm is not None:
