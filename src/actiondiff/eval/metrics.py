@@ -18,14 +18,12 @@ import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 
 from actiondiff.eval.wordnet import synonym_source
 
-T = TypeVar("T")
-GtLabel = Literal["A", "B", "C"]
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 

@@ -123,28 +123,35 @@ def score_closed(
     samples: Sequence[BenchSample], predictions: Sequence[Prediction]
 ) -> dict[str, metrics.Accuracy]:
     """Accuracy per split (and "all": every statement pooled), with the one-sided binomial test."""
-    rows = [
-        (s.split, d.label, p.get(k, {}).get("prediction"))
-        for s, p in zip(samples, predictions, strict=True)
-        for k, d in s.differences.items()
-    ]
-    result: dict[str, metrics.Accuracy] = {
-        str(split): acc for split, acc in metrics.grouped_accuracy(rows).items() if acc.n
-    }
-    result["all"] = metrics.closed_accuracy((t, p) for _, t, p in rows)
-    return result
+    rows = _closed_rows(samples, predictions, "split")
+    return {**_accuracy_by_group(rows), "all": metrics.closed_accuracy((t, p) for _, t, p in rows)}
 
 
 def score_closed_by(
     samples: Sequence[BenchSample], predictions: Sequence[Prediction], by: str
-) -> dict[str, Any]:
-    """Closed accuracy grouped by "action" or by difference "category" (the difference description)."""
-    rows = [
-        (s.action if by == "action" else d.description, d.label, p.get(k, {}).get("prediction"))
+) -> dict[str, metrics.Accuracy]:
+    """Closed accuracy grouped by "split", "action" or difference "category" (its description)."""
+    return _accuracy_by_group(_closed_rows(samples, predictions, by))
+
+
+def _accuracy_by_group(rows: list[tuple[str, str | None, str | None]]) -> dict[str, metrics.Accuracy]:
+    return {str(g): acc for g, acc in metrics.grouped_accuracy(rows).items() if acc.n}
+
+
+def _closed_rows(
+    samples: Sequence[BenchSample], predictions: Sequence[Prediction], by: str
+) -> list[tuple[str, str | None, str | None]]:
+    """(group, annotated label, predicted label) per statement."""
+    group = {
+        "split": lambda s, d: s.split,
+        "action": lambda s, d: s.action,
+        "category": lambda s, d: d.description,
+    }[by]
+    return [
+        (group(s, d), d.label, p.get(k, {}).get("prediction"))
         for s, p in zip(samples, predictions, strict=True)
         for k, d in s.differences.items()
     ]
-    return {str(g): acc for g, acc in metrics.grouped_accuracy(rows).items() if acc.n}
 
 
 def score_open(
