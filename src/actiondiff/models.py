@@ -78,6 +78,8 @@ class FrameSample(BaseModel):
     timestamp: float = Field(description="Seconds from the start of the video.")
 
 
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
+"""File endings taken for videos where a folder is scanned or a file uploaded."""
 MAX_ACTION_CHARS = 200
 """Longest accepted action name, everywhere an action is named (API, CLI, web form)."""
 

@@ -16,11 +16,10 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from actiondiff.errors import DatasetError
-from actiondiff.models import KeyFrames
+from actiondiff.models import VIDEO_SUFFIXES, KeyFrames
 
 Split = Literal["easy", "medium", "hard"]
 GtLabel = Literal["a", "b", "c"]
-VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 TABLE_SUFFIXES = (".jsonl", ".json", ".parquet")
 
 

@@ -26,6 +26,8 @@ from pydantic import BaseModel, Field, ValidationError
 from actiondiff.backends import ChatModel, resolve_chat
 from actiondiff.config import Config
 from actiondiff.errors import DatasetError, InputError
+from actiondiff.eval import metrics
+from actiondiff.models import VIDEO_SUFFIXES
 from actiondiff.stepdiff import prompts
 from actiondiff.stepdiff.frames import clip_frames
 from actiondiff.stepdiff.measured import clip_features, describe_clip
@@ -33,7 +35,6 @@ from actiondiff.stepdiff.records import Clip, QaPair
 from actiondiff.storage import DiskCache, append_jsonl, content_key, read_jsonl
 from actiondiff.video import file_digest
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 QaKind = QaPair.model_fields["kind"].annotation
 KINDS: tuple[str, ...] = get_args(QaKind)
 INSTRUCTION_SYSTEM = (
@@ -172,11 +173,15 @@ def parse_qa(text: str, kind: str) -> list[QaPair]:
     return pairs
 
 
+def question_key(question: str) -> str:
+    """A question's words, lower-case and without punctuation: equal keys are duplicate questions."""
+    return " ".join(metrics.tokenize(question))
+
+
 def rejection(pair: QaPair, asked: set[str], min_words: int, max_words: int) -> str | None:
     """Why a generated pair is dropped (§4.5 "QA filtering"), or None to keep it."""
     words = len(pair.answer.split())
-    normalised = " ".join(re.findall(r"[a-z0-9]+", pair.question.lower()))
-    if normalised in asked:
+    if question_key(pair.question) in asked:
         return "duplicate question"
     if pair.kind == "same":
         return None if pair.answer.strip(" .").upper() in ("YES", "NO") else "answer is not YES or NO"
@@ -275,7 +280,7 @@ def _filtered(generated: list[QaPair], config: Config) -> tuple[list[QaPair], li
         reason = rejection(pair, asked, config.stepdiff.qa_min_words, config.stepdiff.qa_max_words)
         if reason is None:
             kept.append(pair)
-            asked.add(" ".join(re.findall(r"[a-z0-9]+", pair.question.lower())))
+            asked.add(question_key(pair.question))
         else:
             dropped.append((pair, reason))
     return kept, dropped

@@ -14,10 +14,10 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from actiondiff.errors import InputError
+from actiondiff.models import VIDEO_SUFFIXES
 from actiondiff.storage import atomic_write_bytes
 from actiondiff.video import probe
 
-VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi")
 SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 CHUNK = 1 << 20
 
