@@ -30,6 +30,7 @@ from actiondiff.backends import (
 from actiondiff.backends.base import normalise_rows
 from actiondiff.config import Config
 from actiondiff.errors import BackendError
+from actiondiff.kinematics import KinematicFeatures
 from actiondiff.stepdiff.frames import clip_frames
 from actiondiff.stepdiff.measured import clip_features, measure_vector
 from actiondiff.stepdiff.prompts import SCORING_INSTRUCTION
@@ -75,13 +76,14 @@ def yes_probability(
 
 
 class ClipEmbeddings:
-    """Clip and text embeddings for the baseline; clips are embedded once per path."""
+    """Clip and text embeddings for the baseline; clips are embedded, and measured, once per path."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.frames: FrameTextEmbedder | None = resolve_frame_embedder(config.compare.backends.frame, config)
         self._sentences: SentenceEmbedder | None = None
         self._clips: dict[Path, np.ndarray] = {}
+        self._features: dict[Path, KinematicFeatures] = {}
 
     @property
     def name(self) -> str:
@@ -95,9 +97,16 @@ class ClipEmbeddings:
                 images = [f.image for f in clip_frames(path, self.config.stepdiff.frames_per_video)]
                 vector = self.frames.embed_images(images).mean(axis=0)
             else:
-                vector = np.nan_to_num(measure_vector(clip_features(path, self.config)))
+                vector = np.nan_to_num(measure_vector(self.features(path)))
             self._clips[path] = normalise_rows(vector[None])[0]
         return self._clips[path]
+
+    def features(self, path: str | Path) -> KinematicFeatures:
+        """A clip's kinematic features (pose from the shared cache), computed once per path."""
+        path = Path(path)
+        if path not in self._features:
+            self._features[path] = clip_features(path, self.config)
+        return self._features[path]
 
     def pair(self, reference: str | Path, candidate: str | Path) -> np.ndarray:
         """VLEmb's pair embedding: the average of the two clip embeddings (§4 baselines), unit length."""

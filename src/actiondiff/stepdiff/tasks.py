@@ -23,7 +23,7 @@ from actiondiff.eval import metrics
 from actiondiff.eval.readers import StepDiffItem
 from actiondiff.stepdiff.caption import diffcap, offline_caption
 from actiondiff.stepdiff.frames import pair_frames
-from actiondiff.stepdiff.measured import action_quantities, clip_features, compare_clips
+from actiondiff.stepdiff.measured import action_quantities, compare_clips
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, mcq_question, same_question
 from actiondiff.stepdiff.records import (
     CATEGORIES,
@@ -77,8 +77,8 @@ def diffmcq(
 def _pair_vector(embeddings: ClipEmbeddings, config: Config, pair: PairRef) -> np.ndarray:
     if embeddings.frames is not None:
         return embeddings.pair(pair.reference, pair.candidate)
-    reference, candidate = clip_features(pair.reference, config), clip_features(pair.candidate, config)
-    gaps = compare_clips(reference, candidate, action_quantities(None))
+    gaps = compare_clips(embeddings.features(pair.reference), embeddings.features(pair.candidate),
+                         action_quantities(None))  # fmt: skip
     text = offline_caption(gaps, config.stepdiff.min_difference) or "The two performances move alike."
     return embeddings.texts([text])[0]
 
