@@ -29,6 +29,7 @@ from actiondiff.stepdiff.records import (
     CATEGORIES,
     CaptionItem,
     Category,
+    DiffCaption,
     McqQuestion,
     McqResult,
     PairRef,
@@ -218,19 +219,29 @@ def mcq_questions(
 def evaluate_diffcap(
     items: Sequence[CaptionItem], config: Config, chat: ChatModel | None, on_item: Progress | None = None
 ) -> tuple[list[dict[str, object]], dict[str, float]]:
-    """Captions for every item and the §4.1 metrics (BLEU-4, CIDEr-D, ROUGE-L) over those produced."""
+    """Captions for every item and the §4.1 metrics (BLEU-4, CIDEr-D, ROUGE-L) over those produced.
+
+    Each pair is captioned once for all its categories (one decode, or one measurement offline).
+    """
+    by_pair: dict[tuple[Path, Path], list[int]] = defaultdict(list)
+    for position, item in enumerate(items):
+        by_pair[(item.pair.reference, item.pair.candidate)].append(position)
+    results: dict[int, DiffCaption] = {}
+    for (reference, candidate), positions in by_pair.items():
+        categories = tuple(items[i].category for i in positions)
+        captions = diffcap(reference, candidate, categories, config=config, chat=chat)
+        results.update(zip(positions, captions, strict=True))
+        for _ in positions:
+            if on_item:
+                on_item()
     rows: list[dict[str, object]] = []
     hypotheses, references = [], []
-    for item in items:
-        (result,) = diffcap(
-            item.pair.reference, item.pair.candidate, (item.category,), config=config, chat=chat
-        )
+    for position, item in enumerate(items):
+        result = results[position]
         rows.append({"id": item.id, **result.model_dump(mode="json"), "references": item.captions})
         if result.caption:
             hypotheses.append(result.caption)
             references.append(item.captions)
-        if on_item:
-            on_item()
     summary: dict[str, float] = {"n": len(items), "captioned": len(hypotheses)}
     if hypotheses:
         summary |= {
