@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,10 +15,12 @@ from actiondiff.config import Config
 from actiondiff.storage import atomic_write_text
 
 if TYPE_CHECKING:
-    from actiondiff.models import PoseTrack
     from actiondiff.video import Frame
 
 # video (PyAV) and pose (mediapipe) are imported inside the commands: `actiondiff --help` stays fast
+
+STRIP_TILES = 8
+"""Sampled frames shown, evenly spaced, in the skeleton contact sheet `actiondiff pose` writes."""
 
 
 @app.command()
@@ -58,7 +61,14 @@ def pose(
     Uses MediaPipe BlazePose, whose weights ship inside the installed mediapipe package:
     nothing is downloaded. Results are cached by file content and sampling.
     """
-    from actiondiff.pose import expected_frames, extract_pose, overlay_frames, pose_sampling
+    from actiondiff.pose import (
+        contact_sheet,
+        expected_frames,
+        extract_pose,
+        overlay_frames,
+        pose_sampling,
+        write_png,
+    )
     from actiondiff.video import sample_frames, write_video
 
     config = Config.load(config_file, use_cache=False if no_cache else None)
@@ -68,10 +78,23 @@ def pose(
         track = extract_pose(video, config, on_frame=lambda _: bar.advance(TaskID(0)))
     atomic_write_text(output, track.model_dump_json())
     sheet_path = strip or output.with_suffix(".png")
-    frames = list(sample_frames(video, pose_sampling(config)))
-    _write_strip(sheet_path, frames, track)
-    if overlay is not None:
+    step = max(1, len(track.frames) // STRIP_TILES)
+    tile_indices = {sample.index for sample in track.frames[::step][:STRIP_TILES]}
+    tiles: list[Frame] = []
+
+    def keep_tiles(frames: Iterable[Frame]) -> Iterator[Frame]:
+        for frame in frames:
+            if frame.sample.index in tile_indices:
+                tiles.append(frame)
+            yield frame
+
+    frames = keep_tiles(sample_frames(video, pose_sampling(config)))
+    if overlay is not None:  # one pass: every frame streams into the overlay, the tiles are kept
         write_video(overlay, overlay_frames(frames, track), fps=config.pose.fps)
+    else:
+        for _ in frames:
+            pass
+    write_png(sheet_path, contact_sheet(list(overlay_frames(tiles, track)), columns=4))
     summary = {
         "video": str(video),
         "frames": len(track.frames),
@@ -87,11 +110,3 @@ def pose(
         f"({summary['detection_rate']:.0%}); landmarks -> {output}; skeleton strip -> {sheet_path}"
     )
     emit(summary, as_json, line)
-
-
-def _write_strip(path: Path, frames: list[Frame], track: PoseTrack, tiles: int = 8) -> None:
-    from actiondiff.pose import contact_sheet, overlay_frames, write_png
-
-    step = max(1, len(frames) // tiles)
-    chosen = frames[::step][:tiles]
-    write_png(path, contact_sheet(overlay_frames(chosen, track), columns=4))

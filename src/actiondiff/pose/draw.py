@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import cv2
@@ -42,17 +43,16 @@ def draw_skeleton(
     return canvas
 
 
-def overlay_frames(frames: list[Frame], track: PoseTrack) -> list[np.ndarray]:
-    """Each frame with the track's skeleton of the same sample drawn on it."""
+def overlay_frames(frames: Iterable[Frame], track: PoseTrack) -> Iterator[np.ndarray]:
+    """Each frame with the track's skeleton of the same sample drawn on it (lazily, so a long video
+    streams through)."""
     by_index = {sample.index: i for i, sample in enumerate(track.frames)}
-    images = []
     for frame in frames:
         row = by_index.get(frame.sample.index)
         if row is None:
-            images.append(frame.image)
+            yield frame.image
         else:
-            images.append(draw_skeleton(frame.image, track.image_xyz[row, :, :2], track.visibility[row]))
-    return images
+            yield draw_skeleton(frame.image, track.image_xyz[row, :, :2], track.visibility[row])
 
 
 def contact_sheet(images: list[np.ndarray], columns: int = 4, tile_width: int = 320) -> np.ndarray:
