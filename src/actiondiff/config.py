@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -146,12 +147,21 @@ class Config(BaseModel):
     stepdiff: StepDiffConfig = Field(default_factory=StepDiffConfig)
 
     @classmethod
-    def load(cls, path: str | Path | None, **overrides: Any) -> Config:
-        """Read a TOML/YAML file (if given), then apply non-None overrides at the top level."""
+    def load(cls, path: str | Path | None, overrides: Mapping[str, Any] | None = None) -> Config:
+        """Read a TOML/YAML file (if given), set the non-None `overrides` (dotted keys such as
+        "pose.fps", e.g. from command-line options) and validate the whole."""
         data: dict[str, Any] = {}
         if path is not None:
             data = _read_mapping(Path(path))
-        data.update({k: v for k, v in overrides.items() if v is not None})
+        for key, value in (overrides or {}).items():
+            if value is not None:
+                *parents, name = key.split(".")
+                section = data
+                for parent in parents:
+                    section = section.setdefault(parent, {})
+                    if not isinstance(section, dict):
+                        raise InputError(path or "configuration", f"'{parent}' must be a mapping of settings")
+                section[name] = value
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

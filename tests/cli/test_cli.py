@@ -47,6 +47,13 @@ def test_bad_video_exits_3_with_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_option_values_are_validated_with_the_configuration(make_video: VideoFactory) -> None:
+    path = make_video(n_frames=15, fps=15)
+    result = run_cli("pose", str(path), "--fps", "-1")
+    assert result.returncode == 3 and "pose.fps" in result.stderr and "greater than 0" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_missing_argument_is_a_usage_error() -> None:
     assert run_cli("info").returncode == 2
 

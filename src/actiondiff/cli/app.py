@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from actiondiff.config import Config
+
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 internal error; 2 bad command line; 3 bad input "
     "(video, dataset, configuration); 4 model backend failed; 5 output could not be written; "
@@ -31,6 +33,14 @@ app = typer.Typer(
 
 stdout = Console()
 stderr = Console(stderr=True)
+
+
+def load_config(
+    config_file: Path | None, no_cache: bool = False, settings: dict[str, Any] | None = None
+) -> Config:
+    """The --config file with --no-cache and the command's options (dotted keys such as "pose.fps";
+    None = not given) set, validated together: a bad value is a clean error (exit 3)."""
+    return Config.load(config_file, {"use_cache": False if no_cache else None, **(settings or {})})
 
 
 def emit(summary: dict[str, Any], as_json: bool, line: str) -> None:

@@ -10,8 +10,16 @@ import yaml
 from rich.progress import TaskID
 from rich.table import Table
 
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
-from actiondiff.config import Config
+from actiondiff.cli.app import (
+    ConfigOption,
+    JsonFlag,
+    NoCacheFlag,
+    VideoArg,
+    app,
+    load_config,
+    progress_bar,
+    stdout,
+)
 from actiondiff.errors import DatasetError, InputError
 from actiondiff.storage import atomic_write_text
 
@@ -102,18 +110,17 @@ def compare(
         raise InputError(
             "compare", "give statements (--difference / --differences-file) or --open N, not both"
         )
-    config = Config.load(config_file, use_cache=False if no_cache else None)
-    settings = config.compare.backends
-    if backend is not None:
-        settings.llm = settings.vlm = backend
-    if base_url is not None:
-        settings.base_url = base_url
-    if frame_embedder is not None:
-        settings.frame = frame_embedder
-    if localizer is not None:
-        if localizer not in ("viterbi", "argmax", "random"):
-            raise InputError("--localizer", f"unknown variant {localizer!r}: use viterbi, argmax or random")
-        config.compare.localizer = localizer  # type: ignore[assignment]
+    config = load_config(
+        config_file,
+        no_cache,
+        {
+            "compare.backends.llm": backend,
+            "compare.backends.vlm": backend,
+            "compare.backends.base_url": base_url,
+            "compare.backends.frame": frame_embedder,
+            "compare.localizer": localizer,
+        },
+    )
     from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
 
     with progress_bar(f"compare {video_a.name} / {video_b.name}", None) as bar:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from actiondiff.cli.app import ConfigOption, NoCacheFlag, app, progress_bar, stdout
+from actiondiff.cli.app import ConfigOption, NoCacheFlag, app, load_config, progress_bar, stdout
 from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.eval import runner
@@ -84,9 +84,11 @@ def viddiffbench(
     prediction}) and scores.json (per split, action and category). OUTPUT/summary.{json,md} is
     the shared table, to which every run into the same OUTPUT adds its row.
     """
-    config = Config.load(config_file, use_cache=False if no_cache else None)
-    if backend:
-        config.compare.backends.llm = config.compare.backends.vlm = backend
+    config = load_config(
+        config_file,
+        no_cache,
+        {"compare.backends.llm": backend or None, "compare.backends.vlm": backend or None},
+    )
     unknown = set(split or ()) - set(SPLITS)
     if unknown:
         raise InputError("--split", f"unknown split(s) {sorted(unknown)}; choose from {', '.join(SPLITS)}")

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import TaskID
 
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, emit, progress_bar
+from actiondiff.cli.app import (
+    ConfigOption,
+    JsonFlag,
+    NoCacheFlag,
+    VideoArg,
+    app,
+    emit,
+    load_config,
+    progress_bar,
+)
 from actiondiff.config import Config
 from actiondiff.storage import atomic_write_text
 
@@ -34,10 +43,7 @@ def _features(video: Path, config: Config) -> KinematicFeatures:
 
 
 def _config(config_file: Path | None, no_cache: bool, fps: float | None) -> Config:
-    config = Config.load(config_file, use_cache=False if no_cache else None)
-    if fps is not None:
-        config.pose.fps = fps
-    return config
+    return load_config(config_file, no_cache, {"pose.fps": fps})
 
 
 @app.command()

@@ -13,8 +13,7 @@ import typer
 from rich.progress import TaskID
 from rich.table import Table
 
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, app, progress_bar, stdout
-from actiondiff.config import Config
+from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, app, load_config, progress_bar, stdout
 
 if TYPE_CHECKING:
     from actiondiff.scoring.infer import ScoreResult
@@ -62,11 +61,7 @@ def train_scorer_command(
     from actiondiff.scoring.dataset import read_list
     from actiondiff.scoring.train import train_scorer
 
-    config = Config.load(config_file, use_cache=False if no_cache else None)
-    if epochs is not None:
-        config.scoring.epochs = epochs
-    if seed is not None:
-        config.scoring.seed = seed
+    config = load_config(config_file, no_cache, {"scoring.epochs": epochs, "scoring.seed": seed})
     embedder = resolve_sentence_embedder(config.compare.backends.sentence, config)
     n_items = len(read_list(data))
     with progress_bar("features", n_items) as bar:
@@ -134,7 +129,7 @@ def score(
     from actiondiff.backends.registry import resolve_chat
     from actiondiff.scoring.infer import score_pair
 
-    config = Config.load(config_file, use_cache=False if no_cache else None)
+    config = load_config(config_file, no_cache)
     chat = resolve_chat(llm or config.compare.backends.llm, config)
     result = score_pair(model, a, b, config, action=action, chat=chat)
     if as_json:

@@ -8,12 +8,21 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import TaskID
 
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, progress_bar, stdout
+from actiondiff.cli.app import (
+    ConfigOption,
+    JsonFlag,
+    NoCacheFlag,
+    VideoArg,
+    app,
+    load_config,
+    progress_bar,
+    stdout,
+)
 from actiondiff.config import Config
 from actiondiff.stepdiff.records import CATEGORIES
 from actiondiff.storage import atomic_write_text
@@ -39,13 +48,13 @@ class Task(StrEnum):
     diffrank = "diffrank"
 
 
-def _config(config_file: Path | None, no_cache: bool, vlm: str | None, base_url: str | None) -> Config:
-    config = Config.load(config_file, use_cache=False if no_cache else None)
-    if vlm is not None:
-        config.compare.backends.vlm = vlm
-    if base_url is not None:
-        config.compare.backends.base_url = base_url
-    return config
+def _config(
+    config_file: Path | None, no_cache: bool, vlm: str | None, base_url: str | None, **more: Any
+) -> Config:
+    """The configuration with the VLM options set (`more`: further dotted settings)."""
+    return load_config(
+        config_file, no_cache, {"compare.backends.vlm": vlm, "compare.backends.base_url": base_url, **more}
+    )
 
 
 @app.command("ask")
@@ -202,11 +211,9 @@ def make_qa_command(
     """
     from actiondiff.stepdiff.datagen import generate_pair_qa
 
-    config = _config(config_file, no_cache, vlm, base_url)
-    if llm is not None:
-        config.compare.backends.llm = llm
-    if seed is not None:
-        config.stepdiff.seed = seed
+    config = _config(
+        config_file, no_cache, vlm, base_url, **{"compare.backends.llm": llm, "stepdiff.seed": seed}
+    )
     with progress_bar("pairs", None) as bar:
         summary = generate_pair_qa(
             clips,

@@ -10,8 +10,17 @@ import typer
 from rich.progress import TaskID
 from rich.table import Table
 
-from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, VideoArg, app, emit, progress_bar, stdout
-from actiondiff.config import Config
+from actiondiff.cli.app import (
+    ConfigOption,
+    JsonFlag,
+    NoCacheFlag,
+    VideoArg,
+    app,
+    emit,
+    load_config,
+    progress_bar,
+    stdout,
+)
 from actiondiff.storage import atomic_write_text
 
 if TYPE_CHECKING:
@@ -71,9 +80,7 @@ def pose(
     )
     from actiondiff.video import sample_frames, write_video
 
-    config = Config.load(config_file, use_cache=False if no_cache else None)
-    if fps is not None:
-        config.pose.fps = fps
+    config = load_config(config_file, no_cache, {"pose.fps": fps})
     with progress_bar(f"pose {video.name}", expected_frames(video, config)) as bar:
         track = extract_pose(video, config, on_frame=lambda _: bar.advance(TaskID(0)))
     atomic_write_text(output, track.model_dump_json())

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from actiondiff.cli.app import ConfigOption, app, stderr, stdout
-from actiondiff.config import Config
+from actiondiff.cli.app import ConfigOption, app, load_config, stderr, stdout
 from actiondiff.errors import InputError
 from actiondiff.models import ComparisonResult
 
@@ -43,12 +42,16 @@ def serve(
 
     from actiondiff.web import create_app
 
-    config = Config.load(config_file)
+    config = load_config(
+        config_file,
+        settings={
+            "web.host": host,
+            "web.port": port,
+            "web.data_dir": data_dir,
+            "web.max_upload_mb": max_upload_mb,
+        },
+    )
     web = config.web
-    web.host = host or web.host
-    web.port = web.port if port is None else port
-    web.data_dir = data_dir or web.data_dir
-    web.max_upload_mb = max_upload_mb or web.max_upload_mb
     if not _is_loopback(web.host):
         stderr.print(f"[yellow]warning:[/] listening on {web.host}: anyone who can reach it can use the app")
     stdout.print(
