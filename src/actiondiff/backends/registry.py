@@ -47,11 +47,17 @@ def resolve_chat(spec: str, config: Config, meter: UsageMeter | None = None) -> 
     return OpenAIChat(rest, config.compare.backends, cache=cache, meter=meter)
 
 
-def resolve_sentence_embedder(spec: str, config: Config) -> SentenceEmbedder:
-    """``offline`` -> bundled all-MiniLM-L6-v2; ``local:/dir`` -> that sentence-transformers model."""
+def _local_sentence_spec(spec: str) -> tuple[str, str]:
+    """(kind, rest) of a sentence-embedder spec; sentence embedders run locally, so 'openai:' is refused."""
     kind, rest = split_spec(spec)
     if kind == "openai":
         raise InputError(f"backend spec {spec!r}", "sentence embedders are local: use 'offline' or 'local:'")
+    return kind, rest
+
+
+def resolve_sentence_embedder(spec: str, config: Config) -> SentenceEmbedder:
+    """``offline`` -> bundled all-MiniLM-L6-v2; ``local:/dir`` -> that sentence-transformers model."""
+    kind, rest = _local_sentence_spec(spec)
     if kind == OFFLINE:
         return _sentence_model(str(bundled_minilm_path()), OFFLINE_SENTENCE)
     return _sentence_model(rest, spec)
@@ -65,11 +71,7 @@ class LazySentenceEmbedder:
     """
 
     def __init__(self, spec: str, config: Config, *, prefetch: bool = False) -> None:
-        kind, _ = split_spec(spec)
-        if kind == "openai":
-            raise InputError(
-                f"backend spec {spec!r}", "sentence embedders are local: use 'offline' or 'local:'"
-            )
+        kind, _ = _local_sentence_spec(spec)
         self.name = OFFLINE_SENTENCE if kind == OFFLINE else spec
         self._spec, self._config = spec, config
         self._lock = threading.Lock()

@@ -58,7 +58,6 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         runner.stop()
 
     app = FastAPI(title="actiondiff", summary="Compare two videos of the same action.", lifespan=lifespan)
-    app.state.store = store
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @lru_cache(maxsize=8)
