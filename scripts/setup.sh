@@ -36,3 +36,7 @@ if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
     .venv/bin/python -m pip install --quiet -e ".$extras"
     touch "$stamp"
 fi
+if [[ "$profile" == "dev" ]]; then
+    # Real footage for the tests (pose2sim's BSD-3 demo clips), fetched once and cached.
+    .venv/bin/python scripts/fetch_real_clips.py
+fi

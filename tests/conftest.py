@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from scripts.fetch_real_clips import default_cache
 
 from actiondiff.config import Config
 
@@ -90,6 +91,17 @@ def squat_pair() -> Path:
     folder = SAMPLES / "squat"
     assert (folder / "a.mp4").exists(), f"missing sample data in {folder}; run data/make_samples.py"
     return folder
+
+
+@pytest.fixture(scope="session")
+def real_clips() -> list[Path]:
+    """Real footage: one person seen by four cameras at once (pose2sim's demo, cached by the dev set-up)."""
+    folder = default_cache()
+    clips = sorted((folder / "single").glob("cam*.mp4"))
+    assert len(clips) == 4, (
+        f"real clips missing in {folder}: run scripts/fetch_real_clips.py (make test does)"
+    )
+    return clips
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,13 @@ from actiondiff.errors import OutputError
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`.
+
+    The temporary name is unique per process and thread, so concurrent writers of one path
+    (A and B of a clip compared with itself) never rename each other's file away.
+    """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as handle:

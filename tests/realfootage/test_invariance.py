@@ -1,0 +1,29 @@
+"""Real footage: a clip matches itself, and a verdict does not depend on which video is called A."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actiondiff import compare
+from actiondiff.config import Config
+from actiondiff.eval.invariance import ACTION, STATEMENTS
+
+pytestmark = pytest.mark.real
+SWAPPED = {"A": "B", "B": "A", "C": "C", None: None}
+
+
+def test_a_clip_against_itself_differs_in_nothing(real_clips: list[Path], offline_config: Config) -> None:
+    clip = real_clips[0]
+    result = compare(clip, clip, action=ACTION, differences=list(STATEMENTS), config=offline_config)
+    assert {d.label for d in result.differences} == {"C"}, [(d.text, d.label) for d in result.differences]
+
+
+def test_swapping_a_and_b_swaps_the_labels(real_clips: list[Path], offline_config: Config) -> None:
+    a, b = real_clips[0], real_clips[1]
+    forward = compare(a, b, action=ACTION, differences=list(STATEMENTS), config=offline_config)
+    backward = compare(b, a, action=ACTION, differences=list(STATEMENTS), config=offline_config)
+    for one, other in zip(forward.differences, backward.differences, strict=True):
+        assert other.label == SWAPPED[one.label], one.text
+        assert other.confidence == pytest.approx(one.confidence), one.text
