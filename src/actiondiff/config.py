@@ -11,7 +11,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from actiondiff.errors import InputError
+from actiondiff.errors import InputError, describe_validation_error
 
 
 def default_cache_dir() -> Path:
@@ -165,7 +165,9 @@ class Config(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise InputError(path or "configuration", f"invalid configuration: {exc}") from exc
+            raise InputError(
+                path or "configuration", f"invalid configuration: {describe_validation_error(exc)}"
+            ) from exc
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
 
 class ActionDiffError(Exception):
     """Base class of every error actiondiff raises on purpose."""
@@ -43,3 +45,13 @@ class OutputError(ActionDiffError):
     """A result could not be written (exit code 5)."""
 
     exit_code = 5
+
+
+def describe_validation_error(exc: ValidationError, *within: str) -> str:
+    """A model validation failure in plain words: the first bad field, dotted, and what is wrong.
+
+    `within` prefixes the field path (e.g. "keyframes"); pydantic's links and input dumps are left out.
+    """
+    error = exc.errors()[0]
+    field = ".".join([*within, *(str(part) for part in error["loc"])])
+    return f"field {field}: {error['msg']}" if field else str(error["msg"])

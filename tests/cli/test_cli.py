@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import VideoFactory
 
 
@@ -80,3 +82,34 @@ def test_pose_writes_landmarks_and_a_skeleton_strip(
     assert len(landmarks["frames"]) == 6 and len(landmarks["landmark_names"]) == 33
     assert (tmp_path / "pose.png").stat().st_size > 10_000
     assert (tmp_path / "overlay.mp4").stat().st_size > 1_000
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        (["--open", "0"], 2, "--open"),
+        (["--open", "-2"], 2, "--open"),
+        ([], 3, "nothing to decide"),
+        (["--open", "3", "-d", "the squat is deeper"], 3, "not both"),
+    ],
+)
+def test_compare_without_a_sensible_mode_says_so(
+    squat_pair: Path, extra: list[str], code: int, message: str
+) -> None:
+    result = run_cli(
+        "compare", str(squat_pair / "a.mp4"), str(squat_pair / "b.mp4"), "--action", "squat", *extra
+    )
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
+
+
+def test_error_messages_keep_text_in_square_brackets(tmp_path: Path) -> None:
+    missing = tmp_path / "take[bold].mp4"
+    result = run_cli("info", str(missing))
+    assert result.returncode == 3 and "take[bold].mp4" in result.stderr, result.stderr
+
+
+def test_a_bad_setting_is_named_in_plain_words(squat_pair: Path) -> None:
+    result = run_cli("pose", str(squat_pair / "a.mp4"), "--fps", "-1")
+    assert result.returncode == 3 and "pose.fps" in result.stderr
+    assert "http" not in result.stderr and "input_value" not in result.stderr, result.stderr

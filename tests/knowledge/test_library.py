@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from actiondiff.errors import DatasetError
 from actiondiff.kinematics import QUANTITIES, match_quantity
 from actiondiff.knowledge import CandidateDifference, find_action, load_library
 from actiondiff.knowledge.library import parse_entry
+from tests.cli.test_cli import run_cli
 
 REQUIRED = [
     "squat",
@@ -113,3 +115,13 @@ def test_unknown_quantity_is_a_dataset_error_naming_file_and_difference() -> Non
     assert (
         parse_entry("toy_squat.yaml", text.replace("squat_depth", "depth")).differences[1].quantity == "depth"
     )
+
+
+def test_an_entry_shown_by_the_cli_reads_back_as_the_same_entry() -> None:
+    shown = run_cli("actions", "--show", "back squat")
+    assert shown.returncode == 0, shown.stderr
+    assert parse_entry("shown", shown.stdout) == load_library()["squat"]
+    listed = json.loads(run_cli("actions", "--json").stdout)
+    assert set(listed) == set(load_library()) and listed["squat"]["measured"] == 8
+    unknown = run_cli("actions", "--show", "tennis serve")
+    assert unknown.returncode == 3 and "tennis serve" in unknown.stderr and "squat" in unknown.stderr

@@ -12,6 +12,7 @@ import sys
 # isort: off
 from actiondiff.cli import video_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import kinematics_commands  # noqa: F401  (registers commands)
+from actiondiff.cli import actions_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import compare_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import eval_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import web_commands  # noqa: F401  (registers commands)
@@ -19,6 +20,8 @@ from actiondiff.cli import stepdiff_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import scoring_commands  # noqa: F401  (registers commands)
 
 # isort: on
+from rich.markup import escape
+
 from actiondiff.cli.app import app, stderr
 from actiondiff.errors import ActionDiffError
 
@@ -29,10 +32,13 @@ def main() -> None:
     try:
         app()
     except ActionDiffError as exc:
-        stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
+        stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        stderr.print("[yellow]interrupted[/]")
+        stderr.print(
+            "[yellow]interrupted:[/] every file already written is complete (writes are atomic); "
+            "an eval run keeps its finished records and resumes from them when run again"
+        )
         sys.exit(130)
 
 

@@ -69,7 +69,8 @@ def compare(
         typer.Option(help="Statements to decide: one per line, or a YAML/JSON list (e.g. a pair.yaml)."),
     ] = None,
     open_n: Annotated[
-        int | None, typer.Option("--open", help="Open mode: propose and decide at most N differences.")
+        int | None,
+        typer.Option("--open", min=1, help="Open mode: propose and decide at most N (>= 1) differences."),
     ] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the result JSON.")] = Path(
         "result.json"
@@ -106,9 +107,13 @@ def compare(
     statements = list(difference or [])
     if differences_file is not None:
         statements += _statements_from_file(differences_file)
-    if bool(statements) == (open_n is not None):
+    if statements and open_n is not None:
         raise InputError(
             "compare", "give statements (--difference / --differences-file) or --open N, not both"
+        )
+    if not statements and open_n is None:
+        raise InputError(
+            "compare", "nothing to decide: give statements (--difference / --differences-file) or --open N"
         )
     config = load_config(
         config_file,

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from actiondiff.errors import DatasetError
+from actiondiff.errors import DatasetError, describe_validation_error
 from actiondiff.models import VIDEO_SUFFIXES, KeyFrames
 
 Split = Literal["easy", "medium", "hard"]
@@ -160,7 +160,7 @@ def _viddiff_row(row: Mapping[str, Any], base: Path, path: Path, index: int) -> 
             keyframes=keyframes,
         )
     except ValidationError as exc:
-        raise DatasetError(where, _first_error(exc)) from exc
+        raise DatasetError(where, describe_validation_error(exc)) from exc
 
 
 def _keyframes(value: Any, where: str, differences: Mapping[str, BenchDifference]) -> KeyFrames | None:
@@ -171,9 +171,7 @@ def _keyframes(value: Any, where: str, differences: Mapping[str, BenchDifference
     try:
         keyframes = KeyFrames.model_validate(value)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(["keyframes", *(str(part) for part in error["loc"])])
-        raise DatasetError(where, f"field {field}: {error['msg']}") from exc
+        raise DatasetError(where, describe_validation_error(exc, "keyframes")) from exc
     unknown = sorted(set(keyframes.differences) - set(differences))
     if unknown:
         raise DatasetError(where, f"keyframes: difference keys not annotated: {unknown}")
@@ -216,11 +214,6 @@ def _json(text: str, path: str | Path, what: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DatasetError(path, f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
-
-
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    return f"field {'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
 
 
 def difference_lookup(samples: Iterable[BenchSample]) -> dict[str, dict[str, str]]:
@@ -266,7 +259,7 @@ def read_pair_folder(folder: str | Path) -> BenchSample:
     except yaml.YAMLError as exc:
         raise DatasetError(spec, f"not valid YAML: {exc}") from exc
     except ValidationError as exc:
-        raise DatasetError(spec, _first_error(exc)) from exc
+        raise DatasetError(spec, describe_validation_error(exc)) from exc
     keys = [d.key for d in pair.differences]
     if len(set(keys)) != len(keys):
         raise DatasetError(spec, f"difference keys repeat: {keys}")
@@ -330,7 +323,7 @@ def read_actdr(path: str | Path) -> ActdrDataset:
     try:
         dataset = ActdrDataset.model_validate(data)
     except ValidationError as exc:
-        raise DatasetError(path, _first_error(exc)) from exc
+        raise DatasetError(path, describe_validation_error(exc)) from exc
     for i, pair in enumerate(dataset.pairs):
         for side in (pair.a, pair.b):
             if side not in dataset.videos:
@@ -359,7 +352,7 @@ def read_stepdiff(path: str | Path) -> list[StepDiffItem]:
         try:
             items.append(StepDiffItem.model_validate(row))
         except ValidationError as exc:
-            raise DatasetError(f"{path} (row {i})", _first_error(exc)) from exc
+            raise DatasetError(f"{path} (row {i})", describe_validation_error(exc)) from exc
     return items
 
 

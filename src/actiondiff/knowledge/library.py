@@ -18,7 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from actiondiff.errors import DatasetError
+from actiondiff.errors import DatasetError, describe_validation_error
 from actiondiff.kinematics.quantities import QUANTITIES
 from actiondiff.models import ActionPlan, Difference, SubAction
 
@@ -86,8 +86,12 @@ def parse_entry(source: str, text: str) -> ActionEntry:
     """One action file's YAML text as a validated entry; `DatasetError` naming `source` if it is not."""
     try:
         return ActionEntry.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise DatasetError(f"action library {source}", f"invalid entry: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise DatasetError(f"action library {source}", f"not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        raise DatasetError(
+            f"action library {source}", f"invalid entry: {describe_validation_error(exc)}"
+        ) from exc
 
 
 @functools.cache
