@@ -9,6 +9,7 @@ import pytest
 from actiondiff import compare
 from actiondiff.config import Config
 from actiondiff.eval.invariance import ACTION, STATEMENTS
+from actiondiff.video.edits import Edit, apply_edit
 
 pytestmark = pytest.mark.real
 SWAPPED = {"A": "B", "B": "A", "C": "C", None: None}
@@ -27,3 +28,18 @@ def test_swapping_a_and_b_swaps_the_labels(real_clips: list[Path], offline_confi
     for one, other in zip(forward.differences, backward.differences, strict=True):
         assert other.label == SWAPPED[one.label], one.text
         assert other.confidence == pytest.approx(one.confidence), one.text
+
+
+def test_a_held_lead_in_delays_the_start_by_its_length(
+    real_clips: list[Path], offline_config: Config, tmp_path: Path
+) -> None:
+    clip = real_clips[0]
+    held = apply_edit(clip, tmp_path / "held.mp4", Edit(hold_s=1.0))
+    result = compare(
+        clip, held, action=ACTION, differences=["the first repetition starts later"], config=offline_config
+    )
+    (verdict,) = result.differences
+    evidence = verdict.evidence[0]
+    assert verdict.label == "B", verdict
+    assert evidence.value_a is not None and evidence.value_b is not None
+    assert abs(evidence.value_b - evidence.value_a - 1.0) <= 0.1, evidence

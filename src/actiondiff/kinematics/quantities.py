@@ -201,11 +201,30 @@ def repetition_count(reading: Reading) -> Measurement | None:
     return Measurement(float(len(reps)), [r.turn for r in reps]) if reps else None
 
 
+MOVING_SPEED = 0.25
+"""Mean landmark speed (torso lengths per second) above which the body counts as moving; pose jitter of
+a person standing still stays well below it, any deliberate movement rises above it."""
+
+
 def start_time(reading: Reading) -> Measurement | None:
-    reps = reading.repetitions
-    if not reps:
+    """When the body starts to move, from the landmarks themselves (not from repetitions found).
+
+    The body's speed is the mean speed of every image landmark in torso lengths per second, so it
+    does not depend on image size, mirroring or which joints the action drives, and a still lead-in
+    of any action is measured as such. None when the body never moves.
+    """
+    features = reading.features
+    names = [n for n in features.columns if n.endswith(("_x", "_y")) and not n.startswith("hip_centre")]
+    times = features.timestamps
+    if not names or len(times) < 3:
         return None
-    return Measurement(float(reading.features.timestamps[reps[0].start]), [reps[0].start])
+    positions = np.stack([features.columns[n] for n in names], axis=1)
+    speed = np.nanmean(np.abs(np.diff(positions, axis=0)), axis=1) / np.diff(times)
+    moving = np.flatnonzero(speed >= MOVING_SPEED)
+    if not len(moving):
+        return None
+    row = int(moving[0])
+    return Measurement(float(times[row]), [row])
 
 
 def _flexion(angle: float) -> float:
