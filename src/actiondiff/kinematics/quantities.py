@@ -421,7 +421,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=r"(toes?|feet|foot)\b.{0,25}\b(out\b|outward|turned out|flare)|toe[- ]out",
              less=r"(toes?|feet|foot)\b.{0,25}\b(forward|straight ahead|parallel|inward)",
              examples=("the toes point further outwards", "the feet point straight ahead")),
-    Quantity("start_delay", "time before the first repetition starts", "s", "rest", 0.2, start_time,
+    Quantity("start_delay", "time before the first repetition starts", "s", "whole", 0.2, start_time,
              relative_margin=0.15,
              more=r"(starts?|begins?)\b.{0,20}\blater|later start|delay|waits? longer",
              less=r"(starts?|begins?)\b.{0,20}\b(earlier|sooner)|earlier start",

@@ -1,6 +1,6 @@
 """Edits of a video whose effect on a comparison is known in advance: the invariance suite's inputs.
 
-Mirroring, a held or trimmed lead-in, a smaller size and a slower playback change nothing about the
+Mirroring, a held lead-in, a smaller size and a slower playback change nothing about the
 performance itself (or, for playback speed, only its tempo), so a comparison must answer the same.
 """
 
@@ -24,8 +24,6 @@ class Edit:
     mirror: bool = False
     hold_s: float = 0.0
     """Seconds for which the first frame is held before the video starts."""
-    trim_s: float = 0.0
-    """Seconds cut from the start."""
     scale: float = 1.0
     slowdown: float = 1.0
     """Playback slower by this factor (2.0: every frame shown twice as long)."""
@@ -37,17 +35,14 @@ def apply_edit(source: str | Path, target: str | Path, edit: Edit) -> Path:
     frames = (frame.image for frame in sample_frames(source, Sampling(fps=info.fps), info))
 
     def edited() -> Iterator[np.ndarray]:
-        skip = round(edit.trim_s * info.fps)
         for index, image in enumerate(frames):
-            if index < skip:
-                continue
             if edit.mirror:
                 image = image[:, ::-1]
             if edit.scale != 1.0:
                 height, width = image.shape[:2]
                 size = (round(width * edit.scale), round(height * edit.scale))
                 image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-            if index == skip:
+            if index == 0:
                 yield from [image] * round(edit.hold_s * info.fps)
             yield image
 
