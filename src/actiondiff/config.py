@@ -58,9 +58,8 @@ class BackendConfig(BaseModel):
 
 
 class CompareConfig(BaseModel):
-    """The VidDiff method: backends, frame sampling and localizer variant."""
+    """The VidDiff method: frame sampling and localizer variant."""
 
-    backends: BackendConfig = Field(default_factory=BackendConfig)
     fps_short: float = Field(default=5.0, gt=0, description="Localizer sampling for short actions (4-6).")
     fps_long: float = Field(default=2.0, gt=0, description="Localizer sampling for long actions.")
     localizer: Literal["viterbi", "argmax", "random"] = "viterbi"
@@ -92,7 +91,7 @@ class WebConfig(BaseModel):
     )
 
 
-class ScoringConfig(BaseModel):
+class KeptConfig(BaseModel):
     """KEPT (ActDR paper): model sizes, loss weights (Eq. 9) and training schedule for `train-scorer`."""
 
     joints: Literal["sports", "surgery"] = Field(default="sports", description="Tree node joint set.")
@@ -141,9 +140,10 @@ class Config(BaseModel):
     cache_dir: Path = Field(default_factory=default_cache_dir)
     use_cache: bool = True
     pose: PoseConfig = Field(default_factory=PoseConfig)
+    backends: BackendConfig = Field(default_factory=BackendConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
     web: WebConfig = Field(default_factory=WebConfig)
-    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    kept: KeptConfig = Field(default_factory=KeptConfig)
     stepdiff: StepDiffConfig = Field(default_factory=StepDiffConfig)
 
     @classmethod
@@ -153,6 +153,7 @@ class Config(BaseModel):
         data: dict[str, Any] = {}
         if path is not None:
             data = _read_mapping(Path(path))
+            _move_legacy_sections(data, path)
         for key, value in (overrides or {}).items():
             if value is not None:
                 *parents, name = key.split(".")
@@ -168,6 +169,28 @@ class Config(BaseModel):
             raise InputError(
                 path or "configuration", f"invalid configuration: {describe_validation_error(exc)}"
             ) from exc
+
+
+LEGACY_SECTIONS = {("compare", "backends"): "backends", ("scoring",): "kept"}
+"""Where settings used to be -> where they are now (backends serve every stage; `scoring` was KEPT)."""
+
+
+def _move_legacy_sections(data: dict[str, Any], source: str | Path | None) -> None:
+    """Move settings written at a former place to their current one; both at once is refused."""
+    for (*parents, name), current in LEGACY_SECTIONS.items():
+        section: Any = data
+        for parent in parents:
+            section = section.get(parent) if isinstance(section, dict) else None
+        if not isinstance(section, dict) or name not in section:
+            continue
+        if data.get(current):
+            former = ": ".join((*parents, name))
+            raise InputError(
+                source or "configuration",
+                f"settings are given both under '{current}' and under its former place '{former}'; "
+                f"keep only '{current}'",
+            )
+        data[current] = section.pop(name)
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:

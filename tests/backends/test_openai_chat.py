@@ -24,9 +24,9 @@ class Verdict(BaseModel):
 @pytest.fixture
 def remote_config(tmp_path: Path, chat_server: ChatServer) -> Config:
     config = Config(cache_dir=tmp_path / "cache")
-    config.compare.backends.base_url = chat_server.base_url
-    config.compare.backends.backoff_s = 0.01
-    config.compare.backends.max_retries = 3
+    config.backends.base_url = chat_server.base_url
+    config.backends.backoff_s = 0.01
+    config.backends.max_retries = 3
     return config
 
 
@@ -37,7 +37,7 @@ def client(config: Config) -> OpenAIChat:
 
 
 def test_complete_returns_text_usage_and_cost(remote_config: Config, chat_server: ChatServer) -> None:
-    remote_config.compare.backends.prices = {"test-model": (1.0, 2.0)}
+    remote_config.backends.prices = {"test-model": (1.0, 2.0)}
     chat_server.push(Scripted(content="hello", prompt_tokens=1000, completion_tokens=500))
     model = client(remote_config)
     reply = model.complete([{"role": "user", "content": "hi"}])
@@ -107,7 +107,7 @@ def test_malformed_response_body_is_a_backend_error(remote_config: Config, chat_
 
 
 def test_timeout_is_retried(remote_config: Config, chat_server: ChatServer) -> None:
-    remote_config.compare.backends.timeout_s = 0.3
+    remote_config.backends.timeout_s = 0.3
     chat_server.push(Scripted(content="late", delay_s=1.0), Scripted(content="on time"))
     assert client(remote_config).complete([{"role": "user", "content": "x"}]).text == "on time"
 
@@ -121,8 +121,8 @@ def test_logprobs_pass_through(remote_config: Config, chat_server: ChatServer) -
 
 
 def test_images_jpeg_within_budget_keyed_by_content(remote_config: Config, chat_server: ChatServer) -> None:
-    remote_config.compare.backends.max_images = 3
-    remote_config.compare.backends.image_max_side = 64
+    remote_config.backends.max_images = 3
+    remote_config.backends.image_max_side = 64
     rng = np.random.default_rng(0)
     frames = [ImagePart(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8), f"frame {i}") for i in range(6)]
     chat_server.rule = lambda _: "seen"

@@ -32,7 +32,7 @@ def test_embedding_matcher_is_one_to_one_and_flags_opposites(config: Config) -> 
 
 
 def test_llm_judge_through_the_chat_backend(chat_server: ChatServer, config: Config) -> None:  # noqa: F811
-    config.compare.backends.base_url = chat_server.base_url
+    config.backends.base_url = chat_server.base_url
     # the judge reuses predicted key "0" and invents "9": only the first valid use survives
     judged = [{"gt": "1", "pred": "0", "opposite": True}, {"gt": "2", "pred": "0"}, {"gt": "0", "pred": "9"}]
     chat_server.push(json.dumps({"matches": judged}))

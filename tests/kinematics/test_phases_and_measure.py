@@ -15,7 +15,6 @@ from actiondiff.kinematics import (
     Reading,
     compute_features,
     find_quantity,
-    fuse,
     match_quantity,
     measure_quantity,
     measure_statement,
@@ -24,6 +23,7 @@ from actiondiff.kinematics import (
 )
 from actiondiff.kinematics.quantities import QUANTITIES
 from actiondiff.models import Evidence, PoseTrack
+from actiondiff.pipeline.fusion import fuse
 
 SUB_ACTIONS = ["setup", "descent", "bottom", "ascent", "finish"]
 

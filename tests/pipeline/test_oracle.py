@@ -58,9 +58,9 @@ def test_vlm_sees_exactly_the_annotated_frames(
     )
     chat_server.rule = _answer_by_truth(truth)
     config = Config(cache_dir=pose_cache)
-    config.compare.backends.vlm = "openai:oracle-vlm"
-    config.compare.backends.base_url = chat_server.base_url
-    config.compare.backends.max_images = 16
+    config.backends.vlm = "openai:oracle-vlm"
+    config.backends.base_url = chat_server.base_url
+    config.backends.max_images = 16
     result = compare(
         squat_pair / "a.mp4",
         squat_pair / "b.mp4",

@@ -47,7 +47,7 @@ OUTCOMES = {
 def flaky_config(offline_config: Config, chat_server: ChatServer, tmp_path: Path) -> Config:
     """The offline planner, a remote VLM at the scripted server, short timeouts and back-off."""
     config = offline_config.model_copy(deep=True)
-    backends = config.compare.backends
+    backends = config.backends
     backends.vlm, backends.base_url = "openai:flaky-vlm", chat_server.base_url
     backends.timeout_s, backends.max_retries, backends.backoff_s = 0.5, 2, 0.01
     config.compare.frames_per_difference = 1

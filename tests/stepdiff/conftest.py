@@ -29,7 +29,7 @@ def squat_clips(squat_pair: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 def remote_config(pose_cache: Path, chat_server: ChatServer) -> Config:  # noqa: F811
     """Pose from the shared cache; chat cache keys include the per-test server address."""
     config = Config(cache_dir=pose_cache)
-    backends = config.compare.backends
+    backends = config.backends
     backends.base_url = chat_server.base_url
     backends.vlm = backends.llm = "openai:test-vlm"
     backends.backoff_s, backends.max_retries, backends.json_retries = 0.01, 1, 0

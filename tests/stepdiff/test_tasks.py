@@ -167,6 +167,6 @@ def test_eval_command_runs_diffrank_offline(tmp_path: Path, squat_clips: Path, p
 
 
 def _chat(config: Config) -> ChatModel:
-    chat = resolve_chat(config.compare.backends.vlm, config)
+    chat = resolve_chat(config.backends.vlm, config)
     assert chat is not None
     return chat

@@ -7,7 +7,7 @@ Usage (any test folder)::
     def test_x(chat_server: ChatServer) -> None:
         chat_server.push(Scripted(status=429, retry_after=0.2), Scripted(content='{"answer": "A"}'))
         chat_server.rule = lambda request: Scripted(content="...")   # used when the queue is empty
-        config.compare.backends.base_url = chat_server.base_url      # then run the real client
+        config.backends.base_url = chat_server.base_url      # then run the real client
         ...
         assert chat_server.requests[0]["model"] == "test-model"
 

@@ -44,7 +44,7 @@ def resolve_chat(spec: str, config: Config, meter: UsageMeter | None = None) -> 
     if kind == "local":
         raise InputError(f"backend spec {spec!r}", "serve local chat models over HTTP: 'openai:' + base_url")
     cache = DiskCache(config.cache_dir, "chat") if config.use_cache else None
-    return OpenAIChat(rest, config.compare.backends, cache=cache, meter=meter)
+    return OpenAIChat(rest, config.backends, cache=cache, meter=meter)
 
 
 def _local_sentence_spec(spec: str) -> tuple[str, str]:

@@ -119,10 +119,10 @@ def compare(
         config_file,
         no_cache,
         {
-            "compare.backends.llm": backend,
-            "compare.backends.vlm": backend,
-            "compare.backends.base_url": base_url,
-            "compare.backends.frame": frame_embedder,
+            "backends.llm": backend,
+            "backends.vlm": backend,
+            "backends.base_url": base_url,
+            "backends.frame": frame_embedder,
             "compare.localizer": localizer,
         },
     )

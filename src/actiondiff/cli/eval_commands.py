@@ -87,7 +87,7 @@ def viddiffbench(
     config = load_config(
         config_file,
         no_cache,
-        {"compare.backends.llm": backend or None, "compare.backends.vlm": backend or None},
+        {"backends.llm": backend or None, "backends.vlm": backend or None},
     )
     unknown = set(split or ()) - set(SPLITS)
     if unknown:
@@ -153,9 +153,7 @@ def _matcher(kind: str, threshold: float, backend: str | None, config: Config) -
     from actiondiff.eval.matching import EmbeddingMatcher, LlmJudgeMatcher
 
     if kind == "embedding":
-        return EmbeddingMatcher(
-            resolve_sentence_embedder(config.compare.backends.sentence, config), threshold
-        )
+        return EmbeddingMatcher(resolve_sentence_embedder(config.backends.sentence, config), threshold)
     if kind == "llm":
         chat = resolve_chat(backend or "offline", config)
         if chat is None:

@@ -52,9 +52,7 @@ def _config(
     config_file: Path | None, no_cache: bool, vlm: str | None, base_url: str | None, **more: Any
 ) -> Config:
     """The configuration with the VLM options set (`more`: further dotted settings)."""
-    return load_config(
-        config_file, no_cache, {"compare.backends.vlm": vlm, "compare.backends.base_url": base_url, **more}
-    )
+    return load_config(config_file, no_cache, {"backends.vlm": vlm, "backends.base_url": base_url, **more})
 
 
 @app.command("ask")
@@ -161,7 +159,7 @@ def eval_command(
     )
 
     config = _config(config_file, no_cache, vlm, base_url)
-    chat = resolve_chat(config.compare.backends.vlm, config)
+    chat = resolve_chat(config.backends.vlm, config)
     rows = read_stepdiff(items)
     root = items.resolve().parent
     results: list[dict[str, object]]
@@ -170,7 +168,7 @@ def eval_command(
         with progress_bar("DiffCap", len(work)) as bar:
             results, summary = evaluate_diffcap(work, config, chat, lambda: bar.advance(TaskID(0)))
     elif task is Task.diffmcq:
-        sentences = resolve_sentence_embedder(config.compare.backends.sentence, config)
+        sentences = resolve_sentence_embedder(config.backends.sentence, config)
         questions = mcq_questions(rows, root, sentences, seed=seed)
         with progress_bar("DiffMCQ", len(questions)) as bar:
             mcq, summary = evaluate_diffmcq(questions, config, chat, lambda: bar.advance(TaskID(0)))
@@ -211,9 +209,7 @@ def make_qa_command(
     """
     from actiondiff.stepdiff.datagen import generate_pair_qa
 
-    config = _config(
-        config_file, no_cache, vlm, base_url, **{"compare.backends.llm": llm, "stepdiff.seed": seed}
-    )
+    config = _config(config_file, no_cache, vlm, base_url, **{"backends.llm": llm, "stepdiff.seed": seed})
     with progress_bar("pairs", None) as bar:
         summary = generate_pair_qa(
             clips,

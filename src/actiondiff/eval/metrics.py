@@ -3,7 +3,7 @@
 VidDiff (closed accuracy with a binomial test, open recall@N_diff), StepDiff (DiffCap BLEU /
 CIDEr / ROUGE-L, DiffMCQ accuracy, DiffRank Kendall tau) and ActDR / KEPT (Spearman rho,
 relative L2 x100, BLEU-1..4, ROUGE-1/2/L, METEOR). Scores are fractions in [0, 1] unless a
-docstring says otherwise; `scoring/` and `stepdiff/` report through this module.
+docstring says otherwise; `kept/` and `stepdiff/` report through this module.
 
 Library choices (see docs/evaluation.md): BLEU and ROUGE are computed here from their
 definitions (tested against sacrebleu and rouge-score to 1e-6), CIDEr-D by pycocoevalcap's

@@ -65,7 +65,7 @@ class ComparePredictor:
 
     @property
     def name(self) -> str:
-        b = self.config.compare.backends
+        b = self.config.backends
         return f"actiondiff (llm={b.llm}, vlm={b.vlm}, localizer={self.localizer})"
 
     def __call__(self, sample: BenchSample) -> Prediction:

@@ -2,14 +2,13 @@
 
 Clean tracks (`clean`), per-frame joint angles, speeds and positions (`features`), repetitions and
 phases (`phases`), DTW time alignment of two performances (`align`), the library of measurable
-quantities (`quantities`) and the verdicts and fusion built on it (`measure`).
+quantities (`quantities`) and the verdicts measured with it (`measure`).
 """
 
 from actiondiff.kinematics.align import align, dtw_path
 from actiondiff.kinematics.clean import clean_track, select_main_performer
 from actiondiff.kinematics.features import NODE_FEATURES, KinematicFeatures, compute_features, joint_angle
 from actiondiff.kinematics.measure import (
-    fuse,
     match_quantity,
     measure_quantity,
     measure_readings,
@@ -30,7 +29,6 @@ __all__ = [
     "compute_features",
     "dtw_path",
     "find_quantity",
-    "fuse",
     "joint_angle",
     "match_quantity",
     "measure_quantity",

@@ -1,20 +1,19 @@
-"""Decide a difference statement by measuring it, and fuse measured with model evidence.
+"""Decide a difference statement by measuring it.
 
 `measure_statement` maps a free-text statement to a quantity of the library (regex rules first,
 then the sentence embedder when one is given), measures it on both performances, and decides A/B/C
 against the quantity's margin, keeping the values, unit and frames as `Evidence`;
 `measure_quantity` does the measuring and deciding for a quantity named by key (no statement).
-`fuse` combines evidence from several sources as a weighted product of experts.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Protocol
 
 import numpy as np
 
+from actiondiff.backends.base import SentenceEmbedder
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.quantities import Quantity, Reading, candidates, find_quantity, match_rules
 from actiondiff.models import Evidence, Label, SubActionSpan
@@ -23,12 +22,6 @@ EMBEDDING_THRESHOLD = 0.6
 """Least cosine similarity between a statement and a quantity's example for an embedding match."""
 POLARITY_GAP = 0.08
 """Least lead of the matched example over its opposite; below it the direction is too unsure to use."""
-SOURCE_WEIGHTS = {"kinematics": 1.0, "vlm": 0.8, "llm": 0.6, "library": 0.4, "fusion": 1.0}
-"""How much each source's confidence counts in `fuse`; measurements weigh most."""
-
-
-class SentenceEmbedder(Protocol):
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple[Quantity, float, str] | None:
@@ -48,7 +41,9 @@ def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple
     return quantities[best // 2], (1.0 if best % 2 == 0 else -1.0), "embedding"
 
 
-def decide(quantity: Quantity, polarity: float, value_a: float, value_b: float) -> tuple[Label, float]:
+def verdict_from_margin(
+    quantity: Quantity, polarity: float, value_a: float, value_b: float
+) -> tuple[Label, float]:
     """A/B when the polarity-signed difference passes the margin, else C; with a confidence.
 
     Confidence rises from 0.55 at the margin towards 0.95 at three margins; C is surer the closer
@@ -124,7 +119,7 @@ def measure_quantity(
         or not np.isfinite([measured_a.value, measured_b.value]).all()
     ):
         return None
-    label, confidence = decide(quantity, polarity, measured_a.value, measured_b.value)
+    label, confidence = verdict_from_margin(quantity, polarity, measured_a.value, measured_b.value)
     margin = quantity.decision_margin(measured_a.value, measured_b.value)
     verdict = {"A": "holds more for A", "B": "holds more for B", "C": "no clear difference"}[label]
     direction = "more" if polarity > 0 else "less"
@@ -144,30 +139,3 @@ def measure_quantity(
         label=label,
         confidence=confidence,
     )
-
-
-def fuse(evidence: Sequence[Evidence]) -> tuple[Label | None, float, str]:
-    """Combine labelled evidence: each item is a distribution (its confidence on its label, the rest
-    split evenly), raised to its source's weight and multiplied (a product of experts).
-
-    Returns the winning label, its normalised probability, and the source of the strongest item that
-    agrees with it; (None, 0.0, "") when nothing is labelled.
-    """
-    labelled = [e for e in evidence if e.label is not None]
-    if not labelled:
-        return None, 0.0, ""
-    labels: tuple[Label, ...] = ("A", "B", "C")
-    log_p = np.zeros(3)
-    for item in labelled:
-        confidence = min(max(item.confidence if item.confidence is not None else 0.5, 1e-3), 1 - 1e-3)
-        probs = np.full(3, (1.0 - confidence) / 2)
-        probs[labels.index(item.label)] = confidence
-        log_p += SOURCE_WEIGHTS.get(item.source, 0.5) * np.log(probs)
-    probs = np.exp(log_p - log_p.max())
-    probs /= probs.sum()
-    winner = labels[int(np.argmax(probs))]
-    deciding = max(
-        (e for e in labelled if e.label == winner),
-        key=lambda e: SOURCE_WEIGHTS.get(e.source, 0.5) * (e.confidence or 0.5),
-    )
-    return winner, round(float(probs.max()), 4), deciding.source

@@ -42,7 +42,8 @@ from actiondiff.models import (
     VideoInfo,
     VideoPair,
 )
-from actiondiff.pipeline.differ import VideoFrames, ask_vlm, decide
+from actiondiff.pipeline.differ import VideoFrames, ask_vlm
+from actiondiff.pipeline.fusion import decide
 from actiondiff.pipeline.localize import (
     Localization,
     localization_from_spans,
@@ -186,7 +187,7 @@ def compare(
 
     Every statement gets a verdict A / B / C with confidence and evidence, or label None with the
     reason it could not be decided (a failed model request included). Backends come from
-    `config.compare.backends`. Raises `InputError` for an unusable action name or a video in which
+    `config.backends`. Raises `InputError` for an unusable action name or a video in which
     nobody is visible.
 
     `keyframes` (annotated, see `models.KeyFrames`) replace the localizer: the VLM is shown exactly
@@ -205,7 +206,7 @@ def compare(
     if keyframes is not None:
         keys = [str(n) for n in range(len(differences))] if differences is not None else None
         _check_keyframes(keyframes, keys, video_a, video_b)
-    settings = config.compare.backends
+    settings = config.backends
     meter = UsageMeter()
     llm = resolve_chat(settings.llm, config, meter)
     vlm: ChatModel | None = resolve_chat(settings.vlm, config, meter)

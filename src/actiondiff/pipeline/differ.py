@@ -3,8 +3,7 @@
 The vision LLM sees the localized frames of A and B and answers a multiple-choice question with
 one letter, parsed strictly; its confidence is the probability of that letter among A/B/C from
 the token logprobs when the server gives them. Kinematic measurement (`kinematics.measure_readings`)
-decides where a measurable quantity matches the statement; `kinematics.fuse` combines both.
-Anything left undecided carries the reason, never a guess.
+decides where a measurable quantity matches the statement; `fusion.decide` combines both.
 """
 
 from __future__ import annotations
@@ -12,24 +11,17 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from actiondiff.backends import ChatModel, ChatReply, ImagePart
 from actiondiff.errors import BackendError
-from actiondiff.kinematics.measure import fuse
-from actiondiff.models import Difference, Evidence, FrameSample, Label
+from actiondiff.models import Evidence, FrameSample, Label
 
 log = logging.getLogger(__name__)
 
 _LETTER = re.compile(r"^\W*\(?([ABC])\)?\W*$")
-
-NO_VLM_REASON = (
-    "no kinematic quantity measures this statement and no vision-language model is configured "
-    "(use --backend openai:<model> to ask one)"
-)
 
 
 @dataclass(frozen=True)
@@ -124,26 +116,4 @@ def ask_vlm(
         frames_b=frames_b,
         label=letter,
         confidence=confidence if confidence is not None else 0.5,
-    )
-
-
-def decide(
-    difference: Difference,
-    evidence: Sequence[Evidence],
-    vlm_configured: bool,
-) -> Difference:
-    """The difference with its verdict from the fused evidence, or undecided with the reason."""
-    label, confidence, source = fuse(evidence) if evidence else (None, 0.0, "")
-    reason = None
-    if label is None:
-        if not evidence:
-            reason = (
-                NO_VLM_REASON if not vlm_configured else "the vision-language model gave no usable answer"
-            )
-        else:
-            reason = "; ".join(e.summary for e in evidence)
-    elif source:
-        reason = f"decided by {source}"
-    return difference.model_copy(
-        update={"label": label, "confidence": confidence, "evidence": list(evidence), "reason": reason}
     )

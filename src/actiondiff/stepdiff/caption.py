@@ -102,7 +102,7 @@ def diffcap(
 ) -> list[DiffCaption]:
     """A post-processed difference caption per category (VLM), or technique from pose (offline)."""
     config = config or Config()
-    chat = chat or resolve_chat(config.compare.backends.vlm, config)
+    chat = chat or resolve_chat(config.backends.vlm, config)
     if chat is None:
         gaps = compare_clips(
             clip_features(reference, config), clip_features(candidate, config), action_quantities(None)
@@ -112,7 +112,7 @@ def diffcap(
         reference,
         candidate,
         config.stepdiff.frames_per_video,
-        max_side=config.compare.backends.image_max_side,
+        max_side=config.backends.image_max_side,
     )
     frames_ref, frames_cand = frames.indices
     images = frames.images()

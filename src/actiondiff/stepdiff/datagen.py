@@ -228,7 +228,7 @@ def generate_pair_qa(
 ) -> GenerationSummary:
     """Generate the paired-QA JSONL: one record per clip pair, its kept QA as a multi-turn conversation.
 
-    Needs an LLM (`config.compare.backends.llm`); the captioning VLM is optional (without one the
+    Needs an LLM (`config.backends.llm`); the captioning VLM is optional (without one the
     descriptions are narration + objects + pose measurements).
     """
     config = config or Config()
@@ -236,8 +236,8 @@ def generate_pair_qa(
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown:
         raise InputError("--kinds", f"unknown QA types {unknown}; choose from {', '.join(KINDS)}")
-    vlm = vlm or resolve_chat(config.compare.backends.vlm, config)
-    llm = llm or resolve_chat(config.compare.backends.llm, config)
+    vlm = vlm or resolve_chat(config.backends.vlm, config)
+    llm = llm or resolve_chat(config.backends.llm, config)
     if llm is None:
         raise InputError(
             "backends.llm", "the QA generator needs an LLM: set it to openai:<model> (and base_url)"

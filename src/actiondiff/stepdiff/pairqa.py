@@ -57,11 +57,11 @@ def ask(
 ) -> PairAnswer:
     """Answer `question` about the candidate clip relative to the reference clip.
 
-    `chat` defaults to the configured VLM (`config.compare.backends.vlm`); ``offline`` answers
+    `chat` defaults to the configured VLM (`config.backends.vlm`); ``offline`` answers
     from pose measurements.
     """
     config = config or Config()
-    chat = chat or resolve_chat(config.compare.backends.vlm, config)
+    chat = chat or resolve_chat(config.backends.vlm, config)
     ref_features, cand_features = clip_features(reference, config), clip_features(candidate, config)
     asked = question_quantities(question)
     quantities = list(dict.fromkeys([*asked, *action_quantities(action)]))
@@ -76,7 +76,7 @@ def ask(
         candidate,
         config.stepdiff.frames_per_video,
         located.spans if located else (None, None),
-        config.compare.backends.image_max_side,
+        config.backends.image_max_side,
     )
     measured = "; ".join(g.measured() for g in gaps if g.size >= config.stepdiff.min_difference)
     messages = [

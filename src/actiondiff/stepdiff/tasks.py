@@ -24,6 +24,7 @@ from actiondiff.eval.readers import StepDiffItem
 from actiondiff.stepdiff.caption import diffcap, offline_caption
 from actiondiff.stepdiff.frames import pair_frames
 from actiondiff.stepdiff.measured import action_quantities, compare_clips
+from actiondiff.stepdiff.pair_scores import ClipEmbeddings, yes_probability
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, mcq_question, same_question
 from actiondiff.stepdiff.records import (
     CATEGORIES,
@@ -37,7 +38,6 @@ from actiondiff.stepdiff.records import (
     RankResult,
     Scorer,
 )
-from actiondiff.stepdiff.scoring import ClipEmbeddings, yes_probability
 
 Progress = Callable[[], None]
 _Item = TypeVar("_Item")
@@ -49,7 +49,7 @@ def _ask_yes(chat: ChatModel, config: Config, pair: PairRef, question: str) -> t
         pair.reference,
         pair.candidate,
         config.stepdiff.frames_per_video,
-        max_side=config.compare.backends.image_max_side,
+        max_side=config.backends.image_max_side,
     )
     messages = [{"role": "system", "content": PAIR_SYSTEM}, {"role": "user", "content": question}]
     return yes_probability(chat, messages, frames.images())

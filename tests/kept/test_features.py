@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 
 from actiondiff.backends.embedders import ClipEmbedder
-from actiondiff.config import Config, ScoringConfig
+from actiondiff.config import Config, KeptConfig
 from actiondiff.errors import InputError
+from actiondiff.kept.dataset import load_track
+from actiondiff.kept.features import performance_features
+from actiondiff.kept.model import SPORTS_KEYPOINTS, KeptModel
+from actiondiff.kept.train import features_for, model_spec, stack_features
+from actiondiff.kept.tree import JOINT_SETS
 from actiondiff.kinematics import compute_features
-from actiondiff.scoring.dataset import load_track
-from actiondiff.scoring.features import performance_features
-from actiondiff.scoring.model import SPORTS_KEYPOINTS, KeptModel
-from actiondiff.scoring.train import features_for, model_spec, stack_features
-from actiondiff.scoring.tree import JOINT_SETS
 from actiondiff.video import probe
 from tests.conftest import VideoFactory
-from tests.scoring.conftest import TINY
+from tests.kept.conftest import TINY
 from tests.support.tiny_clip import tiny_clip
 
 TRACK = TINY / "tracks" / "squat_a.json.gz"
@@ -49,7 +49,7 @@ def test_a_frame_embedder_supplies_the_visual_features(
     assert features.visual.shape == (8, 16)
     norms = np.linalg.norm(features.visual, axis=1)
     np.testing.assert_allclose(norms, 1.0, atol=1e-4)
-    scoring = ScoringConfig(keyframes=8, segments=2, dim=16, token_dim=8, heads=2)
+    scoring = KeptConfig(keyframes=8, segments=2, dim=16, token_dim=8, heads=2)
     spec = model_spec(scoring, features.nodes.shape[-1], 16, text_dim=12, visual=clip.name)
     out = KeptModel(spec).perform(stack_features([features, features]))
     assert out.score.shape == (2,) and spec.visual == clip.name
@@ -58,4 +58,4 @@ def test_a_frame_embedder_supplies_the_visual_features(
 def test_a_frame_embedder_refuses_pose_track_media(tmp_path: Path, config: Config) -> None:
     clip = ClipEmbedder(tiny_clip(tmp_path / "clip"))
     with pytest.raises(InputError, match="needs videos"):
-        features_for(TRACK, ScoringConfig(), config, clip)
+        features_for(TRACK, KeptConfig(), config, clip)

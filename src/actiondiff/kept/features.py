@@ -15,9 +15,9 @@ import numpy as np
 
 from actiondiff.backends.base import FrameTextEmbedder
 from actiondiff.errors import VideoError
+from actiondiff.kept.tree import SIDES, side_names
 from actiondiff.kinematics import KinematicFeatures, compute_features
 from actiondiff.models import PoseTrack
-from actiondiff.scoring.tree import SIDES, side_names
 from actiondiff.video import Sampling, read_frames
 
 

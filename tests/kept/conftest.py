@@ -9,8 +9,8 @@ import pytest
 
 from actiondiff.backends.base import SentenceEmbedder
 from actiondiff.backends.registry import resolve_sentence_embedder
-from actiondiff.config import Config, ScoringConfig
-from actiondiff.scoring.train import TrainingSummary, train_scorer
+from actiondiff.config import Config, KeptConfig
+from actiondiff.kept.train import TrainingSummary, train_scorer
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "data" / "actdr_tiny"
@@ -19,8 +19,8 @@ TINY = REPO / "data" / "actdr_tiny"
 @pytest.fixture(scope="session")
 def small_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     """Fast model sizes and a schedule that converges on the tiny dataset within seconds per epoch."""
-    scoring = ScoringConfig(keyframes=8, segments=2, dim=16, token_dim=16, heads=2, epochs=14, patience=6)
-    return Config(cache_dir=tmp_path_factory.mktemp("cache"), scoring=scoring)
+    scoring = KeptConfig(keyframes=8, segments=2, dim=16, token_dim=16, heads=2, epochs=14, patience=6)
+    return Config(cache_dir=tmp_path_factory.mktemp("cache"), kept=scoring)
 
 
 @pytest.fixture(scope="session")

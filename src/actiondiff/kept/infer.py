@@ -11,11 +11,11 @@ from actiondiff.backends.base import ChatModel
 from actiondiff.backends.registry import resolve_frame_embedder
 from actiondiff.config import Config
 from actiondiff.errors import InputError
-from actiondiff.scoring.describe import KinematicFact, llm_description, template_description, verbalise
-from actiondiff.scoring.features import PerformanceFeatures
-from actiondiff.scoring.model import KeptModel
-from actiondiff.scoring.train import features_for, load_checkpoint, stack_features
-from actiondiff.scoring.tree import path_names
+from actiondiff.kept.describe import KinematicFact, llm_description, template_description, verbalise
+from actiondiff.kept.features import PerformanceFeatures
+from actiondiff.kept.model import KeptModel
+from actiondiff.kept.train import features_for, load_checkpoint, stack_features
+from actiondiff.kept.tree import path_names
 
 
 class ReasoningPath(BaseModel):
@@ -96,24 +96,24 @@ def score_pair(
 ) -> ScoreResult:
     """Score two videos (or pose-track JSONs) with a `train-scorer` checkpoint."""
     model, _ = load_checkpoint(checkpoint)
-    scoring = config.scoring.model_copy(
+    scoring = config.kept.model_copy(
         update={"keyframes": model.spec.keyframes, "segments": model.spec.segments}
     )
     frame_embedder = None
     if model.spec.visual != "pose":
-        frame_embedder = resolve_frame_embedder(config.compare.backends.frame, config)
+        frame_embedder = resolve_frame_embedder(config.backends.frame, config)
         if frame_embedder is None or frame_embedder.name != model.spec.visual:
             raise InputError(
                 checkpoint,
-                f"trained with frame embedder {model.spec.visual!r}; set compare.backends.frame to it",
+                f"trained with frame embedder {model.spec.visual!r}; set backends.frame to it",
             )
     features = [features_for(Path(media), scoring, config, frame_embedder) for media in (a, b)]
     result_a, result_b, facts, text, writer = score_features(
         model,
         features[0],
         features[1],
-        top_paths=config.scoring.top_paths,
-        n_facts=config.scoring.facts,
+        top_paths=config.kept.top_paths,
+        n_facts=config.kept.facts,
         action=action,
         chat=chat,
         names=(str(a), str(b)),

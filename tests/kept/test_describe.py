@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from actiondiff.scoring.describe import phase_name, template_description, verbalise
-from actiondiff.scoring.features import PerformanceFeatures
-from actiondiff.scoring.model import SPORTS_KEYPOINTS
+from actiondiff.kept.describe import phase_name, template_description, verbalise
+from actiondiff.kept.features import PerformanceFeatures
+from actiondiff.kept.model import SPORTS_KEYPOINTS
 
 JOINTS = ("elbow", "shoulder", "hip", "knee")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from actiondiff.config import ScoringConfig
-from actiondiff.scoring.losses import (
+from actiondiff.config import KeptConfig
+from actiondiff.kept.losses import (
     cosine_loss,
     kl_path_loss,
     path_distribution,
@@ -18,7 +18,7 @@ from actiondiff.scoring.losses import (
     semantic_loss,
     total_loss,
 )
-from actiondiff.scoring.model import (
+from actiondiff.kept.model import (
     DescriptionHead,
     KeptModel,
     KeptSpec,
@@ -27,15 +27,15 @@ from actiondiff.scoring.model import (
     PathScoreNet,
     PerformanceBatch,
 )
-from actiondiff.scoring.train import group_losses, load_checkpoint, model_spec, save_checkpoint
-from actiondiff.scoring.tree import enumerate_paths, path_features, path_names
+from actiondiff.kept.train import group_losses, load_checkpoint, model_spec, save_checkpoint
+from actiondiff.kept.tree import enumerate_paths, path_features, path_names
 
 B, N, S, J, F, TEXT = 3, 8, 4, 4, 8, 12
 
 
 @pytest.fixture
 def spec() -> KeptSpec:
-    scoring = ScoringConfig(keyframes=N, segments=S, dim=16, token_dim=8, heads=2)
+    scoring = KeptConfig(keyframes=N, segments=S, dim=16, token_dim=8, heads=2)
     return model_spec(scoring, node_dim=F, visual_dim=20, text_dim=TEXT)
 
 
@@ -140,7 +140,7 @@ def test_gradient_reaches_every_trainable_parameter(spec: KeptSpec) -> None:
     model.set_normalisation(batch(spec, 2), torch.tensor([2.0, 9.0]), torch.randn(TEXT))
     out = model.perform(batch(spec, 0), torch.randn(B, TEXT))
     pairs = torch.tensor([[0, 1], [0, 2], [1, 2]])
-    terms = group_losses(model, out, torch.rand(B), pairs, torch.randn(3, TEXT), ScoringConfig())
+    terms = group_losses(model, out, torch.rand(B), pairs, torch.randn(3, TEXT), KeptConfig())
     assert set(terms) == {"score", "semantic", "comment", "kl", "total"}
     terms["total"].backward()
     missing = [
@@ -178,4 +178,4 @@ def test_a_file_that_is_not_a_checkpoint_is_named_in_the_error(tmp_path: Path) -
 
 def test_spec_rejects_keyframes_that_do_not_split_into_segments() -> None:
     with pytest.raises(ValueError, match="multiple of segments"):
-        model_spec(ScoringConfig(keyframes=10, segments=4), node_dim=F, visual_dim=20, text_dim=TEXT)
+        model_spec(KeptConfig(keyframes=10, segments=4), node_dim=F, visual_dim=20, text_dim=TEXT)

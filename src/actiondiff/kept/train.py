@@ -22,11 +22,10 @@ import torch
 from pydantic import BaseModel, Field
 
 from actiondiff.backends.base import FrameTextEmbedder, SentenceEmbedder
-from actiondiff.config import Config, ScoringConfig
+from actiondiff.config import Config, KeptConfig
 from actiondiff.errors import DatasetError, InputError
 from actiondiff.eval.metrics import relative_l2, spearman_rho, text_metrics
-from actiondiff.pose.landmarks import SKELETON_EDGES
-from actiondiff.scoring.dataset import (
+from actiondiff.kept.dataset import (
     ActdrItem,
     build_pairs,
     is_pose_track,
@@ -36,17 +35,18 @@ from actiondiff.scoring.dataset import (
     split_items,
     sub_activity_groups,
 )
-from actiondiff.scoring.describe import template_description, verbalise
-from actiondiff.scoring.features import PerformanceFeatures, performance_features
-from actiondiff.scoring.losses import cosine_loss, kl_path_loss, score_loss, semantic_loss, total_loss
-from actiondiff.scoring.model import (
+from actiondiff.kept.describe import template_description, verbalise
+from actiondiff.kept.features import PerformanceFeatures, performance_features
+from actiondiff.kept.losses import cosine_loss, kl_path_loss, score_loss, semantic_loss, total_loss
+from actiondiff.kept.model import (
     SPORTS_KEYPOINTS,
     KeptModel,
     KeptSpec,
     PerformanceBatch,
     PerformanceOutput,
 )
-from actiondiff.scoring.tree import JOINT_SETS
+from actiondiff.kept.tree import JOINT_SETS
+from actiondiff.pose.landmarks import SKELETON_EDGES
 from actiondiff.storage import DiskCache, append_jsonl, atomic_write_bytes, atomic_write_text, content_key
 
 CHECKPOINT_FORMAT = "actiondiff-kept-1"
@@ -101,12 +101,12 @@ class EncodedItems:
 
 
 def model_spec(
-    scoring: ScoringConfig, node_dim: int, visual_dim: int, text_dim: int, visual: str = "pose"
+    scoring: KeptConfig, node_dim: int, visual_dim: int, text_dim: int, visual: str = "pose"
 ) -> KeptSpec:
     """The model shape for a configuration and the feature sizes the data gives."""
     if scoring.joints != "sports":
         raise InputError(
-            "scoring.joints",
+            "kept.joints",
             "only the sports joint set has a pose source (BlazePose); surgery needs tool tracks",
         )
     index = {name: i for i, name in enumerate(SPORTS_KEYPOINTS)}
@@ -130,7 +130,7 @@ def model_spec(
 
 
 def features_for(
-    media: Path, scoring: ScoringConfig, config: Config, frame_embedder: FrameTextEmbedder | None = None
+    media: Path, scoring: KeptConfig, config: Config, frame_embedder: FrameTextEmbedder | None = None
 ) -> PerformanceFeatures:
     """KEPT inputs of one video or pose-track file (frame embeddings need a video)."""
     if frame_embedder is not None and is_pose_track(media):
@@ -164,7 +164,7 @@ def encode_items(
     features = []
     for item in items:
         try:
-            features.append(features_for(item.media, config.scoring, config, frame_embedder))
+            features.append(features_for(item.media, config.kept, config, frame_embedder))
         except KeyError as exc:
             raise DatasetError(item.media, f"pose track lacks a landmark KEPT needs: {exc}") from exc
         if on_item is not None:
@@ -185,7 +185,7 @@ def group_losses(
     scores: torch.Tensor,
     pairs: torch.Tensor,
     descriptions: torch.Tensor,
-    scoring: ScoringConfig,
+    scoring: KeptConfig,
 ) -> dict[str, torch.Tensor]:
     """Each term of Eq. 9 for G performances of one sub-activity and the pairs among them.
 
@@ -259,7 +259,7 @@ def train_scorer(
     """Train KEPT on ``data_dir/list.jsonl``; `shuffle_labels` permutes training scores (the control run).
 
     Without `frame_embedder` the visual features f_V are pose-only."""
-    scoring = config.scoring
+    scoring = config.kept
     seed_everything(scoring.seed, scoring.threads)
     out = Path(out_dir)
     items = read_list(data_dir)
@@ -352,7 +352,7 @@ def evaluate(
     encoded: EncodedItems,
     rows: list[int],
     descriptions: dict[tuple[int, int], torch.Tensor],
-    scoring: ScoringConfig,
+    scoring: KeptConfig,
 ) -> tuple[dict[str, float], float, float]:
     """Loss terms over held-out performances, and Spearman rho and relative L2 (x100) of the scores of
     both members of every held-out pair (as the ActDR paper scores pairs)."""
@@ -398,7 +398,7 @@ def _group_terms(
     encoded: EncodedItems,
     rows: list[int],
     descriptions: dict[tuple[int, int], torch.Tensor],
-    scoring: ScoringConfig,
+    scoring: KeptConfig,
 ) -> tuple[dict[str, torch.Tensor], PerformanceOutput]:
     """Run `rows` (sorted) through the model once; the loss terms over every described pair among them,
     and the model's output (the score does not depend on the commentary)."""

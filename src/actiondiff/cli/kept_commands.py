@@ -16,8 +16,8 @@ from rich.table import Table
 from actiondiff.cli.app import ConfigOption, JsonFlag, NoCacheFlag, app, load_config, progress_bar, stdout
 
 if TYPE_CHECKING:
-    from actiondiff.scoring.infer import ScoreResult
-    from actiondiff.scoring.train import EpochRecord
+    from actiondiff.kept.infer import ScoreResult
+    from actiondiff.kept.train import EpochRecord
 
 PerformanceArg = Annotated[
     Path, typer.Argument(help="A video, or a pose-track JSON (.json / .json.gz).", show_default=False)
@@ -53,22 +53,22 @@ def train_scorer_command(
     Pairs are all two performances of one sub-activity. Whole performances are held out for
     validation; every epoch appends losses, Spearman rho and relative L2 to metrics.jsonl, and
     training stops when the validation score loss has not improved for `scoring.patience` epochs.
-    The sentence embedder for commentary is `compare.backends.sentence` (offline: bundled MiniLM);
-    per-keyframe visual features come from `compare.backends.frame` when it names a model
+    The sentence embedder for commentary is `backends.sentence` (offline: bundled MiniLM);
+    per-keyframe visual features come from `backends.frame` when it names a model
     (then every media must be a video), else from the pose alone.
     """
     from actiondiff.backends.registry import resolve_frame_embedder, resolve_sentence_embedder
-    from actiondiff.scoring.dataset import read_list
-    from actiondiff.scoring.train import train_scorer
+    from actiondiff.kept.dataset import read_list
+    from actiondiff.kept.train import train_scorer
 
-    config = load_config(config_file, no_cache, {"scoring.epochs": epochs, "scoring.seed": seed})
-    embedder = resolve_sentence_embedder(config.compare.backends.sentence, config)
+    config = load_config(config_file, no_cache, {"kept.epochs": epochs, "kept.seed": seed})
+    embedder = resolve_sentence_embedder(config.backends.sentence, config)
     n_items = len(read_list(data))
     with progress_bar("features", n_items) as bar:
 
         def on_epoch(record: EpochRecord) -> None:
             if record.epoch == 1:
-                bar.update(TaskID(0), completed=0, total=config.scoring.epochs)
+                bar.update(TaskID(0), completed=0, total=config.kept.epochs)
             bar.update(
                 TaskID(0),
                 advance=1,
@@ -81,7 +81,7 @@ def train_scorer_command(
             config,
             embedder,
             shuffle_labels=shuffle_labels,
-            frame_embedder=resolve_frame_embedder(config.compare.backends.frame, config),
+            frame_embedder=resolve_frame_embedder(config.backends.frame, config),
             on_item=lambda _: bar.advance(TaskID(0)),
             on_epoch=on_epoch,
         )
@@ -124,13 +124,13 @@ def score(
     A and B may be videos (pose is extracted and cached) or pose-track JSON files. A reasoning path is a
     sequence of joints (elbow, shoulder, hip, knee) from the keypoint-guided tree with its score Q; the
     first is the chosen path l*. The description is written by the configured chat LLM
-    (`--llm` or `compare.backends.llm`) from kinematic facts, or by the offline template writer.
+    (`--llm` or `backends.llm`) from kinematic facts, or by the offline template writer.
     """
     from actiondiff.backends.registry import resolve_chat
-    from actiondiff.scoring.infer import score_pair
+    from actiondiff.kept.infer import score_pair
 
     config = load_config(config_file, no_cache)
-    chat = resolve_chat(llm or config.compare.backends.llm, config)
+    chat = resolve_chat(llm or config.backends.llm, config)
     result = score_pair(model, a, b, config, action=action, chat=chat)
     if as_json:
         stdout.print_json(result.model_dump_json())

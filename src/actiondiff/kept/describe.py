@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from actiondiff.backends.base import ChatModel
 from actiondiff.errors import BackendError
-from actiondiff.scoring.features import PerformanceFeatures
+from actiondiff.kept.features import PerformanceFeatures
 
 
 class KinematicFact(BaseModel):

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from actiondiff.cli import app, main
 from actiondiff.config import Config
-from actiondiff.scoring.train import TrainingSummary
-from tests.scoring.conftest import TINY
+from actiondiff.kept.train import TrainingSummary
+from tests.kept.conftest import TINY
 from tests.support.chat_server import ChatServer, Scripted, chat_server  # noqa: F401 (fixture)
 
 runner = CliRunner()
@@ -93,7 +93,7 @@ def test_score_with_a_chat_model_sends_the_facts_and_prints_its_description(
 ) -> None:
     chat_server.rule = lambda request: Scripted(content="Performer A bends the knees far deeper than B.")
     config = tmp_path / "chat.toml"
-    config.write_text(f'[compare.backends]\nbase_url = "{chat_server.base_url}"\n')
+    config.write_text(f'[backends]\nbase_url = "{chat_server.base_url}"\n')
     result = runner.invoke(
         app,
         [

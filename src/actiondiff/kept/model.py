@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from pydantic import BaseModel, Field, model_validator
 from torch import nn
 
-from actiondiff.scoring.tree import enumerate_paths, path_features
+from actiondiff.kept.tree import enumerate_paths, path_features
 
 SPORTS_KEYPOINTS: tuple[str, ...] = (
     "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
@@ -222,7 +222,7 @@ class DescriptionHead(nn.Module):
     T_KG = F_H(H) and T_dKG = F_dH([H1 - H2; H2 - H1]) (the residual needs its own input layer as it
     is twice as wide). A one-layer Transformer reads the tokens and its prompt position is projected
     into sentence-embedding space, where L_comment (Eq. 8) compares it with the reference description;
-    the words themselves come from `actiondiff.scoring.describe`.
+    the words themselves come from `actiondiff.kept.describe`.
     """
 
     def __init__(self, spec: KeptSpec) -> None:

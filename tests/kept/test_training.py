@@ -12,10 +12,10 @@ from types import ModuleType
 import pytest
 
 from actiondiff.config import Config
-from actiondiff.scoring.dataset import build_pairs, load_track, read_list, split_items
-from actiondiff.scoring.train import TrainingSummary, load_checkpoint
+from actiondiff.kept.dataset import build_pairs, load_track, read_list, split_items
+from actiondiff.kept.train import TrainingSummary, load_checkpoint
 from actiondiff.storage import read_jsonl
-from tests.scoring.conftest import TINY
+from tests.kept.conftest import TINY
 
 
 def test_training_beats_the_shuffled_label_control(trained_runs: dict[bool, TrainingSummary]) -> None:

@@ -80,7 +80,7 @@ class ClipEmbeddings:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.frames: FrameTextEmbedder | None = resolve_frame_embedder(config.compare.backends.frame, config)
+        self.frames: FrameTextEmbedder | None = resolve_frame_embedder(config.backends.frame, config)
         self._sentences: SentenceEmbedder | None = None
         self._clips: dict[Path, np.ndarray] = {}
         self._features: dict[Path, KinematicFeatures] = {}
@@ -117,5 +117,5 @@ class ClipEmbeddings:
         if self.frames is not None:
             return self.frames.embed_texts(list(texts))
         if self._sentences is None:
-            self._sentences = resolve_sentence_embedder(self.config.compare.backends.sentence, self.config)
+            self._sentences = resolve_sentence_embedder(self.config.backends.sentence, self.config)
         return self._sentences.embed(list(texts))

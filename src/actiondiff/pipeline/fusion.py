@@ -1,0 +1,68 @@
+"""Evidence -> verdict: measured and model evidence fused into one label, or the reason there is none.
+
+Anything left undecided carries the reason, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from actiondiff.models import Difference, Evidence, Label
+
+SOURCE_WEIGHTS = {"kinematics": 1.0, "vlm": 0.8, "llm": 0.6, "library": 0.4, "fusion": 1.0}
+"""How much each source's confidence counts in `fuse`; measurements weigh most."""
+NO_VLM_REASON = (
+    "no kinematic quantity measures this statement and no vision-language model is configured "
+    "(use --backend openai:<model> to ask one)"
+)
+
+
+def fuse(evidence: Sequence[Evidence]) -> tuple[Label | None, float, str]:
+    """Combine labelled evidence: each item is a distribution (its confidence on its label, the rest
+    split evenly), raised to its source's weight and multiplied (a product of experts).
+
+    Returns the winning label, its normalised probability, and the source of the strongest item that
+    agrees with it; (None, 0.0, "") when nothing is labelled.
+    """
+    labelled = [e for e in evidence if e.label is not None]
+    if not labelled:
+        return None, 0.0, ""
+    labels: tuple[Label, ...] = ("A", "B", "C")
+    log_p = np.zeros(3)
+    for item in labelled:
+        confidence = min(max(item.confidence if item.confidence is not None else 0.5, 1e-3), 1 - 1e-3)
+        probs = np.full(3, (1.0 - confidence) / 2)
+        probs[labels.index(item.label)] = confidence
+        log_p += SOURCE_WEIGHTS.get(item.source, 0.5) * np.log(probs)
+    probs = np.exp(log_p - log_p.max())
+    probs /= probs.sum()
+    winner = labels[int(np.argmax(probs))]
+    deciding = max(
+        (e for e in labelled if e.label == winner),
+        key=lambda e: SOURCE_WEIGHTS.get(e.source, 0.5) * (e.confidence or 0.5),
+    )
+    return winner, round(float(probs.max()), 4), deciding.source
+
+
+def decide(
+    difference: Difference,
+    evidence: Sequence[Evidence],
+    vlm_configured: bool,
+) -> Difference:
+    """The difference with its verdict from the fused evidence, or undecided with the reason."""
+    label, confidence, source = fuse(evidence) if evidence else (None, 0.0, "")
+    reason = None
+    if label is None:
+        if not evidence:
+            reason = (
+                NO_VLM_REASON if not vlm_configured else "the vision-language model gave no usable answer"
+            )
+        else:
+            reason = "; ".join(e.summary for e in evidence)
+    elif source:
+        reason = f"decided by {source}"
+    return difference.model_copy(
+        update={"label": label, "confidence": confidence, "evidence": list(evidence), "reason": reason}
+    )
