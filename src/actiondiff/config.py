@@ -139,6 +139,11 @@ class Config(BaseModel):
 
     cache_dir: Path = Field(default_factory=default_cache_dir)
     use_cache: bool = True
+    actions: list[Path] = Field(
+        default_factory=list,
+        description="YAML files of actions added to the library (the format `actiondiff actions --show` "
+        "prints: one entry or a list); in a config file, relative to it.",
+    )
     pose: PoseConfig = Field(default_factory=PoseConfig)
     backends: BackendConfig = Field(default_factory=BackendConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
@@ -154,6 +159,8 @@ class Config(BaseModel):
         if path is not None:
             data = _read_mapping(Path(path))
             _move_legacy_sections(data, path)
+            if isinstance(data.get("actions"), list):
+                data["actions"] = [Path(path).parent / str(file) for file in data["actions"]]
         for key, value in (overrides or {}).items():
             if value is not None:
                 *parents, name = key.split(".")

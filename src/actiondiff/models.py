@@ -154,6 +154,10 @@ class Difference(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     sub_actions: list[str] = Field(default_factory=list)
     reason: str | None = None
+    quantity: str | None = None
+    """The measured quantity the action library links this statement to (None: found by matching)."""
+    direction: Literal["more", "less"] = "more"
+    """With `quantity`: the statement asserts more of it, or less."""
 
 
 class SubAction(BaseModel):

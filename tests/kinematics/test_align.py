@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 from actiondiff.kinematics import align, compute_features, phase_spans
 from actiondiff.kinematics.align import dtw_path, matched_rows, span_anchors
 from actiondiff.kinematics.clean import resample_track
+from actiondiff.knowledge import resolve_profile
 from actiondiff.models import PoseTrack, SubActionSpan
 
 
@@ -74,8 +75,12 @@ def test_dtw_recovers_a_known_warp_of_a_real_pose_track(sample_tracks: tuple[Pos
 
 def test_anchors_are_passed_through(sample_tracks: tuple[PoseTrack, PoseTrack]) -> None:
     a, b = (compute_features(t) for t in sample_tracks)
-    spans_a = phase_spans(a, ["setup", "descent", "bottom", "ascent", "finish"], "squat")
-    spans_b = phase_spans(b, ["setup", "descent", "bottom", "ascent", "finish"], "squat")
+    spans_a = phase_spans(
+        a, ["setup", "descent", "bottom", "ascent", "finish"], resolve_profile("squat").movement
+    )
+    spans_b = phase_spans(
+        b, ["setup", "descent", "bottom", "ascent", "finish"], resolve_profile("squat").movement
+    )
     assert spans_a is not None and spans_b is not None
     alignment = align(a, b, spans_a=spans_a, spans_b=spans_b)
     anchors = span_anchors(a, b, spans_a, spans_b)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from actiondiff.kinematics import KinematicFeatures, Reading, match_quantity, measure_quantity
+from actiondiff.knowledge import resolve_profile
 
 
 @pytest.mark.parametrize(
@@ -82,12 +83,14 @@ def test_elbow_extension_is_read_at_the_top_whichever_phase_that_is() -> None:
     straight, short = _elbow_features(178.0), _elbow_features(160.0)
     # Push-up: the elbow bends at the extreme (the bottom), so the top is the rest between repetitions.
     evidence = measure_quantity(
-        "elbow_extension", Reading.of(straight, "push-up"), Reading.of(short, "push-up")
+        "elbow_extension",
+        Reading.of(straight, resolve_profile("push-up").movement),
+        Reading.of(short, resolve_profile("push-up").movement),
     )
     assert evidence is not None and evidence.label == "A"
     assert (evidence.value_a, evidence.value_b) == (178.0, 160.0)
     # Press: the top is the extreme itself (the lockout, hands highest).
-    push_up = Reading.of(straight, "push-up")
+    push_up = Reading.of(straight, resolve_profile("push-up").movement)
     assert [w.tolist() for w in push_up.windows("top")] == [w.tolist() for w in push_up.windows("rest")]
     assert [w.tolist() for w in push_up.windows("bottom")] == [w.tolist() for w in push_up.windows("extreme")]
     lifted = KinematicFeatures(
@@ -97,6 +100,6 @@ def test_elbow_extension_is_read_at_the_top_whichever_phase_that_is() -> None:
         units={"wrist_height": "torso"},
         fps=straight.fps,
     )
-    reading = Reading.of(lifted, "overhead press")
+    reading = Reading.of(lifted, resolve_profile("overhead press").movement)
     assert len(reading.repetitions) == 2
     assert [w.tolist() for w in reading.windows("top")] == [w.tolist() for w in reading.windows("extreme")]

@@ -22,6 +22,7 @@ from actiondiff.kinematics import (
     segment_repetitions,
 )
 from actiondiff.kinematics.quantities import QUANTITIES
+from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Evidence, PoseTrack
 from actiondiff.pipeline.fusion import fuse
 
@@ -39,7 +40,7 @@ def test_repetitions_of_the_sample_squat(
     truth = json.loads((squat_pair / "truth.json").read_text())
     for name, feats in zip("ab", features, strict=True):
         video = truth["videos"][name]
-        found = segment_repetitions(feats, "squat")
+        found = segment_repetitions(feats, resolve_profile("squat").driver)
         assert len(found) == len(video["reps"]), name
         tolerance = 0.3 * video["fps"]  # seconds -> video frames
         for rep, true in zip(found, video["reps"], strict=True):
@@ -53,12 +54,12 @@ def test_phase_spans_follow_the_first_repetition(
     squat_pair: Path, features: tuple[KinematicFeatures, KinematicFeatures]
 ) -> None:
     truth = json.loads((squat_pair / "truth.json").read_text())
-    spans = phase_spans(features[0], SUB_ACTIONS, "squat")
+    spans = phase_spans(features[0], SUB_ACTIONS, resolve_profile("squat").movement)
     assert spans is not None and [s.sub_action for s in spans] == SUB_ACTIONS
     assert all(a.end_frame < b.start_frame for a, b in pairwise(spans))
     bottom = truth["videos"]["a"]["reps"][0]["bottom"]
     assert spans[2].start_frame <= bottom <= spans[2].end_frame + 3
-    assert phase_spans(features[0], ["alpha", "beta"], "squat") is None
+    assert phase_spans(features[0], ["alpha", "beta"], resolve_profile("squat").movement) is None
 
 
 def test_measured_differences_agree_with_the_pair(
@@ -66,12 +67,14 @@ def test_measured_differences_agree_with_the_pair(
 ) -> None:
     pair = yaml.safe_load((squat_pair / "pair.yaml").read_text())
     for difference in pair["differences"]:
-        evidence = measure_statement(difference["text"], *features, action=pair["action"])
+        evidence = measure_statement(
+            difference["text"], *features, movement=resolve_profile(pair["action"]).movement
+        )
         assert evidence is not None, difference["text"]
         assert evidence.label == difference["label"], evidence.summary
         assert evidence.value_a is not None and evidence.value_b is not None and evidence.unit
         assert evidence.frames_a and evidence.frames_b
-    depth = measure_statement("the squat is deeper", *features, action="squat")
+    depth = measure_statement("the squat is deeper", *features, movement=resolve_profile("squat").movement)
     assert depth is not None and depth.value_a is not None and depth.value_b is not None
     assert depth.value_a - depth.value_b > 30  # degrees of knee flexion: full squat vs quarter squat
 
@@ -79,9 +82,14 @@ def test_measured_differences_agree_with_the_pair(
 def test_a_quantity_measured_by_key_is_the_statement_measured(
     features: tuple[KinematicFeatures, KinematicFeatures],
 ) -> None:
-    readings = Reading.of(features[0], "squat"), Reading.of(features[1], "squat")
+    readings = (
+        Reading.of(features[0], resolve_profile("squat").movement),
+        Reading.of(features[1], resolve_profile("squat").movement),
+    )
     by_key = measure_quantity("descent_duration", *readings)
-    by_statement = measure_statement("the descent is slower", *features, action="squat")
+    by_statement = measure_statement(
+        "the descent is slower", *features, movement=resolve_profile("squat").movement
+    )
     assert by_key is not None and by_statement is not None
     assert by_key.model_dump(exclude={"summary"}) == by_statement.model_dump(exclude={"summary"})
     assert by_key.value_a == pytest.approx(0.66, abs=0.01) and by_key.value_b == pytest.approx(0.38, abs=0.01)
@@ -101,10 +109,15 @@ def test_a_quantity_with_nothing_to_read_in_says_so() -> None:
         units={"knee_angle": "deg"},
         fps=10.0,
     )
-    evidence = measure_statement("the squat is deeper", still, still, action="squat")
+    evidence = measure_statement(
+        "the squat is deeper", still, still, movement=resolve_profile("squat").movement
+    )
     assert evidence is not None and evidence.label is None and evidence.quantity == "depth"
     assert "not measurable in both videos" in evidence.summary
-    assert measure_statement("the hair is shinier", still, still, action="squat") is None
+    assert (
+        measure_statement("the hair is shinier", still, still, movement=resolve_profile("squat").movement)
+        is None
+    )
 
 
 def test_library_and_rules() -> None:

@@ -87,6 +87,13 @@ def test_library_quantity_is_what_the_statement_matcher_measures(difference: Can
     assert (matched[0].key if matched else None) == difference.quantity
 
 
+def test_library_direction_is_the_polarity_the_matcher_reads() -> None:
+    """A user's statement worded like the library's is decided the same way as the library's own."""
+    for _, difference in DIFFERENCES:
+        if (matched := match_quantity(difference.text, None)) is not None:
+            assert (matched[1] > 0) == (difference.direction == "more"), difference.text
+
+
 def test_library_keys_are_kinematics_quantities() -> None:
     keys = {q.key for q in QUANTITIES}
     assert {d.quantity for _, d in DIFFERENCES} - {None} <= keys

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,11 +36,21 @@ stderr = Console(stderr=True)
 
 
 def load_config(
-    config_file: Path | None, no_cache: bool = False, settings: dict[str, Any] | None = None
+    config_file: Path | None,
+    no_cache: bool = False,
+    settings: dict[str, Any] | None = None,
+    actions: Sequence[Path] | None = None,
 ) -> Config:
     """The --config file with --no-cache and the command's options (dotted keys such as "pose.fps";
-    None = not given) set, validated together: a bad value is a clean error (exit 3)."""
-    return Config.load(config_file, {"use_cache": False if no_cache else None, **(settings or {})})
+    None = not given) set, validated together: a bad value is a clean error (exit 3). `actions`
+    (--actions files) add to the config file's `actions:`; each is read now, so a bad one fails first."""
+    config = Config.load(config_file, {"use_cache": False if no_cache else None, **(settings or {})})
+    config.actions = [*config.actions, *(actions or [])]
+    if config.actions:
+        from actiondiff.knowledge import load_library
+
+        load_library(config.actions)
+    return config
 
 
 def emit(summary: dict[str, Any], as_json: bool, line: str) -> None:
@@ -59,6 +69,15 @@ VideoArg = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="A TOML or YAML configuration file.", show_default=False)
+]
+ActionsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--actions",
+        help="A YAML file of actions to add to the library (the format `actiondiff actions --show` prints: "
+        "one entry or a list); repeat for more.",
+        show_default=False,
+    ),
 ]
 NoCacheFlag = Annotated[bool, typer.Option("--no-cache", help="Ignore and do not write the on-disk cache.")]
 

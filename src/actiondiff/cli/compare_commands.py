@@ -11,6 +11,7 @@ from rich.progress import TaskID
 from rich.table import Table
 
 from actiondiff.cli.app import (
+    ActionsOption,
     ConfigOption,
     JsonFlag,
     NoCacheFlag,
@@ -92,6 +93,7 @@ def compare(
         str | None, typer.Option(help="viterbi (default), argmax or random: the paper's ablation variants.")
     ] = None,
     description: Annotated[str, typer.Option(help="A longer description of the action.")] = "",
+    actions_files: ActionsOption = None,
     config_file: ConfigOption = None,
     no_cache: NoCacheFlag = False,
     as_json: JsonFlag = False,
@@ -125,6 +127,7 @@ def compare(
             "backends.frame": frame_embedder,
             "compare.localizer": localizer,
         },
+        actions_files,
     )
     from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
 

@@ -69,12 +69,13 @@ def kinematics(
     """
     from actiondiff.kinematics import segment_repetitions
     from actiondiff.kinematics.plots import plot_curves
+    from actiondiff.knowledge import resolve_profile
 
     config = _config(config_file, no_cache, fps)
     features = _features(video, config)
     features.write_table(output)
     plot_path = plot_curves(features, plot or output.with_suffix(".png"), title=video.name)
-    repetitions = segment_repetitions(features, action)
+    repetitions = segment_repetitions(features, resolve_profile(action, config.actions).driver)
     summary = {
         "video": str(video),
         "frames": len(features),
@@ -127,12 +128,14 @@ def align_command(
     """
     from actiondiff.kinematics import align, phase_spans
     from actiondiff.kinematics.plots import plot_alignment
+    from actiondiff.knowledge import resolve_profile
 
     config = _config(config_file, no_cache, fps)
     features_a, features_b = _features(video_a, config), _features(video_b, config)
     phases = ["rest", "descent", "bottom", "ascent", "recovery"]
-    spans_a = phase_spans(features_a, phases, action) if anchor_phases and not subsequence else None
-    spans_b = phase_spans(features_b, phases, action) if anchor_phases and not subsequence else None
+    movement = resolve_profile(action, config.actions).movement
+    spans_a = phase_spans(features_a, phases, movement) if anchor_phases and not subsequence else None
+    spans_b = phase_spans(features_b, phases, movement) if anchor_phases and not subsequence else None
     alignment = align(
         features_a,
         features_b,

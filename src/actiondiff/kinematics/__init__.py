@@ -14,13 +14,15 @@ from actiondiff.kinematics.measure import (
     measure_readings,
     measure_statement,
 )
-from actiondiff.kinematics.phases import Repetition, phase_spans, segment_repetitions
+from actiondiff.kinematics.phases import Driver, Movement, Repetition, phase_spans, segment_repetitions
 from actiondiff.kinematics.quantities import QUANTITIES, Quantity, Reading, find_quantity
 
 __all__ = [
     "NODE_FEATURES",
     "QUANTITIES",
+    "Driver",
     "KinematicFeatures",
+    "Movement",
     "Quantity",
     "Reading",
     "Repetition",

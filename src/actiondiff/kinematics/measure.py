@@ -15,6 +15,7 @@ import numpy as np
 
 from actiondiff.backends.base import SentenceEmbedder
 from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.kinematics.phases import Movement
 from actiondiff.kinematics.quantities import Quantity, Reading, candidates, find_quantity, match_rules
 from actiondiff.models import Evidence, Label, SubActionSpan
 
@@ -65,27 +66,38 @@ def measure_statement(
     spans_b: Sequence[SubActionSpan] = (),
     embedder: SentenceEmbedder | None = None,
     *,
-    action: str = "",
+    movement: Movement,
 ) -> Evidence | None:
     """Evidence for a statement measured on both performances (see `measure_readings`).
 
-    `action` picks the signal repetitions are read from (see `phases.driver_for`); the spans are used
-    to find phases when no repetition is found.
+    `movement` gives the signal repetitions are read from; the spans are used to find phases when no
+    repetition is found.
     """
-    reading_a = Reading.of(features_a, action, spans_a)
-    reading_b = Reading.of(features_b, action, spans_b)
+    reading_a = Reading.of(features_a, movement, spans_a)
+    reading_b = Reading.of(features_b, movement, spans_b)
     return measure_readings(text, reading_a, reading_b, embedder)
 
 
 def measure_readings(
-    text: str, reading_a: Reading, reading_b: Reading, embedder: SentenceEmbedder | None = None
+    text: str,
+    reading_a: Reading,
+    reading_b: Reading,
+    embedder: SentenceEmbedder | None = None,
+    *,
+    linked: tuple[str, float] | None = None,
 ) -> Evidence | None:
     """Evidence for a statement on two readings (built once per performance); None when no quantity
-    matches it, unlabelled evidence saying why when the matched quantity cannot be read in both."""
-    matched = match_quantity(text, embedder)
-    if matched is None:
+    matches it, unlabelled evidence saying why when the matched quantity cannot be read in both.
+
+    `linked` (quantity key, polarity) is the action library's own link for one of its statements;
+    without it the statement is matched to a quantity by rule or embedding.
+    """
+    if linked is not None:
+        quantity, polarity, how = find_quantity(linked[0]), linked[1], "library link"
+    elif (matched := match_quantity(text, embedder)) is not None:
+        quantity, polarity, how = matched
+    else:
         return None
-    quantity, polarity, how = matched
     measured = measure_quantity(quantity, reading_a, reading_b, polarity, how=how)
     if measured is not None:
         return measured

@@ -8,10 +8,10 @@ on its spans when one is.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Literal
 
 import numpy as np
 from scipy.signal import find_peaks
@@ -37,14 +37,17 @@ class Driver:
     min_amplitude: float  # smallest excursion (column units) that counts as a repetition
 
 
-DRIVERS: tuple[tuple[str, Driver], ...] = (
-    (r"squat|lunge|sit|deadlift|clean|snatch|kettlebell|swing", Driver("knee_angle", -1.0, True, 20.0)),
-    (r"push.?up|dip|bench", Driver("elbow_angle", -1.0, True, 25.0)),
-    (r"curl", Driver("elbow_angle", -1.0, False, 25.0)),
-    (r"press|jerk|raise|pull.?up|chin.?up|throw|shot|serve", Driver("wrist_height", 1.0, False, 0.3)),
-    (r"jump|hop|leap", Driver("hip_centre_y", 1.0, False, 0.15)),
-)
-FALLBACK_DRIVER = Driver("knee_angle", -1.0, True, 20.0)
+Phase = Literal["rest", "out", "extreme", "back", "recovery"]
+
+
+@dataclass(frozen=True)
+class Movement:
+    """What the kinematics needs to know of an action: the signal its repetitions show in, and the
+    phase (if any) each sub-action name stands for. Built by the action profile
+    (`knowledge.ActionProfile.movement`), so no kinematic step reads an action's name."""
+
+    driver: Driver
+    phase_of: Callable[[str], Phase | None]
 
 
 @dataclass(frozen=True)
@@ -66,17 +69,8 @@ class Repetition:
         }
 
 
-def driver_for(action: str) -> Driver:
-    """The driving signal for an action name (keyword rules; knee angle when nothing matches)."""
-    for pattern, driver in DRIVERS:
-        if re.search(pattern, action, re.IGNORECASE):
-            return driver
-    return FALLBACK_DRIVER
-
-
-def segment_repetitions(features: KinematicFeatures, action: str) -> list[Repetition]:
-    """Repetitions found as prominent excursions of the action's driving signal away from rest."""
-    driver = driver_for(action)
+def segment_repetitions(features: KinematicFeatures, driver: Driver) -> list[Repetition]:
+    """Repetitions found as prominent excursions of the driving signal away from rest."""
     values = driver.sign * features[driver.column]
     finite = values[np.isfinite(values)]
     if finite.size < 5:
@@ -109,45 +103,19 @@ def segment_repetitions(features: KinematicFeatures, action: str) -> list[Repeti
     return repetitions
 
 
-_DOWN = r"descen|lower|down|drop|sink|bend|squat down|eccentric|flex"
-_UP = r"ascen|rise|rising|\bup\b|stand up|drive|push|press|raise|lift|extend|concentric|jump|takeoff"
-_EXTREME = (
-    r"bottom|lowest|deepest|hold|pause|\btop\b|lockout|lock out|peak|apex|catch|overhead|flight|release"
-)
-_REST = r"start|setup|set up|set-up|initial|ready|stance|standing|begin|prepar|address|rack|position"
-_RECOVERY = r"finish|\bend\b|complet|recover|final|reset|return|landing|follow"
-
-
-def phase_of(sub_action: str, driver: Driver) -> str | None:
-    """The kinematic phase a sub-action's name points at, or None when its name says nothing."""
-    text = sub_action.lower().replace("_", " ")
-    toward_extreme, away = ("out", "back") if driver.extreme_is_low else ("back", "out")
-    for pattern, phase in (
-        (_EXTREME, "extreme"),
-        (_RECOVERY, "recovery"),
-        (_DOWN, toward_extreme),
-        (_UP, away),
-        (_REST, "rest"),
-    ):
-        if re.search(pattern, text):
-            return phase
-    return None
-
-
 def phase_spans(
-    features: KinematicFeatures, sub_actions: Sequence[str], action: str
+    features: KinematicFeatures, sub_actions: Sequence[str], movement: Movement
 ) -> list[SubActionSpan] | None:
     """Spans of the sub-actions over the first repetition, from their names' phases; None if unknown.
 
-    Phases are assigned by name rules and forced into time order; a phase no sub-action names is
+    Phases are the movement's for each name, forced into time order; a phase no sub-action names is
     absorbed by the sub-action before it. Returns None when no repetition is found or no sub-action
     name points at a phase.
     """
-    repetitions = segment_repetitions(features, action)
+    repetitions = segment_repetitions(features, movement.driver)
     if not repetitions or not sub_actions:
         return None
-    driver = driver_for(action)
-    named = [phase_of(name, driver) for name in sub_actions]
+    named = [movement.phase_of(name) for name in sub_actions]
     if all(p is None for p in named):
         return None
     rep = repetitions[0]

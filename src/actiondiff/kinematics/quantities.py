@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actiondiff.kinematics.features import KinematicFeatures
-from actiondiff.kinematics.phases import Driver, Repetition, driver_for, phase_of, segment_repetitions
+from actiondiff.kinematics.phases import Driver, Movement, Repetition, segment_repetitions
 from actiondiff.models import SubActionSpan
 
 
@@ -31,7 +31,7 @@ class Reading:
     """One performance prepared for measuring: features, its repetitions, and the localizer's spans."""
 
     features: KinematicFeatures
-    driver: Driver
+    movement: Movement
     repetitions: list[Repetition]
     spans: Sequence[SubActionSpan] = ()
     spans_first: bool = False
@@ -41,12 +41,16 @@ class Reading:
     def of(
         cls,
         features: KinematicFeatures,
-        action: str,
+        movement: Movement,
         spans: Sequence[SubActionSpan] = (),
         *,
         spans_first: bool = False,
     ) -> Reading:
-        return cls(features, driver_for(action), segment_repetitions(features, action), spans, spans_first)
+        return cls(features, movement, segment_repetitions(features, movement.driver), spans, spans_first)
+
+    @property
+    def driver(self) -> Driver:
+        return self.movement.driver
 
     def windows(self, phase: str) -> list[np.ndarray]:
         """Row windows (one per repetition) of a phase: out, extreme, back, down, up, top, bottom, rep,
@@ -83,7 +87,7 @@ class Reading:
         matched = [
             np.flatnonzero((frames >= s.start_frame) & (frames <= s.end_frame))
             for s in self.spans
-            if phase_of(s.sub_action, self.driver) == phase
+            if self.movement.phase_of(s.sub_action) == phase
         ]
         return [w for w in matched if w.size]
 

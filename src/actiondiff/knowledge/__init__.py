@@ -1,5 +1,13 @@
-"""Domain knowledge that ships with actiondiff: the built-in action library."""
+"""Domain knowledge that ships with actiondiff: the action library and the profile of a job's action."""
 
 from actiondiff.knowledge.library import ActionEntry, CandidateDifference, find_action, load_library
+from actiondiff.knowledge.profile import ActionProfile, resolve_profile
 
-__all__ = ["ActionEntry", "CandidateDifference", "find_action", "load_library"]
+__all__ = [
+    "ActionEntry",
+    "ActionProfile",
+    "CandidateDifference",
+    "find_action",
+    "load_library",
+    "resolve_profile",
+]

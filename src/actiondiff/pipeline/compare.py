@@ -28,7 +28,7 @@ from actiondiff.kinematics.align import align
 from actiondiff.kinematics.measure import measure_readings
 from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import Reading, match_rules
-from actiondiff.knowledge import find_action
+from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.models import (
     MAX_ACTION_CHARS,
     ComparisonResult,
@@ -58,14 +58,9 @@ Progress = Callable[[str], None]
 ORACLE = "oracle"
 
 
-def localizer_fps(action: str, config: Config) -> float:
+def localizer_fps(profile: ActionProfile, config: Config) -> float:
     """4-6 fps for short actions, 2 fps for long ones (music, surgery), as in VidDiff §6.1."""
-    entry = find_action(action)
-    return (
-        config.compare.fps_long
-        if entry is not None and entry.duration == "long"
-        else config.compare.fps_short
-    )
+    return config.compare.fps_long if profile.duration == "long" else config.compare.fps_short
 
 
 def _localize(
@@ -73,7 +68,7 @@ def _localize(
     track: PoseTrack,
     features: KinematicFeatures,
     plan_sub_actions: Sequence[SubAction],
-    action: str,
+    profile: ActionProfile,
     config: Config,
     embedder_spec: str,
 ) -> tuple[Localization, dict[int, np.ndarray] | None]:
@@ -82,7 +77,7 @@ def _localize(
     embedder = resolve_frame_embedder(embedder_spec, config)
     if embedder is not None:
         frames = read_frames(
-            video, Sampling(fps=localizer_fps(action, config), max_side=config.pose.max_side)
+            video, Sampling(fps=localizer_fps(profile, config), max_side=config.pose.max_side)
         )
         localization = localize_with_embedder(
             embedder,
@@ -93,7 +88,7 @@ def _localize(
             config.compare.seed,
         )
         return localization, {row: f.image for row, f in enumerate(frames)}
-    spans = phase_spans(features, sub_actions, action)
+    spans = phase_spans(features, sub_actions, profile.movement)
     if spans is None:
         return uniform_localization(track.frames, sub_actions), None
     return localization_from_spans(track.frames, spans, sub_actions, "kinematic phases"), None
@@ -163,10 +158,10 @@ def _check_keyframes(keyframes: KeyFrames, keys: Sequence[str] | None, a: VideoI
                 )
 
 
-def _will_embed(action: str, differences: Sequence[str] | None, llm: ChatModel | None) -> bool:
+def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: ChatModel | None) -> bool:
     """Whether this run needs the sentence embedder: open mode dedupes, the library links given
     statements, and statements no rule maps to a quantity are matched by embedding."""
-    if differences is None or (llm is None and find_action(action) is not None):
+    if differences is None or (llm is None and profile.entry is not None):
         return True
     return any(match_rules(text) is None for text in differences)
 
@@ -200,6 +195,7 @@ def compare(
             f"name the action in 1 to {MAX_ACTION_CHARS} characters, e.g. 'squat' (got {len(action)})",
         )
     config = config or Config()
+    profile = resolve_profile(action, config.actions)
     say = progress or (lambda _step: None)
     a, b = Path(a), Path(b)
     video_a, video_b = probe(a), probe(b)
@@ -211,13 +207,15 @@ def compare(
     llm = resolve_chat(settings.llm, config, meter)
     vlm: ChatModel | None = resolve_chat(settings.vlm, config, meter)
     # the embedder loads (seconds) and both videos' pose runs while the proposer plans
-    embedder = LazySentenceEmbedder(settings.sentence, config, prefetch=_will_embed(action, differences, llm))
+    embedder = LazySentenceEmbedder(
+        settings.sentence, config, prefetch=_will_embed(profile, differences, llm)
+    )
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pose")
     try:
         poses = [pool.submit(extract_pose, video, config) for video in (a, b)]
         say("proposing differences")
         plan, proposer = propose(
-            action,
+            profile,
             differences=differences,
             n_open=n_open,
             llm=llm,
@@ -252,7 +250,7 @@ def compare(
             localized.append((local, None, annotated))
         else:
             local, pixels = _localize(
-                video, track, features, plan.sub_actions, plan.action, config, settings.frame
+                video, track, features, plan.sub_actions, profile, config, settings.frame
             )
             localized.append((local, pixels, local.spans))
     (local_a, pixels_a, spans_a), (local_b, pixels_b, spans_b) = localized
@@ -268,14 +266,16 @@ def compare(
     if oracle_frames:
         key_a = _frames_at(a, video_a, [i for p in oracle_frames.values() for i in p.a], config)
         key_b = _frames_at(b, video_b, [i for p in oracle_frames.values() for i in p.b], config)
-    reading_a = Reading.of(features_a, plan.action, spans_a, spans_first=local_a.method == ORACLE)
-    reading_b = Reading.of(features_b, plan.action, spans_b, spans_first=local_b.method == ORACLE)
+    reading_a = Reading.of(features_a, profile.movement, spans_a, spans_first=local_a.method == ORACLE)
+    reading_b = Reading.of(features_b, profile.movement, spans_b, spans_first=local_b.method == ORACLE)
 
     verdicts: list[Difference] = []
     for difference in plan.differences:
         say(f"deciding: {difference.text}")
         evidence: list[Evidence] = []
-        measured = measure_readings(difference.text, reading_a, reading_b, embedder)
+        polarity = 1.0 if difference.direction == "more" else -1.0
+        linked = (difference.quantity, polarity) if difference.quantity else None
+        measured = measure_readings(difference.text, reading_a, reading_b, embedder, linked=linked)
         if measured is not None:
             evidence.append(measured)
         if vlm is not None and difference.key in oracle_frames:

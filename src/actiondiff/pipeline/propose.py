@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from actiondiff.backends import ChatModel, SentenceEmbedder
 from actiondiff.errors import InputError
-from actiondiff.knowledge import ActionEntry, find_action, load_library
+from actiondiff.knowledge import ActionEntry, ActionProfile
+from actiondiff.knowledge.profile import known_actions
 from actiondiff.models import ActionPlan, Difference, SubAction
 
 DUPLICATE_COSINE = 0.85
@@ -107,7 +108,7 @@ def _library_links(
 
 
 def propose(
-    action: str,
+    profile: ActionProfile,
     *,
     differences: Sequence[str] | None,
     n_open: int | None,
@@ -122,8 +123,9 @@ def propose(
     """
     if (differences is None) == (n_open is None):
         raise InputError("compare", "give either difference statements (closed mode) or n_open (open mode)")
-    entry = find_action(action)
+    action, entry = profile.asked, profile.entry
     limit = n_open or 0
+    measured: dict[str, tuple[str, str]] = {}
     if llm is not None:
         answer = _from_llm(
             llm, action, description or (entry.description if entry else ""), differences, limit
@@ -147,11 +149,12 @@ def propose(
             texts = [d.text for d in entry.differences]
             links = [d.sub_actions for d in entry.differences]
         source = f"library:{entry.name}"
+        measured = {d.text.lower(): (d.quantity, d.direction) for d in entry.differences if d.quantity}
     elif differences is not None:
         sub_actions = [SubAction(name=WHOLE, retrieval_texts=[f"a person performing {action}"])]
         texts, links, source = list(differences), [[WHOLE]] * len(differences), "given statements"
     else:
-        known = ", ".join(sorted(load_library()))
+        known = known_actions(profile.actions_files)
         raise InputError(
             f"action {action!r}",
             f"not in the built-in library ({known}); open mode needs an LLM: --backend openai:<model>",
@@ -161,6 +164,18 @@ def propose(
         action=entry.name if entry and llm is None else action,
         description=description or (entry.description if entry else ""),
         sub_actions=sub_actions,
-        differences=[Difference(key=str(n), text=texts[i], sub_actions=links[i]) for n, i in enumerate(keep)],
+        differences=[
+            Difference(key=str(n), text=texts[i], sub_actions=links[i]).model_copy(
+                update=_linked(measured, texts[i])
+            )
+            for n, i in enumerate(keep)
+        ],
     )
     return plan, source
+
+
+def _linked(measured: dict[str, tuple[str, str]], text: str) -> dict[str, str]:
+    """The library's quantity and direction for a statement worded as one of its own."""
+    if (link := measured.get(text.strip().lower())) is None:
+        return {}
+    return {"quantity": link[0], "direction": link[1]}

@@ -27,6 +27,7 @@ from actiondiff.backends import ChatModel, resolve_chat
 from actiondiff.config import Config
 from actiondiff.errors import DatasetError, InputError
 from actiondiff.eval import metrics
+from actiondiff.knowledge import resolve_profile
 from actiondiff.models import VIDEO_SUFFIXES
 from actiondiff.stepdiff import prompts
 from actiondiff.stepdiff.frames import clip_frames
@@ -130,7 +131,12 @@ class StepDescriber:
     def _describe(self, clip: Clip) -> str:
         if self.vlm is None or self.llm is None:
             parts = [clip.narration, "objects: " + ", ".join(clip.objects) if clip.objects else ""]
-            parts.append("pose: " + describe_clip(clip_features(clip.path, self.config), clip.step))
+            parts.append(
+                "pose: "
+                + describe_clip(
+                    clip_features(clip.path, self.config), resolve_profile(clip.step, self.config.actions)
+                )
+            )
             return f"{clip.step}. " + ". ".join(p for p in parts if p)
         system = {"role": "system", "content": prompts.CAPTION_SYSTEM}
         frames = clip_frames(clip.path, self.config.stepdiff.frames_per_video)

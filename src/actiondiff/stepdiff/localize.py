@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.phases import phase_spans
-from actiondiff.knowledge.library import find_action
+from actiondiff.knowledge import ActionProfile
 from actiondiff.models import SubActionSpan
 
 
@@ -21,11 +21,11 @@ class LocatedStep:
 
 
 def localize_step(
-    question: str, action: str | None, features: tuple[KinematicFeatures, KinematicFeatures]
+    question: str, profile: ActionProfile, features: tuple[KinematicFeatures, KinematicFeatures]
 ) -> LocatedStep | None:
-    """The sub-action of `action` named in `question` (longest name wins) and its span in the
-    reference and the candidate; None when no step is named or the library does not know the action."""
-    entry = find_action(action) if action else None
+    """The sub-action of the profile's action named in `question` (longest name wins) and its span in
+    the reference and the candidate; None when no step is named or the library does not know the action."""
+    entry = profile.entry
     if entry is None:
         return None
     names = [s.name for s in entry.sub_actions]
@@ -35,6 +35,6 @@ def localize_step(
     step = max(named, key=len)
     spans = []
     for clip in features:
-        found = phase_spans(clip, names, entry.name) or []
+        found = phase_spans(clip, names, profile.movement) or []
         spans.append(next((s for s in found if s.sub_action == step), None))
     return LocatedStep(step=step, spans=(spans[0], spans[1]))

@@ -26,12 +26,12 @@ from actiondiff.kinematics import (
     match_quantity,
     measure_quantity,
 )
-from actiondiff.knowledge.library import find_action
+from actiondiff.knowledge import ActionProfile
+from actiondiff.knowledge.profile import generic
 from actiondiff.models import Evidence
 from actiondiff.pose import extract_pose
 
-GENERAL = ("depth", "hip_flexion", "trunk_lean", "stance_width", "elbow_range", "press_height",
-           "descent_duration", "ascent_duration", "rep_duration")  # fmt: skip
+GENERAL = tuple(generic().quantities)
 """Quantities any whole-body movement has: measured when the action is not in the library."""
 TEMPO = ("descent_duration", "ascent_duration", "hold_duration", "rep_duration", "peak_speed")
 """Quantities a question about tempo or speed is answered with."""
@@ -104,18 +104,6 @@ def clip_features(path: str | Path, config: Config) -> KinematicFeatures:
     return compute_features(extract_pose(path, config))
 
 
-def action_quantities(action: str | None) -> list[Quantity]:
-    """The quantities the library's candidate differences for `action` are measured by (their `quantity`
-    ids, which the library keeps equal to what the pipeline's rules match); `GENERAL` when the library
-    does not know the action."""
-    entry = find_action(action) if action else None
-    if entry is not None:
-        found = [find_quantity(d.quantity) for d in entry.differences if d.quantity]
-        if found:
-            return list(dict.fromkeys(found))
-    return [find_quantity(key) for key in GENERAL]
-
-
 def question_quantities(question: str) -> list[Quantity]:
     """The quantities a question itself names: one its wording matches, or the tempo quantities when it
     asks about tempo or speed; empty when it names none."""
@@ -128,10 +116,10 @@ def compare_clips(
     reference: KinematicFeatures,
     candidate: KinematicFeatures,
     quantities: Sequence[Quantity],
-    action: str | None = None,
+    profile: ActionProfile,
 ) -> list[Gap]:
     """Every quantity measurable in both clips, largest gap (in decision margins) first."""
-    reading_a, reading_b = Reading.of(reference, action or ""), Reading.of(candidate, action or "")
+    reading_a, reading_b = Reading.of(reference, profile.movement), Reading.of(candidate, profile.movement)
     gaps = []
     for quantity in quantities:
         evidence = measure_quantity(quantity, reading_a, reading_b)
@@ -142,22 +130,22 @@ def compare_clips(
     return sorted(gaps, key=lambda g: -g.size)
 
 
-def describe_clip(features: KinematicFeatures, action: str | None = None) -> str:
+def describe_clip(features: KinematicFeatures, profile: ActionProfile) -> str:
     """A one-line text of a clip's measurements (the offline stand-in for a video caption)."""
-    reading = Reading.of(features, action or "")
+    reading = Reading.of(features, profile.movement)
     parts = [
         f"{quantity.description} {measured.value:.3g} {quantity.unit}"
-        for quantity in action_quantities(action)
+        for quantity in profile.quantities()
         if (measured := quantity.compute(reading)) is not None
     ]
     return "; ".join(parts) if parts else "no person was seen"
 
 
-def measure_vector(features: KinematicFeatures, action: str | None = None) -> np.ndarray:
-    """The clip's `action_quantities` in margin units (NaN where unmeasurable), for clip distances."""
-    reading = Reading.of(features, action or "")
+def measure_vector(features: KinematicFeatures, profile: ActionProfile) -> np.ndarray:
+    """The clip's profile quantities in margin units (NaN where unmeasurable), for clip distances."""
+    reading = Reading.of(features, profile.movement)
     values = []
-    for quantity in action_quantities(action):
+    for quantity in profile.quantities():
         measured = quantity.compute(reading)
         values.append(np.nan if measured is None else measured.value / quantity.margin)
     return np.array(values)

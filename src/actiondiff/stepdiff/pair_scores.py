@@ -31,6 +31,7 @@ from actiondiff.backends.base import normalise_rows
 from actiondiff.config import Config
 from actiondiff.errors import BackendError
 from actiondiff.kinematics import KinematicFeatures
+from actiondiff.knowledge import resolve_profile
 from actiondiff.stepdiff.frames import clip_frames
 from actiondiff.stepdiff.measured import clip_features, measure_vector
 from actiondiff.stepdiff.prompts import SCORING_INSTRUCTION
@@ -97,7 +98,7 @@ class ClipEmbeddings:
                 images = [f.image for f in clip_frames(path, self.config.stepdiff.frames_per_video)]
                 vector = self.frames.embed_images(images).mean(axis=0)
             else:
-                vector = np.nan_to_num(measure_vector(self.features(path)))
+                vector = np.nan_to_num(measure_vector(self.features(path), resolve_profile("")))
             self._clips[path] = normalise_rows(vector[None])[0]
         return self._clips[path]
 

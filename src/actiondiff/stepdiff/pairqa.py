@@ -13,12 +13,12 @@ from pathlib import Path
 
 from actiondiff.backends import ChatModel, resolve_chat
 from actiondiff.config import Config
+from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Evidence
 from actiondiff.stepdiff.frames import pair_frames
 from actiondiff.stepdiff.localize import localize_step
 from actiondiff.stepdiff.measured import (
     Gap,
-    action_quantities,
     clip_features,
     compare_clips,
     question_quantities,
@@ -63,10 +63,11 @@ def ask(
     config = config or Config()
     chat = chat or resolve_chat(config.backends.vlm, config)
     ref_features, cand_features = clip_features(reference, config), clip_features(candidate, config)
+    profile = resolve_profile(action or "", config.actions)
     asked = question_quantities(question)
-    quantities = list(dict.fromkeys([*asked, *action_quantities(action)]))
-    gaps = compare_clips(ref_features, cand_features, quantities, action)
-    located = localize_step(question, action, (ref_features, cand_features))
+    quantities = list(dict.fromkeys([*asked, *profile.quantities()]))
+    gaps = compare_clips(ref_features, cand_features, quantities, profile)
+    located = localize_step(question, profile, (ref_features, cand_features))
     step = located.step if located else None
     if chat is None:
         keys = {q.key for q in asked}

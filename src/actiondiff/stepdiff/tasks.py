@@ -21,9 +21,10 @@ from actiondiff.config import Config
 from actiondiff.errors import DatasetError
 from actiondiff.eval import metrics
 from actiondiff.eval.readers import StepDiffItem
+from actiondiff.knowledge import resolve_profile
 from actiondiff.stepdiff.caption import diffcap, offline_caption
 from actiondiff.stepdiff.frames import pair_frames
-from actiondiff.stepdiff.measured import action_quantities, compare_clips
+from actiondiff.stepdiff.measured import compare_clips
 from actiondiff.stepdiff.pair_scores import ClipEmbeddings, yes_probability
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, mcq_question, same_question
 from actiondiff.stepdiff.records import (
@@ -78,8 +79,9 @@ def diffmcq(
 def _pair_vector(embeddings: ClipEmbeddings, config: Config, pair: PairRef) -> np.ndarray:
     if embeddings.frames is not None:
         return embeddings.pair(pair.reference, pair.candidate)
+    generic = resolve_profile("")
     gaps = compare_clips(embeddings.features(pair.reference), embeddings.features(pair.candidate),
-                         action_quantities(None))  # fmt: skip
+                         generic.quantities(), generic)  # fmt: skip
     text = offline_caption(gaps, config.stepdiff.min_difference) or "The two performances move alike."
     return embeddings.texts([text])[0]
 

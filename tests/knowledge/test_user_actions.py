@@ -1,0 +1,79 @@
+"""Adding an action without touching the package: an entry printed by `actiondiff actions --show`,
+changed and passed with `--actions`, is an action like any bundled one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from actiondiff import compare
+from actiondiff.cli import app
+from actiondiff.config import Config
+from actiondiff.errors import DatasetError
+from actiondiff.knowledge import resolve_profile
+from tests.reliability.conftest import run_main
+
+runner = CliRunner()
+
+
+def shown_entry(name: str) -> dict:
+    shown = runner.invoke(app, ["actions", "--show", name])
+    assert shown.exit_code == 0, shown.output
+    return yaml.safe_load(shown.output)
+
+
+def test_a_renamed_copy_of_squat_gives_the_squat_verdicts(
+    squat_pair: Path, offline_config: Config, tmp_path: Path
+) -> None:
+    entry = shown_entry("squat") | {"name": "garage squat", "aliases": []}
+    actions = tmp_path / "my-actions.yaml"
+    actions.write_text(yaml.safe_dump(entry, sort_keys=False), encoding="utf-8")
+    statements = [d["text"] for d in yaml.safe_load((squat_pair / "pair.yaml").read_text())["differences"]]
+
+    def verdicts(action: str, config: Config) -> list[tuple]:
+        result = compare(squat_pair / "a.mp4", squat_pair / "b.mp4", action=action, differences=statements,
+                         config=config)  # fmt: skip
+        return [(d.text, d.label, d.confidence, [e.summary for e in d.evidence]) for d in result.differences]
+
+    own = offline_config.model_copy(update={"actions": [actions]})
+    assert resolve_profile("garage squat", own.actions).notice is None
+    assert verdicts("garage squat", own) == verdicts("squat", offline_config)
+
+    listed = runner.invoke(app, ["actions", "--actions", str(actions), "--json"])
+    assert listed.exit_code == 0 and "garage squat" in json.loads(listed.output)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"driver": {"signal": "knee_angle", "extreme": "lowest"}}, "driver.extreme"),
+        (
+            {"sub_actions": [{"name": "down", "phase": "sideways", "retrieval": ["x"]}] * 2},
+            "sub_actions.0.phase",
+        ),
+        ({"duration": 5}, "duration"),
+    ],
+)
+def test_a_bad_actions_file_names_the_file_the_entry_and_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: dict, field: str
+) -> None:
+    actions = tmp_path / "broken-actions.yaml"
+    actions.write_text(
+        yaml.safe_dump([shown_entry("lunge") | {"name": "step lunge"} | change]), encoding="utf-8"
+    )
+    with pytest.raises(DatasetError) as raised:
+        resolve_profile("step lunge", [actions])
+    message = str(raised.value)
+    assert "broken-actions.yaml" in message and "'step lunge'" in message and field in message, message
+    result = run_main(capsys, "actions", "--actions", actions)
+    assert result.returncode == 3 and field in result.stderr, result.stderr
+
+
+def test_an_action_not_in_the_library_is_said_to_be_generic_and_a_near_name_to_stand_in() -> None:
+    assert "generic profile" in (resolve_profile("sack race").notice or "")
+    assert "'squat' stands in" in (resolve_profile("a weighted barbell squat").notice or "")
+    assert resolve_profile("Back Squat").notice is None
