@@ -11,7 +11,7 @@ from actiondiff.config import Config
 from actiondiff.kinematics import QUANTITIES
 from actiondiff.knowledge import resolve_profile
 from actiondiff.stepdiff import ask
-from actiondiff.stepdiff.measured import GENERAL, PHRASES, TEMPO, question_quantities
+from actiondiff.stepdiff.measured import GENERAL, TEMPO, question_quantities
 from tests.support.chat_server import ChatServer
 
 
@@ -42,7 +42,7 @@ def test_offline_tempo_answer_is_measured(squat_pair: Path, offline_config: Conf
 
 
 def test_quantities_come_from_the_library_and_the_question() -> None:
-    assert set(PHRASES) == {q.key for q in QUANTITIES}, "every measurable quantity has its wording"
+    assert all(all(q.phrases) for q in QUANTITIES), "every measurable quantity has its wording"
     squat = [q.key for q in resolve_profile("back squat").quantities()]
     assert {"depth", "descent_duration", "stance_width", "trunk_lean"} <= set(squat)
     assert [q.key for q in resolve_profile("chopping onions").quantities()] == list(GENERAL)

@@ -39,42 +39,6 @@ _TEMPO_WORDS = re.compile(
     r"\b(tempo|speed|fast|slow|quick|pace|timing|rhythm|rushe?|duration)", re.IGNORECASE
 )
 
-PHRASES: dict[str, tuple[str, str]] = {
-    "knee_valgus": ("lets the knees cave inward more", "keeps the knees further out"),
-    "heel_lift": ("lifts the heels more", "keeps the heels flatter"),
-    "shin_tilt": ("moves the knees further forward", "keeps the shins more vertical"),
-    "front_knee_depth": ("bends the front knee more", "bends the front knee less"),
-    "front_shin_tilt": ("moves the front knee further forward", "keeps the front shin more vertical"),
-    "step_length": ("takes a longer step", "takes a shorter step"),
-    "lean_back": ("leans back more", "leans back less"),
-    "trunk_lean": ("leans the trunk further forward", "keeps the trunk more upright"),
-    "hip_flexion": ("flexes the hips more", "flexes the hips less"),
-    "elbow_flare": ("flares the elbows more", "keeps the elbows more tucked"),
-    "elbow_extension": ("straightens the arms more", "keeps the arms more bent"),
-    "press_height": ("raises the hands higher", "keeps the hands lower"),
-    "shoulder_flexion": ("raises the arms higher", "keeps the arms lower"),
-    "grip_width": ("uses a wider grip", "uses a narrower grip"),
-    "stance_width": ("stands with a wider stance", "stands with a narrower stance"),
-    "depth": ("bends the knees more", "bends the knees less"),
-    "knee_range": ("moves the knees through a larger range", "moves the knees through a smaller range"),
-    "hip_range": ("moves the hips through a larger range", "moves the hips through a smaller range"),
-    "elbow_range": ("moves the elbows through a larger range", "moves the elbows through a smaller range"),
-    "knee_asymmetry": ("bends the two knees more unevenly", "bends the two knees more evenly"),
-    "lateral_shift": ("shifts the hips sideways more", "keeps the hips more centred"),
-    "hand_path_deviation": ("lets the hands drift sideways more", "keeps the hands on a straighter path"),
-    "sway": ("sways more", "sways less"),
-    "jump_height": ("jumps higher", "jumps lower"),
-    "hold_duration": ("pauses longer at the turning point", "pauses less at the turning point"),
-    "peak_speed": ("returns from the turning point faster", "returns from the turning point more slowly"),
-    "descent_duration": ("descends more slowly", "descends faster"),
-    "ascent_duration": ("rises more slowly", "rises faster"),
-    "toe_out": ("turns the toes out more", "points the toes straighter ahead"),
-    "start_delay": ("starts later", "starts earlier"),
-    "rep_count": ("performs more repetitions", "performs fewer repetitions"),
-    "rep_duration": ("takes longer per repetition", "completes each repetition faster"),
-}
-"""How the candidate is described when it has more / less of a quantity, in the annotations' style."""
-
 
 @dataclass(frozen=True)
 class Gap:
@@ -87,7 +51,7 @@ class Gap:
     @property
     def candidate_phrase(self) -> str:
         """What the candidate does, e.g. "bends the knees less"."""
-        more, less = PHRASES[self.evidence.quantity or ""]
+        more, less = find_quantity(self.evidence.quantity or "").phrases
         return more if (self.evidence.value_b or 0.0) > (self.evidence.value_a or 0.0) else less
 
     def measured(self) -> str:
