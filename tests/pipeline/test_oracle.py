@@ -14,9 +14,9 @@ from typing import Any
 import yaml
 from typer.testing import CliRunner
 
-from actiondiff import compare
 from actiondiff.cli import app
 from actiondiff.config import Config
+from actiondiff.eval.oracle import compare_with_keyframes
 from actiondiff.eval.readers import read_benchmark
 from actiondiff.models import KeyFrames
 from tests.support.chat_server import ChatServer, Scripted
@@ -61,13 +61,13 @@ def test_vlm_sees_exactly_the_annotated_frames(
     config.backends.vlm = "openai:oracle-vlm"
     config.backends.base_url = chat_server.base_url
     config.backends.max_images = 16
-    result = compare(
+    result = compare_with_keyframes(
         squat_pair / "a.mp4",
         squat_pair / "b.mp4",
+        keyframes,
         action="squat",
         differences=statements,
         config=config,
-        keyframes=keyframes,
     )
     assert result.backends["localizer"] == "oracle"
     fps_a, fps_b = result.video_a.fps, result.video_b.fps

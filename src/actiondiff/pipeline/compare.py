@@ -1,21 +1,23 @@
 """`compare()`: the VidDiff method end to end, with kinematics as evidence.
 
-propose (plan) -> pose + kinematic features of both videos -> localize sub-actions in A and B
--> time-align A to B -> per difference: measure and/or ask the VLM on the localized frames ->
-a `ComparisonResult` holding plan, spans, frames used, verdicts with evidence, backends, usage.
-Annotated `KeyFrames` replace the localizer (the oracle of VidDiff table 5).
+The two-video workflow is one `TwoVideoJob`, whose steps `compare()` runs in order:
+resolve the action profile and the models -> propose the plan while both videos' pose runs (each
+video decoded once, see `performance.FrameSource`) -> localize sub-actions in A and B -> time-align
+A to B -> per difference: measure, and ask the vision model on the localized frames -> a
+`ComparisonResult`. The evaluation's oracle localizer (`eval/oracle.py`) runs the same steps with
+annotated spans and frames.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from actiondiff.backends import (
     ChatModel,
+    FrameTextEmbedder,
     LazySentenceEmbedder,
     UsageMeter,
     resolve_chat,
@@ -23,22 +25,20 @@ from actiondiff.backends import (
 )
 from actiondiff.config import Config
 from actiondiff.errors import InputError
-from actiondiff.kinematics import KinematicFeatures, compute_features
+from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.measure import measure_readings
 from actiondiff.kinematics.phases import phase_spans
-from actiondiff.kinematics.quantities import Reading, match_rules
+from actiondiff.kinematics.quantities import match_rules
 from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.models import (
     MAX_ACTION_CHARS,
+    ActionPlan,
     ComparisonResult,
     Difference,
     Evidence,
-    KeyFrames,
-    KeyFrameSpan,
+    Label,
     PoseTrack,
-    SubAction,
-    SubActionSpan,
     VideoInfo,
     VideoPair,
 )
@@ -50,112 +50,17 @@ from actiondiff.pipeline.localize import (
     localize_with_embedder,
     uniform_localization,
 )
+from actiondiff.pipeline.performance import FrameSource, Performance, frame_source, observe
 from actiondiff.pipeline.propose import propose
-from actiondiff.pose import extract_pose, pose_sampling
-from actiondiff.video import Sampling, probe, read_frames, sample_frames
+from actiondiff.video import probe
 
 Progress = Callable[[str], None]
-ORACLE = "oracle"
+Observed = tuple[PoseTrack, KinematicFeatures]
 
 
 def localizer_fps(profile: ActionProfile, config: Config) -> float:
     """4-6 fps for short actions, 2 fps for long ones (music, surgery), as in VidDiff §6.1."""
     return config.compare.fps_long if profile.duration == "long" else config.compare.fps_short
-
-
-def _localize(
-    video: Path,
-    track: PoseTrack,
-    features: KinematicFeatures,
-    plan_sub_actions: Sequence[SubAction],
-    profile: ActionProfile,
-    config: Config,
-    embedder_spec: str,
-) -> tuple[Localization, dict[int, np.ndarray] | None]:
-    """Sub-action labels of one video's sampled frames, and the decoded pixels when it decoded them."""
-    sub_actions = [s.name for s in plan_sub_actions]
-    embedder = resolve_frame_embedder(embedder_spec, config)
-    if embedder is not None:
-        frames = read_frames(
-            video, Sampling(fps=localizer_fps(profile, config), max_side=config.pose.max_side)
-        )
-        localization = localize_with_embedder(
-            embedder,
-            [f.sample for f in frames],
-            [f.image for f in frames],
-            plan_sub_actions,
-            config.compare.localizer,
-            config.compare.seed,
-        )
-        return localization, {row: f.image for row, f in enumerate(frames)}
-    spans = phase_spans(features, sub_actions, profile.movement)
-    if spans is None:
-        return uniform_localization(track.frames, sub_actions), None
-    return localization_from_spans(track.frames, spans, sub_actions, "kinematic phases"), None
-
-
-def _pixels(
-    video: Path, info: VideoInfo, localization: Localization, rows: set[int], config: Config
-) -> dict[int, np.ndarray]:
-    """Decoded images of these rows of a localization's (pose-sampled) frames, for the VLM; one pass,
-    holding only the rows asked for."""
-    wanted = {localization.frames[row].index: row for row in rows}
-    return {
-        wanted[f.sample.index]: f.image
-        for f in sample_frames(video, pose_sampling(config), info)
-        if f.sample.index in wanted
-    }
-
-
-def _frames_at(video: Path, info: VideoInfo, indices: Sequence[int], config: Config) -> VideoFrames:
-    """The decoded frames with exactly these video frame indices (one decoding pass over their range)."""
-    wanted = sorted(set(indices))
-    window = Sampling(
-        fps=info.fps,
-        start_s=max(0.0, (wanted[0] - 0.5) / info.fps),
-        end_s=(wanted[-1] + 1.5) / info.fps,
-        max_side=config.pose.max_side,
-    )
-    found = {f.sample.index: f for f in sample_frames(video, window, info) if f.sample.index in wanted}
-    missing = [i for i in wanted if i not in found]
-    if missing:
-        raise InputError(video, f"annotated key frame(s) {missing[:5]} could not be decoded")
-    frames = [found[i] for i in wanted]
-    return VideoFrames("A", [f.sample for f in frames], {row: f.image for row, f in enumerate(frames)})
-
-
-def _annotated_spans(spans: Sequence[KeyFrameSpan], info: VideoInfo) -> list[SubActionSpan]:
-    """Annotated spans in time order, with times, checked against the video's length."""
-    last = info.n_frames - 1
-    for span in spans:
-        if span.end_frame > last:
-            raise InputError(
-                info.path, f"annotated span {span.sub_action!r} ends at frame {span.end_frame}, after {last}"
-            )
-    return [
-        SubActionSpan(
-            sub_action=s.sub_action,
-            start_frame=s.start_frame,
-            end_frame=s.end_frame,
-            start_s=round(s.start_frame / info.fps, 4),
-            end_s=round(s.end_frame / info.fps, 4),
-        )
-        for s in sorted(spans, key=lambda s: s.start_frame)
-    ]
-
-
-def _check_keyframes(keyframes: KeyFrames, keys: Sequence[str] | None, a: VideoInfo, b: VideoInfo) -> None:
-    """Per-difference key frames must name given differences and lie inside the videos."""
-    for key, pair in keyframes.differences.items():
-        if keys is not None and key not in keys:
-            raise InputError(
-                "key frames", f"difference key {key!r} is not one of the statements {list(keys)}"
-            )
-        for info, frames in ((a, pair.a), (b, pair.b)):
-            if max(frames) >= info.n_frames:
-                raise InputError(
-                    info.path, f"key frame {max(frames)} of difference {key!r}: the video has {info.n_frames}"
-                )
 
 
 def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: ChatModel | None) -> bool:
@@ -164,6 +69,216 @@ def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: 
     if differences is None or (llm is None and profile.entry is not None):
         return True
     return any(match_rules(text) is None for text in differences)
+
+
+@dataclass
+class TwoVideoJob:
+    """One comparison of two videos: its inputs, action profile, models and frame sources."""
+
+    paths: tuple[Path, Path]
+    infos: tuple[VideoInfo, VideoInfo]
+    action: str
+    description: str
+    differences: Sequence[str] | None
+    n_open: int | None
+    config: Config
+    profile: ActionProfile
+    meter: UsageMeter
+    llm: ChatModel | None
+    vlm: ChatModel | None
+    embedder: LazySentenceEmbedder
+    frame_embedder: FrameTextEmbedder | None
+    say: Progress
+
+    @classmethod
+    def start(
+        cls,
+        a: str | Path,
+        b: str | Path,
+        *,
+        action: str,
+        differences: Sequence[str] | None,
+        n_open: int | None,
+        config: Config | None,
+        description: str,
+        progress: Progress | None,
+    ) -> TwoVideoJob:
+        """Check the action name, probe both videos, resolve the profile and the models."""
+        if not action.strip() or len(action) > MAX_ACTION_CHARS:
+            raise InputError(
+                "action",
+                f"name the action in 1 to {MAX_ACTION_CHARS} characters, e.g. 'squat' (got {len(action)})",
+            )
+        config = config or Config()
+        profile = resolve_profile(action, config.actions)
+        paths = (Path(a), Path(b))
+        meter = UsageMeter()
+        settings = config.backends
+        llm = resolve_chat(settings.llm, config, meter)
+        # the embedder loads (seconds) and both videos' pose runs while the proposer plans
+        embedder = LazySentenceEmbedder(
+            settings.sentence, config, prefetch=_will_embed(profile, differences, llm)
+        )
+        return cls(
+            paths=paths,
+            infos=(probe(paths[0]), probe(paths[1])),
+            action=action,
+            description=description,
+            differences=differences,
+            n_open=n_open,
+            config=config,
+            profile=profile,
+            meter=meter,
+            llm=llm,
+            vlm=resolve_chat(settings.vlm, config, meter),
+            embedder=embedder,
+            frame_embedder=resolve_frame_embedder(settings.frame, config),
+            say=progress or (lambda _step: None),
+        )
+
+    def frame_sources(self, key_frames: tuple[Sequence[int], Sequence[int]] = ((), ())) -> list[FrameSource]:
+        """Each video's frame source: pose samples, the localizer's frames when a frame embedder is
+        configured, pose samples kept for the vision model, and any annotated key frames."""
+        embedding = self.frame_embedder is not None
+        return [
+            frame_source(
+                info,
+                self.config,
+                localizer_fps=localizer_fps(self.profile, self.config) if embedding else None,
+                keep_pose_images=self.vlm is not None and not embedding,
+                key_frames=frames,
+            )
+            for info, frames in zip(self.infos, key_frames, strict=True)
+        ]
+
+    def plan_and_observe(self, sources: Sequence[FrameSource]) -> tuple[ActionPlan, str, list[Observed]]:
+        """The proposer's plan (and who made it) while the pose of both videos runs in two threads."""
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pose")
+        try:
+            poses = [
+                pool.submit(observe, path, source, self.config)
+                for path, source in zip(self.paths, sources, strict=True)
+            ]
+            self.say("proposing differences")
+            plan, proposer = propose(
+                self.profile,
+                differences=self.differences,
+                n_open=self.n_open,
+                llm=self.llm,
+                embedder=self.embedder,
+                description=self.description,
+            )
+            observed = []
+            for side, pose in zip("AB", poses, strict=True):
+                self.say(f"pose of video {side}")
+                observed.append(pose.result())
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return plan, proposer, observed
+
+    def localize(self, plan: ActionPlan, source: FrameSource, observed: Observed) -> Localization:
+        """Sub-action labels of one video's frames: the frame embedder's Viterbi path when one is
+        configured, else the kinematic phases, else an even split."""
+        track, features = observed
+        names = [s.name for s in plan.sub_actions]
+        if self.frame_embedder is not None:
+            frames = source.localizer_frames()
+            return localize_with_embedder(
+                self.frame_embedder,
+                [f.sample for f in frames],
+                [f.image for f in frames],
+                plan.sub_actions,
+                self.config.compare.localizer,
+                self.config.compare.seed,
+            )
+        spans = phase_spans(features, names, self.profile.movement)
+        if spans is None:
+            return uniform_localization(track.frames, names)
+        return localization_from_spans(track.frames, spans, names, "kinematic phases")
+
+    def performances(
+        self, plan: ActionPlan, sources: Sequence[FrameSource], observed: Sequence[Observed]
+    ) -> tuple[Performance, Performance]:
+        self.say("localizing sub-actions")
+        a, b = (
+            Performance.of(path, source, seen, self.localize(plan, source, seen), self.profile)
+            for path, source, seen in zip(self.paths, sources, observed, strict=True)
+        )
+        return a, b
+
+    def localized_frames(
+        self, difference: Difference, a: Performance, b: Performance
+    ) -> tuple[VideoFrames, list[int], VideoFrames, list[int]]:
+        """What the vision model is shown for a difference: frames of its sub-actions in each video."""
+        count = self.config.compare.frames_per_difference
+        shown = []
+        sides: tuple[tuple[Label, Performance], ...] = (("A", a), ("B", b))
+        for label, performance in sides:
+            local = performance.localization
+            rows = local.rows_for(difference.sub_actions, count)
+            if self.frame_embedder is not None:
+                images = {
+                    r: f.image for r, f in enumerate(performance.frames.localizer_frames()) if r in rows
+                }
+            else:
+                images = performance.frames.pose_images(set(rows))
+            shown.append((VideoFrames(label, local.frames, images), [r for r in rows if r in images]))
+        (shown_a, rows_a), (shown_b, rows_b) = shown
+        return shown_a, rows_a, shown_b, rows_b
+
+    def decide(
+        self,
+        plan: ActionPlan,
+        difference: Difference,
+        a: Performance,
+        b: Performance,
+        shown: tuple[VideoFrames, list[int], VideoFrames, list[int]] | None,
+    ) -> Difference:
+        """The verdict on one difference: measured on both performances, and the vision model's answer
+        on the frames `shown` (None: no model, or nothing to show)."""
+        self.say(f"deciding: {difference.text}")
+        evidence: list[Evidence] = []
+        polarity = 1.0 if difference.direction == "more" else -1.0
+        linked = (difference.quantity, polarity) if difference.quantity else None
+        measured = measure_readings(difference.text, a.reading, b.reading, self.embedder, linked=linked)
+        if measured is not None:
+            evidence.append(measured)
+        if self.vlm is not None and shown is not None:
+            evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
+        return decide(difference, evidence, vlm_configured=self.vlm is not None)
+
+    def result(
+        self, plan: ActionPlan, proposer: str, a: Performance, b: Performance, verdicts: list[Difference],
+        localizer: str,
+    ) -> ComparisonResult:  # fmt: skip
+        return ComparisonResult(
+            pair=VideoPair(
+                a=self.paths[0],
+                b=self.paths[1],
+                action=self.action,
+                action_description=self.description or plan.description,
+            ),
+            video_a=a.info,
+            video_b=b.info,
+            mode="closed" if self.differences is not None else "open",
+            plan=plan,
+            spans_a=a.spans,
+            spans_b=b.spans,
+            differences=verdicts,
+            alignment=align(a.features, b.features, spans_a=a.spans, spans_b=b.spans),
+            curves_a=a.features.curves(),
+            curves_b=b.features.curves(),
+            pose_a=a.track,
+            pose_b=b.track,
+            backends={
+                "proposer": proposer,
+                "localizer": localizer,
+                "differencer": self.vlm.name if self.vlm is not None else "kinematics",
+                "sentence_embedder": self.embedder.name,
+                "pose": a.track.model,
+            },
+            usage=self.meter.as_dict(),
+        )
 
 
 def compare(
@@ -176,142 +291,23 @@ def compare(
     config: Config | None = None,
     description: str = "",
     progress: Progress | None = None,
-    keyframes: KeyFrames | None = None,
 ) -> ComparisonResult:
     """Compare two videos of `action`: closed mode with `differences`, open mode with `n_open`.
 
     Every statement gets a verdict A / B / C with confidence and evidence, or label None with the
     reason it could not be decided (a failed model request included). Backends come from
-    `config.backends`. Raises `InputError` for an unusable action name or a video in which
-    nobody is visible.
-
-    `keyframes` (annotated, see `models.KeyFrames`) replace the localizer: the VLM is shown exactly
-    a difference's annotated frames, the measurement reads the annotated spans, and
-    `backends["localizer"]` is "oracle". Parts without annotations are localized as usual.
+    `config.backends`. Raises `InputError` for an unusable action name or a video in which nobody
+    is visible.
     """
-    if not action.strip() or len(action) > MAX_ACTION_CHARS:
-        raise InputError(
-            "action",
-            f"name the action in 1 to {MAX_ACTION_CHARS} characters, e.g. 'squat' (got {len(action)})",
-        )
-    config = config or Config()
-    profile = resolve_profile(action, config.actions)
-    say = progress or (lambda _step: None)
-    a, b = Path(a), Path(b)
-    video_a, video_b = probe(a), probe(b)
-    if keyframes is not None:
-        keys = [str(n) for n in range(len(differences))] if differences is not None else None
-        _check_keyframes(keyframes, keys, video_a, video_b)
-    settings = config.backends
-    meter = UsageMeter()
-    llm = resolve_chat(settings.llm, config, meter)
-    vlm: ChatModel | None = resolve_chat(settings.vlm, config, meter)
-    # the embedder loads (seconds) and both videos' pose runs while the proposer plans
-    embedder = LazySentenceEmbedder(
-        settings.sentence, config, prefetch=_will_embed(profile, differences, llm)
-    )
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pose")
-    try:
-        poses = [pool.submit(extract_pose, video, config) for video in (a, b)]
-        say("proposing differences")
-        plan, proposer = propose(
-            profile,
-            differences=differences,
-            n_open=n_open,
-            llm=llm,
-            embedder=embedder,
-            description=description,
-        )
-        say("pose of video A")
-        pose_a = poses[0].result()
-        say("pose of video B")
-        pose_b = poses[1].result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    names = [s.name for s in plan.sub_actions]
-    for video, track in ((a, pose_a), (b, pose_b)):
-        if not track.detected.any():
-            raise InputError(
-                video,
-                f"nobody was detected in any of its {len(track.frames)} sampled frames: nothing to compare",
-            )
-    features_a, features_b = compute_features(pose_a), compute_features(pose_b)
-
-    say("localizing sub-actions")
-    localized: list[tuple[Localization, dict[int, np.ndarray] | None, list[SubActionSpan]]] = []
-    for video, info, track, features, side in (
-        (a, video_a, pose_a, features_a, "a"),
-        (b, video_b, pose_b, features_b, "b"),
-    ):
-        annotated = _annotated_spans(getattr(keyframes.spans, side), info) if keyframes else []
-        if annotated:
-            extra = [s.sub_action for s in annotated if s.sub_action not in names]
-            local = localization_from_spans(track.frames, annotated, [*names, *dict.fromkeys(extra)], ORACLE)
-            localized.append((local, None, annotated))
-        else:
-            local, pixels = _localize(
-                video, track, features, plan.sub_actions, profile, config, settings.frame
-            )
-            localized.append((local, pixels, local.spans))
-    (local_a, pixels_a, spans_a), (local_b, pixels_b, spans_b) = localized
-    alignment = align(features_a, features_b, spans_a=spans_a, spans_b=spans_b)
-    oracle_frames = keyframes.differences if keyframes is not None and vlm is not None else {}
-    count = config.compare.frames_per_difference
-    if vlm is not None:
-        asked = [d.sub_actions for d in plan.differences if d.key not in oracle_frames]
-        rows_shown_a = {row for wanted in asked for row in local_a.rows_for(wanted, count)}
-        rows_shown_b = {row for wanted in asked for row in local_b.rows_for(wanted, count)}
-        pixels_a = pixels_a or _pixels(a, video_a, local_a, rows_shown_a, config)
-        pixels_b = pixels_b or _pixels(b, video_b, local_b, rows_shown_b, config)
-    if oracle_frames:
-        key_a = _frames_at(a, video_a, [i for p in oracle_frames.values() for i in p.a], config)
-        key_b = _frames_at(b, video_b, [i for p in oracle_frames.values() for i in p.b], config)
-    reading_a = Reading.of(features_a, profile.movement, spans_a, spans_first=local_a.method == ORACLE)
-    reading_b = Reading.of(features_b, profile.movement, spans_b, spans_first=local_b.method == ORACLE)
-
-    verdicts: list[Difference] = []
-    for difference in plan.differences:
-        say(f"deciding: {difference.text}")
-        evidence: list[Evidence] = []
-        polarity = 1.0 if difference.direction == "more" else -1.0
-        linked = (difference.quantity, polarity) if difference.quantity else None
-        measured = measure_readings(difference.text, reading_a, reading_b, embedder, linked=linked)
-        if measured is not None:
-            evidence.append(measured)
-        if vlm is not None and difference.key in oracle_frames:
-            wanted = oracle_frames[difference.key]
-            rows_a = [[f.index for f in key_a.frames].index(i) for i in wanted.a]
-            rows_b = [[f.index for f in key_b.frames].index(i) for i in wanted.b]
-            shown_b = VideoFrames("B", key_b.frames, key_b.images)
-            evidence.append(ask_vlm(vlm, plan.action, difference.text, key_a, rows_a, shown_b, rows_b))
-        elif vlm is not None and pixels_a is not None and pixels_b is not None:
-            rows_a = [r for r in local_a.rows_for(difference.sub_actions, count) if r in pixels_a]
-            rows_b = [r for r in local_b.rows_for(difference.sub_actions, count) if r in pixels_b]
-            shown_a = VideoFrames("A", local_a.frames, pixels_a)
-            shown_b = VideoFrames("B", local_b.frames, pixels_b)
-            evidence.append(ask_vlm(vlm, plan.action, difference.text, shown_a, rows_a, shown_b, rows_b))
-        verdicts.append(decide(difference, evidence, vlm_configured=vlm is not None))
-
-    return ComparisonResult(
-        pair=VideoPair(a=a, b=b, action=action, action_description=description or plan.description),
-        video_a=video_a,
-        video_b=video_b,
-        mode="closed" if differences is not None else "open",
-        plan=plan,
-        spans_a=spans_a,
-        spans_b=spans_b,
-        differences=verdicts,
-        alignment=alignment,
-        curves_a=features_a.curves(),
-        curves_b=features_b.curves(),
-        pose_a=pose_a,
-        pose_b=pose_b,
-        backends={
-            "proposer": proposer,
-            "localizer": ORACLE if keyframes is not None else local_a.method,
-            "differencer": vlm.name if vlm is not None else "kinematics",
-            "sentence_embedder": embedder.name,
-            "pose": pose_a.model,
-        },
-        usage=meter.as_dict(),
-    )
+    job = TwoVideoJob.start(
+        a, b, action=action, differences=differences, n_open=n_open, config=config,
+        description=description, progress=progress,
+    )  # fmt: skip
+    sources = job.frame_sources()
+    plan, proposer, observed = job.plan_and_observe(sources)
+    perf_a, perf_b = job.performances(plan, sources, observed)
+    verdicts = [
+        job.decide(plan, d, perf_a, perf_b, job.localized_frames(d, perf_a, perf_b) if job.vlm else None)
+        for d in plan.differences
+    ]
+    return job.result(plan, proposer, perf_a, perf_b, verdicts, perf_a.localization.method)

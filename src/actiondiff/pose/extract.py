@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from actiondiff.config import Config
-from actiondiff.models import FrameSample, PoseTrack
+from actiondiff.models import FrameSample, PoseTrack, VideoInfo
 from actiondiff.pose.estimator import MediaPipePoseEstimator
 from actiondiff.storage import DiskCache, content_key
-from actiondiff.video import Sampling, file_digest, probe, sample_frames
+from actiondiff.video import Frame, Sampling, file_digest, probe, sample_frames
 
 
 def pose_sampling(config: Config) -> Sampling:
@@ -22,18 +22,26 @@ def extract_pose(
     config: Config | None = None,
     sampling: Sampling | None = None,
     on_frame: Callable[[FrameSample], None] | None = None,
+    *,
+    info: VideoInfo | None = None,
+    frames: Iterable[Frame] | None = None,
 ) -> PoseTrack:
-    """The pose track of a video, from the cache when the same file was sampled the same way."""
+    """The pose track of a video, from the cache when the same file was sampled the same way.
+
+    `info` saves probing the video again; `frames` (the sampling's frames from a shared decoding pass)
+    replace decoding here, and are not touched on a cache hit.
+    """
     config = config or Config()
     sampling = sampling or pose_sampling(config)
-    info = probe(path)
+    info = info or probe(path)
     estimator = MediaPipePoseEstimator(model_complexity=config.pose.model_complexity)
     cache = DiskCache(config.cache_dir, "pose")
     key = content_key(file_digest(path), sampling.key, estimator.name, str(config.pose.model_complexity))
     if config.use_cache and (cached := cache.get(key)) is not None:
         track = PoseTrack.model_validate_json(gzip.decompress(cached))
         return track.model_copy(update={"video": info})
-    track = estimator.track(info, sample_frames(path, sampling, info), on_frame=on_frame)
+    frames = frames if frames is not None else sample_frames(path, sampling, info)
+    track = estimator.track(info, frames, on_frame=on_frame)
     if config.use_cache:
         cache.put(key, gzip.compress(track.model_dump_json().encode("utf-8"), compresslevel=5))
     return track

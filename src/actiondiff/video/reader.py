@@ -6,7 +6,7 @@ Every failure to read a video becomes a `VideoError` naming the file and the cau
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,42 +170,61 @@ def sample_frames(path: str | Path, sampling: Sampling, info: VideoInfo | None =
     skipped with a warning. Frame indices count decoded frames; after a seek they are
     estimated from the timestamp.
     """
+    return (frame for _, frame in decode_pass(path, [sampling], info))
+
+
+def decode_pass(
+    path: str | Path, samplings: Sequence[Sampling], info: VideoInfo | None = None
+) -> Iterator[tuple[int, Frame]]:
+    """One decoding pass that serves several samplings: (which sampling, frame) in time order.
+
+    Each sampling gets exactly the frames `sample_frames` would give it alone (a frame several of them
+    want is decoded once, converted once per output size); the pass seeks only over gaps that no
+    sampling wants a frame in.
+    """
     path = Path(path)
     info = info or probe(path)
-    targets = sampling.target_times(info)
+    targets = [sampling.target_times(info) for sampling in samplings]
+    sizes = [_output_size(info, sampling.max_side) for sampling in samplings]
+    upcoming = [0] * len(samplings)
+    emitted = [0] * len(samplings)
     half_frame = 0.5 / info.fps
-    size = _output_size(info, sampling.max_side)
+
+    def next_wanted() -> float | None:
+        pending = [t[i] for t, i in zip(targets, upcoming, strict=True) if i < len(t)]
+        return min(pending) if pending else None
+
     decoder = _Decoder(path, info)
-    emitted = 0
     with _open(path) as (container, stream):
         start = _stream_start(stream)
         position = 0.0
-        next_target = 0
-        while next_target < len(targets):
-            if targets[next_target] - position > SEEK_GAP_S:
-                container.seek(
-                    int((targets[next_target] + start) / float(stream.time_base or 1)), stream=stream
-                )
+        while (wanted := next_wanted()) is not None:
+            if wanted - position > SEEK_GAP_S:
+                container.seek(int((wanted + start) / float(stream.time_base or 1)), stream=stream)
                 decoder.seeked = True
             reached_gap = False
             for t, index, frame in decoder.frames(container, stream, start):
                 position = t
-                if t + half_frame < targets[next_target]:
-                    continue
-                yield Frame(FrameSample(index=index, timestamp=round(t, 4)), _to_rgb(frame, size))
-                emitted += 1
-                while next_target < len(targets) and targets[next_target] <= t + half_frame:
-                    next_target += 1
-                if next_target < len(targets) and targets[next_target] - t > SEEK_GAP_S:
-                    reached_gap = True
+                images: dict[tuple[int, int] | None, np.ndarray] = {}
+                for which, times in enumerate(targets):
+                    if upcoming[which] >= len(times) or t + half_frame < times[upcoming[which]]:
+                        continue
+                    if sizes[which] not in images:
+                        images[sizes[which]] = _to_rgb(frame, sizes[which])
+                    yield which, Frame(FrameSample(index=index, timestamp=round(t, 4)), images[sizes[which]])
+                    emitted[which] += 1
+                    while upcoming[which] < len(times) and times[upcoming[which]] <= t + half_frame:
+                        upcoming[which] += 1
+                if (wanted := next_wanted()) is None:
                     break
-                if next_target >= len(targets):
+                if wanted - t > SEEK_GAP_S:
+                    reached_gap = True
                     break
             if not reached_gap:
                 break
     if decoder.corrupt:
         log.warning("%s: skipped %d corrupt packet(s)", path, decoder.corrupt)
-    if emitted == 0:
+    if not all(emitted):
         raise VideoError(path, "no frame could be decoded in the sampling window")
 
 
