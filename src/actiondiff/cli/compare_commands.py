@@ -20,7 +20,7 @@ from actiondiff.cli.app import (
     progress_bar,
     stdout,
 )
-from actiondiff.errors import DatasetError, InputError
+from actiondiff.errors import DatasetError
 from actiondiff.storage import atomic_write_text
 
 
@@ -104,17 +104,15 @@ def compare(
     With --backend `openai:MODEL`, an LLM plans and a vision LLM answers on the localized frames.
     The result JSON holds the plan, sub-action spans, frames used, verdicts, evidence and usage.
     """
+    from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
+    from actiondiff.pipeline.request import compare_request
+
     statements = list(difference or [])
     if differences_file is not None:
         statements += _statements_from_file(differences_file)
-    if statements and open_n is not None:
-        raise InputError(
-            "compare", "give statements (--difference / --differences-file) or --open N, not both"
-        )
-    if not statements and open_n is None:
-        raise InputError(
-            "compare", "nothing to decide: give statements (--difference / --differences-file) or --open N"
-        )
+    request = compare_request(
+        action, statements, open_n, how="give statements (--difference / --differences-file) or --open N"
+    )
     config = load_config(
         config_file,
         no_cache,
@@ -126,15 +124,13 @@ def compare(
             "compare.localizer": localizer,
         },
     )
-    from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
-
     with progress_bar(f"compare {video_a.name} / {video_b.name}", None) as bar:
         result = run_compare(
             video_a,
             video_b,
-            action=action,
-            differences=statements or None,
-            n_open=open_n,
+            action=request.action,
+            differences=request.differences,
+            n_open=request.n_open,
             config=config,
             description=description,
             progress=lambda step: bar.update(TaskID(0), description=step),

@@ -30,7 +30,6 @@ from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import Reading, match_rules
 from actiondiff.knowledge import find_action
 from actiondiff.models import (
-    MAX_ACTION_CHARS,
     ComparisonResult,
     Difference,
     Evidence,
@@ -51,6 +50,7 @@ from actiondiff.pipeline.localize import (
     uniform_localization,
 )
 from actiondiff.pipeline.propose import propose
+from actiondiff.pipeline.request import check_action
 from actiondiff.pose import extract_pose, pose_sampling
 from actiondiff.video import Sampling, probe, read_frames, sample_frames
 
@@ -194,11 +194,7 @@ def compare(
     a difference's annotated frames, the measurement reads the annotated spans, and
     `backends["localizer"]` is "oracle". Parts without annotations are localized as usual.
     """
-    if not action.strip() or len(action) > MAX_ACTION_CHARS:
-        raise InputError(
-            "action",
-            f"name the action in 1 to {MAX_ACTION_CHARS} characters, e.g. 'squat' (got {len(action)})",
-        )
+    check_action(action)
     config = config or Config()
     say = progress or (lambda _step: None)
     a, b = Path(a), Path(b)
