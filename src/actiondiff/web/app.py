@@ -36,7 +36,6 @@ from actiondiff.web.uploads import UploadRejected, sample_pairs, save_upload
 from actiondiff.web.worker import CompareFn, JobRunner
 
 STATIC = Path(__file__).parent / "static"
-DEFAULT_SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="A job id.")]
 MAX_STATEMENTS = 50
 MAX_STATEMENT_CHARS = 300
@@ -48,7 +47,7 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     data_dir = config.web.data_dir
     store = JobStore(data_dir / "jobs.sqlite3")
     runner = JobRunner(store, config, compare)
-    samples_dir = config.web.samples_dir or DEFAULT_SAMPLES
+    samples_dir = config.web.samples_dir
     max_bytes = int(config.web.max_upload_mb * 1e6)
 
     @asynccontextmanager
@@ -121,7 +120,8 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         if sample:
             pair = sample_pairs(samples_dir).get(sample)
             if pair is None:
-                raise UploadRejected(sample, "no such sample pair", 404)
+                offered = "" if samples_dir else " (this server offers none: start it with --samples-dir)"
+                raise UploadRejected(sample, f"no such sample pair{offered}", 404)
             video_a, video_b, name_a, name_b = (
                 pair.a,
                 pair.b,

@@ -64,7 +64,10 @@ async function loadChoices() {
       return option;
     }),
   );
-  if (!samples.length) form.querySelector('input[value="sample"]').disabled = true;
+  if (!samples.length) {
+    form.querySelector('input[value="sample"]').disabled = true;
+    $("#sample-hint").hidden = false;
+  }
 }
 
 async function submitForm(event) {
