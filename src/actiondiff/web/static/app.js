@@ -91,7 +91,11 @@ async function submitForm(event) {
     const picked = $$("#library-differences input:checked").map((i) => i.value);
     const typed = $("#typed").value.split("\n").map((s) => s.trim()).filter(Boolean);
     const statements = [...picked, ...typed];
-    if (!statements.length) { $("#form-error").textContent = "Pick or type at least one statement to check."; return; }
+    if (!statements.length) {
+      // the server's refusal word for word (actiondiff.pipeline.request, web/forms.py HOW)
+      $("#form-error").textContent = "Nothing to decide: closed mode needs statements to check, open mode a number of differences to find; pick or type at least one statement, or choose open mode.";
+      return;
+    }
     data.append("differences", statements.join("\n"));
   } else {
     data.append("n_open", $("#n-open").value);
