@@ -166,3 +166,16 @@ def test_the_form_says_what_is_missing(server: str, page: Page, squat_pair: Path
     said = page.locator("#form-error").text_content() or ""
     assert said == f"{NOTHING_TO_DECIDE}; {HOW}.".capitalize(), "the server's words"
     assert httpx.get(f"{server}/api/jobs").json() == []
+
+
+def test_library_statements_follow_the_server_s_action_lookup(server: str, page: Page) -> None:
+    page.goto(server)
+    page.fill("#action", "barbell squat")
+    page.wait_for_selector("#library-differences input[type=checkbox]")
+    ticked = page.locator("#library-differences input:checked").evaluate_all(
+        "items => items.map(i => i.value)"
+    )
+    assert "the squat is deeper" in ticked
+    page.fill("#action", "underwater basket weaving")
+    page.wait_for_function("!document.querySelector('#library-differences input')")
+    assert "Not in the built-in library" in (page.locator("#action-hint").text_content() or "")

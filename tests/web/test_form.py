@@ -97,3 +97,12 @@ def test_at_most_two_files_are_read(client: TestClient, squat_pair: Path) -> Non
 def test_path_errors_keep_fastapis_answer(client: TestClient) -> None:
     response = client.get("/api/jobs/not-an-id")
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["path", "job_id"]
+
+
+def test_the_page_finds_library_actions_as_compare_does(client: TestClient) -> None:
+    """Aliases and longer descriptions find the entry `compare` plans with (`find_action`)."""
+    for name in ("squat", "Barbell squat", "a slow goblet squat with a pause"):
+        entry = client.get("/api/actions/match", params={"name": name}).json()
+        assert entry["name"] == "squat" and "the squat is deeper" in entry["differences"], name
+    assert client.get("/api/actions/match", params={"name": "underwater basket weaving"}).json() is None
+    assert client.get("/api/actions/match", params={"name": "x" * 201}).status_code == 422

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -26,8 +26,8 @@ from fastapi.staticfiles import StaticFiles
 
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
-from actiondiff.knowledge import load_library
-from actiondiff.models import ComparisonResult
+from actiondiff.knowledge import ActionEntry, find_action, load_library
+from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
 from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
@@ -100,10 +100,14 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     @app.get("/api/actions")
     def actions() -> list[dict[str, Any]]:
         """Actions of the built-in library with their candidate differences (for closed mode)."""
-        return [
-            {"name": e.name, "description": e.description, "differences": [d.text for d in e.differences]}
-            for e in load_library().values()
-        ]
+        return [_action(entry) for entry in load_library().values()]
+
+    @app.get("/api/actions/match")
+    def match_action(name: Annotated[str, Query(max_length=MAX_ACTION_CHARS)]) -> dict[str, Any] | None:
+        """The library entry a comparison of this action uses (`find_action`: names, aliases, a name
+        within a longer description), or null when the action is not in the library."""
+        entry = find_action(name)
+        return None if entry is None else _action(entry)
 
     @app.get("/api/samples")
     def samples() -> list[dict[str, str]]:
@@ -294,6 +298,14 @@ def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
         "times": [f.timestamp for f in pose.frames],
         "points": [[point[:2] for point in frame] for frame in arrays["image_xyz"]],
         "visibility": arrays["visibility"],
+    }
+
+
+def _action(entry: ActionEntry) -> dict[str, Any]:
+    return {
+        "name": entry.name,
+        "description": entry.description,
+        "differences": [d.text for d in entry.differences],
     }
 
 

@@ -39,9 +39,18 @@ function syncFormVisibility() {
   $("#open-fields").hidden = form.mode.value !== "open";
 }
 
-function showLibraryDifferences() {
-  const name = $("#action").value.trim().toLowerCase();
-  const entry = state.actions.find((a) => a.name.toLowerCase() === name || a.name.replaceAll("_", " ") === name);
+/** The library entry the comparison will use for this action name, as the server finds it (null if none). */
+async function libraryEntry(name) {
+  if (!name) return null;
+  try { return await getJSON(`/api/actions/match?name=${encodeURIComponent(name)}`); } catch { return null; }
+}
+
+let lookups = 0;
+async function showLibraryDifferences() {
+  const name = $("#action").value.trim();
+  const lookup = ++lookups;
+  const entry = await libraryEntry(name);
+  if (lookup !== lookups) return; // a later keystroke's answer is the one to show
   const box = $("#library-differences");
   box.replaceChildren();
   $("#action-hint").textContent = entry ? entry.description : name ? "Not in the built-in library: type the statements to check." : "";
