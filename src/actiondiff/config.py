@@ -87,7 +87,8 @@ class WebConfig(BaseModel):
     )
     max_upload_mb: float = Field(default=200.0, gt=0, description="Largest accepted video upload.")
     samples_dir: Path | None = Field(
-        default=None, description="Sample pairs offered [default: data/samples]."
+        default=None,
+        description="Folder of sample pairs the page offers (<name>/a.*, b.*, pair.yaml); none if unset.",
     )
 
 

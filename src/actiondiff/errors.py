@@ -5,7 +5,9 @@ The CLI maps each class to a documented exit code so scripts can branch on it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -52,6 +54,10 @@ def describe_validation_error(exc: ValidationError, *within: str) -> str:
 
     `within` prefixes the field path (e.g. "keyframes"); pydantic's links and input dumps are left out.
     """
-    error = exc.errors()[0]
+    return describe_error(exc.errors()[0], *within)
+
+
+def describe_error(error: Mapping[str, Any], *within: str) -> str:
+    """One entry of a validation error list (pydantic's or FastAPI's) as `field <dotted.path>: <msg>`."""
     field = ".".join([*within, *(str(part) for part in error["loc"])])
     return f"field {field}: {error['msg']}" if field else str(error["msg"])

@@ -286,4 +286,9 @@ class ComparisonResult(BaseModel):
     pose_a: PoseTrack | None = None
     pose_b: PoseTrack | None = None
     backends: dict[str, str] = Field(default_factory=dict, description="Stage -> backend/model name.")
+    notices: list[str] = Field(
+        default_factory=list,
+        description="What stood in for something asked (a generic profile, a near action name, an evenly "
+        "split timeline), in words for the user.",
+    )
     usage: dict[str, float] = Field(default_factory=dict, description="Token and cost accounting.")

@@ -15,6 +15,7 @@ from actiondiff.cli import app
 from actiondiff.config import Config
 from actiondiff.errors import DatasetError
 from actiondiff.knowledge import resolve_profile
+from actiondiff.report.html import render_report
 from tests.reliability.conftest import run_main
 
 runner = CliRunner()
@@ -77,3 +78,15 @@ def test_an_action_not_in_the_library_is_said_to_be_generic_and_a_near_name_to_s
     assert "generic profile" in (resolve_profile("sack race").notice or "")
     assert "'squat' stands in" in (resolve_profile("a weighted barbell squat").notice or "")
     assert resolve_profile("Back Squat").notice is None
+
+
+def test_what_stands_in_for_the_asked_action_is_said_in_the_result_and_the_report(
+    squat_pair: Path, offline_config: Config
+) -> None:
+    result = compare(squat_pair / "a.mp4", squat_pair / "b.mp4", action="a weighted barbell squat",
+                     differences=["the squat is deeper"], config=offline_config)  # fmt: skip
+    assert result.notices == [
+        "'a weighted barbell squat' is not in the action library: its entry 'squat' stands in"
+    ]
+    assert result.differences[0].label == "A"
+    assert "its entry &#39;squat&#39; stands in" in render_report(result, embed_frames=False)

@@ -17,6 +17,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from actiondiff.pipeline.request import NOTHING_TO_DECIDE
+from actiondiff.web.forms import HOW
 from tests.conftest import shared_cache
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -150,3 +152,30 @@ def test_compare_the_sample_pair_in_the_browser(
     if folder := os.environ.get("ACTIONDIFF_SCREENSHOT_DIR"):
         Path(folder, "screenshot-compare.png").write_bytes(screenshot)
     assert not errors, errors
+
+
+def test_the_form_says_what_is_missing(server: str, page: Page, squat_pair: Path) -> None:
+    """No samples folder given: the page says how to offer one; no statements: the server's words."""
+    page.goto(server)
+    page.wait_for_selector("#sample-hint", state="visible")
+    assert page.locator('input[name="source"][value="sample"]').is_disabled()
+    page.set_input_files("#video-a-file", squat_pair / "a.mp4")
+    page.set_input_files("#video-b-file", squat_pair / "b.mp4")
+    page.fill("#action", "underwater basket weaving")
+    page.click("#run")
+    said = page.locator("#form-error").text_content() or ""
+    assert said == f"{NOTHING_TO_DECIDE}; {HOW}.".capitalize(), "the server's words"
+    assert httpx.get(f"{server}/api/jobs").json() == []
+
+
+def test_library_statements_follow_the_server_s_action_lookup(server: str, page: Page) -> None:
+    page.goto(server)
+    page.fill("#action", "barbell squat")
+    page.wait_for_selector("#library-differences input[type=checkbox]")
+    ticked = page.locator("#library-differences input:checked").evaluate_all(
+        "items => items.map(i => i.value)"
+    )
+    assert "the squat is deeper" in ticked
+    page.fill("#action", "underwater basket weaving")
+    page.wait_for_function("!document.querySelector('#library-differences input')")
+    assert "Not in the built-in library" in (page.locator("#action-hint").text_content() or "")

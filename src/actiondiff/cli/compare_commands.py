@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 import yaml
+from rich.markup import escape
 from rich.progress import TaskID
 from rich.table import Table
 
@@ -21,7 +22,7 @@ from actiondiff.cli.app import (
     progress_bar,
     stdout,
 )
-from actiondiff.errors import DatasetError, InputError
+from actiondiff.errors import DatasetError
 from actiondiff.storage import atomic_write_text
 
 
@@ -106,17 +107,15 @@ def compare(
     With --backend `openai:MODEL`, an LLM plans and a vision LLM answers on the localized frames.
     The result JSON holds the plan, sub-action spans, frames used, verdicts, evidence and usage.
     """
+    from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
+    from actiondiff.pipeline.request import compare_request
+
     statements = list(difference or [])
     if differences_file is not None:
         statements += _statements_from_file(differences_file)
-    if statements and open_n is not None:
-        raise InputError(
-            "compare", "give statements (--difference / --differences-file) or --open N, not both"
-        )
-    if not statements and open_n is None:
-        raise InputError(
-            "compare", "nothing to decide: give statements (--difference / --differences-file) or --open N"
-        )
+    request = compare_request(
+        action, statements, open_n, how="give statements (--difference / --differences-file) or --open N"
+    )
     config = load_config(
         config_file,
         no_cache,
@@ -129,15 +128,13 @@ def compare(
         },
         actions_files,
     )
-    from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
-
     with progress_bar(f"compare {video_a.name} / {video_b.name}", None) as bar:
         result = run_compare(
             video_a,
             video_b,
-            action=action,
-            differences=statements or None,
-            n_open=open_n,
+            action=request.action,
+            differences=request.differences,
+            n_open=request.n_open,
             config=config,
             description=description,
             progress=lambda step: bar.update(TaskID(0), description=step),
@@ -158,6 +155,8 @@ def compare(
             item.evidence[0].summary if item.evidence else item.reason or "",
         )
     stdout.print(table)
+    for notice in result.notices:
+        stdout.print(f"[yellow]note:[/] {escape(notice)}")
     usage = result.usage
     stdout.print(
         f"result -> {output}; {int(usage.get('requests', 0))} model requests "

@@ -29,6 +29,13 @@ def serve(
     max_upload_mb: Annotated[
         float | None, typer.Option(help=r"Largest accepted video upload \[default: 200].")
     ] = None,
+    samples_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Offer the sample pairs in this folder (NAME/a.mp4, b.mp4, pair.yaml), e.g. a "
+            r"checkout's data/samples \[default: none]."
+        ),
+    ] = None,
     config_file: ConfigOption = None,
 ) -> None:
     """Start the local web app: upload or pick two videos, compare them, and watch the result.
@@ -49,11 +56,14 @@ def serve(
             "web.port": port,
             "web.data_dir": data_dir,
             "web.max_upload_mb": max_upload_mb,
+            "web.samples_dir": samples_dir,
         },
     )
     web = config.web
     if not _is_loopback(web.host):
         stderr.print(f"[yellow]warning:[/] listening on {web.host}: anyone who can reach it can use the app")
+    if web.samples_dir is not None and not web.samples_dir.is_dir():
+        stderr.print(f"[yellow]warning:[/] no sample pairs offered: {web.samples_dir} is not a folder")
     stdout.print(
         f"actiondiff web app on [bold]http://{web.host}:{web.port}/[/] (data in {web.data_dir}); Ctrl-C stops"
     )

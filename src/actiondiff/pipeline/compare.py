@@ -24,7 +24,6 @@ from actiondiff.backends import (
     resolve_frame_embedder,
 )
 from actiondiff.config import Config
-from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.measure import measure_readings
@@ -32,7 +31,6 @@ from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import match_rules
 from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.models import (
-    MAX_ACTION_CHARS,
     ActionPlan,
     ComparisonResult,
     Difference,
@@ -52,6 +50,7 @@ from actiondiff.pipeline.localize import (
 )
 from actiondiff.pipeline.performance import FrameSource, Performance, frame_source, observe
 from actiondiff.pipeline.propose import propose
+from actiondiff.pipeline.request import check_action
 from actiondiff.video import probe
 
 Progress = Callable[[str], None]
@@ -104,11 +103,7 @@ class TwoVideoJob:
         progress: Progress | None,
     ) -> TwoVideoJob:
         """Check the action name, probe both videos, resolve the profile and the models."""
-        if not action.strip() or len(action) > MAX_ACTION_CHARS:
-            raise InputError(
-                "action",
-                f"name the action in 1 to {MAX_ACTION_CHARS} characters, e.g. 'squat' (got {len(action)})",
-            )
+        check_action(action)
         config = config or Config()
         profile = resolve_profile(action, config.actions)
         paths = (Path(a), Path(b))
@@ -247,6 +242,17 @@ class TwoVideoJob:
             evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
         return decide(difference, evidence, vlm_configured=self.vlm is not None)
 
+    def notices(self, a: Performance, b: Performance) -> list[str]:
+        """What stood in for something asked, said to the user (no silent fallback)."""
+        said = [self.profile.notice] if self.profile.notice else []
+        for side, performance in (("A", a), ("B", b)):
+            if performance.localization.method == "uniform":
+                said.append(
+                    f"the sub-actions of video {side} could not be found from the pose (no repetition of "
+                    f"{self.profile.driver.column}): its timeline is split evenly among them"
+                )
+        return said
+
     def result(
         self, plan: ActionPlan, proposer: str, a: Performance, b: Performance, verdicts: list[Difference],
         localizer: str,
@@ -277,6 +283,7 @@ class TwoVideoJob:
                 "sentence_embedder": self.embedder.name,
                 "pose": a.track.model,
             },
+            notices=self.notices(a, b),
             usage=self.meter.as_dict(),
         )
 

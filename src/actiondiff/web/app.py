@@ -9,37 +9,37 @@ from __future__ import annotations
 import asyncio
 import secrets
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import numpy as np
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import UploadFile
 
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
-from actiondiff.knowledge import find_action, load_library
+from actiondiff.knowledge import ActionEntry, find_action, load_library
 from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
 from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
 from actiondiff.report.plots import time_map
 from actiondiff.storage import atomic_write_bytes, atomic_write_text
+from actiondiff.web.forms import JobForm, describe_form_errors
 from actiondiff.web.store import Job, JobRequest, JobStore, now
 from actiondiff.web.uploads import UploadRejected, sample_pairs, save_upload
 from actiondiff.web.worker import CompareFn, JobRunner
 
 STATIC = Path(__file__).parent / "static"
-DEFAULT_SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="A job id.")]
-MAX_STATEMENTS = 50
-MAX_STATEMENT_CHARS = 300
 
 
 def create_app(config: Config | None = None, compare: CompareFn | None = None) -> FastAPI:
@@ -48,8 +48,9 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     data_dir = config.web.data_dir
     store = JobStore(data_dir / "jobs.sqlite3")
     runner = JobRunner(store, config, compare)
-    samples_dir = config.web.samples_dir or DEFAULT_SAMPLES
-    max_bytes = int(config.web.max_upload_mb * 1e6)
+    samples_dir = config.web.samples_dir
+    max_upload_mb = config.web.max_upload_mb
+    max_bytes = int(max_upload_mb * 1e6)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -77,6 +78,13 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     async def rejected(_: Request, exc: UploadRejected) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        if errors and all(tuple(error.get("loc", ()))[:1] == ("body",) for error in errors):
+            return JSONResponse({"detail": describe_form_errors(errors)}, status_code=400)
+        return await request_validation_exception_handler(request, exc)
+
     @app.exception_handler(ActionDiffError)
     async def failed(_: Request, exc: ActionDiffError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400 if exc.exit_code == 3 else 500)
@@ -92,10 +100,14 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     @app.get("/api/actions")
     def actions() -> list[dict[str, Any]]:
         """Actions of the built-in library with their candidate differences (for closed mode)."""
-        return [
-            {"name": e.name, "description": e.description, "differences": [d.text for d in e.differences]}
-            for e in load_library().values()
-        ]
+        return [_action(entry) for entry in load_library().values()]
+
+    @app.get("/api/actions/match")
+    def match_action(name: Annotated[str, Query(max_length=MAX_ACTION_CHARS)]) -> dict[str, Any] | None:
+        """The library entry a comparison of this action uses (`find_action`: names, aliases, a name
+        within a longer description), or null when the action is not in the library."""
+        entry = find_action(name)
+        return None if entry is None else _action(entry)
 
     @app.get("/api/samples")
     def samples() -> list[dict[str, str]]:
@@ -105,65 +117,76 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
             for p in sample_pairs(samples_dir).values()
         ]
 
-    @app.post("/api/jobs", status_code=202)
-    async def submit(request: Request) -> Job:
+    class UploadRoute(APIRoute):
+        """Refuses a body declared far over the upload limit before reading any of it, and parses
+        the multipart form with tight limits; FastAPI then validates it into a `JobForm`."""
+
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
+
+            async def bounded(request: Request) -> Response:
+                declared = int(request.headers.get("content-length") or 0)
+                if declared > 2 * max_bytes + (1 << 20):
+                    raise UploadRejected("upload", f"larger than the {max_upload_mb:.0f} MB limit", 413)
+                await request.form(max_files=2, max_fields=10)  # kept by the request, read again by FastAPI
+                return await handler(request)
+
+            return bounded
+
+    uploads = APIRouter(route_class=UploadRoute)
+
+    @uploads.post("/api/jobs", status_code=202)
+    async def submit(form: Annotated[JobForm, Form(media_type="multipart/form-data")]) -> Job:
         """Start a comparison: multipart form with `action`, `mode` (closed|open), `differences`
         (one statement per line, closed mode), `n_open` (open mode), and either `sample` or the
         files `video_a` and `video_b`."""
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > 2 * max_bytes + (1 << 20):
-            raise UploadRejected("upload", f"larger than the {config.web.max_upload_mb:.0f} MB limit", 413)
-        form = await request.form(max_files=2, max_fields=10)
         job_id = secrets.token_hex(8)
         folder = data_dir / "jobs" / job_id
-        action = _text(form.get("action")).strip()
-        sample = _text(form.get("sample")).strip()
+        action = form.action.strip()
+        sample = form.sample.strip()
+        pair = None
         if sample:
             pair = sample_pairs(samples_dir).get(sample)
             if pair is None:
-                raise UploadRejected(sample, "no such sample pair", 404)
+                offered = "" if samples_dir else " (this server offers none: start it with --samples-dir)"
+                raise UploadRejected(sample, f"no such sample pair{offered}", 404)
+            action = action or pair.action
+        request = form.request(action)
+        if pair is not None:
             video_a, video_b, name_a, name_b = (
                 pair.a,
                 pair.b,
                 f"{sample}/{pair.a.name}",
                 f"{sample}/{pair.b.name}",
             )
-            action = action or pair.action
         else:
-            uploads = [form.get("video_a"), form.get("video_b")]
-            if not all(isinstance(u, UploadFile) for u in uploads):
+            if form.video_a is None or form.video_b is None:
                 raise UploadRejected(
                     "videos", "upload two videos (video_a and video_b) or pick a sample pair"
                 )
-            upload_a, upload_b = (u for u in uploads if isinstance(u, UploadFile))
             try:
-                video_a = await save_upload(upload_a, "video_a", folder, "a", max_bytes)
-                video_b = await save_upload(upload_b, "video_b", folder, "b", max_bytes)
+                video_a = await save_upload(form.video_a, "video_a", folder, "a", max_bytes)
+                video_b = await save_upload(form.video_b, "video_b", folder, "b", max_bytes)
             except UploadRejected:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
-            name_a, name_b = str(upload_a.filename), str(upload_b.filename)
+            name_a, name_b = str(form.video_a.filename), str(form.video_b.filename)
         job_request = JobRequest(
-            action=_check_action(action),
-            mode=_mode(_text(form.get("mode")) or "closed"),
-            differences=_statements(_text(form.get("differences"))),
-            n_open=_n_open(_text(form.get("n_open"))),
+            action=request.action,
+            mode=request.mode,
+            differences=request.differences,
+            n_open=request.n_open,
             name_a=name_a,
             name_b=name_b,
             video_a=video_a,
             video_b=video_b,
         )
-        if job_request.mode == "closed" and not job_request.differences:
-            entry = find_action(job_request.action)
-            if entry is None:
-                raise UploadRejected(
-                    "differences", "closed mode needs statements to check; type at least one"
-                )
-            job_request.differences = [d.text for d in entry.differences]
         job = Job(id=job_id, created_at=now(), request=job_request)
         store.add(job)
         runner.submit(job_id)
         return job
+
+    app.include_router(uploads)
 
     @app.get("/api/jobs")
     def jobs() -> list[Job]:
@@ -278,51 +301,17 @@ def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
     }
 
 
+def _action(entry: ActionEntry) -> dict[str, Any]:
+    return {
+        "name": entry.name,
+        "description": entry.description,
+        "differences": [d.text for d in entry.differences],
+    }
+
+
 def _request_video(job: Job, side: Side) -> Path:
     return job.request.video_a if side == "a" else job.request.video_b
 
 
 def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
-
-
-def _text(value: object) -> str:
-    if isinstance(value, UploadFile):
-        raise UploadRejected("form", "expected a text field, got a file")
-    return "" if value is None else str(value)
-
-
-def _check_action(action: str) -> str:
-    if not action or len(action) > MAX_ACTION_CHARS:
-        raise UploadRejected("action", f"name the action (1 to {MAX_ACTION_CHARS} characters), e.g. 'squat'")
-    return action
-
-
-def _mode(value: str) -> Literal["closed", "open"]:
-    if value not in ("closed", "open"):
-        raise UploadRejected("mode", f"must be 'closed' or 'open', got {value!r}")
-    return "closed" if value == "closed" else "open"
-
-
-def _statements(text: str) -> list[str] | None:
-    statements = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
-    if len(statements) > MAX_STATEMENTS:
-        raise UploadRejected("differences", f"at most {MAX_STATEMENTS} statements, got {len(statements)}")
-    if too_long := [s for s in statements if len(s) > MAX_STATEMENT_CHARS]:
-        raise UploadRejected(
-            "differences",
-            f"a statement is longer than {MAX_STATEMENT_CHARS} characters: {too_long[0][:40]}...",
-        )
-    return statements or None
-
-
-def _n_open(text: str) -> int | None:
-    if not text.strip():
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 50:
-        raise UploadRejected("n_open", f"must be a whole number from 1 to 50, got {text!r}")
-    return value

@@ -39,9 +39,18 @@ function syncFormVisibility() {
   $("#open-fields").hidden = form.mode.value !== "open";
 }
 
-function showLibraryDifferences() {
-  const name = $("#action").value.trim().toLowerCase();
-  const entry = state.actions.find((a) => a.name.toLowerCase() === name || a.name.replaceAll("_", " ") === name);
+/** The library entry the comparison will use for this action name, as the server finds it (null if none). */
+async function libraryEntry(name) {
+  if (!name) return null;
+  try { return await getJSON(`/api/actions/match?name=${encodeURIComponent(name)}`); } catch { return null; }
+}
+
+let lookups = 0;
+async function showLibraryDifferences() {
+  const name = $("#action").value.trim();
+  const lookup = ++lookups;
+  const entry = await libraryEntry(name);
+  if (lookup !== lookups) return; // a later keystroke's answer is the one to show
   const box = $("#library-differences");
   box.replaceChildren();
   $("#action-hint").textContent = entry ? entry.description : name ? "Not in the built-in library: type the statements to check." : "";
@@ -64,7 +73,10 @@ async function loadChoices() {
       return option;
     }),
   );
-  if (!samples.length) form.querySelector('input[value="sample"]').disabled = true;
+  if (!samples.length) {
+    form.querySelector('input[value="sample"]').disabled = true;
+    $("#sample-hint").hidden = false;
+  }
 }
 
 async function submitForm(event) {
@@ -88,7 +100,11 @@ async function submitForm(event) {
     const picked = $$("#library-differences input:checked").map((i) => i.value);
     const typed = $("#typed").value.split("\n").map((s) => s.trim()).filter(Boolean);
     const statements = [...picked, ...typed];
-    if (!statements.length) { $("#form-error").textContent = "Pick or type at least one statement to check."; return; }
+    if (!statements.length) {
+      // the server's refusal word for word (actiondiff.pipeline.request, web/forms.py HOW)
+      $("#form-error").textContent = "Nothing to decide: closed mode needs statements to check, open mode a number of differences to find; pick or type at least one statement, or choose open mode.";
+      return;
+    }
     data.append("differences", statements.join("\n"));
   } else {
     data.append("n_open", $("#n-open").value);

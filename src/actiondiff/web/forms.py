@@ -1,0 +1,93 @@
+"""The page's comparison form as a FastAPI form model, with the web app's own bounds on it.
+
+What a request means (action name, statements or N, "nothing to decide") is decided by
+`actiondiff.pipeline.request`, as for the command line; this model only reads the multipart
+form, bounds what a network client can send, and says what is wrong in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from fastapi import UploadFile
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
+from starlette.datastructures import UploadFile as ReceivedFile
+
+from actiondiff.errors import describe_error
+from actiondiff.pipeline.request import CompareRequest, clean_statements, compare_request
+
+MAX_STATEMENTS = 50
+MAX_STATEMENT_CHARS = 300
+MAX_OPEN = 50
+HOW = "pick or type at least one statement, or choose open mode"
+"""How the page takes statements or N, added to the core's refusals."""
+
+
+class JobForm(BaseModel):
+    """`POST /api/jobs`: the action, the mode with its statements or N, and a sample or two videos."""
+
+    action: str = Field(default="", description="The action both videos show [default: the sample's].")
+    mode: Literal["closed", "open"] = "closed"
+    differences: str = Field(default="", description="Closed mode: the statements, one per line.")
+    n_open: int | None = Field(default=None, description=f"Open mode: find at most N (1 to {MAX_OPEN}).")
+    sample: str = Field(default="", description="A sample pair's name, instead of two uploads.")
+    video_a: UploadFile | None = None
+    video_b: UploadFile | None = None
+
+    @field_validator("action", "mode", "differences", "sample", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        if isinstance(value, ReceivedFile):
+            raise PydanticCustomError("text_field", "expected a text field, got a file")
+        return value
+
+    @field_validator("differences")
+    @classmethod
+    def _bounded(cls, text: str) -> str:
+        statements = clean_statements(text.splitlines())
+        if len(statements) > MAX_STATEMENTS:
+            raise PydanticCustomError(
+                "too_many", "at most {limit} statements, got {count}",
+                {"limit": MAX_STATEMENTS, "count": len(statements)},
+            )  # fmt: skip
+        if too_long := [s for s in statements if len(s) > MAX_STATEMENT_CHARS]:
+            raise PydanticCustomError(
+                "too_long", "a statement is longer than {limit} characters: {start}...",
+                {"limit": MAX_STATEMENT_CHARS, "start": too_long[0][:40]},
+            )  # fmt: skip
+        return text
+
+    @field_validator("n_open", mode="before")
+    @classmethod
+    def _whole_number(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = 0
+        if not 1 <= number <= MAX_OPEN:
+            raise PydanticCustomError(
+                "n_open", "must be a whole number from 1 to {limit}, got '{value}'",
+                {"limit": MAX_OPEN, "value": str(value)},
+            )  # fmt: skip
+        return number
+
+    def request(self, action: str) -> CompareRequest:
+        """What `compare()` gets: the statements in closed mode, N in open mode (the other is ignored)."""
+        closed = self.mode == "closed"
+        return compare_request(
+            action,
+            self.differences.splitlines() if closed else None,
+            None if closed else self.n_open,
+            how=HOW,
+        )
+
+
+def describe_form_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    """The first problem of a form that failed validation, as `field <name>: <what is wrong>`."""
+    error = errors[0]
+    loc = tuple(error.get("loc", ()))
+    return describe_error({**error, "loc": loc[1:] if loc[:1] == ("body",) else loc})
