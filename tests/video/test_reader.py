@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actiondiff.video import Sampling, probe, read_frames
+from actiondiff.video import Sampling, decode_pass, probe, read_frames, sample_frames
 from tests.conftest import VideoFactory
 
 
@@ -92,3 +92,23 @@ def test_sampling_needs_exactly_one_of_rate_and_count() -> None:
         Sampling()
     with pytest.raises(ValueError, match="exactly one"):
         Sampling(fps=1, count=2)
+
+
+def test_one_pass_gives_each_sampling_what_it_would_get_alone(make_video: VideoFactory) -> None:
+    """Shared decoding (pose, localizer, key frames in one pass) changes no sampling's frames, also
+    when every sampling skips the same long gap (the pass seeks over it)."""
+    path = make_video(n_frames=300, fps=30, size=(64, 48))
+    samplings = [
+        Sampling(fps=10.0),
+        Sampling(fps=5.0, max_side=32),
+        Sampling(fps=30.0, start_s=8.0, end_s=8.5),
+        Sampling(count=3, start_s=0.5, end_s=1.0),
+    ]
+    shared: dict[int, list[tuple[int, float, tuple[int, ...]]]] = {}
+    for which, frame in decode_pass(path, samplings):
+        shared.setdefault(which, []).append((frame.sample.index, frame.sample.timestamp, frame.image.shape))
+    for which, sampling in enumerate(samplings):
+        alone = [(f.sample.index, f.sample.timestamp, f.image.shape) for f in sample_frames(path, sampling)]
+        assert shared[which] == alone, sampling
+    far = list(decode_pass(path, [Sampling(fps=30.0, start_s=8.0, end_s=8.5)]))
+    assert [f.sample.index for _, f in far] == list(range(240, 255))

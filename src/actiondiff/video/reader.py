@@ -215,6 +215,8 @@ def decode_pass(
                     emitted[which] += 1
                     while upcoming[which] < len(times) and times[upcoming[which]] <= t + half_frame:
                         upcoming[which] += 1
+                if not images:
+                    continue  # not yet at a wanted frame (decoding on from where a seek landed)
                 if (wanted := next_wanted()) is None:
                     break
                 if wanted - t > SEEK_GAP_S:
