@@ -24,6 +24,7 @@ from actiondiff.backends import (
     resolve_frame_embedder,
 )
 from actiondiff.config import Config
+from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.measure import measure_readings
@@ -164,9 +165,16 @@ class TwoVideoJob:
                 description=self.description,
             )
             observed = []
-            for side, pose in zip("AB", poses, strict=True):
+            for side, path, pose in zip("AB", self.paths, poses, strict=True):
                 self.say(f"pose of video {side}")
-                observed.append(pose.result())
+                track, features = pose.result()
+                if not track.detected.any():
+                    raise InputError(
+                        path,
+                        f"nobody was detected in any of its {len(track.frames)} sampled frames: "
+                        "nothing to compare",
+                    )
+                observed.append((track, features))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return plan, proposer, observed

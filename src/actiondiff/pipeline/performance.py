@@ -22,7 +22,7 @@ from actiondiff.knowledge import ActionProfile
 from actiondiff.models import FrameSample, PoseTrack, SubActionSpan, VideoInfo
 from actiondiff.pipeline.localize import Localization
 from actiondiff.pose import extract_pose, pose_sampling
-from actiondiff.video import Frame, Sampling, decode_pass
+from actiondiff.video import Frame, Sampling, decode_pass, probe
 
 KEPT_JPEG_QUALITY = 95
 """Quality of the pose samples kept for a vision model (it is sent re-encoded at a lower quality)."""
@@ -119,13 +119,15 @@ def _from_jpeg(data: bytes) -> np.ndarray:
 
 
 def observe(path: Path, source: FrameSource, config: Config) -> tuple[PoseTrack, KinematicFeatures]:
-    """Pose (cached by content) and kinematic features of one video; refuses a video with nobody in it."""
+    """Pose (cached by content) and kinematic features of one video, its frames from `source`."""
     track = extract_pose(path, config, info=source.info, frames=source.pose_frames())
-    if not track.detected.any():
-        raise InputError(
-            path, f"nobody was detected in any of its {len(track.frames)} sampled frames: nothing to compare"
-        )
     return track, compute_features(track)
+
+
+def observe_clip(path: str | Path, config: Config) -> tuple[PoseTrack, KinematicFeatures]:
+    """`observe` for a clip on its own (StepDiff), probed once, its pose samples decoded once."""
+    path = Path(path)
+    return observe(path, FrameSource(probe(path), pose_sampling(config)), config)
 
 
 @dataclass

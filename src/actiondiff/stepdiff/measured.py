@@ -21,7 +21,6 @@ from actiondiff.kinematics import (
     KinematicFeatures,
     Quantity,
     Reading,
-    compute_features,
     find_quantity,
     match_quantity,
     measure_quantity,
@@ -29,7 +28,7 @@ from actiondiff.kinematics import (
 from actiondiff.knowledge import ActionProfile
 from actiondiff.knowledge.profile import generic
 from actiondiff.models import Evidence
-from actiondiff.pose import extract_pose
+from actiondiff.pipeline.performance import observe_clip
 
 GENERAL = tuple(generic().quantities)
 """Quantities any whole-body movement has: measured when the action is not in the library."""
@@ -64,8 +63,8 @@ class Gap:
 
 
 def clip_features(path: str | Path, config: Config) -> KinematicFeatures:
-    """Kinematic features of a clip (the pose track comes from the shared pose cache)."""
-    return compute_features(extract_pose(path, config))
+    """Kinematic features of a clip, observed as `compare` observes a video (pose from the shared cache)."""
+    return observe_clip(path, config)[1]
 
 
 def question_quantities(question: str) -> list[Quantity]:
