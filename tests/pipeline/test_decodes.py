@@ -16,6 +16,7 @@ from actiondiff import compare
 from actiondiff.config import Config
 from actiondiff.eval.oracle import compare_with_keyframes
 from actiondiff.eval.readers import read_benchmark
+from actiondiff.pipeline.compare import TwoVideoJob
 from actiondiff.video import reader
 from tests.support.chat_server import ChatServer, Scripted
 
@@ -77,6 +78,7 @@ def test_annotated_key_frames_come_from_the_same_single_pass(
         update={"differences": {str(list(sample.differences).index(k)): v
                                 for k, v in sample.keyframes.differences.items()}}
     )  # fmt: skip
-    compare_with_keyframes(sample.video_a.path, sample.video_b.path, keyframes, action="squat",
-                           differences=texts, config=uncached(tmp_path, chat_server))  # fmt: skip
+    job = TwoVideoJob.start(sample.video_a.path, sample.video_b.path, action="squat", differences=texts,
+                            config=uncached(tmp_path, chat_server))  # fmt: skip
+    compare_with_keyframes(job, keyframes)
     assert chat_server.requests and max(opened.values()) == 1 and len(opened) == 4, opened

@@ -19,6 +19,7 @@ from actiondiff.config import Config
 from actiondiff.eval.oracle import compare_with_keyframes
 from actiondiff.eval.readers import read_benchmark
 from actiondiff.models import KeyFrames
+from actiondiff.pipeline.compare import TwoVideoJob
 from tests.support.chat_server import ChatServer, Scripted
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,14 +62,10 @@ def test_vlm_sees_exactly_the_annotated_frames(
     config.backends.vlm = "openai:oracle-vlm"
     config.backends.base_url = chat_server.base_url
     config.backends.max_images = 16
-    result = compare_with_keyframes(
-        squat_pair / "a.mp4",
-        squat_pair / "b.mp4",
-        keyframes,
-        action="squat",
-        differences=statements,
-        config=config,
+    job = TwoVideoJob.start(
+        squat_pair / "a.mp4", squat_pair / "b.mp4", action="squat", differences=statements, config=config
     )
+    result = compare_with_keyframes(job, keyframes)
     assert result.backends["localizer"] == "oracle"
     fps_a, fps_b = result.video_a.fps, result.video_b.fps
     asked = {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.models import (
     ActionPlan,
@@ -22,7 +21,7 @@ from actiondiff.models import (
     SubActionSpan,
     VideoInfo,
 )
-from actiondiff.pipeline.compare import Observed, Progress, TwoVideoJob
+from actiondiff.pipeline.compare import Observed, TwoVideoJob
 from actiondiff.pipeline.differ import VideoFrames
 from actiondiff.pipeline.localize import localization_from_spans
 from actiondiff.pipeline.performance import FrameSource, Performance
@@ -30,23 +29,12 @@ from actiondiff.pipeline.performance import FrameSource, Performance
 ORACLE = "oracle"
 
 
-def compare_with_keyframes(
-    a: str | Path,
-    b: str | Path,
-    keyframes: KeyFrames,
-    *,
-    action: str,
-    differences: Sequence[str] | None = None,
-    n_open: int | None = None,
-    config: Config | None = None,
-    description: str = "",
-    progress: Progress | None = None,
-) -> ComparisonResult:
-    """`pipeline.compare` with annotated key frames (see `models.KeyFrames`) in place of the localizer."""
-    job = TwoVideoJob.start(
-        a, b, action=action, differences=differences, n_open=n_open, config=config,
-        description=description, progress=progress,
-    )  # fmt: skip
+def compare_with_keyframes(job: TwoVideoJob, keyframes: KeyFrames) -> ComparisonResult:
+    """`TwoVideoJob.run` with annotated key frames (see `models.KeyFrames`) in place of the localizer.
+
+    The job comes from `TwoVideoJob.start(a, b, action=..., differences=...)`, as `compare` makes it.
+    """
+    differences = job.differences
     keys = [str(n) for n in range(len(differences))] if differences is not None else None
     _check_keyframes(keyframes, keys, *job.infos)
     shown_frames = keyframes.differences if job.vlm is not None else {}

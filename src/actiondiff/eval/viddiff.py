@@ -71,7 +71,7 @@ class ComparePredictor:
     def __call__(self, sample: BenchSample) -> Prediction:
         # the pipeline loads models: import where used
         from actiondiff.eval.oracle import compare_with_keyframes
-        from actiondiff.pipeline.compare import compare
+        from actiondiff.pipeline.compare import TwoVideoJob
 
         config = self.config.model_copy(deep=True)
         if self.localizer != "oracle":
@@ -81,24 +81,16 @@ class ComparePredictor:
             keys = list(sample.differences)
             texts = [sample.differences[k].description for k in keys]
             keyframes = self._keyframes(sample, keys)
-            if keyframes is not None:
-                result = compare_with_keyframes(
-                    *pair, keyframes, action=sample.action, differences=texts, config=config
-                )
-            else:
-                result = compare(*pair, action=sample.action, differences=texts, config=config)
+            job = TwoVideoJob.start(*pair, action=sample.action, differences=texts, config=config)
+            result = compare_with_keyframes(job, keyframes) if keyframes is not None else job.run()
             by_text = {d.text: d for d in result.differences}
             return {
                 k: {"description": t, "prediction": _label(by_text[t].label if t in by_text else None)}
                 for k, t in zip(keys, texts, strict=True)
             }
-        keyframes, budget = self._keyframes(sample, None), open_budget(sample)
-        if keyframes is not None:
-            result = compare_with_keyframes(
-                *pair, keyframes, action=sample.action, n_open=budget, config=config
-            )
-        else:
-            result = compare(*pair, action=sample.action, n_open=budget, config=config)
+        keyframes = self._keyframes(sample, None)
+        job = TwoVideoJob.start(*pair, action=sample.action, n_open=open_budget(sample), config=config)
+        result = compare_with_keyframes(job, keyframes) if keyframes is not None else job.run()
         return {
             str(i): {"description": d.text, "prediction": _label(d.label)}
             for i, d in enumerate(result.differences[: open_budget(sample)])

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Required, TypedDict, Unpack
 
 from actiondiff.backends import (
     ChatModel,
@@ -71,6 +72,17 @@ def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: 
     return any(match_rules(text) is None for text in differences)
 
 
+class JobOptions(TypedDict, total=False):
+    """What a comparison is asked to do (see `compare`)."""
+
+    action: Required[str]
+    differences: Sequence[str] | None
+    n_open: int | None
+    config: Config | None
+    description: str
+    progress: Progress | None
+
+
 @dataclass
 class TwoVideoJob:
     """One comparison of two videos: its inputs, action profile, models and frame sources."""
@@ -91,21 +103,13 @@ class TwoVideoJob:
     say: Progress
 
     @classmethod
-    def start(
-        cls,
-        a: str | Path,
-        b: str | Path,
-        *,
-        action: str,
-        differences: Sequence[str] | None,
-        n_open: int | None,
-        config: Config | None,
-        description: str,
-        progress: Progress | None,
-    ) -> TwoVideoJob:
-        """Check the action name, probe both videos, resolve the profile and the models."""
+    def start(cls, a: str | Path, b: str | Path, **asked: Unpack[JobOptions]) -> TwoVideoJob:
+        """Check the action name, probe both videos, resolve the profile and the models (the
+        options are `compare`'s)."""
+        action, differences, n_open = asked["action"], asked.get("differences"), asked.get("n_open")
+        description, progress = asked.get("description", ""), asked.get("progress")
         check_action(action)
-        config = config or Config()
+        config = asked.get("config") or Config()
         profile = resolve_profile(action, config.actions)
         paths = (Path(a), Path(b))
         meter = UsageMeter()
@@ -250,6 +254,17 @@ class TwoVideoJob:
             evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
         return decide(difference, evidence, vlm_configured=self.vlm is not None)
 
+    def run(self) -> ComparisonResult:
+        """The steps in order: frames, plan and pose, performances, a verdict per difference."""
+        sources = self.frame_sources()
+        plan, proposer, observed = self.plan_and_observe(sources)
+        a, b = self.performances(plan, sources, observed)
+        verdicts = [
+            self.decide(plan, d, a, b, self.localized_frames(d, a, b) if self.vlm is not None else None)
+            for d in plan.differences
+        ]
+        return self.result(plan, proposer, a, b, verdicts, a.localization.method)
+
     def notices(self, a: Performance, b: Performance) -> list[str]:
         """What stood in for something asked, said to the user (no silent fallback)."""
         said = [self.profile.notice] if self.profile.notice else []
@@ -314,15 +329,7 @@ def compare(
     `config.backends`. Raises `InputError` for an unusable action name or a video in which nobody
     is visible.
     """
-    job = TwoVideoJob.start(
+    return TwoVideoJob.start(
         a, b, action=action, differences=differences, n_open=n_open, config=config,
         description=description, progress=progress,
-    )  # fmt: skip
-    sources = job.frame_sources()
-    plan, proposer, observed = job.plan_and_observe(sources)
-    perf_a, perf_b = job.performances(plan, sources, observed)
-    verdicts = [
-        job.decide(plan, d, perf_a, perf_b, job.localized_frames(d, perf_a, perf_b) if job.vlm else None)
-        for d in plan.differences
-    ]
-    return job.result(plan, proposer, perf_a, perf_b, verdicts, perf_a.localization.method)
+    ).run()  # fmt: skip
