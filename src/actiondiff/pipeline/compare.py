@@ -51,7 +51,7 @@ from actiondiff.pipeline.localize import (
     uniform_localization,
 )
 from actiondiff.pipeline.performance import FrameSource, Performance, frame_source, observe
-from actiondiff.pipeline.propose import propose
+from actiondiff.pipeline.propose import propose, worded_by_library
 from actiondiff.pipeline.request import check_action
 from actiondiff.video import probe
 
@@ -66,8 +66,11 @@ def localizer_fps(profile: ActionProfile, config: Config) -> float:
 
 def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: ChatModel | None) -> bool:
     """Whether this run needs the sentence embedder: open mode dedupes, the library links given
-    statements, and statements no rule maps to a quantity are matched by embedding."""
-    if differences is None or (llm is None and profile.entry is not None):
+    statements not worded as its own, and statements no rule maps to a quantity are matched by
+    embedding."""
+    if differences is None:
+        return True
+    if llm is None and profile.entry is not None and not worded_by_library(profile.entry, differences):
         return True
     return any(match_rules(text) is None for text in differences)
 

@@ -97,14 +97,24 @@ def dedupe(texts: Sequence[str], embedder: SentenceEmbedder, limit: int) -> list
 def _library_links(
     entry: ActionEntry, statements: Sequence[str], embedder: SentenceEmbedder
 ) -> list[list[str]]:
-    """For each statement, the sub-actions of the most similar library candidate (all if none is close)."""
+    """For each statement, the sub-actions of the library candidate worded the same, else of the most
+    similar one by sentence embedding (all sub-actions if none is close); embeds only when needed."""
     names = [s.name for s in entry.sub_actions]
-    similarity = embedder.embed(statements) @ embedder.embed([d.text for d in entry.differences]).T
-    links = []
-    for row in similarity:
-        best = int(np.argmax(row))
-        links.append(entry.differences[best].sub_actions if row[best] >= LINK_COSINE else names)
-    return links
+    own = {d.text.strip().lower(): d.sub_actions for d in entry.differences}
+    links = {text: own[text.strip().lower()] for text in statements if text.strip().lower() in own}
+    others = [text for text in statements if text not in links]
+    if others:
+        similarity = embedder.embed(others) @ embedder.embed([d.text for d in entry.differences]).T
+        for text, row in zip(others, similarity, strict=True):
+            best = int(np.argmax(row))
+            links[text] = entry.differences[best].sub_actions if row[best] >= LINK_COSINE else names
+    return [links[text] for text in statements]
+
+
+def worded_by_library(entry: ActionEntry, statements: Sequence[str]) -> bool:
+    """Whether every statement is one of the entry's own (linked without the sentence embedder)."""
+    own = {d.text.strip().lower() for d in entry.differences}
+    return all(text.strip().lower() in own for text in statements)
 
 
 def propose(
