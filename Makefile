@@ -22,4 +22,5 @@ bench:
 	.venv/bin/python benchmarks/bench_io_pose.py
 	.venv/bin/python benchmarks/bench_kinematics.py
 	.venv/bin/python benchmarks/bench_compare.py
+	.venv/bin/python benchmarks/bench_export.py
 	.venv/bin/python benchmarks/bench_invariance.py
