@@ -12,7 +12,9 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from actiondiff.cli import app
 from actiondiff.errors import InputError
 from actiondiff.export import AlignedTimeline, aligned_angles_csv, export_side_by_side
 from actiondiff.export.video import CAPTION_HOLD_S, captions
@@ -31,7 +33,10 @@ def test_the_side_by_side_video_lasts_as_long_as_the_aligned_timeline(
 ) -> None:
     seen: list[tuple[int, int]] = []
     summary = export_side_by_side(
-        squat_result, tmp_path / "new folder" / "sbs.mp4", height=240, on_progress=lambda d, t: seen.append((d, t))
+        squat_result,
+        tmp_path / "new folder" / "sbs.mp4",
+        height=240,
+        on_progress=lambda d, t: seen.append((d, t)),
     )
     stream, frames = decoded(summary.path)
     assert stream.codec_context.name == "h264"
@@ -116,12 +121,9 @@ def test_the_export_command_writes_the_video_or_the_table(
         "side-by-side video ->" in video.stdout and f"{squat_result.video_a.n_frames} frames" in video.stdout
     )
     assert len(decoded(tmp_path / "side_by_side.mp4")[1]) == squat_result.video_a.n_frames
-    table = subprocess.run(
-        [*run, "-o", str(tmp_path / "angles.csv")], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert table.returncode == 0, table.stderr
+    table = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "angles.csv")])
+    assert table.exit_code == 0, table.output
     assert (tmp_path / "angles.csv").read_text().startswith("time_a_s,frame_a,time_b_s,frame_b,")
-    wrong = subprocess.run(
-        [*run, "-o", str(tmp_path / "x.gif")], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert wrong.returncode == 3 and ".mp4 (video) or a .csv" in wrong.stderr
+    wrong = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "x.gif")])
+    assert isinstance(wrong.exception, InputError) and wrong.exception.exit_code == 3
+    assert ".mp4 (video) or a .csv" in str(wrong.exception)
