@@ -42,9 +42,12 @@ def extract_pose(
         return track.model_copy(update={"video": info})
     frames = frames if frames is not None else sample_frames(path, sampling, info)
     track = estimator.track(info, frames, on_frame=on_frame)
+    stored = track.model_dump_json()
     if config.use_cache:
-        cache.put(key, gzip.compress(track.model_dump_json().encode("utf-8"), compresslevel=5))
-    return track
+        cache.put(key, gzip.compress(stored.encode("utf-8"), compresslevel=5))
+    # the track as the cache gives it back (JSON keeps 5 decimals), so that no result depends on
+    # whether its pose was just computed or read from the cache (on this or another machine)
+    return PoseTrack.model_validate_json(stored)
 
 
 def expected_frames(path: str | Path, config: Config, sampling: Sampling | None = None) -> int:
