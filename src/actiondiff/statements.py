@@ -8,16 +8,12 @@ from pathlib import Path
 import yaml
 
 from actiondiff.errors import DatasetError
+from actiondiff.storage import read_user_text
 
 
 def read_statements(path: Path) -> list[str]:
     """The statements of a differences file; a clean `DatasetError` naming the file otherwise."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DatasetError(path, f"cannot read the differences file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise DatasetError(path, f"the differences file is not UTF-8 text: {exc.reason}") from exc
+    text = read_user_text(path, "differences file")
     if path.suffix in (".yaml", ".yml", ".json"):
         try:
             data = yaml.safe_load(text)

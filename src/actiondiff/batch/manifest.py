@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from actiondiff.errors import DatasetError, InputError, describe_validation_error
 from actiondiff.models import MAX_ACTION_CHARS, VIDEO_SUFFIXES
 from actiondiff.statements import read_statements
+from actiondiff.storage import read_user_text
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 """A pair's name: its folder under the batch output, so plain file-name characters only."""
@@ -107,12 +108,7 @@ def read_manifest(path: Path, defaults: Defaults | None = None) -> list[PairSpec
     defaults = defaults or Defaults()
     if path.suffix.lower() not in MANIFEST_SUFFIXES:
         raise DatasetError(path, f"a manifest is a CSV or YAML file ({', '.join(MANIFEST_SUFFIXES)})")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DatasetError(path, f"cannot read the manifest: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise DatasetError(path, f"the manifest is not UTF-8 text: {exc.reason}") from exc
+    text = read_user_text(path, "manifest")
     if path.suffix.lower() == ".csv":
         rows = _csv_rows(path, text)
         top = _Decide()
