@@ -98,15 +98,35 @@ def _run_local(
         for key, item in todo:
             finish(key, *_timed(predict, item))
         return
+    workers = min(workers, len(todo))
     # spawn: forked children would inherit the parent's model threads and locks
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=get_context("spawn")) as pool:
-        pending: dict[Future[tuple[dict[str, Any], float]], str] = {
-            pool.submit(_timed, predict, item): key for key, item in todo
-        }
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        with _shared_cores(workers):  # the workers start as the items are submitted
+            pending: dict[Future[tuple[dict[str, Any], float]], str] = {
+                pool.submit(_timed, predict, item): key for key, item in todo
+            }
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 finish(pending.pop(future), *future.result())
+
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def _shared_cores(workers: int) -> Iterator[None]:
+    """Worker processes started meanwhile share the cores: each one's OpenMP and BLAS thread pools get
+    cores // workers threads (as Ray gives a task its CPUs), where the environment does not set them.
+    Without it each worker starts a thread per core and on 2 cores a pool of 2 ran slower than 1 process."""
+    threads = str(max(1, default_workers() // workers))
+    added = [name for name in THREAD_VARIABLES if name not in os.environ]
+    os.environ.update(dict.fromkeys(added, threads))
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def _run_ray(
