@@ -6,6 +6,7 @@ import errno
 import hashlib
 import json
 import os
+import socket
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,12 @@ from actiondiff.errors import DatasetError, OutputError
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write to a temporary file beside `path`, fsync it, then rename it over `path`.
 
-    The temporary name is unique per process and thread, so concurrent writers of one path
-    (A and B of a clip compared with itself) never rename each other's file away.
+    The temporary name is unique per host, process and thread, so concurrent writers of one path
+    (A and B of a clip compared with itself, or nodes of a cluster sharing a cache folder) never
+    rename each other's file away.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = path.with_name(f".{path.name}.{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as handle:
