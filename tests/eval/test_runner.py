@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +85,23 @@ def test_pool_workers_share_the_cores(tmp_path: Path, monkeypatch: pytest.Monkey
     expected = str(max(1, runner.default_workers() // 2))
     assert outputs == [dict.fromkeys(runner.THREAD_VARIABLES, expected)] * 3
     assert not set(runner.THREAD_VARIABLES) & set(os.environ)
+
+
+def _slow_mark(item: tuple[Path, int]) -> dict[str, int]:
+    folder, index = item
+    (folder / str(index)).touch()
+    time.sleep(0.5)
+    return {"index": index}
+
+
+def test_a_failure_stops_the_pool_without_running_the_queued_items(tmp_path: Path) -> None:
+    """What Ctrl-C does too: the error reaches the caller with the items not yet started cancelled."""
+    (tmp_path / "started").mkdir()
+    items = [(str(i), (tmp_path / "started", i)) for i in range(10)]
+
+    def refuse(_key: str, _output: dict[str, Any]) -> dict[str, Any]:
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        runner.run(items, _slow_mark, tmp_path / "records.jsonl", workers=2, store=refuse)
+    assert len(list((tmp_path / "started").iterdir())) < 10

@@ -105,10 +105,14 @@ def _run_local(
             pending: dict[Future[tuple[dict[str, Any], float]], str] = {
                 pool.submit(_timed, predict, item): key for key, item in todo
             }
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                finish(pending.pop(future), *future.result())
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    finish(pending.pop(future), *future.result())
+        except BaseException:  # Ctrl-C or a failure: stop now, not after every queued item has run
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
