@@ -159,3 +159,10 @@ def test_reference_mode_needs_a_folder_with_videos(folder: Path) -> None:
 def test_statements_and_open_on_the_command_line_at_once_are_refused() -> None:
     with pytest.raises(InputError, match="not both"):
         Defaults.given("squat", ["the squat is deeper"], 3)
+
+
+def test_a_spreadsheets_byte_order_mark_is_no_column(folder: Path) -> None:
+    manifest = folder / "excel.csv"
+    manifest.write_bytes("a,b,action,open\r\nclips/ref.mp4,clips/x.mp4,squat,2\r\n".encode("utf-8-sig"))
+    (pair,) = read_manifest(manifest)
+    assert pair.a.name == "ref.mp4" and pair.n_open == 2

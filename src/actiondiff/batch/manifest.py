@@ -108,7 +108,7 @@ def read_manifest(path: Path, defaults: Defaults | None = None) -> list[PairSpec
     defaults = defaults or Defaults()
     if path.suffix.lower() not in MANIFEST_SUFFIXES:
         raise DatasetError(path, f"a manifest is a CSV or YAML file ({', '.join(MANIFEST_SUFFIXES)})")
-    text = read_user_text(path, "manifest")
+    text = read_user_text(path, "manifest").removeprefix("\ufeff")  # the byte-order mark spreadsheets write
     if path.suffix.lower() == ".csv":
         rows = _csv_rows(path, text)
         top = _Decide()
