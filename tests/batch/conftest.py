@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,11 @@ BROKEN = {
     "005-notes-vs-b": "not a readable video",
     "006-person-vs-nobody": "nobody was detected",
 }
+
+
+def timeless(report: str) -> str:
+    """A pair's report without the minute it was compared at (a re-run may fall in the next one)."""
+    return re.sub(r"<dt>Compared</dt><dd>[^<]*</dd>", "", report)
 
 
 def write_season(folder: Path, squat_pair: Path, scenes: dict[str, Path]) -> Path:
