@@ -41,14 +41,7 @@ def test_every_compared_pair_is_what_a_single_compare_gives(season: Season, offl
     for pair in season.pairs:
         if pair.name in BROKEN:
             continue
-        single = compare(
-            pair.a,
-            pair.b,
-            action=pair.action,
-            differences=list(pair.differences) if pair.differences else None,
-            n_open=pair.n_open,
-            config=offline_config,
-        )
+        single = compare(**pair.arguments(), config=offline_config)
         stored = ComparisonResult.model_validate_json(
             (season.output / "pairs" / pair.name / "result.json").read_text()
         )

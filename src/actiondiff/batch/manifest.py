@@ -77,6 +77,17 @@ class PairSpec(BaseModel):
     def mode(self) -> Literal["closed", "open"]:
         return "closed" if self.differences is not None else "open"
 
+    def arguments(self) -> dict[str, Any]:
+        """The pair as the arguments of `actiondiff.compare` (all but the configuration)."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "action": self.action,
+            "differences": list(self.differences) if self.differences is not None else None,
+            "n_open": self.n_open,
+            "description": self.description,
+        }
+
 
 class _Decide(BaseModel):
     """The fields that say what to decide, in a row or at a YAML manifest's top level."""

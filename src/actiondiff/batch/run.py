@@ -102,15 +102,7 @@ class ComparePair:
         from actiondiff.report import render_report
 
         try:
-            result = compare(
-                pair.a,
-                pair.b,
-                action=pair.action,
-                differences=list(pair.differences) if pair.differences is not None else None,
-                n_open=pair.n_open,
-                config=self.config,
-                description=pair.description,
-            )
+            result = compare(**pair.arguments(), config=self.config)
             report = render_report(result)
         except Exception as exc:
             error = plain_reason(exc)
