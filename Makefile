@@ -23,3 +23,4 @@ bench:
 	.venv/bin/python benchmarks/bench_kinematics.py
 	.venv/bin/python benchmarks/bench_compare.py
 	.venv/bin/python benchmarks/bench_invariance.py
+	.venv/bin/python benchmarks/bench_batch.py
