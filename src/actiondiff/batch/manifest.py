@@ -22,9 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from actiondiff.errors import DatasetError, InputError, describe_validation_error
 from actiondiff.models import MAX_ACTION_CHARS, VIDEO_SUFFIXES
+from actiondiff.pipeline.request import clean_statements, compare_request
 from actiondiff.statements import read_statements
 from actiondiff.storage import read_user_text
 
+COMMAND_LINE = "give statements (--difference / --differences-file) or --open N"
+IN_MANIFEST = "give 'statements' (or 'differences') or 'open' in the manifest, or " + COMMAND_LINE
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 """A pair's name: its folder under the batch output, so plain file-name characters only."""
 MANIFEST_SUFFIXES = (".csv", ".yaml", ".yml", ".json")
@@ -45,12 +48,11 @@ class Defaults(BaseModel):
         cls, action: str | None, differences: list[str], n_open: int | None, description: str = ""
     ) -> Defaults:
         """The command line's options; statements and --open at once are refused (exit 3)."""
-        if differences and n_open is not None:
-            raise InputError(
-                "batch", "give statements (--difference / --differences-file) or --open N, not both"
-            )
+        statements = clean_statements(differences)
+        if statements and n_open is not None:
+            raise InputError("batch", f"closed and open mode at once: {COMMAND_LINE}, not both")
         return cls(
-            action=action, differences=tuple(differences) or None, n_open=n_open, description=description
+            action=action, differences=tuple(statements) or None, n_open=n_open, description=description
         )
 
 
@@ -139,11 +141,10 @@ def reference_pairs(reference: Path, folder: Path, defaults: Defaults) -> list[P
         raise InputError(folder, "with --reference, give a folder of clips (not a file)")
     if not defaults.action:
         raise InputError("--reference", "give the action once for every clip: --action NAME")
-    if not defaults.differences and defaults.n_open is None:
-        raise InputError(
-            "--reference",
-            "nothing to decide: give statements (--difference / --differences-file) or --open N",
-        )
+    try:  # the rule `compare` and the web app apply
+        request = compare_request(defaults.action, defaults.differences, defaults.n_open, how=COMMAND_LINE)
+    except InputError as exc:
+        raise InputError("--reference", exc.cause) from exc
     clips = [
         clip
         for clip in sorted(folder.iterdir())
@@ -158,9 +159,9 @@ def reference_pairs(reference: Path, folder: Path, defaults: Defaults) -> list[P
             name=_slug(clip.name),
             a=_absolute(reference),
             b=_absolute(clip),
-            action=defaults.action,
-            differences=defaults.differences or None,
-            n_open=None if defaults.differences else defaults.n_open,
+            action=request.action,
+            differences=tuple(request.differences) if request.differences else None,
+            n_open=request.n_open,
             description=defaults.description,
         )
         for clip in clips
@@ -202,26 +203,24 @@ class _Rows:
         if differences is None and n_open is None:
             differences = list(self.defaults.differences) if self.defaults.differences else None
             n_open = self.defaults.n_open
-        if differences is None and n_open is None:
-            raise DatasetError(
-                self.path,
-                f"{where}: nothing to decide: give 'statements' or 'open' in the manifest, "
-                "or --difference / --differences-file / --open on the command line",
-            )
         action = row.action or self.top.action or self.defaults.action
         if not action:
             raise DatasetError(
                 self.path, f"{where}, field action: missing (give it in the manifest or --action)"
             )
+        try:  # the rule `compare` and the web app apply: statements cleaned, one mode
+            request = compare_request(action, differences, n_open, how=IN_MANIFEST)
+        except InputError as exc:
+            raise DatasetError(self.path, f"{where}: {exc.cause}") from exc
         a, b = self._video(row.a), self._video(row.b)
         try:
             return PairSpec(
                 name=row.name or _slug(f"{number:03d}-{a.stem}-vs-{b.stem}"),
                 a=a,
                 b=b,
-                action=action,
-                differences=tuple(differences) if differences is not None else None,
-                n_open=n_open,
+                action=request.action,
+                differences=tuple(request.differences) if request.differences else None,
+                n_open=request.n_open,
                 description=row.description or self.top.description or self.defaults.description,
             )
         except ValidationError as exc:
@@ -233,9 +232,7 @@ class _Rows:
         if fields.statements:
             statements += self._statements_file(where, fields.statements)
         if statements and fields.open is not None:
-            raise DatasetError(
-                self.path, f"{where}: give 'statements' (or 'differences') or 'open', not both"
-            )
+            raise DatasetError(self.path, f"{where}: closed and open mode at once: {IN_MANIFEST}, not both")
         return statements or None, fields.open
 
     def _statements_file(self, where: str, name: str) -> list[str]:

@@ -185,7 +185,7 @@ def run_batch(
     config = batch_config(config, folder)
     keep = (lambda output: output.get("status") == "ok") if retry_failed else None
     digests = {path: _digest(path) for path in pair_places(pairs)}
-    settings = config.model_dump_json(include={"pose", "compare", "backends"})
+    settings = config.model_dump_json(include={"pose", "compare", "backends", "actions"})
     videos: dict[str, Path] = {}
     for path, digest in digests.items():
         if digest is not None:  # an unreadable file fails its pairs, with the reader's own words

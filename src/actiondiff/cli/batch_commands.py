@@ -13,6 +13,7 @@ from rich.progress import TaskID
 from rich.table import Table
 
 from actiondiff.cli.app import (
+    ActionsOption,
     ConfigOption,
     JsonFlag,
     NoCacheFlag,
@@ -74,6 +75,7 @@ def batch(
     backend: Annotated[
         str | None, typer.Option(help="LLM and VLM of every pair, as for compare (e.g. openai:gpt-4o).")
     ] = None,
+    actions_files: ActionsOption = None,
     config_file: ConfigOption = None,
     no_cache: NoCacheFlag = False,
     as_json: JsonFlag = False,
@@ -104,7 +106,9 @@ def batch(
         statements += read_statements(differences_file)
     defaults = Defaults.given(action, statements, open_n, description)
     pairs = reference_pairs(reference, source, defaults) if reference else read_manifest(source, defaults)
-    config = load_config(config_file, no_cache, {"backends.llm": backend, "backends.vlm": backend})
+    config = load_config(
+        config_file, no_cache, {"backends.llm": backend, "backends.vlm": backend}, actions_files
+    )
 
     @contextmanager
     def bar(phase: str, total: int) -> Iterator[runner.DoneFn]:
