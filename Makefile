@@ -22,5 +22,6 @@ bench:
 	.venv/bin/python benchmarks/bench_io_pose.py
 	.venv/bin/python benchmarks/bench_kinematics.py
 	.venv/bin/python benchmarks/bench_compare.py
+	.venv/bin/python benchmarks/bench_export.py
 	.venv/bin/python benchmarks/bench_invariance.py
 	.venv/bin/python benchmarks/bench_batch.py

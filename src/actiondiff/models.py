@@ -292,3 +292,8 @@ class ComparisonResult(BaseModel):
         "split timeline), in words for the user.",
     )
     usage: dict[str, float] = Field(default_factory=dict, description="Token and cost accounting.")
+    sync_offset_s: float = Field(
+        default=0.0,
+        description="A hand-set shift of B against the alignment in seconds (+ shows B later), as nudged in "
+        "the web app; the report and the export use it.",
+    )

@@ -9,9 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from actiondiff.cli import app
-from actiondiff.models import ComparisonResult, SubActionSpan, TimeAlignment
-from actiondiff.report import render_report, timeline_svg, write_report
+from actiondiff.models import ComparisonResult, Difference, SubActionSpan, TimeAlignment
+from actiondiff.pipeline.fusion import NO_VLM_REASON
+from actiondiff.report import render_report, render_sections, timeline_svg, write_report
 from actiondiff.report.frames import difference_keyframes
+from actiondiff.report.html import plain_words, tally
 from actiondiff.report.plots import curve_panels, time_map
 from tests.report.support import STATEMENTS
 
@@ -89,3 +91,33 @@ def test_timeline_escapes_names_and_carries_jump_targets() -> None:
     svg = timeline_svg(spans, 1.0, "a")
     assert "<lift>" not in svg and "&lt;lift&gt;" in svg and "hold &amp; lower" in svg
     assert re.findall(r'data-frame="(\d+)"', svg) == ["0", "10"]
+
+
+def test_the_summary_ranks_and_speaks_plainly(squat_result: ComparisonResult) -> None:
+    """Clear differences first by effect, the rest collapsed; reasons without flags; the caller's names."""
+    undecided = Difference(key="9", text="the athlete smiles more", reason=NO_VLM_REASON)
+    same = squat_result.differences[0].model_copy(
+        update={"key": "8", "text": "the knees agree", "label": "C"}
+    )
+    result = squat_result.model_copy(
+        update={"differences": [undecided, same, *squat_result.differences], "sync_offset_s": 0.08}
+    )
+    sections = render_sections(result, lambda side, index: None, ("Anna.mov", "Ben.mov"))
+    clear = [d for d in squat_result.differences if d.label in ("A", "B")]
+    assert tally(result.differences).startswith(f"{len(clear)} clear difference")
+    assert tally(result.differences).endswith(", 1 undecided") and "1 no difference" in tally(
+        result.differences
+    )
+    assert tally([]) == "no statements"
+    ranked = re.findall(
+        r'<p class="text">([^<]*)</p>', sections["differences"].split('<details class="settled">')[0]
+    )
+    assert ranked == [d.text for d in sorted(clear, key=lambda d: -d.confidence)]
+    settled = sections["differences"].split('<details class="settled">')[1]
+    assert "the knees agree" in settled and "the athlete smiles more" in settled
+    assert "--backend" not in sections["differences"] and "no vision-language model" in settled
+    assert "Anna.mov" in sections["summary"] and "a.mp4" not in sections["summary"]
+    assert "B shifted by hand by +0.08 s" in sections["summary"]
+    assert plain_words("needs a model: --backend openai:<model>") == (
+        "needs a model: a language model configured where actiondiff runs"
+    )

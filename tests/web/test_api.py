@@ -9,9 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from actiondiff.config import Config
+from actiondiff.errors import OutputError, VideoError
 from actiondiff.models import ComparisonResult
+from actiondiff.video import probe
 from actiondiff.web import create_app
 from actiondiff.web.store import Job, JobRequest, JobStore, now
+from actiondiff.web.uploads import NOT_A_VIDEO
+from actiondiff.web.worker import describe_failure
 
 STATEMENTS = "the squat is deeper\nthe stance is wider"
 
@@ -81,27 +85,51 @@ def test_uploaded_pair_is_compared_and_served(client: TestClient, squat_pair: Pa
         ("..mp4", b"x", "video/mp4", 400, "'..'"),
         ("notes.txt", b"hello", "text/plain", 415, "not a video file name"),
         ("clip.mp4", b"hello", "text/plain", 415, "not a video type"),
-        ("clip.mp4", b"", "video/mp4", 400, "empty"),
-        (
-            "clip.mp4",
-            b"\x00\x00\x00\x18ftypmp42 but not really a video",
-            "video/mp4",
-            422,
-            "cannot be decoded",
-        ),
+        ("clip.mp4", b"", "video/mp4", 400, "the file is empty"),
+        ("clip.mp4", b"\x00\x00\x00\x18ftypmp42 but not really a video", "video/mp4", 422, NOT_A_VIDEO),
+        ("notes.mp4", b"just some text, not a video at all\n" * 40, "video/mp4", 422, NOT_A_VIDEO),
     ],
 )
 def test_bad_uploads_are_refused_with_a_reason(
-    client: TestClient, squat_pair: Path, name: str, content: bytes, content_type: str, status: int, says: str
-) -> None:
+    client: TestClient, web_config: Config, squat_pair: Path, name: str, content: bytes,
+    content_type: str, status: int, says: str,
+) -> None:  # fmt: skip
+    """The refusal names the upload (side and uploaded name), says what is wrong in plain words, shows
+    no errno or server path, and leaves nothing of the refused job on disk."""
     files = {
-        "video_a": (name, content, content_type),
-        "video_b": ("b.mp4", (squat_pair / "b.mp4").read_bytes(), "video/mp4"),
+        "video_a": ("a.mp4", (squat_pair / "a.mp4").read_bytes(), "video/mp4"),
+        "video_b": (name, content, content_type),
     }
     code, body = upload(client, files)
     assert code == status, body
-    assert says in body["detail"]
+    assert body["detail"] == f"video B ({name}): {says}" or (
+        body["detail"].startswith(f"video B ({name}): ") and says in body["detail"]
+    ), body
+    assert "Errno" not in body["detail"] and str(web_config.web.data_dir) not in body["detail"]
     assert client.get("/api/jobs").json() == []
+    jobs_folder = web_config.web.data_dir / "jobs"
+    assert not jobs_folder.exists() or not any(jobs_folder.iterdir()), "the refused uploads were removed"
+
+
+def test_a_failed_job_names_its_videos_as_uploaded(tmp_path: Path) -> None:
+    """Decoding fails in the worker: the page is told which upload, by its name, without the server path."""
+    stored = tmp_path / "jobs" / "0123456789abcdef" / "b.mp4"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"\x00\x00\x00\x18ftypmp42 then nothing a decoder can use" * 20)
+    with pytest.raises(VideoError) as raised:
+        probe(stored)
+    assert str(stored) in str(raised.value), "the core names the path; the page must not"
+    request = JobRequest(
+        action="squat", mode="open", n_open=2, name_a="Front squat.mov", name_b="Coach's squat.mp4",
+        video_a=stored.with_name("a.mov"), video_b=stored,
+    )  # fmt: skip
+    said = describe_failure(raised.value, request)
+    assert said == f"video B (Coach's squat.mp4): {NOT_A_VIDEO}"
+    other = OutputError(stored.parent / "report.html", "cannot write: [Errno 28] No space left on device")
+    assert (
+        describe_failure(other, request)
+        == "the job's folder/report.html: cannot write: No space left on device"
+    )
 
 
 def test_uploads_over_the_size_limit_are_refused(web_config: Config, squat_pair: Path) -> None:

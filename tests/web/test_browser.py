@@ -6,90 +6,30 @@ Set ACTIONDIFF_SCREENSHOT_DIR to also keep the page's screenshot there (docs/scr
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from actiondiff.pipeline.request import NOTHING_TO_DECIDE
 from actiondiff.web.forms import HOW
 from tests.conftest import shared_cache
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.web.browser import chromium, current_times, serving
 
 
 @pytest.fixture
 def server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`actiondiff serve` in its own process, on a free loopback port."""
-    port = free_port()
-    env = {**os.environ, "ACTIONDIFF_CACHE_DIR": str(shared_cache(tmp_path_factory.getbasetemp()))}
-    command = [
-        sys.executable,
-        "-m",
-        "actiondiff",
-        "serve",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(tmp_path / "web"),
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/api/samples", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    pytest.fail(f"actiondiff serve did not start:\n{output}")
-                time.sleep(0.3)
+    with serving(tmp_path / "web", shared_cache(tmp_path_factory.getbasetemp())) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
 def page(tmp_path: Path) -> Iterator[Page]:
-    assert CHROMIUM.exists(), "install Debian's chromium (scripts/setup.sh dev does)"
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-
-
-def current_times(page: Page) -> tuple[float, float]:
-    a, b = page.evaluate(
-        "[document.querySelector('#video-a').currentTime, document.querySelector('#video-b').currentTime]"
-    )
-    return float(a), float(b)
+    with chromium(tmp_path / "chromium-profile") as context:
+        yield context.new_page()
 
 
 def test_compare_the_sample_pair_in_the_browser(

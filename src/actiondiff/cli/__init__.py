@@ -17,6 +17,7 @@ from actiondiff.cli import compare_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import batch_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import eval_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import web_commands  # noqa: F401  (registers commands)
+from actiondiff.cli import export_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import stepdiff_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import kept_commands  # noqa: F401  (registers commands)
 

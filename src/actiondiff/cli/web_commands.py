@@ -87,14 +87,18 @@ def report(
     """
     from actiondiff.report import write_report  # OpenCV and PyAV: loaded only when a report is written
 
-    try:
-        comparison = ComparisonResult.model_validate_json(result.read_bytes())
-    except OSError as exc:
-        raise InputError(result, f"cannot read the result: {exc.strerror or exc}") from exc
-    except ValidationError as exc:
-        raise InputError(result, f"not a comparison result: {exc.errors()[0]['msg']}") from exc
-    write_report(comparison, output, embed_frames=frames)
+    write_report(read_result(result), output, embed_frames=frames)
     stdout.print(f"report -> {output}")
+
+
+def read_result(path: Path) -> ComparisonResult:
+    """A comparison result JSON file, or `InputError` saying why it cannot be used."""
+    try:
+        return ComparisonResult.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError(path, f"cannot read the result: {exc.strerror or exc}") from exc
+    except ValidationError as exc:
+        raise InputError(path, f"not a comparison result: {exc.errors()[0]['msg']}") from exc
 
 
 def _is_loopback(host: str) -> bool:

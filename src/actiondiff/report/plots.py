@@ -79,8 +79,10 @@ def curve_panels(
     curves_b: KinematicCurves | None,
     alignment: TimeAlignment | None,
     names: Sequence[str] | None = None,
+    offset_s: float = 0.0,
 ) -> list[str]:
-    """One SVG panel per signal found in both videos, B drawn on A's time axis through the alignment."""
+    """One SVG panel per signal found in both videos, B drawn on A's time axis through the alignment
+    (B's moment t drawn where A is at the moment aligned with t - `offset_s`, the hand-set shift)."""
     if curves_a is None or curves_b is None:
         return []
     shared = [n for n in (names or curves_a.values) if n in curves_a.values and n in curves_b.values]
@@ -88,7 +90,7 @@ def curve_panels(
     times_b = np.asarray(curves_b.timestamps, dtype=float)
     if alignment is not None and alignment.path:
         knots, targets = time_map(alignment)
-        times_b = np.interp(times_b, knots, targets)
+        times_b = np.interp(times_b - offset_s, knots, targets)
     panels = []
     for name in shared:
         values_a = _as_array(curves_a.values[name])

@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exception_handlers import request_validation_exception_handler
@@ -23,22 +22,38 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 
+from actiondiff.backends.images import encode_jpeg
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
+from actiondiff.export.angles import aligned_angles_csv
+from actiondiff.export.timeline import aligned_knots
 from actiondiff.knowledge import ActionEntry, find_action, load_library
 from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
 from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
-from actiondiff.report.plots import time_map
 from actiondiff.storage import atomic_write_bytes, atomic_write_text
+from actiondiff.video import probe
+from actiondiff.web.exports import Exports, ExportStatus
 from actiondiff.web.forms import JobForm, describe_form_errors
 from actiondiff.web.store import Job, JobRequest, JobStore, now
 from actiondiff.web.uploads import UploadRejected, sample_pairs, save_upload
+from actiondiff.web.warmup import ModelsStatus, Warmup
 from actiondiff.web.worker import CompareFn, JobRunner
 
 STATIC = Path(__file__).parent / "static"
+THUMB_SIDE = 160
+"""Longer side (pixels) of a history thumbnail."""
+
+
+class SyncNudge(BaseModel):
+    """`PUT /api/jobs/{id}/sync`: B's hand-set shift against the alignment."""
+
+    offset_s: float = Field(allow_inf_nan=False)
+
+
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="A job id.")]
 
 
@@ -47,13 +62,16 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     config = config or Config()
     data_dir = config.web.data_dir
     store = JobStore(data_dir / "jobs.sqlite3")
-    runner = JobRunner(store, config, compare)
+    warmup = Warmup(config)
+    runner = JobRunner(store, config, compare, warmup)
+    exports = Exports(lambda job_id: data_dir / "jobs" / job_id)
     samples_dir = config.web.samples_dir
     max_upload_mb = config.web.max_upload_mb
     max_bytes = int(max_upload_mb * 1e6)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warmup.start()
         runner.start()
         yield
         runner.stop()
@@ -96,6 +114,11 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     @app.get("/theme.css", include_in_schema=False)
     def theme() -> Response:
         return Response(theme_css(), media_type="text/css")
+
+    @app.get("/api/status")
+    def status() -> ModelsStatus:
+        """Whether the models are loaded yet (they load in the background when the server starts)."""
+        return warmup.status
 
     @app.get("/api/actions")
     def actions() -> list[dict[str, Any]]:
@@ -165,9 +188,9 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
                     "videos", "upload two videos (video_a and video_b) or pick a sample pair"
                 )
             try:
-                video_a = await save_upload(form.video_a, "video_a", folder, "a", max_bytes)
-                video_b = await save_upload(form.video_b, "video_b", folder, "b", max_bytes)
-            except UploadRejected:
+                video_a = await save_upload(form.video_a, "a", folder, max_bytes)
+                video_b = await save_upload(form.video_b, "b", folder, max_bytes)
+            except BaseException:  # refused, or the client went away: keep nothing of it
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
             name_a, name_b = str(form.video_a.filename), str(form.video_b.filename)
@@ -235,18 +258,18 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         """The self-contained HTML report, rendered once and kept in the job's folder."""
         path = data_dir / "jobs" / job_id / "report.html"
         if not path.is_file():
-            atomic_write_text(path, render_report(load_result(job_id)))
+            atomic_write_text(path, render_report(load_result(job_id), names=_names(job_or_404(job_id))))
         headers = _attachment(f"actiondiff-{job_id}.html") if download else {}
         return FileResponse(path, media_type="text/html", headers=headers)
 
     @app.get("/api/jobs/{job_id}/view")
     def view(job_id: JobId) -> dict[str, Any]:
         """What the page needs to show a result: HTML sections and the data for synced playback."""
-        result = load_result(job_id)
+        result, job = load_result(job_id), job_or_404(job_id)
         sections = render_sections(
-            result, lambda side, index: f"/api/jobs/{job_id}/frames/{side}/{index}.jpg"
+            result, lambda side, index: f"/api/jobs/{job_id}/frames/{side}/{index}.jpg", _names(job)
         )
-        return {"job": job_or_404(job_id), "sections": sections, "sync": _sync_data(result)}
+        return {"job": job, "sections": sections, "sync": _sync_data(result)}
 
     @app.get("/api/jobs/{job_id}/videos/{side}")
     def video(job_id: JobId, side: Side) -> FileResponse:
@@ -268,25 +291,90 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
             atomic_write_bytes(cached, keyframe_jpeg(images[index]))
         return FileResponse(cached, media_type="image/jpeg")
 
+    @app.put("/api/jobs/{job_id}/sync")
+    def set_sync(job_id: JobId, nudge: SyncNudge) -> dict[str, float]:
+        """Save the hand-set shift of B against the alignment with the result (seconds, + shows B later);
+        the player, the report, the angle table and the export use it."""
+        result = load_result(job_id)
+        limit = max(result.video_a.duration_s, result.video_b.duration_s)
+        if abs(nudge.offset_s) > limit:
+            raise UploadRejected("offset_s", f"must be within ±{limit:.2f} s (the longer video's length)")
+        store.set_result(
+            job_id, result.model_copy(update={"sync_offset_s": nudge.offset_s}).model_dump_json()
+        )
+        load_result.cache_clear()
+        (data_dir / "jobs" / job_id / "report.html").unlink(missing_ok=True)
+        return {"offset_s": nudge.offset_s}
+
+    @app.post("/api/jobs/{job_id}/export", status_code=202)
+    def start_export(job_id: JobId) -> ExportStatus:
+        """Start making the aligned side-by-side video (mp4, H.264) of a job; poll `GET` for its progress."""
+        result = load_result(job_id)
+        return exports.start(job_id, result, _names(job_or_404(job_id)), sync_offset(result))
+
+    @app.get("/api/jobs/{job_id}/export")
+    def export_status(job_id: JobId) -> ExportStatus:
+        """Where the side-by-side video stands: none, running (with progress), done (with its URL), failed."""
+        return exports.status(job_id, sync_offset(load_result(job_id)))
+
+    @app.get("/api/jobs/{job_id}/export/{name}")
+    def exported(
+        job_id: JobId, name: Annotated[str, PathParam(pattern=r"^side-by-side_[+-]\d{1,9}ms\.mp4$")]
+    ) -> FileResponse:
+        """The side-by-side video, once made (`POST /api/jobs/{id}/export`)."""
+        path = data_dir / "jobs" / job_id / name
+        if not path.is_file():
+            raise HTTPException(404, f"job {job_id} has no such export (yet)")
+        return FileResponse(
+            path, media_type="video/mp4", headers=_attachment(f"actiondiff-{job_id}-side-by-side.mp4")
+        )
+
+    @app.get("/api/jobs/{job_id}/angles.csv")
+    def angles(job_id: JobId) -> Response:
+        """The joint angles of A and B, one row per sampled frame of A with B at the aligned moment."""
+        result = load_result(job_id)
+        return Response(
+            aligned_angles_csv(result, sync_offset(result)),
+            media_type="text/csv",
+            headers=_attachment(f"actiondiff-{job_id}-angles.csv"),
+        )
+
+    @app.get("/api/jobs/{job_id}/thumbs/{side}.jpg")
+    def thumbnail(job_id: JobId, side: Side) -> Response:
+        """A small picture of video A or B (its middle frame) for the list of past comparisons."""
+        cached = data_dir / "jobs" / job_id / f"thumb-{side}.jpg"
+        if not cached.is_file():
+            path = _request_video(job_or_404(job_id), side)
+            if not path.is_file():
+                raise HTTPException(404, f"video {side.upper()} of job {job_id} is no longer on disk")
+            info = probe(path)
+            images = read_keyframes(path, info, [info.n_frames // 2])
+            if not images:
+                raise HTTPException(404, f"video {side.upper()} of job {job_id} has no frame to show")
+            atomic_write_bytes(
+                cached, encode_jpeg(next(iter(images.values())), max_side=THUMB_SIDE, quality=75)
+            )
+        return FileResponse(cached, media_type="image/jpeg")
+
     return app
 
 
 def _sync_data(result: ComparisonResult) -> dict[str, Any]:
     """Frame rates, the A-time -> B-time map and 2D skeletons per sampled frame, for the player."""
-    if result.alignment is not None and result.alignment.path:
-        knots_a, knots_b = time_map(result.alignment, b_to_a=False)
-    else:
-        knots_a, knots_b = (
-            np.array([0.0, result.video_a.duration_s]),
-            np.array([0.0, result.video_b.duration_s]),
-        )
+    knots_a, knots_b = aligned_knots(result)
     return {
         "fps": {"a": result.video_a.fps, "b": result.video_b.fps},
         "duration": {"a": result.video_a.duration_s, "b": result.video_b.duration_s},
         "map": {"a": knots_a.round(4).tolist(), "b": knots_b.round(4).tolist()},
         "pose": {"a": _skeletons(result, "a"), "b": _skeletons(result, "b")},
+        "offset": result.sync_offset_s,
         "edges": SKELETON_INDEX_EDGES,
     }
+
+
+def sync_offset(result: ComparisonResult) -> float:
+    """The hand-set shift of B against the alignment that views and exports of the result use."""
+    return result.sync_offset_s
 
 
 def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
@@ -307,6 +395,11 @@ def _action(entry: ActionEntry) -> dict[str, Any]:
         "description": entry.description,
         "differences": [d.text for d in entry.differences],
     }
+
+
+def _names(job: Job) -> tuple[str, str]:
+    """The videos' names as uploaded (or the sample pair's), not as stored."""
+    return job.request.name_a, job.request.name_b
 
 
 def _request_video(job: Job, side: Side) -> Path:

@@ -39,6 +39,9 @@ class Job(BaseModel):
     progress: float = Field(default=0.0, ge=0.0, le=1.0)
     error: str | None = None
     n_differences: int | None = None
+    tally: str | None = Field(
+        default=None, description='The verdicts counted: "2 clear differences, 3 no difference, 1 undecided".'
+    )
     request: JobRequest
 
 
@@ -52,9 +55,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     error TEXT,
     n_differences INTEGER,
     request TEXT NOT NULL,
-    result TEXT
+    result TEXT,
+    tally TEXT
 )
 """
+_COLUMNS_ADDED = {"tally": "ALTER TABLE jobs ADD COLUMN tally TEXT"}
+"""Columns a database written by an earlier version lacks, and how to add them."""
 
 
 class JobStore:
@@ -67,6 +73,10 @@ class JobStore:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+            for column, statement in _COLUMNS_ADDED.items():
+                if column not in present:
+                    self._db.execute(statement)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(path, f"cannot open the job database: {exc}") from exc
         self._db.row_factory = sqlite3.Row
@@ -91,13 +101,26 @@ class JobStore:
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self._run(f"UPDATE jobs SET {assignments} WHERE id = ?", *fields.values(), job_id)
 
-    def finish(self, job_id: str, result_json: str, n_differences: int) -> None:
+    def finish(self, job_id: str, result_json: str, n_differences: int, tally: str | None = None) -> None:
         """Store the result and mark the job done in one statement, so a crash leaves neither half."""
         self._run(
             "UPDATE jobs SET status = 'done', stage = 'done', progress = 1.0, error = NULL, "
-            "n_differences = ?, result = ? WHERE id = ?",
-            n_differences, result_json, job_id,
+            "n_differences = ?, tally = ?, result = ? WHERE id = ?",
+            n_differences, tally, result_json, job_id,
         )  # fmt: skip
+
+    def untallied(self) -> list[str]:
+        """Ids of finished jobs stored before verdicts were counted (an earlier version's database)."""
+        return [
+            row["id"] for row in self._query("SELECT id FROM jobs WHERE status = 'done' AND tally IS NULL")
+        ]
+
+    def set_result(self, job_id: str, result_json: str) -> None:
+        """Replace a finished job's result (e.g. with a hand-set sync offset)."""
+        self._run("UPDATE jobs SET result = ? WHERE id = ? AND status = 'done'", result_json, job_id)
+
+    def set_tally(self, job_id: str, tally: str) -> None:
+        self._run("UPDATE jobs SET tally = ? WHERE id = ?", tally, job_id)
 
     def get(self, job_id: str) -> Job | None:
         rows = self._query("SELECT * FROM jobs WHERE id = ?", job_id)
@@ -139,6 +162,7 @@ def _job(row: sqlite3.Row) -> Job:
         progress=row["progress"],
         error=row["error"],
         n_differences=row["n_differences"],
+        tally=row["tally"],
         request=JobRequest.model_validate_json(row["request"]),
     )
 

@@ -1,7 +1,8 @@
 """Checks on what the page sends: video uploads (name, type, size, decodability) and sample pair names.
 
 Client file names are only checked, never used as paths: a job's videos are stored as `a.<ext>`
-and `b.<ext>` in its own folder.
+and `b.<ext>` in its own folder. A refusal names the upload as the person knows it ("video A
+(clip.mov)") and says what is wrong in plain words: never an errno or a path on the server.
 """
 
 from __future__ import annotations
@@ -20,6 +21,19 @@ from actiondiff.video import probe
 
 SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 CHUNK = 1 << 20
+NOT_A_VIDEO = (
+    "this file is not a video this app can read: it may be cut short, damaged, or not a video at all"
+)
+PLAIN_VIDEO_CAUSES = (
+    ("the file is empty", "the file is empty"),
+    ("has no video stream", "the file has no picture in it (no video stream)"),
+    ("uses a video codec", "the video uses a format (codec) this app cannot decode"),
+    ("contains no video frames", "the file has no video frames"),
+    ("contains no decodable video frames", "no frame of the video can be decoded"),
+    ("cannot decode the first frame", "the first frame cannot be decoded: the file may be damaged"),
+    ("permission denied", "the file could not be read on the server"),
+)
+"""Beginnings of `probe`'s causes and what the page says instead (anything else: `NOT_A_VIDEO`)."""
 
 
 class UploadRejected(InputError):
@@ -40,36 +54,58 @@ class SamplePair(BaseModel):
     b: Path
 
 
-def check_name(name: str | None, field: str) -> str:
+def upload_subject(side: str, name: str | None) -> str:
+    """How a refusal names an upload: `video A (clip.mov)`, or `video A` when it has no usable name."""
+    shown = (name or "").strip()
+    if len(shown) > 80:
+        shown = f"{shown[:77]}..."
+    return f"video {side.upper()} ({shown})" if shown else f"video {side.upper()}"
+
+
+def check_name(name: str | None, side: str) -> str:
     """The upload's file name if it is a plain name with a video suffix."""
     if not name:
-        raise UploadRejected(field, "the upload has no file name")
+        raise UploadRejected(upload_subject(side, None), "the upload has no file name")
+    subject = upload_subject(side, name)
     if any(c in name for c in "/\\\x00") or name in (".", "..") or ".." in name:
-        raise UploadRejected(name, "file names must not contain path separators or '..'")
+        raise UploadRejected(subject, "file names must not contain path separators or '..'")
     if Path(name).suffix.lower() not in VIDEO_SUFFIXES:
-        raise UploadRejected(name, f"not a video file name; accepted: {', '.join(VIDEO_SUFFIXES)}", 415)
+        accepted = ", ".join(VIDEO_SUFFIXES)
+        raise UploadRejected(subject, f"not a video file name; accepted: {accepted}", 415)
     return name
 
 
-async def save_upload(upload: UploadFile, field: str, folder: Path, stem: str, max_bytes: int) -> Path:
-    """Check an uploaded video and store it as `folder/<stem><suffix>`; raises `UploadRejected`."""
-    name = check_name(upload.filename, field)
+def plain_video_cause(cause: str) -> str:
+    """What `probe` said is wrong with a video, in words for the person who uploaded it."""
+    for start, words in PLAIN_VIDEO_CAUSES:
+        if cause.startswith(start):
+            return words
+    return NOT_A_VIDEO
+
+
+async def save_upload(upload: UploadFile, side: str, folder: Path, max_bytes: int) -> Path:
+    """Check an uploaded video and store it as `folder/<side><suffix>`; raises `UploadRejected`.
+
+    A refused upload leaves nothing of itself on disk (the caller removes the job's folder).
+    """
+    name = check_name(upload.filename, side)
+    subject = upload_subject(side, name)
     content_type = (upload.content_type or "").split(";")[0].strip()
     if content_type and not (content_type.startswith("video/") or content_type == "application/octet-stream"):
-        raise UploadRejected(name, f"sent as {content_type!r}, which is not a video type", 415)
+        raise UploadRejected(subject, f"sent as {content_type!r}, which is not a video type", 415)
     data = bytearray()
     while chunk := await upload.read(CHUNK):
         data.extend(chunk)
         if len(data) > max_bytes:
-            raise UploadRejected(name, f"larger than the {max_bytes / 1e6:.0f} MB upload limit", 413)
+            raise UploadRejected(subject, f"larger than the {max_bytes / 1e6:.0f} MB upload limit", 413)
     if not data:
-        raise UploadRejected(name, "the file is empty")
-    path = atomic_write_bytes(folder / f"{stem}{Path(name).suffix.lower()}", bytes(data))
+        raise UploadRejected(subject, "the file is empty")
+    path = atomic_write_bytes(folder / f"{side}{Path(name).suffix.lower()}", bytes(data))
     try:
         probe(path)
     except InputError as exc:
         path.unlink(missing_ok=True)
-        raise UploadRejected(name, f"cannot be decoded as a video ({exc.cause})", 422) from exc
+        raise UploadRejected(subject, plain_video_cause(exc.cause), 422) from exc
     return path
 
 

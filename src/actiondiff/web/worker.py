@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import threading
 from collections.abc import Callable
 from typing import Protocol
 
 from actiondiff.config import Config
-from actiondiff.errors import ActionDiffError
+from actiondiff.errors import ActionDiffError, VideoError
 from actiondiff.models import ComparisonResult
 from actiondiff.pose import expected_frames, extract_pose
+from actiondiff.report.html import tally
 from actiondiff.web.store import JobRequest, JobStore
+from actiondiff.web.uploads import plain_video_cause, upload_subject
+from actiondiff.web.warmup import Warmup
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +54,23 @@ def default_compare() -> CompareFn:
 class JobRunner:
     """A single worker thread fed by a queue of job ids."""
 
-    def __init__(self, store: JobStore, config: Config, compare: CompareFn | None = None) -> None:
+    def __init__(
+        self, store: JobStore, config: Config, compare: CompareFn | None = None, warmup: Warmup | None = None
+    ) -> None:
         self.store = store
         self.config = config
         self.compare = compare
+        self.warmup = warmup
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="actiondiff-jobs", daemon=True)
 
     def start(self) -> None:
-        """Start the worker and re-queue the jobs a previous run left unfinished."""
+        """Start the worker, count the verdicts of results stored without their tally, and re-queue the
+        jobs a previous run left unfinished."""
+        for job_id in self.store.untallied():
+            text = self.store.result(job_id)
+            if text is not None:
+                self.store.set_tally(job_id, tally(ComparisonResult.model_validate_json(text).differences))
         for job in self.store.unfinished():
             self.store.update(job.id, status="queued", stage="waiting", progress=0.0)
             self._queue.put(job.id)
@@ -79,14 +91,24 @@ class JobRunner:
             try:
                 result = self._run(job_id, job.request)
             except ActionDiffError as exc:
-                self.store.update(job_id, status="failed", stage="failed", error=str(exc))
+                self.store.update(
+                    job_id, status="failed", stage="failed", error=describe_failure(exc, job.request)
+                )
             except Exception as exc:
                 log.exception("job %s failed", job_id)
-                self.store.update(job_id, status="failed", stage="failed", error=f"internal error: {exc!r}")
+                error = f"internal error: {describe_failure(exc, job.request)}"
+                self.store.update(job_id, status="failed", stage="failed", error=error)
             else:
-                self.store.finish(job_id, result.model_dump_json(), len(result.differences))
+                self.store.finish(
+                    job_id, result.model_dump_json(), len(result.differences), tally(result.differences)
+                )
 
     def _run(self, job_id: str, request: JobRequest) -> ComparisonResult:
+        if self.warmup is not None and not self.warmup.wait(0):
+            self.store.update(
+                job_id, status="running", stage="loading the models (once per start)", progress=0.01
+            )
+            self.warmup.wait()
         self.store.update(job_id, status="running", stage="reading videos", progress=0.02)
         totals = [expected_frames(v, self.config) for v in (request.video_a, request.video_b)]
         done = 0
@@ -122,3 +144,21 @@ class JobRunner:
             config=self.config,
             progress=on_step,
         )
+
+
+def describe_failure(exc: Exception, request: JobRequest) -> str:
+    """Why a job failed, for the page: its videos named as uploaded ("video A (clip.mov)"), never by
+    their path on the server, and no errno."""
+    videos = [(side, path, upload_subject(side, name)) for side, path, name in (
+        ("a", request.video_a, request.name_a), ("b", request.video_b, request.name_b),
+    )]  # fmt: skip
+    if isinstance(exc, VideoError):
+        for _, path, subject in videos:
+            if exc.subject == str(path):
+                return f"{subject}: {plain_video_cause(exc.cause)}"
+    text = str(exc) if isinstance(exc, ActionDiffError) else repr(exc)
+    for _, path, subject in videos:
+        text = text.replace(str(path), subject)
+    for _, path, _ in videos:
+        text = text.replace(str(path.parent), "the job's folder")
+    return re.sub(r"\[Errno -?\d+\]\s*", "", text)

@@ -25,6 +25,7 @@ function interp(t, xs, ys) {
 }
 
 const formatTime = (t) => `${t.toFixed(2)} s`;
+const clamp = (t, end) => Math.min(Math.max(t, 0), end);
 const ICONS = {
   Play: '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z" fill="currentColor"/></svg>',
   Pause: '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d="M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z" fill="currentColor"/></svg>',
@@ -158,12 +159,44 @@ async function loadJobs() {
     const link = document.createElement("a");
     link.href = `#job=${job.id}`;
     const when = new Date(job.created_at).toLocaleString();
-    const count = job.status === "done" ? ` · ${job.n_differences} differences` : "";
-    link.innerHTML = `<span><strong></strong><br><span class="when"></span></span><span class="status status-${job.status}">${job.status}</span>`;
-    $("strong", link).textContent = job.request.action;
-    $(".when", link).textContent = `${when} · ${job.request.name_a} vs ${job.request.name_b}${count}`;
+    link.innerHTML = '<span class="thumbs"><img alt="" loading="lazy"><img alt="" loading="lazy"></span>'
+      + '<span class="job-text"><strong class="job-action"></strong><span class="job-names"></span><span class="when"></span></span>'
+      + `<span class="status status-${job.status}">${job.status}</span>`;
+    $$(".thumbs img", link).forEach((img, i) => {
+      const side = "ab"[i];
+      img.src = `/api/jobs/${job.id}/thumbs/${side}.jpg`;
+      img.alt = `Video ${side.toUpperCase()}: ${job.request[`name_${side}`]}`;
+      img.addEventListener("error", () => img.classList.add("missing"));
+    });
+    $(".job-action", link).textContent = job.request.action;
+    link.title = `${job.request.action}: ${job.request.name_a} vs ${job.request.name_b}`;
+    $(".job-names", link).textContent = `${job.request.name_a} vs ${job.request.name_b}`;
+    const tally = job.status === "done" ? (job.tally || `${job.n_differences} statements`) : job.status === "failed" ? "failed" : "";
+    $(".when", link).textContent = tally ? `${when} · ${tally}` : when;
     item.append(link);
     list.append(item);
+  }
+}
+
+// ---------- models loading at start ----------
+async function watchModels() {
+  const banner = $("#models-status");
+  for (;;) {
+    let status;
+    try { status = await getJSON("/api/status"); } catch { status = { models: "loading", detail: "" }; }
+    banner.dataset.state = status.models;
+    if (status.models === "loading") {
+      banner.hidden = false;
+      banner.textContent = "Loading the pose and language models (once per server start); a comparison started now begins when they are ready…";
+    } else if (status.models === "failed") {
+      banner.hidden = false;
+      banner.textContent = `The models could not be loaded at start; the first comparison will try again (${status.detail}).`;
+      return;
+    } else {
+      banner.hidden = true;
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
@@ -182,10 +215,37 @@ async function openJob(jobId) {
   $("#result-title").textContent = `${job.request.action}: ${job.request.name_a} vs ${job.request.name_b}`;
   $("#download-json").href = `/api/jobs/${jobId}/result.json?download=1`;
   $("#download-report").href = `/api/jobs/${jobId}/report.html?download=1`;
+  $("#download-angles").href = `/api/jobs/${jobId}/angles.csv`;
+  showExport(await getJSON(`/api/jobs/${jobId}/export`));
   player.load(jobId, view.sync);
   $("#setup").open = false;
   $("#result").hidden = false;
   $("#result").scrollIntoView({ behavior: "smooth" });
+}
+
+// ---------- the side-by-side export ----------
+function showExport(status) {
+  const running = status.state === "running";
+  $("#export-video").hidden = status.state === "done";
+  $("#export-video").disabled = running;
+  $("#export-progress").hidden = !running && status.state !== "failed";
+  $("#export-bar").hidden = !running;
+  $("#export-bar").value = status.progress;
+  $("#export-text").textContent = running ? `Making the video… ${Math.round(status.progress * 100)}%`
+    : status.state === "failed" ? `The export failed: ${status.error}` : "";
+  $("#download-export").hidden = status.state !== "done";
+  if (status.url) $("#download-export").href = status.url;
+}
+
+async function exportVideo() {
+  const jobId = state.jobId;
+  let status = await getJSON(`/api/jobs/${jobId}/export`, { method: "POST" });
+  while (status.state === "running" && jobId === state.jobId) {
+    showExport(status);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    status = await getJSON(`/api/jobs/${jobId}/export`);
+  }
+  if (jobId === state.jobId) showExport(status);
 }
 
 // ---------- the synchronised player ----------
@@ -195,16 +255,20 @@ const player = {
   sync: null,
   rate: 1,
   aligned: true,
+  offset: 0,  // B's hand-set shift against the alignment (s, + shows B later), saved with the result
 
   load(jobId, sync) {
     this.sync = sync;
+    this.offset = sync.offset || 0;
+    showOffset("");
     for (const side of ["a", "b"]) $(`#clock-${side}`).classList.remove("error");
     this.a.src = `/api/jobs/${jobId}/videos/a`;
     this.b.src = `/api/jobs/${jobId}/videos/b`;
     $("#scrub").max = sync.duration.a;
   },
-  aToB(t) { return interp(t, this.sync.map.a, this.sync.map.b); },
-  bToA(t) { return interp(t, this.sync.map.b, this.sync.map.a); },
+  /** B's time aligned with A's time t (the alignment's map, then the offset), within B. */
+  aToB(t) { return clamp(interp(t, this.sync.map.a, this.sync.map.b) + this.offset, this.sync.duration.b); },
+  bToA(t) { return interp(t - this.offset, this.sync.map.b, this.sync.map.a); },
   /** dtB/dtA of the alignment around A's time t. */
   slope(t) { const h = 0.1; return Math.max(0.1, (this.aToB(t + h) - this.aToB(t - h)) / (2 * h)); },
 
@@ -222,10 +286,24 @@ const player = {
   },
   step(direction) {
     this.pause();
-    const a = Math.min(Math.max(this.a.currentTime + direction / this.sync.fps.a, 0), this.sync.duration.a);
+    const a = clamp(this.a.currentTime + direction / this.sync.fps.a, this.sync.duration.a);
     this.a.currentTime = a;
     this.b.currentTime = this.aligned ? this.aToB(a)
-      : Math.min(Math.max(this.b.currentTime + direction / this.sync.fps.b, 0), this.sync.duration.b);
+      : clamp(this.b.currentTime + direction / this.sync.fps.b, this.sync.duration.b);
+  },
+  /** Step one video alone. With "Aligned" on, the two frames now shown become the aligned pair: the
+   *  difference is kept as B's sync offset. */
+  stepSide(side, direction) {
+    this.pause();
+    const video = this[side];
+    video.currentTime = clamp(video.currentTime + direction / this.sync.fps[side], this.sync.duration[side]);
+    if (this.aligned) setOffset(this.b.currentTime - interp(this.a.currentTime, this.sync.map.a, this.sync.map.b));
+  },
+  /** Shift B against the alignment by whole frames of B. */
+  nudge(frames) {
+    this.pause();
+    setOffset(this.offset + frames / this.sync.fps.b);
+    this.b.currentTime = this.aToB(this.a.currentTime);
   },
   /** Show frame `frameA` of A and `frameB` of B (either may be null: then it follows the alignment). */
   jump(frameA, frameB) {
@@ -256,12 +334,121 @@ const player = {
         $("#play").innerHTML = ICONS[label];
       }
       drawSkeleton("a", this.a, $("#overlay-a"));
+      drawGhost($("#overlay-a"));
       drawSkeleton("b", this.b, $("#overlay-b"));
       moveCursors(a, this.b.currentTime);
     }
     requestAnimationFrame(() => this.tick());
   },
 };
+
+// ---------- sync offset, saved with the result ----------
+let offsetSave = null;
+function showOffset(state) {
+  const t = player.offset;
+  $("#offset").textContent = `${t >= 0 ? "+" : "−"}${Math.abs(t).toFixed(2)} s`;
+  $("#offset-state").textContent = state;
+}
+
+function setOffset(seconds) {
+  player.offset = Math.round(seconds * 1000) / 1000;
+  showOffset("saving…");
+  clearTimeout(offsetSave);
+  const jobId = state.jobId, offset = player.offset;
+  offsetSave = setTimeout(async () => {
+    try {
+      await getJSON(`/api/jobs/${jobId}/sync`, {
+        method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ offset_s: offset }),
+      });
+      if (jobId === state.jobId && offset === player.offset) {
+        showOffset("saved");
+        showExport(await getJSON(`/api/jobs/${jobId}/export`));
+      }
+    } catch (error) { showOffset(`not saved: ${error.message}`); }
+  }, 300);
+}
+
+// ---------- skeletons and the overlay of B on A ----------
+/** The row of a side's pose track nearest to time t, or -1 when no sample is close. */
+function poseRow(side, t) {
+  const pose = player.sync?.pose[side];
+  if (!pose || !pose.times.length) return -1;
+  let row = 0;
+  while (row + 1 < pose.times.length && Math.abs(pose.times[row + 1] - t) <= Math.abs(pose.times[row] - t)) row += 1;
+  const gap = pose.times.length > 1 ? pose.times[1] - pose.times[0] : 0.1;
+  return Math.abs(pose.times[row] - t) > gap ? -1 : row;
+}
+
+/** Where the picture sits inside a canvas laid over a video (object-fit: contain). */
+function pictureBox(canvas, width, height) {
+  const scale = Math.min(canvas.width / width, canvas.height / height);
+  return { width: width * scale, height: height * scale, left: (canvas.width - width * scale) / 2, top: (canvas.height - height * scale) / 2 };
+}
+
+/** Hip centre and torso length (hips to shoulders) of a skeleton in pixels, or null when not seen. */
+function torso(points, seen, width, height) {
+  const at = (i) => (points[i] && points[i][0] != null && seen[i] >= 0.3 ? [points[i][0] * width, points[i][1] * height] : null);
+  const [ls, rs, lh, rh] = [11, 12, 23, 24].map(at);
+  if (!ls || !rs || !lh || !rh) return null;
+  const hip = [(lh[0] + rh[0]) / 2, (lh[1] + rh[1]) / 2];
+  const length = Math.hypot((ls[0] + rs[0]) / 2 - hip[0], (ls[1] + rs[1]) / 2 - hip[1]);
+  return length > 1 ? { hip, length } : null;
+}
+
+function strokeSkeleton(context, points, seen, place, colour) {
+  context.strokeStyle = colour;
+  for (const [i, j] of player.sync.edges) {
+    if (!points[i] || !points[j] || points[i][0] == null || points[j][0] == null || Math.min(seen[i], seen[j]) < 0.3) continue;
+    context.beginPath();
+    context.moveTo(...place(points[i]));
+    context.lineTo(...place(points[j]));
+    context.stroke();
+  }
+}
+
+/** B over A on A's canvas: B's picture (video mode) or both skeletons, B's scaled to A's torso length
+ *  and placed at A's hips (skeleton mode), so it works when the two were filmed from different places. */
+function drawGhost(canvas) {
+  const mode = $("#ghost").value;
+  if (mode === "off" || !player.a.videoWidth || !player.b.videoWidth) return;
+  const context = canvas.getContext("2d");
+  const box = pictureBox(canvas, player.a.videoWidth, player.a.videoHeight);
+  const flip = $("#mirror-a").checked !== $("#mirror-b").checked;  // A's canvas is already mirrored with A
+  const opacity = Number($("#ghost-opacity").value);
+  context.save();
+  if (mode === "video") {
+    const fit = pictureBox({ width: box.width, height: box.height }, player.b.videoWidth, player.b.videoHeight);
+    context.globalAlpha = opacity;
+    context.translate(box.left + fit.left + (flip ? fit.width : 0), box.top + fit.top);
+    context.scale(flip ? -1 : 1, 1);
+    context.drawImage(player.b, 0, 0, fit.width, fit.height);
+    context.restore();
+    return;
+  }
+  context.fillStyle = "rgba(15, 23, 42, 0.7)";
+  context.fillRect(box.left, box.top, box.width, box.height);
+  const ratio = window.devicePixelRatio || 1;
+  context.lineWidth = Math.max(3, 4 * ratio);
+  context.lineCap = "round";
+  const rowA = poseRow("a", player.a.currentTime), rowB = poseRow("b", player.b.currentTime);
+  if (rowA < 0) { context.restore(); return; }
+  const poseA = player.sync.pose.a, poseB = player.sync.pose.b;
+  const placeA = (p) => [box.left + p[0] * box.width, box.top + p[1] * box.height];
+  strokeSkeleton(context, poseA.points[rowA], poseA.visibility[rowA], placeA, "#60a5fa");
+  const frameA = torso(poseA.points[rowA], poseA.visibility[rowA], box.width, box.height);
+  if (rowB < 0 || !frameA) { context.restore(); return; }
+  const [wB, hB] = [player.b.videoWidth, player.b.videoHeight];
+  const frameB = torso(poseB.points[rowB], poseB.visibility[rowB], wB, hB);
+  if (!frameB) { context.restore(); return; }
+  const scale = frameA.length / frameB.length;
+  const placeB = (p) => {
+    const dx = (p[0] * wB - frameB.hip[0]) * (flip ? -1 : 1), dy = p[1] * hB - frameB.hip[1];
+    return [box.left + frameA.hip[0] + dx * scale, box.top + frameA.hip[1] + dy * scale];
+  };
+  context.globalAlpha = opacity;
+  strokeSkeleton(context, poseB.points[rowB], poseB.visibility[rowB], placeB, "#fb923c");
+  context.restore();
+}
 
 function drawSkeleton(side, video, canvas) {
   const context = canvas.getContext("2d");
@@ -273,16 +460,9 @@ function drawSkeleton(side, video, canvas) {
   }
   context.clearRect(0, 0, canvas.width, canvas.height);
   const pose = player.sync?.pose[side];
-  if (!$("#skeleton").checked || !pose || !pose.times.length || !video.videoWidth) return;
-  const t = video.currentTime;
-  let row = 0;
-  while (row + 1 < pose.times.length && Math.abs(pose.times[row + 1] - t) <= Math.abs(pose.times[row] - t)) row += 1;
-  const gap = pose.times.length > 1 ? pose.times[1] - pose.times[0] : 0.1;
-  if (Math.abs(pose.times[row] - t) > gap) return;
-  // object-fit: contain -> where the picture sits inside the element
-  const scale = Math.min(canvas.width / video.videoWidth, canvas.height / video.videoHeight);
-  const width = video.videoWidth * scale, height = video.videoHeight * scale;
-  const left = (canvas.width - width) / 2, top = (canvas.height - height) / 2;
+  const row = video.videoWidth ? poseRow(side, video.currentTime) : -1;
+  if (!$("#skeleton").checked || row < 0) return;
+  const { width, height, left, top } = pictureBox(canvas, video.videoWidth, video.videoHeight);
   const points = pose.points[row], seen = pose.visibility[row];
   context.lineWidth = Math.max(2, 3 * ratio);
   context.lineCap = "round";
@@ -311,6 +491,15 @@ function moveCursors(timeA, timeB) {
     cursor.setAttribute("x1", x); cursor.setAttribute("x2", x);
     cursor.setAttribute("visibility", "visible");
   }
+}
+
+/** A click on a keyframe: show it large, over the page (a click or Escape closes it). */
+function zoom(picture) {
+  const dialog = $("#zoom");
+  $("img", dialog).src = picture.src;
+  $("img", dialog).alt = picture.alt;
+  $("figcaption", dialog).textContent = picture.alt;
+  dialog.showModal();
 }
 
 /** A click on a sub-action span: both videos to the start of that sub-action. */
@@ -358,9 +547,18 @@ document.addEventListener("DOMContentLoaded", () => {
       $(`#clock-${side}`).classList.add("error");
     });
   }
+  $("#export-video").addEventListener("click", () => exportVideo().catch((e) => showExport({ state: "failed", progress: 0, error: e.message })));
   $("#play").addEventListener("click", () => player.toggle());
   $("#step-back").addEventListener("click", () => player.step(-1));
   $("#step-forward").addEventListener("click", () => player.step(1));
+  for (const button of $$(".side-step")) {
+    button.addEventListener("click", () => player.stepSide(button.dataset.side, Number(button.dataset.direction)));
+  }
+  $("#nudge-back").addEventListener("click", () => player.nudge(-1));
+  $("#nudge-forward").addEventListener("click", () => player.nudge(1));
+  for (const side of ["a", "b"]) {
+    $(`#mirror-${side}`).addEventListener("change", (e) => $(`.player[data-side="${side}"] .stage`).classList.toggle("mirrored", e.target.checked));
+  }
   $("#scrub").addEventListener("input", (e) => { player.pause(); player.seek(Number(e.target.value)); });
   $("#speed").addEventListener("change", (e) => { player.rate = Number(e.target.value); for (const v of [player.a, player.b]) v.playbackRate = player.rate; });
   $("#sync").addEventListener("change", (e) => {
@@ -369,6 +567,8 @@ document.addEventListener("DOMContentLoaded", () => {
     else player.b.playbackRate = player.rate;
   });
   $("#result").addEventListener("click", (e) => {
+    const picture = e.target.closest(".keyframes img");
+    if (picture) return zoom(picture);
     const span = e.target.closest(".timeline .span");
     if (span) return jumpToSpan(span);
     const item = e.target.closest(".difference");
@@ -381,15 +581,27 @@ document.addEventListener("DOMContentLoaded", () => {
     if (span && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); jumpToSpan(span); }
   });
   document.addEventListener("keydown", (e) => {
-    if (!player.sync || e.target.closest("input, textarea, select, button, [role=button]")) return;
-    if (e.key === " ") { e.preventDefault(); player.toggle(); }
-    else if (e.key === ",") player.step(-1);
-    else if (e.key === ".") player.step(1);
+    // Typing goes to the field; keys on a button (e.g. Play, just clicked) still step the videos,
+    // except space and Enter, which press the button itself.
+    if (!player.sync || e.ctrlKey || e.metaKey || e.altKey || $("#zoom").open) return;
+    if (e.target.closest("textarea, select, input:not([type=range]):not([type=checkbox]):not([type=radio])")) return;
+    const onButton = e.target.closest("button, [role=button], a, summary");
+    if (e.key === " " && !onButton) { e.preventDefault(); player.toggle(); }
+    else if (e.key === ",") { e.preventDefault(); player.step(-1); }
+    else if (e.key === ".") { e.preventDefault(); player.step(1); }
   });
   window.addEventListener("hashchange", route);
   syncFormVisibility();
   loadChoices().then(showLibraryDifferences).catch((e) => { $("#form-error").textContent = e.message; });
   loadJobs().catch(() => {});
+  watchModels();
+  $("#zoom").addEventListener("click", () => $("#zoom").close());
+  for (const side of ["a", "b"]) {
+    player[side].addEventListener("loadedmetadata", () => {
+      const video = player[side];
+      $(`.player[data-side="${side}"]`).classList.toggle("portrait", video.videoHeight > video.videoWidth);
+    });
+  }
   route();
   player.tick();
 });
