@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from actiondiff.errors import InputError
+from actiondiff.errors import InputError, OutputError
 from actiondiff.export.timeline import AlignedTimeline
 from actiondiff.models import ComparisonResult, Difference, PoseTrack, VideoInfo
 from actiondiff.pose import draw_skeleton
@@ -99,6 +99,10 @@ def export_side_by_side(
     total = len(Sampling(fps=info_a.fps).target_times(info_a))
     strip = _caption_height(height)
     frames = _composed(result, sides, timeline, names, captions(result), height, strip)
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(output, f"cannot create its folder: {exc.strerror or exc}") from exc
     written = write_video(output, _counted(frames, total, on_progress), info_a.fps)
     fps = float(round(info_a.fps))
     width = sum(_scaled_width(sides[s][1], height) for s in SIDES)
