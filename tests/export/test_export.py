@@ -31,7 +31,10 @@ def test_the_side_by_side_video_lasts_as_long_as_the_aligned_timeline(
 ) -> None:
     seen: list[tuple[int, int]] = []
     summary = export_side_by_side(
-        squat_result, tmp_path / "new folder" / "sbs.mp4", height=240, on_progress=lambda d, t: seen.append((d, t))
+        squat_result,
+        tmp_path / "new folder" / "sbs.mp4",
+        height=240,
+        on_progress=lambda d, t: seen.append((d, t)),
     )
     stream, frames = decoded(summary.path)
     assert stream.codec_context.name == "h264"
