@@ -24,3 +24,4 @@ bench:
 	.venv/bin/python benchmarks/bench_compare.py
 	.venv/bin/python benchmarks/bench_export.py
 	.venv/bin/python benchmarks/bench_invariance.py
+	.venv/bin/python benchmarks/bench_batch.py

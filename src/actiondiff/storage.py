@@ -1,4 +1,4 @@
-"""Writing that never leaves half a file behind, and a content-addressed disk cache."""
+"""Writing that never leaves half a file behind, reading a user's text file, a content-addressed cache."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ import errno
 import hashlib
 import json
 import os
+import socket
 import threading
 from pathlib import Path
 from typing import Any
 
-from actiondiff.errors import OutputError
+from actiondiff.errors import DatasetError, OutputError
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write to a temporary file beside `path`, fsync it, then rename it over `path`.
 
-    The temporary name is unique per process and thread, so concurrent writers of one path
-    (A and B of a clip compared with itself) never rename each other's file away.
+    The temporary name is unique per host, process and thread, so concurrent writers of one path
+    (A and B of a clip compared with itself, or nodes of a cluster sharing a cache folder) never
+    rename each other's file away.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = path.with_name(f".{path.name}.{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as handle:
@@ -71,6 +73,17 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError:
             continue
     return records
+
+
+def read_user_text(path: Path, what: str) -> str:
+    """The UTF-8 text of a file the user gave (`what` it is, e.g. "manifest"), or a `DatasetError`
+    naming the file and why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DatasetError(path, f"cannot read the {what}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise DatasetError(path, f"the {what} is not UTF-8 text: {exc.reason}") from exc
 
 
 def _describe_os_error(exc: OSError) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from actiondiff.eval import runner
 from actiondiff.eval.readers import BenchSample, read_benchmark
@@ -66,3 +70,38 @@ def test_ray_engine_gives_the_local_numbers(tmp_path: Path) -> None:
     on_ray = runner.run(items, RandomPredictor(seed=3), tmp_path / "ray.jsonl", engine="ray", workers=2)
     assert json.dumps(local, sort_keys=True) == json.dumps(on_ray, sort_keys=True)
     assert len(read_jsonl(tmp_path / "ray.jsonl")) == 3
+
+
+def _math_threads(_item: object) -> dict[str, str | None]:
+    return {name: os.environ.get(name) for name in runner.THREAD_VARIABLES}
+
+
+def test_pool_workers_share_the_cores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each of N workers gets cores // N OpenMP / BLAS threads; the parent's environment is left as it was."""
+    for name in runner.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    items = [(str(i), i) for i in range(3)]
+    outputs = runner.run(items, _math_threads, tmp_path / "threads.jsonl", workers=2)
+    expected = str(max(1, runner.default_workers() // 2))
+    assert outputs == [dict.fromkeys(runner.THREAD_VARIABLES, expected)] * 3
+    assert not set(runner.THREAD_VARIABLES) & set(os.environ)
+
+
+def _slow_mark(item: tuple[Path, int]) -> dict[str, int]:
+    folder, index = item
+    (folder / str(index)).touch()
+    time.sleep(0.5)
+    return {"index": index}
+
+
+def test_a_failure_stops_the_pool_without_running_the_queued_items(tmp_path: Path) -> None:
+    """What Ctrl-C does too: the error reaches the caller with the items not yet started cancelled."""
+    (tmp_path / "started").mkdir()
+    items = [(str(i), (tmp_path / "started", i)) for i in range(10)]
+
+    def refuse(_key: str, _output: dict[str, Any]) -> dict[str, Any]:
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        runner.run(items, _slow_mark, tmp_path / "records.jsonl", workers=2, store=refuse)
+    assert len(list((tmp_path / "started").iterdir())) < 10

@@ -14,6 +14,7 @@ from actiondiff.cli import video_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import kinematics_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import actions_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import compare_commands  # noqa: F401  (registers commands)
+from actiondiff.cli import batch_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import eval_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import web_commands  # noqa: F401  (registers commands)
 from actiondiff.cli import export_commands  # noqa: F401  (registers commands)
@@ -38,7 +39,7 @@ def main() -> None:
     except KeyboardInterrupt:
         stderr.print(
             "[yellow]interrupted:[/] every file already written is complete (writes are atomic); "
-            "an eval run keeps its finished records and resumes from them when run again"
+            "a batch or eval run keeps its finished records and resumes from them when run again"
         )
         sys.exit(130)
 

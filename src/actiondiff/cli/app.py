@@ -17,7 +17,7 @@ from actiondiff.config import Config
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 internal error; 2 bad command line; 3 bad input "
     "(video, dataset, configuration); 4 model backend failed; 5 output could not be written; "
-    "130 interrupted."
+    "6 a batch finished with failed pairs; 130 interrupted."
 )
 
 app = typer.Typer(

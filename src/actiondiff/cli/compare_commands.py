@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 from rich.markup import escape
 from rich.progress import TaskID
 from rich.table import Table
@@ -22,39 +21,8 @@ from actiondiff.cli.app import (
     progress_bar,
     stdout,
 )
-from actiondiff.errors import DatasetError
+from actiondiff.statements import read_statements
 from actiondiff.storage import atomic_write_text
-
-
-def _statements_from_file(path: Path) -> list[str]:
-    """One statement per line (text), or a YAML/JSON list of strings or of {text: ...} items."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DatasetError(path, f"cannot read the differences file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise DatasetError(path, f"the differences file is not UTF-8 text: {exc.reason}") from exc
-    if path.suffix in (".yaml", ".yml", ".json"):
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise DatasetError(path, f"not valid YAML/JSON: {exc}") from exc
-        items = data.get("differences") if isinstance(data, dict) else data
-        if not isinstance(items, list):
-            raise DatasetError(path, "expected a list of statements (or a mapping with 'differences')")
-        statements = [_statement(item, path, i) for i, item in enumerate(items)]
-    else:
-        statements = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if not statements:
-        raise DatasetError(path, "the differences file holds no statements")
-    return statements
-
-
-def _statement(item: object, path: Path, index: int) -> str:
-    text = item.get("text") if isinstance(item, dict) else item
-    if not isinstance(text, str | int | float) or not str(text).strip():
-        raise DatasetError(path, f"item {index} is not a statement (a string or {{text: ...}}): {item!r:.80}")
-    return str(text).strip()
 
 
 @app.command()
@@ -112,7 +80,7 @@ def compare(
 
     statements = list(difference or [])
     if differences_file is not None:
-        statements += _statements_from_file(differences_file)
+        statements += read_statements(differences_file)
     request = compare_request(
         action, statements, open_n, how="give statements (--difference / --differences-file) or --open N"
     )

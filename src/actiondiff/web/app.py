@@ -11,6 +11,7 @@ import secrets
 import shutil
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -194,16 +195,8 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
             name_a, name_b = str(form.video_a.filename), str(form.video_b.filename)
-        job_request = JobRequest(
-            action=request.action,
-            mode=request.mode,
-            differences=request.differences,
-            n_open=request.n_open,
-            name_a=name_a,
-            name_b=name_b,
-            video_a=video_a,
-            video_b=video_b,
-        )
+        names = {"name_a": name_a, "name_b": name_b, "video_a": video_a, "video_b": video_b}
+        job_request = JobRequest.model_validate({**asdict(request), "mode": request.mode, **names})
         job = Job(id=job_id, created_at=now(), request=job_request)
         store.add(job)
         runner.submit(job_id)
