@@ -92,7 +92,8 @@ class LazySentenceEmbedder:
                         future.set_exception(exc)
 
                 if background:
-                    threading.Thread(target=run, name="sentence-embedder-load", daemon=True).start()
+                    # not a daemon: exit waits for the load (seconds) rather than killing it inside torch
+                    threading.Thread(target=run, name="sentence-embedder-load").start()
                 else:
                     run()
             return self._loaded

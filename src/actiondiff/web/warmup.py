@@ -41,7 +41,9 @@ class Warmup:
         self._status = ModelsStatus(
             models="loading", detail="loading the pose model and the sentence embedder"
         )
-        self._thread = threading.Thread(target=self._run, name="actiondiff-warmup", daemon=True)
+        # not a daemon: the interpreter waits for the load to end instead of killing the thread inside
+        # torch at exit (which aborts the process when Ray's terminate handler is installed)
+        self._thread = threading.Thread(target=self._run, name="actiondiff-warmup")
 
     @property
     def status(self) -> ModelsStatus:
