@@ -10,8 +10,10 @@ import yaml
 
 from actiondiff.errors import DatasetError
 from actiondiff.kinematics import QUANTITIES, match_quantity
+from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.knowledge import CandidateDifference, find_action, load_library
 from actiondiff.knowledge.library import parse_entry
+from actiondiff.knowledge.profile import generic, resolve_profile
 from tests.cli.test_cli import run_cli
 
 REQUIRED = [
@@ -132,3 +134,13 @@ def test_an_entry_shown_by_the_cli_reads_back_as_the_same_entry() -> None:
     assert set(listed) == set(load_library()) and listed["squat"]["measured"] == 8
     unknown = run_cli("actions", "--show", "tennis serve")
     assert unknown.returncode == 3 and "tennis serve" in unknown.stderr and "squat" in unknown.stderr
+
+
+def test_the_open_mode_catalogue_names_measurable_quantities() -> None:
+    """Every quantity open mode measures or groups (generic.yaml) exists, each family once."""
+    rules = generic()
+    named = [*rules.discovery, *(key for family in rules.families for key in family)]
+    assert [find_quantity(key).key for key in named] == named
+    grouped = [key for family in rules.families for key in family]
+    assert len(grouped) == len(set(grouped)), "a quantity belongs to one family at most"
+    assert resolve_profile("squat").catalogue()[0].key == "depth", "the action's own quantities first"

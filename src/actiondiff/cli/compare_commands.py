@@ -122,7 +122,8 @@ def compare(
             f"{item.confidence:.2f}",
             item.evidence[0].summary if item.evidence else item.reason or "",
         )
-    stdout.print(table)
+    if result.differences:
+        stdout.print(table)
     for notice in result.notices:
         stdout.print(f"[yellow]note:[/] {escape(notice)}")
     usage = result.usage

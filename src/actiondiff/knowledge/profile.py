@@ -41,6 +41,12 @@ class GenericProfile(BaseModel):
     fallback_driver: DriverSpec
     phase_words: list[_PhaseRule]
     quantities: list[str]
+    discovery: list[str]
+    families: list[list[str]]
+
+    def family(self, key: str) -> list[str]:
+        """The quantities reading the same movement as `key` (its family), preferred first."""
+        return next((group for group in self.families if key in group), [key])
 
 
 @functools.cache
@@ -119,6 +125,11 @@ class ActionProfile:
             if linked:
                 return list(dict.fromkeys(linked))
         return [find_quantity(key) for key in generic().quantities]
+
+    def catalogue(self) -> list[Quantity]:
+        """What offline open mode measures: the action's quantities, then the generic body catalogue."""
+        own = self.quantities() if self.entry is not None else []
+        return list(dict.fromkeys([*own, *(find_quantity(key) for key in generic().discovery)]))
 
 
 def resolve_profile(action: str, actions_files: Sequence[Path] = ()) -> ActionProfile:

@@ -32,6 +32,7 @@ from actiondiff.kinematics.measure import measure_readings
 from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import match_rules
 from actiondiff.knowledge import ActionProfile, resolve_profile
+from actiondiff.knowledge.profile import generic
 from actiondiff.models import (
     ActionPlan,
     ComparisonResult,
@@ -43,7 +44,7 @@ from actiondiff.models import (
     VideoPair,
 )
 from actiondiff.pipeline.differ import VideoFrames, ask_vlm
-from actiondiff.pipeline.fusion import decide
+from actiondiff.pipeline.fusion import decide, discovered
 from actiondiff.pipeline.localize import (
     Localization,
     localization_from_spans,
@@ -266,11 +267,20 @@ class TwoVideoJob:
             self.decide(plan, d, a, b, self.localized_frames(d, a, b) if self.vlm is not None else None)
             for d in plan.differences
         ]
+        if self.n_open is not None:
+            verdicts = discovered(verdicts, self.n_open, generic().family)
         return self.result(plan, proposer, a, b, verdicts, a.localization.method)
 
-    def notices(self, a: Performance, b: Performance) -> list[str]:
+    def notices(
+        self, plan: ActionPlan, verdicts: Sequence[Difference], a: Performance, b: Performance
+    ) -> list[str]:
         """What stood in for something asked, said to the user (no silent fallback)."""
         said = [self.profile.notice] if self.profile.notice else []
+        if self.n_open is not None and not verdicts:
+            said.append(
+                f"open mode checked {len(plan.differences)} candidate differences and found none: "
+                "every one measured within its margin (C) or could not be decided"
+            )
         for side, performance in (("A", a), ("B", b)):
             if performance.localization.method == "uniform":
                 said.append(
@@ -309,7 +319,7 @@ class TwoVideoJob:
                 "sentence_embedder": self.embedder.name,
                 "pose": a.track.model,
             },
-            notices=self.notices(a, b),
+            notices=self.notices(plan, verdicts, a, b),
             usage=self.meter.as_dict(),
         )
 

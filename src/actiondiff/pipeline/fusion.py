@@ -5,10 +5,11 @@ Anything left undecided carries the reason, never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.models import Difference, Evidence, Label
 
 SOURCE_WEIGHTS = {"kinematics": 1.0, "vlm": 0.8, "llm": 0.6, "library": 0.4, "fusion": 1.0}
@@ -66,3 +67,29 @@ def decide(
     return difference.model_copy(
         update={"label": label, "confidence": confidence, "evidence": list(evidence), "reason": reason}
     )
+
+
+def effect(difference: Difference) -> float:
+    """How far the measured values are apart in units of the quantity's decision margin (0 unmeasured)."""
+    for item in difference.evidence:
+        a, b = item.value_a, item.value_b
+        if item.source == "kinematics" and item.quantity and a is not None and b is not None:
+            return abs(a - b) / find_quantity(item.quantity).decision_margin(a, b)
+    return 0.0
+
+
+def discovered(
+    verdicts: Sequence[Difference], limit: int, family: Callable[[str], list[str]] = lambda key: [key]
+) -> list[Difference]:
+    """Open mode's answer: the candidates decided A or B, one per `family` of quantities (the one
+    earliest in it), families by their largest measured effect (then confidence), at most `limit`;
+    C and undecided candidates are no differences."""
+    groups: dict[str, list[Difference]] = {}
+    for n, d in enumerate(v for v in verdicts if v.label in ("A", "B")):
+        groups.setdefault(family(d.quantity)[0] if d.quantity else str(n), []).append(d)
+
+    def place(d: Difference, members: list[str]) -> int:
+        return members.index(d.quantity) if d.quantity in members else len(members)
+
+    ranked = sorted(groups.values(), key=lambda g: max((effect(d), d.confidence) for d in g), reverse=True)
+    return [min(g, key=lambda d: place(d, family(d.quantity or ""))) for g in ranked][:limit]

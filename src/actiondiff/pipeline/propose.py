@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 
 from actiondiff.backends import ChatModel, SentenceEmbedder
 from actiondiff.errors import InputError
+from actiondiff.kinematics.quantities import match_rules
 from actiondiff.knowledge import ActionEntry, ActionProfile
-from actiondiff.knowledge.profile import known_actions
 from actiondiff.models import ActionPlan, Difference, SubAction
 
 DUPLICATE_COSINE = 0.85
@@ -128,17 +128,17 @@ def propose(
 ) -> tuple[ActionPlan, str]:
     """The plan for a comparison and the name of what proposed it (LLM, library, or given).
 
-    Closed mode (`differences` given) keeps the statements verbatim; open mode (`n_open`) proposes
-    at most `n_open` deduplicated candidates.
+    Closed mode (`differences` given) keeps the statements verbatim. Open mode (`n_open`) proposes
+    every candidate: the LLM's or the library's statements, then a measured one per quantity of the
+    profile's catalogue (near-duplicates of an LLM's dropped); `discovered` keeps the differences.
     """
     if (differences is None) == (n_open is None):
         raise InputError("compare", "give either difference statements (closed mode) or n_open (open mode)")
     action, entry = profile.asked, profile.entry
-    limit = n_open or 0
     measured: dict[str, tuple[str, str]] = {}
     if llm is not None:
         answer = _from_llm(
-            llm, action, description or (entry.description if entry else ""), differences, limit
+            llm, action, description or (entry.description if entry else ""), differences, n_open or 0
         )
         sub_actions = answer.sub_actions
         names = [s.name for s in sub_actions]
@@ -149,6 +149,7 @@ def propose(
         else:
             texts = [d.text for d in answer.differences]
             links = [_links(names, d.sub_actions) for d in answer.differences]
+            measured = _rule_links(texts)
         source = llm.name
     elif entry is not None:
         sub_actions = entry.plan().sub_actions
@@ -160,16 +161,18 @@ def propose(
             links = [d.sub_actions for d in entry.differences]
         source = f"library:{entry.name}"
         measured = {d.text.lower(): (d.quantity, d.direction) for d in entry.differences if d.quantity}
-    elif differences is not None:
-        sub_actions = [SubAction(name=WHOLE, retrieval_texts=[f"a person performing {action}"])]
-        texts, links, source = list(differences), [[WHOLE]] * len(differences), "given statements"
     else:
-        known = known_actions(profile.actions_files)
-        raise InputError(
-            f"action {action!r}",
-            f"not in the built-in library ({known}); open mode needs an LLM: --backend openai:<model>",
-        )
-    keep = list(range(len(texts))) if differences is not None else dedupe(texts, embedder, limit)
+        sub_actions = [SubAction(name=WHOLE, retrieval_texts=[f"a person performing {action}"])]
+        texts = list(differences or [])
+        links, source = [[WHOLE]] * len(texts), "given statements" if differences is not None else "measured"
+    if differences is None:
+        catalogue = _catalogue(profile, {key for key, _ in measured.values()})
+        measured |= {text.lower(): (key, "more") for text, key in catalogue}
+        texts += [text for text, _ in catalogue]
+        links += [[s.name for s in sub_actions]] * len(catalogue)
+    keep = list(range(len(texts)))
+    if llm is not None and differences is None:
+        keep = dedupe(texts, embedder, len(texts))
     plan = ActionPlan(
         action=entry.name if entry and llm is None else action,
         description=description or (entry.description if entry else ""),
@@ -182,6 +185,23 @@ def propose(
         ],
     )
     return plan, source
+
+
+def _rule_links(texts: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The quantity and direction of each proposed statement the regex rules match (to group it
+    with the measured candidates of the same quantity)."""
+    links = {}
+    for text in texts:
+        if (match := match_rules(text)) is not None:
+            quantity, polarity = match
+            links[text.lower()] = (quantity.key, "more" if polarity > 0 else "less")
+    return links
+
+
+def _catalogue(profile: ActionProfile, linked: set[str]) -> list[tuple[str, str]]:
+    """Open mode's measured candidates: a statement per catalogue quantity the library does not
+    already word ("the person bends the knees more"), with the quantity's key."""
+    return [(f"the person {q.phrases[0]}", q.key) for q in profile.catalogue() if q.key not in linked]
 
 
 def _linked(measured: dict[str, tuple[str, str]], text: str) -> dict[str, str]:
