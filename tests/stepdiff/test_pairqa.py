@@ -86,3 +86,21 @@ def test_ask_command_json(squat_pair: Path, pose_cache: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert '"method": "offline"' in result.output
+
+
+def test_offline_yes_no_question_gets_yes_or_no_with_numbers(
+    squat_pair: Path, offline_config: Config
+) -> None:
+    """A squats deeper than B: asked about the candidate B, "more" is no and "less" is yes."""
+    more = ask(
+        squat_pair / "a.mp4", squat_pair / "b.mp4", "Does B bend the knees more?", config=offline_config
+    )
+    less = ask(
+        squat_pair / "a.mp4", squat_pair / "b.mp4", "Does B bend the knees less?", config=offline_config
+    )
+    assert more.answer.startswith("No, the opposite: the candidate bends the knees less (deepest knee")
+    assert less.answer.startswith("Yes: the candidate bends the knees less") and "deg" in less.answer
+    general = ask(
+        squat_pair / "a.mp4", squat_pair / "b.mp4", "What is the main difference?", config=offline_config
+    )
+    assert not general.answer.startswith(("Yes", "No")), "only a yes/no question gets yes or no"

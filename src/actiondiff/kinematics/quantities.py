@@ -373,10 +373,11 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=(r"(squat|lunge|knees?|hips?|sit)\w*\b.{0,20}\b(deep|lower\b)|deep(er)? (squat|lunge|knee)|"
                    r"(squat|lunge) depth|below parallel|lower (squat|position|bottom)|"
                    r"more knee (bend|flexion)|"
-                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\b(more|further)\b(?! (un)?even)"),
+                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\b(more|further)\b(?! (un)?even)|"
+                   r"bend\w*\b.{0,5}\bknees\b.{0,5}\b(more|further)\b(?! (un)?even)"),
              less=(r"(squat|lunge|knees?|knee bend)\w*\b.{0,20}\b(shallow|less deep|partial)|"
                    r"(shallow|partial|half|quarter)(er)? (squat|lunge|knee bend)|above parallel|"
-                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\bless"),
+                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\bless|bend\w*\b.{0,5}\bknees\b.{0,5}\bless\b"),
              examples=("the squat is deeper", "the squat is shallower")),
     Quantity("knee_range", "knee range of motion over a repetition", "deg", "rep", 8.0,
              spread("knee_angle", "rep", "range"),
