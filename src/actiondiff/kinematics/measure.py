@@ -42,6 +42,19 @@ def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple
     return quantities[best // 2], (1.0 if best % 2 == 0 else -1.0), "embedding"
 
 
+def _closest_quantities(text: str, embedder: SentenceEmbedder, shown: int = 3) -> str:
+    """Why no quantity answers a statement, naming the quantities whose examples came closest."""
+    quantities = candidates(text)
+    vectors = embedder.embed([text, *(example for q in quantities for example in q.examples)])
+    similarity = (vectors[1:] @ vectors[0]).reshape(len(quantities), 2).max(axis=1)
+    nearest = np.argsort(similarity)[::-1][:shown]
+    listed = ", ".join(f"{quantities[i].description} ({similarity[i]:.2f})" for i in nearest)
+    return (
+        f"no measured quantity matches this statement (a match needs cosine >= {EMBEDDING_THRESHOLD} and a "
+        f"clear more/less; closest: {listed})"
+    )
+
+
 def verdict_from_margin(
     quantity: Quantity, polarity: float, value_a: float, value_b: float
 ) -> tuple[Label, float]:
@@ -96,6 +109,8 @@ def measure_readings(
         quantity, polarity, how = find_quantity(linked[0]), linked[1], "library link"
     elif (matched := match_quantity(text, embedder)) is not None:
         quantity, polarity, how = matched
+    elif embedder is not None:
+        return Evidence(source="kinematics", summary=_closest_quantities(text, embedder))
     else:
         return None
     measured = measure_quantity(quantity, reading_a, reading_b, polarity, how=how)

@@ -14,10 +14,9 @@ from actiondiff.models import Difference, Evidence, Label
 
 SOURCE_WEIGHTS = {"kinematics": 1.0, "vlm": 0.8, "llm": 0.6, "library": 0.4, "fusion": 1.0}
 """How much each source's confidence counts in `fuse`; measurements weigh most."""
-NO_VLM_REASON = (
-    "no kinematic quantity measures this statement and no vision-language model is configured "
-    "(use --backend openai:<model> to ask one)"
-)
+NO_VLM = "no vision-language model is configured (use --backend openai:<model> to ask one)"
+"""Said with every undecided verdict that a vision model could have looked at."""
+NO_VLM_REASON = f"no kinematic quantity measures this statement and {NO_VLM}"
 
 
 def fuse(evidence: Sequence[Evidence]) -> tuple[Label | None, float, str]:
@@ -61,7 +60,7 @@ def decide(
                 NO_VLM_REASON if not vlm_configured else "the vision-language model gave no usable answer"
             )
         else:
-            reason = "; ".join(e.summary for e in evidence)
+            reason = "; ".join([e.summary for e in evidence] + ([] if vlm_configured else [NO_VLM]))
     elif source:
         reason = f"decided by {source}"
     return difference.model_copy(
