@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,7 +98,7 @@ def test_benchmark_items_become_tasks_and_diffcap_metrics(
     (query,) = rank_queries(rows, tmp_path)
     assert query.severity == [5, 2, 1] and query.candidates[0] == tmp_path / "squat" / "a__2.mp4"
     captions = caption_items(rows, tmp_path)
-    results, summary = evaluate_diffcap(captions[1:], offline_config, chat=None)
+    results, summary = evaluate_diffcap(captions[1:], offline_config, None, tmp_path / "cap.jsonl")
     assert summary["captioned"] == 2 and 0 < summary["rouge_l"] <= 1 and "cider" in summary
     assert results[0]["method"] == "offline"
 
@@ -170,3 +175,56 @@ def _chat(config: Config) -> ChatModel:
     chat = resolve_chat(config.backends.vlm, config)
     assert chat is not None
     return chat
+
+
+# The CLI in a subprocess whose second caption blocks, so it can be killed after exactly one record.
+_BLOCK_AFTER_FIRST = """
+import sys, time
+import actiondiff.stepdiff.tasks as tasks
+from actiondiff.cli import app
+calls, caption = [], tasks.diffcap
+def diffcap(*args, **kwargs):
+    calls.append(1)
+    if len(calls) > 1:
+        time.sleep(600)
+    return caption(*args, **kwargs)
+tasks.diffcap = diffcap
+app(sys.argv[1:], prog_name="actiondiff")
+"""
+
+
+def _eval_diffcap(items: Path, records: Path, pose_cache: Path) -> dict[str, object]:
+    result = CliRunner().invoke(
+        app,
+        ["stepdiff", "eval", "diffcap", str(items), "-o", str(records)],
+        env={"ACTIONDIFF_CACHE_DIR": str(pose_cache)},
+    )
+    assert result.exit_code == 0, result.output
+    summary: dict[str, object] = json.loads(result.stdout[result.stdout.index("{") :])
+    summary.pop("results")
+    return summary
+
+
+def test_killed_eval_resumes_without_duplicates(tmp_path: Path, squat_clips: Path, pose_cache: Path) -> None:
+    items = _items(tmp_path, squat_clips)
+    records = tmp_path / "killed.jsonl"
+    env = {**os.environ, "ACTIONDIFF_CACHE_DIR": str(pose_cache), "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _BLOCK_AFTER_FIRST, "stepdiff", "eval", "diffcap", str(items),
+         "-o", str(records)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not (records.exists() and records.read_text().count("\n") >= 1):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    first = [json.loads(line)["key"] for line in records.read_text().splitlines()]
+    assert len(first) == 1
+    resumed = _eval_diffcap(items, records, pose_cache)
+    keys = [json.loads(line)["key"] for line in records.read_text().splitlines()]
+    assert keys[0] == first[0] and len(keys) == len(set(keys)) == 3
+    assert resumed == _eval_diffcap(items, tmp_path / "straight.jsonl", pose_cache)

@@ -25,7 +25,6 @@ from actiondiff.cli.app import (
 )
 from actiondiff.config import Config
 from actiondiff.stepdiff.records import CATEGORIES
-from actiondiff.storage import atomic_write_text
 
 stepdiff_app = typer.Typer(
     help="StepDiff: difference captions, multiple choice, ranking, and paired-QA training data.",
@@ -133,9 +132,9 @@ def eval_command(
             help="StepDiff items (JSON/JSONL/Parquet): reference, candidate, category, caption, severity."
         ),
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Per-item results (JSONL).")] = Path(
-        "stepdiff_results.jsonl"
-    ),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Per-item records (JSONL); a re-run skips those done.")
+    ] = Path("stepdiff_results.jsonl"),
     vlm: VlmOption = None,
     base_url: BaseUrlOption = None,
     seed: Annotated[int, typer.Option(help="Seed of DiffMCQ's option order.")] = 0,
@@ -144,8 +143,11 @@ def eval_command(
 ) -> None:
     """Run one StepDiff task over annotated items and report the paper's metric for it.
 
-    Clip paths in the items are relative to the items file. Without --vlm: DiffCap captions
-    technique from pose, DiffMCQ and DiffRank use the embedding baseline.
+    Each finished item (a pair of clips for DiffCap) is one fsync'd `{key, output, seconds}` line
+    of OUTPUT, as in `actiondiff eval viddiffbench`: a killed run re-run with the same OUTPUT
+    resumes, skipping what is done. Clip paths in the items are relative to the items file.
+    Without --vlm: DiffCap captions technique from pose, DiffMCQ and DiffRank use the embedding
+    baseline.
     """
     from actiondiff.backends import resolve_chat, resolve_sentence_embedder
     from actiondiff.eval.readers import read_stepdiff
@@ -162,23 +164,19 @@ def eval_command(
     chat = resolve_chat(config.backends.vlm, config)
     rows = read_stepdiff(items)
     root = items.resolve().parent
-    results: list[dict[str, object]]
     if task is Task.diffcap:
         work = caption_items(rows, root)
         with progress_bar("DiffCap", len(work)) as bar:
-            results, summary = evaluate_diffcap(work, config, chat, lambda: bar.advance(TaskID(0)))
+            _, summary = evaluate_diffcap(work, config, chat, output, lambda: bar.advance(TaskID(0)))
     elif task is Task.diffmcq:
         sentences = resolve_sentence_embedder(config.backends.sentence, config)
         questions = mcq_questions(rows, root, sentences, seed=seed)
         with progress_bar("DiffMCQ", len(questions)) as bar:
-            mcq, summary = evaluate_diffmcq(questions, config, chat, lambda: bar.advance(TaskID(0)))
-        results = [r.model_dump(mode="json") for r in mcq]
+            _, summary = evaluate_diffmcq(questions, config, chat, output, lambda: bar.advance(TaskID(0)))
     else:
         queries = rank_queries(rows, root)
         with progress_bar("DiffRank", len(queries)) as bar:
-            ranked, summary = evaluate_diffrank(queries, config, chat, lambda: bar.advance(TaskID(0)))
-        results = [r.model_dump(mode="json") for r in ranked]
-    atomic_write_text(output, "".join(json.dumps(r, default=str) + "\n" for r in results))
+            _, summary = evaluate_diffrank(queries, config, chat, output, lambda: bar.advance(TaskID(0)))
     stdout.print_json(json.dumps({"task": task.value, **summary, "results": str(output)}))
 
 

@@ -12,14 +12,14 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from actiondiff.backends import ChatModel, SentenceEmbedder
 from actiondiff.config import Config
 from actiondiff.errors import DatasetError
-from actiondiff.eval import metrics
+from actiondiff.eval import metrics, runner
 from actiondiff.eval.readers import StepDiffItem
 from actiondiff.knowledge import resolve_profile
 from actiondiff.stepdiff.caption import diffcap, offline_caption
@@ -42,7 +42,6 @@ from actiondiff.stepdiff.records import (
 
 Progress = Callable[[], None]
 _Item = TypeVar("_Item")
-_Result = TypeVar("_Result")
 
 
 def _ask_yes(chat: ChatModel, config: Config, pair: PairRef, question: str) -> tuple[float, Scorer]:
@@ -218,28 +217,51 @@ def mcq_questions(
 # --------------------------------------------------------------------------- evaluation
 
 
+def _run(
+    keyed: Sequence[tuple[str, _Item]],
+    answer: Callable[[_Item], dict[str, Any]],
+    records: Path,
+    on_item: Callable[[str], None] | None,
+) -> list[dict[str, Any]]:
+    """`answer` of every item in order, through the resumable runner: each finished item is an
+    fsync'd line of `records`, and items already there are not run again."""
+    return runner.run(keyed, answer, records, workers=1, on_done=on_item)
+
+
 def evaluate_diffcap(
-    items: Sequence[CaptionItem], config: Config, chat: ChatModel | None, on_item: Progress | None = None
+    items: Sequence[CaptionItem],
+    config: Config,
+    chat: ChatModel | None,
+    records: Path,
+    on_item: Progress | None = None,
 ) -> tuple[list[dict[str, object]], dict[str, float]]:
     """Captions for every item and the §4.1 metrics (BLEU-4, CIDEr-D, ROUGE-L) over those produced.
 
-    Each pair is captioned once for all its categories (one decode, or one measurement offline).
+    Each pair is captioned once for all its categories (one decode, or one measurement offline),
+    and is one record of `records`, keyed by its items' ids.
     """
-    by_pair: dict[tuple[Path, Path], list[int]] = defaultdict(list)
-    for position, item in enumerate(items):
-        by_pair[(item.pair.reference, item.pair.candidate)].append(position)
-    results: dict[int, DiffCaption] = {}
-    for (reference, candidate), positions in by_pair.items():
-        categories = tuple(items[i].category for i in positions)
-        captions = diffcap(reference, candidate, categories, config=config, chat=chat)
-        results.update(zip(positions, captions, strict=True))
-        for _ in positions:
+    by_pair: dict[tuple[Path, Path], list[CaptionItem]] = defaultdict(list)
+    for item in items:
+        by_pair[(item.pair.reference, item.pair.candidate)].append(item)
+    groups = {"+".join(i.id for i in group): group for group in by_pair.values()}
+
+    def caption(group: list[CaptionItem]) -> dict[str, Any]:
+        pair = group[0].pair
+        captions = diffcap(pair.reference, pair.candidate, tuple(i.category for i in group),
+                           config=config, chat=chat)  # fmt: skip
+        return {i.id: c.model_dump(mode="json") for i, c in zip(group, captions, strict=True)}
+
+    def tick(key: str) -> None:
+        for _ in groups[key]:
             if on_item:
                 on_item()
+
+    outputs = _run(list(groups.items()), caption, records, tick)
+    results = {key: DiffCaption.model_validate(c) for output in outputs for key, c in output.items()}
     rows: list[dict[str, object]] = []
     hypotheses, references = [], []
-    for position, item in enumerate(items):
-        result = results[position]
+    for item in items:
+        result = results[item.id]
         rows.append({"id": item.id, **result.model_dump(mode="json"), "references": item.captions})
         if result.caption:
             hypotheses.append(result.caption)
@@ -254,23 +276,23 @@ def evaluate_diffcap(
     return rows, summary
 
 
-def _each(
-    items: Sequence[_Item], answer: Callable[[_Item], _Result], on_item: Progress | None
-) -> list[_Result]:
-    """`answer` of every item in order, ticking `on_item` after each."""
-    results = []
-    for item in items:
-        results.append(answer(item))
-        if on_item:
-            on_item()
-    return results
+def _tick(on_item: Progress | None) -> Callable[[str], None] | None:
+    return None if on_item is None else lambda _key: on_item()
 
 
 def evaluate_diffmcq(
-    questions: Sequence[McqQuestion], config: Config, chat: ChatModel | None, on_item: Progress | None = None
+    questions: Sequence[McqQuestion],
+    config: Config,
+    chat: ChatModel | None,
+    records: Path,
+    on_item: Progress | None = None,
 ) -> tuple[list[McqResult], dict[str, float]]:
+    """DiffMCQ over `questions`, one record of `records` per question; accuracy."""
     embeddings = None if chat is not None else ClipEmbeddings(config)
-    results = _each(questions, lambda q: diffmcq(q, config, chat, embeddings), on_item)
+    outputs = _run([(q.id, q) for q in questions],
+                   lambda q: diffmcq(q, config, chat, embeddings).model_dump(mode="json"),
+                   records, _tick(on_item))  # fmt: skip
+    results = [McqResult.model_validate(o) for o in outputs]
     summary: dict[str, float] = {"n": len(results)}
     if results:
         summary["accuracy"] = metrics.mcq_accuracy([r.scores for r in results], [r.answer for r in results])
@@ -278,10 +300,18 @@ def evaluate_diffmcq(
 
 
 def evaluate_diffrank(
-    queries: Sequence[RankQuery], config: Config, chat: ChatModel | None, on_item: Progress | None = None
+    queries: Sequence[RankQuery],
+    config: Config,
+    chat: ChatModel | None,
+    records: Path,
+    on_item: Progress | None = None,
 ) -> tuple[list[RankResult], dict[str, float]]:
+    """DiffRank over `queries`, one record of `records` per query; mean Kendall tau."""
     embeddings = None if chat is not None else ClipEmbeddings(config)
-    results = _each(queries, lambda q: diffrank(q, config, chat, embeddings), on_item)
+    outputs = _run([(q.id, q) for q in queries],
+                   lambda q: diffrank(q, config, chat, embeddings).model_dump(mode="json"),
+                   records, _tick(on_item))  # fmt: skip
+    results = [RankResult.model_validate(o) for o in outputs]
     summary: dict[str, float] = {"n": len(results)}
     if results:
         summary["kendall_tau"] = metrics.mean_kendall_tau(
