@@ -73,6 +73,7 @@ def test_score_prints_both_scores_the_reasoning_paths_and_a_description(
     assert result.exit_code == 0, result.output
     assert "KEPT scores" in result.stdout and "body -> " in result.stdout
     assert "Description" in result.stdout and "Performer" in result.stdout
+    assert "kinematic facts" in result.stdout and "{" not in result.stdout, "a table unless --json"
     data = json.loads(runner.invoke(app, [*args, "--action", "squat", "--json"]).stdout)
     assert data["writer"] == "template" and data["facts"]
     for performer in (data["a"], data["b"]):

@@ -5,7 +5,6 @@ PyTorch and the scorer are imported inside the commands, so `actiondiff --help` 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -150,4 +149,15 @@ def _print_result(result: ScoreResult) -> None:
     stdout.print(f"[bold]Description[/] ({result.writer}):", highlight=False)
     stdout.print(result.description, highlight=False)
     if result.facts:
-        stdout.print_json(json.dumps([fact.model_dump() for fact in result.facts]))
+        facts = Table(title="kinematic facts the description is written from")
+        for column in ("joint", "phase", "angle A / B (deg)", "speed A / B (deg/s)", "weight"):
+            facts.add_column(column)
+        for fact in result.facts:
+            facts.add_row(
+                fact.joint,
+                fact.phase,
+                f"{fact.angle_a:.1f} / {fact.angle_b:.1f}",
+                f"{fact.speed_a:.0f} / {fact.speed_b:.0f}",
+                f"{fact.weight:.2f}",
+            )
+        stdout.print(facts)
