@@ -31,24 +31,32 @@ def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple
         return (*ruled, "rule")
     if embedder is None:
         return None
-    quantities = candidates(text)
-    examples = [example for q in quantities for example in q.examples]
-    vectors = embedder.embed([text, *examples])
-    similarity = vectors[1:] @ vectors[0]
-    best = int(np.argmax(similarity))
-    rival = similarity[best ^ 1]  # the same quantity's example of the opposite polarity
-    if similarity[best] < EMBEDDING_THRESHOLD or similarity[best] - rival < POLARITY_GAP:
+    if (found := _best_example(*_example_similarity(text, embedder))) is None:
         return None
-    return quantities[best // 2], (1.0 if best % 2 == 0 else -1.0), "embedding"
+    return (*found, "embedding")
 
 
-def _closest_quantities(text: str, embedder: SentenceEmbedder, shown: int = 3) -> str:
-    """Why no quantity answers a statement, naming the quantities whose examples came closest."""
+def _example_similarity(text: str, embedder: SentenceEmbedder) -> tuple[tuple[Quantity, ...], np.ndarray]:
+    """The candidate quantities of a statement and its cosine to each one's (more, less) examples."""
     quantities = candidates(text)
     vectors = embedder.embed([text, *(example for q in quantities for example in q.examples)])
-    similarity = (vectors[1:] @ vectors[0]).reshape(len(quantities), 2).max(axis=1)
-    nearest = np.argsort(similarity)[::-1][:shown]
-    listed = ", ".join(f"{quantities[i].description} ({similarity[i]:.2f})" for i in nearest)
+    return quantities, (vectors[1:] @ vectors[0]).reshape(len(quantities), 2)
+
+
+def _best_example(quantities: Sequence[Quantity], similarity: np.ndarray) -> tuple[Quantity, float] | None:
+    """The quantity and polarity of the closest example, if close enough and clear of its opposite."""
+    row, column = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+    best, rival = similarity[row, column], similarity[row, 1 - column]
+    if best < EMBEDDING_THRESHOLD or best - rival < POLARITY_GAP:
+        return None
+    return quantities[int(row)], (1.0 if column == 0 else -1.0)
+
+
+def _closest_quantities(quantities: Sequence[Quantity], similarity: np.ndarray, shown: int = 3) -> str:
+    """Why no quantity answers a statement, naming the quantities whose examples came closest."""
+    closeness = similarity.max(axis=1)
+    nearest = np.argsort(closeness)[::-1][:shown]
+    listed = ", ".join(f"{quantities[i].description} ({closeness[i]:.2f})" for i in nearest)
     return (
         f"no measured quantity matches this statement (a match needs cosine >= {EMBEDDING_THRESHOLD} and a "
         f"clear more/less; closest: {listed})"
@@ -107,10 +115,13 @@ def measure_readings(
     """
     if linked is not None:
         quantity, polarity, how = find_quantity(linked[0]), linked[1], "library link"
-    elif (matched := match_quantity(text, embedder)) is not None:
-        quantity, polarity, how = matched
+    elif (ruled := match_rules(text)) is not None:
+        (quantity, polarity), how = ruled, "rule"
     elif embedder is not None:
-        return Evidence(source="kinematics", summary=_closest_quantities(text, embedder))
+        quantities, similarity = _example_similarity(text, embedder)
+        if (found := _best_example(quantities, similarity)) is None:
+            return Evidence(source="kinematics", summary=_closest_quantities(quantities, similarity))
+        (quantity, polarity), how = found, "embedding"
     else:
         return None
     measured = measure_quantity(quantity, reading_a, reading_b, polarity, how=how)

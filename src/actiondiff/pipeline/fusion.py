@@ -77,18 +77,22 @@ def effect(difference: Difference) -> float:
     return 0.0
 
 
+def measured_quantity(difference: Difference) -> str | None:
+    """The quantity the kinematic evidence of a difference was read as, if any."""
+    return next((e.quantity for e in difference.evidence if e.source == "kinematics" and e.quantity), None)
+
+
 def discovered(
-    verdicts: Sequence[Difference], limit: int, family: Callable[[str], list[str]] = lambda key: [key]
+    verdicts: Sequence[Difference], limit: int, family: Callable[[str], list[str]]
 ) -> list[Difference]:
-    """Open mode's answer: the candidates decided A or B, one per `family` of quantities (the one
-    earliest in it), families by their largest measured effect (then confidence), at most `limit`;
-    C and undecided candidates are no differences."""
-    groups: dict[str, list[Difference]] = {}
-    for n, d in enumerate(v for v in verdicts if v.label in ("A", "B")):
-        groups.setdefault(family(d.quantity)[0] if d.quantity else str(n), []).append(d)
-
-    def place(d: Difference, members: list[str]) -> int:
-        return members.index(d.quantity) if d.quantity in members else len(members)
-
-    ranked = sorted(groups.values(), key=lambda g: max((effect(d), d.confidence) for d in g), reverse=True)
-    return [min(g, key=lambda d: place(d, family(d.quantity or ""))) for g in ranked][:limit]
+    """Open mode's answer: the candidates decided A or B, one per `family` of measured quantities
+    (the one earliest in it), families by their largest measured effect (then confidence), at most
+    `limit`; C and undecided candidates are no differences."""
+    groups: dict[str, list[tuple[int, Difference]]] = {}
+    for d in verdicts:
+        if d.label in ("A", "B"):
+            quantity = measured_quantity(d)
+            members = family(quantity) if quantity else [d.key]
+            groups.setdefault(members[0], []).append((members.index(quantity) if quantity else 0, d))
+    ranked = sorted(groups.values(), key=lambda g: max((effect(d), d.confidence) for _, d in g), reverse=True)
+    return [min(group, key=lambda placed: placed[0])[1] for group in ranked][:limit]

@@ -136,6 +136,7 @@ def propose(
         raise InputError("compare", "give either difference statements (closed mode) or n_open (open mode)")
     action, entry = profile.asked, profile.entry
     measured: dict[str, tuple[str, str]] = {}
+    worded: set[str] = set()
     if llm is not None:
         answer = _from_llm(
             llm, action, description or (entry.description if entry else ""), differences, n_open or 0
@@ -149,7 +150,7 @@ def propose(
         else:
             texts = [d.text for d in answer.differences]
             links = [_links(names, d.sub_actions) for d in answer.differences]
-            measured = _rule_links(texts)
+            worded = {matched[0].key for text in texts if (matched := match_rules(text)) is not None}
         source = llm.name
     elif entry is not None:
         sub_actions = entry.plan().sub_actions
@@ -164,9 +165,10 @@ def propose(
     else:
         sub_actions = [SubAction(name=WHOLE, retrieval_texts=[f"a person performing {action}"])]
         texts = list(differences or [])
-        links, source = [[WHOLE]] * len(texts), "given statements" if differences is not None else "measured"
+        links = [[WHOLE]] * len(texts)
+        source = "given statements" if differences is not None else "measured"
     if differences is None:
-        catalogue = _catalogue(profile, {key for key, _ in measured.values()})
+        catalogue = _catalogue(profile, worded | {key for key, _ in measured.values()})
         measured |= {text.lower(): (key, "more") for text, key in catalogue}
         texts += [text for text, _ in catalogue]
         links += [[s.name for s in sub_actions]] * len(catalogue)
@@ -187,21 +189,10 @@ def propose(
     return plan, source
 
 
-def _rule_links(texts: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """The quantity and direction of each proposed statement the regex rules match (to group it
-    with the measured candidates of the same quantity)."""
-    links = {}
-    for text in texts:
-        if (match := match_rules(text)) is not None:
-            quantity, polarity = match
-            links[text.lower()] = (quantity.key, "more" if polarity > 0 else "less")
-    return links
-
-
-def _catalogue(profile: ActionProfile, linked: set[str]) -> list[tuple[str, str]]:
-    """Open mode's measured candidates: a statement per catalogue quantity the library does not
-    already word ("the person bends the knees more"), with the quantity's key."""
-    return [(f"the person {q.phrases[0]}", q.key) for q in profile.catalogue() if q.key not in linked]
+def _catalogue(profile: ActionProfile, worded: set[str]) -> list[tuple[str, str]]:
+    """Open mode's measured candidates: a statement per catalogue quantity that no proposed statement
+    already words ("the person bends the knees more"), with the quantity's key."""
+    return [(f"the person {q.phrases[0]}", q.key) for q in profile.catalogue() if q.key not in worded]
 
 
 def _linked(measured: dict[str, tuple[str, str]], text: str) -> dict[str, str]:

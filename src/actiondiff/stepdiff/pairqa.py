@@ -109,10 +109,10 @@ _YES_NO = re.compile(r"^\s*(does|do|did|is|are|was|were|has|have|can|will)\b", r
 _ABOUT_REFERENCE = re.compile(r"\b(reference|first (video|clip)|video a|A)\b")
 
 
-def yes_or_no(question: str, gaps: list[Gap], threshold: float) -> str | None:
+def yes_or_no(question: str, gaps: list[Gap], threshold: float) -> tuple[str, Gap] | None:
     """The answer to a yes/no question about one measured quantity ("does B bend the knees more?"),
-    with the numbers; None when the question is not yes/no or its quantity was not measured. The
-    question is about the candidate unless it names the reference (or A)."""
+    with the numbers, and the gap it rests on; None when the question is not yes/no or its quantity
+    was not measured. The question is about the candidate unless it names the reference (or A)."""
     matched = match_rules(question) if _YES_NO.search(question) else None
     gap = next((g for g in gaps if matched and g.evidence.quantity == matched[0].key), None)
     if matched is None or gap is None:
@@ -121,11 +121,10 @@ def yes_or_no(question: str, gaps: list[Gap], threshold: float) -> str | None:
     more_in_candidate = (e.value_b or 0.0) > (e.value_a or 0.0)
     subject_has_more = more_in_candidate != bool(_ABOUT_REFERENCE.search(question))
     if gap.size < threshold:
-        return f"No clear difference: {gap.measured()}, within the margin."
+        return f"No clear difference: {gap.measured()}, within the margin.", gap
     agrees = subject_has_more == (matched[1] > 0)
-    return (
-        f"{'Yes' if agrees else 'No, the opposite'}: the candidate {gap.candidate_phrase} ({gap.measured()})."
-    )
+    verdict = "Yes" if agrees else "No, the opposite"
+    return f"{verdict}: the candidate {gap.candidate_phrase} ({gap.measured()}).", gap
 
 
 def _offline_answer(
@@ -147,7 +146,8 @@ def _offline_answer(
         not_judged.append(f"{', '.join(sorted(asked))}: not measurable in both clips")
     clear = [g for g in gaps if g.size >= threshold]
     if (reply := yes_or_no(question, gaps, threshold)) is not None:
-        answer, clear = reply, gaps[:1]
+        answer, asked_gap = reply
+        clear = [asked_gap]
     elif clear:
         said = "; ".join(f"{g.candidate_phrase} ({g.measured()})" for g in clear)
         answer = f"Compared with the reference, the candidate {said}."
