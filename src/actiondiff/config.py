@@ -22,9 +22,24 @@ def default_cache_dir() -> Path:
 
 
 class PoseConfig(BaseModel):
-    fps: float = Field(default=10.0, gt=0, description="Frames per second sampled for pose.")
+    fps: float | None = Field(
+        default=None,
+        gt=0,
+        description="Frames per second sampled for pose; unset: chosen per video from `frame_budget`.",
+    )
+    frame_budget: int = Field(
+        default=160,
+        ge=10,
+        description="With fps unset: frames sampled per video, at most the video's own rate and 30 fps, "
+        "at least 10 fps (a clip of a few seconds is sampled at every frame, a long one more sparsely).",
+    )
     max_side: int = Field(default=640, ge=64, description="Longer image side given to the model.")
     model_complexity: int = Field(default=1, ge=0, le=2)
+    flip_test: bool = Field(
+        default=True,
+        description="Also pose each frame mirrored and average, so a mirrored video reads as the same "
+        "performance (doubles pose time).",
+    )
 
 
 class BackendConfig(BaseModel):

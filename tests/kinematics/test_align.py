@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -10,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from actiondiff.kinematics import align, compute_features, phase_spans
 from actiondiff.kinematics.align import dtw_path, matched_rows, span_anchors
 from actiondiff.kinematics.clean import resample_track
+from actiondiff.kinematics.phases import movement_span
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import PoseTrack, SubActionSpan
 
@@ -108,3 +110,28 @@ def test_anchors_that_leave_an_empty_block_fall_back_to_an_unanchored_path(
     spans_a, spans_b = [_starts_at("up", int(a.frames[0]))], [_starts_at("up", int(b.frames[5]))]
     assert span_anchors(a, b, spans_a, spans_b) == [(0, 5)]
     assert align(a, b, spans_a=spans_a, spans_b=spans_b).path == align(a, b).path
+
+
+def test_aligning_b_to_a_gives_the_mirror_image_of_the_path(
+    sample_tracks: tuple[PoseTrack, PoseTrack],
+) -> None:
+    a, b = (compute_features(t) for t in sample_tracks)
+    forward, backward = align(a, b), align(b, a)
+    assert backward.path == [(j, i) for i, j in forward.path]
+
+
+def test_a_long_still_lead_in_is_joined_straight_and_the_movements_matched(
+    sample_tracks: tuple[PoseTrack, PoseTrack],
+) -> None:
+    track = sample_tracks[0]
+    lead_in = len(track.frames)  # held as long as the whole performance: far outside the band
+    held = resample_track(track, np.concatenate([np.zeros(lead_in), np.arange(len(track.frames))]))
+    original, delayed = compute_features(track), compute_features(held)
+    moving = movement_span(original), movement_span(delayed)
+    assert moving[0] is not None and moving[1] is not None
+    assert moving[1][0] - moving[0][0] == pytest.approx(lead_in, abs=2)
+    alignment = align(original, delayed, moving=(moving[0], moving[1]))
+    rows = matched_rows(alignment.path, len(original))
+    inside = slice(moving[0][0], moving[0][1] + 1)
+    assert np.median(np.abs(rows[inside] - (np.arange(len(original)) + lead_in)[inside])) <= 1.0
+    assert (np.diff(np.array(alignment.path), axis=0) >= 0).all()

@@ -11,6 +11,7 @@ import pytest
 from actiondiff.config import Config
 from actiondiff.models import FrameSample, PoseTrack
 from actiondiff.pose import MediaPipePoseEstimator, draw_skeleton, extract_pose
+from actiondiff.pose.landmarks import MIRRORED
 from actiondiff.video import Frame, probe, write_video
 
 
@@ -90,3 +91,19 @@ def test_skeleton_is_drawn_where_the_landmarks_are(photo_track: PoseTrack, real_
 
 def test_probe_of_pan_video(photo_track: PoseTrack) -> None:
     assert probe(photo_track.video.path).n_frames == 10
+
+
+def test_flip_test_reads_a_mirrored_photo_as_the_mirror_of_the_photo(real_person_photo: Path) -> None:
+    image = _photo(real_person_photo)
+    info = probe_like(real_person_photo)
+    estimator = MediaPipePoseEstimator(flip_test=True)
+    assert estimator.name.endswith("+flip-test")
+    (plain, mirrored) = (
+        estimator.track(info, [Frame(FrameSample(index=0, timestamp=0.0), np.ascontiguousarray(picture))])
+        for picture in (image, image[:, ::-1])
+    )
+    # Mirrored back (x reflected, left and right swapped), the mirrored photo's landmarks are the photo's.
+    back = mirrored.image_xyz[0][list(MIRRORED)] * [-1.0, 1.0, 1.0] + [1.0, 0.0, 0.0]
+    np.testing.assert_allclose(back[:, :2], plain.image_xyz[0][:, :2], atol=2e-3)
+    world_back = mirrored.world_xyz[0][list(MIRRORED)] * [-1.0, 1.0, 1.0]
+    np.testing.assert_allclose(world_back, plain.world_xyz[0], atol=2e-3)

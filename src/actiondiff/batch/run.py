@@ -38,7 +38,6 @@ from actiondiff.batch.outputs import (
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
 from actiondiff.eval import runner
-from actiondiff.pose.extract import pose_cache_key
 from actiondiff.storage import atomic_write_bytes, atomic_write_text, content_key
 from actiondiff.video import file_digest
 
@@ -186,10 +185,11 @@ def run_batch(
     keep = (lambda output: output.get("status") == "ok") if retry_failed else None
     digests = {path: _digest(path) for path in pair_places(pairs)}
     settings = config.model_dump_json(include={"pose", "compare", "backends", "actions"})
+    pose_settings = config.pose.model_dump_json()
     videos: dict[str, Path] = {}
     for path, digest in digests.items():
         if digest is not None:  # an unreadable file fails its pairs, with the reader's own words
-            videos.setdefault(pose_cache_key(digest, config), path)
+            videos.setdefault(content_key(digest, pose_settings), path)
     keys = [_pair_key(pair, digests, settings) for pair in pairs]
     engine_options: dict[str, Any] = {"engine": engine, "workers": workers, "address": address}
     with runner.ray_session(address, workers) if engine == "ray" else nullcontext():

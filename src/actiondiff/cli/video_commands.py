@@ -95,9 +95,10 @@ def pose(
                 tiles.append(frame)
             yield frame
 
-    frames = keep_tiles(sample_frames(video, pose_sampling(config)))
+    sampling = pose_sampling(config, track.video)
+    frames = keep_tiles(sample_frames(video, sampling, track.video))
     if overlay is not None:  # one pass: every frame streams into the overlay, the tiles are kept
-        write_video(overlay, overlay_frames(frames, track), fps=config.pose.fps)
+        write_video(overlay, overlay_frames(frames, track), fps=sampling.fps or track.video.fps)
     else:
         for _ in frames:
             pass

@@ -21,7 +21,7 @@ from actiondiff.models import (
     SubActionSpan,
     VideoInfo,
 )
-from actiondiff.pipeline.compare import Observed, TwoVideoJob
+from actiondiff.pipeline.compare import AlignedPair, Observed, TwoVideoJob
 from actiondiff.pipeline.differ import VideoFrames
 from actiondiff.pipeline.localize import localization_from_spans
 from actiondiff.pipeline.performance import FrameSource, Performance
@@ -49,6 +49,7 @@ def compare_with_keyframes(job: TwoVideoJob, keyframes: KeyFrames) -> Comparison
             job.paths, sources, observed, annotated, job.infos, strict=True
         )
     )
+    pair = AlignedPair.of(perf_a, perf_b)
     verdicts = []
     for difference in plan.differences:
         shown = None
@@ -57,8 +58,8 @@ def compare_with_keyframes(job: TwoVideoJob, keyframes: KeyFrames) -> Comparison
             shown = (*_shown("A", perf_a.frames, wanted.a), *_shown("B", perf_b.frames, wanted.b))
         elif job.vlm is not None:
             shown = job.localized_frames(difference, perf_a, perf_b)
-        verdicts.append(job.decide(plan, difference, perf_a, perf_b, shown))
-    return job.result(plan, proposer, perf_a, perf_b, verdicts, ORACLE)
+        verdicts.append(job.decide(plan, difference, pair, shown))
+    return job.result(plan, proposer, pair, verdicts, ORACLE)
 
 
 def _performance(

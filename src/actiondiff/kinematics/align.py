@@ -10,6 +10,7 @@ D[i, j] = min(m[j], D[i, j-1] + c[i, j]) unrolls to a prefix minimum over cumula
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -128,6 +129,10 @@ def span_anchors(
     return kept
 
 
+Span = tuple[int, int]
+"""First and last sample row (inclusive) of a performance's movement."""
+
+
 def align(
     features_a: KinematicFeatures,
     features_b: KinematicFeatures,
@@ -136,14 +141,19 @@ def align(
     subsequence: bool = False,
     spans_a: Sequence[SubActionSpan] = (),
     spans_b: Sequence[SubActionSpan] = (),
+    moving: tuple[Span, Span] | None = None,
 ) -> TimeAlignment:
     """Align A to B: DTW path over sampled rows, frame/time maps, and A's tempo relative to B.
 
     With spans of both videos, the starts of shared sub-actions are anchors: the path passes through
     them and each block between anchors is aligned on its own (the band applies per block). When a
     block cannot be aligned (empty on one side, as when a sub-action starts one video's first row but
-    not the other's), the alignment is unanchored. `subsequence` lets the shorter performance match
-    any part of the longer one (anchors are ignored).
+    not the other's), the alignment is unanchored. `moving` (each video's movement rows, see
+    `quantities.movement_span`) aligns only the movements and joins their still lead-ins and tails
+    by straight lines, so a long still lead-in in one video does not push the path out of the band.
+    `subsequence` lets the shorter performance match any part of the longer one (anchors and
+    `moving` are ignored). The path does not depend on which video is A: aligning B to A gives its
+    mirror image.
     """
     signals_a, signals_b = alignment_signals(features_a), alignment_signals(features_b)
     if subsequence:
@@ -154,12 +164,12 @@ def align(
             path = [(i, j) for j, i in path]
     else:
         anchors = span_anchors(features_a, features_b, spans_a, spans_b) if spans_a and spans_b else []
-        try:
-            path, cost = _anchored_path(signals_a, signals_b, anchors, band)
-        except InputError:
-            if not anchors:
-                raise
-            path, cost = _anchored_path(signals_a, signals_b, [], band)
+        if _digest(signals_b) < _digest(signals_a):
+            mirrored = (moving[1], moving[0]) if moving else None
+            path, cost = _moving_path(signals_b, signals_a, [(b, a) for a, b in anchors], band, mirrored)
+            path = [(i, j) for j, i in path]
+        else:
+            path, cost = _moving_path(signals_a, signals_b, anchors, band, moving)
     return TimeAlignment(
         path=path,
         frames_a=[int(f) for f in features_a.frames],
@@ -169,6 +179,44 @@ def align(
         tempo=tempo_profile(path, features_a.timestamps, features_b.timestamps).tolist(),
         cost=cost,
     )
+
+
+def _digest(signals: np.ndarray) -> tuple[int, bytes]:
+    """An order of alignment inputs, so that the same two videos are always aligned the same way round."""
+    return len(signals), hashlib.blake2b(np.ascontiguousarray(signals).tobytes(), digest_size=16).digest()
+
+
+def _moving_path(
+    signals_a: np.ndarray,
+    signals_b: np.ndarray,
+    anchors: Sequence[tuple[int, int]],
+    band: float,
+    moving: tuple[Span, Span] | None,
+) -> tuple[list[tuple[int, int]], float]:
+    """The anchored path of the moving rows, joined to the first and last rows by straight lines."""
+    n_a, n_b = len(signals_a), len(signals_b)
+    (a0, a1), (b0, b1) = moving or ((0, n_a - 1), (0, n_b - 1))
+    inside = [(a - a0, b - b0) for a, b in anchors if a0 < a <= a1 and b0 < b <= b1]
+    cut_a, cut_b = signals_a[a0 : a1 + 1], signals_b[b0 : b1 + 1]
+    try:
+        path, cost = _anchored_path(cut_a, cut_b, inside, band)
+    except InputError:
+        if not inside:
+            raise
+        path, cost = _anchored_path(cut_a, cut_b, [], band)
+    moved = [(a + a0, b + b0) for a, b in path]
+    return [*_straight((0, 0), (a0, b0))[:-1], *moved, *_straight((a1, b1), (n_a - 1, n_b - 1))[1:]], cost
+
+
+def _straight(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
+    """A monotone path of unit steps from `start` to `end` (both included) along the straight line."""
+    steps = max(end[0] - start[0], end[1] - start[1])
+    if steps <= 0:
+        return [start]
+    return [
+        (start[0] + round(t * (end[0] - start[0]) / steps), start[1] + round(t * (end[1] - start[1]) / steps))
+        for t in range(steps + 1)
+    ]
 
 
 def _anchored_path(

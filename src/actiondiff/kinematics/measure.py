@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from actiondiff.backends.base import SentenceEmbedder
+from actiondiff.kinematics.crossing import MatchedPair
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.phases import Movement
 from actiondiff.kinematics.quantities import Quantity, Reading, candidates, find_quantity, match_rules
@@ -106,12 +107,14 @@ def measure_readings(
     embedder: SentenceEmbedder | None = None,
     *,
     linked: tuple[str, float] | None = None,
+    matched: Sequence[MatchedPair] = (),
 ) -> Evidence | None:
     """Evidence for a statement on two readings (built once per performance); None when no quantity
     matches it, unlabelled evidence saying why when the matched quantity cannot be read in both.
 
     `linked` (quantity key, polarity) is the action library's own link for one of its statements;
-    without it the statement is matched to a quantity by rule or embedding.
+    without it the statement is matched to a quantity by rule or embedding. `matched`: see
+    `measure_quantity`.
     """
     if linked is not None:
         quantity, polarity, how = find_quantity(linked[0]), linked[1], "library link"
@@ -124,7 +127,7 @@ def measure_readings(
         (quantity, polarity), how = found, "embedding"
     else:
         return None
-    measured = measure_quantity(quantity, reading_a, reading_b, polarity, how=how)
+    measured = measure_quantity(quantity, reading_a, reading_b, polarity, how=how, matched=matched)
     if measured is not None:
         return measured
     return Evidence(
@@ -142,38 +145,51 @@ def measure_quantity(
     polarity: float = 1.0,
     *,
     how: str = "id",
+    matched: Sequence[MatchedPair] = (),
 ) -> Evidence | None:
     """Evidence for one quantity (or its key) measured on both performances, or None when a value is
     not measurable. With polarity +1 the label says who has more of the quantity (C: within margin).
 
-    Readings are built once per performance (`Reading.of`), so several quantities share them.
+    `matched` (`crossing.matched_readings`): pairs of readings in matched windows; a quantity read in
+    windows is then the mean over the pairs measurable in both videos, so A and B are read at the same
+    moments. Readings are built once per performance (`Reading.of`), so several quantities share them.
     """
     if isinstance(quantity, str):
         quantity = find_quantity(quantity)
-    measured_a, measured_b = quantity.compute(reading_a), quantity.compute(reading_b)
-    if (
-        measured_a is None
-        or measured_b is None
-        or not np.isfinite([measured_a.value, measured_b.value]).all()
-    ):
+    pairs = list(matched) if matched and quantity.crossed else [(reading_a, reading_b)]
+    values = [
+        (one, other)
+        for in_a, in_b in pairs
+        if (one := quantity.compute(in_a)) is not None
+        and (other := quantity.compute(in_b)) is not None
+        and np.isfinite([one.value, other.value]).all()
+    ]
+    if not values:
         return None
-    label, confidence = verdict_from_margin(quantity, polarity, measured_a.value, measured_b.value)
-    margin = quantity.decision_margin(measured_a.value, measured_b.value)
+    value_a = float(np.mean([one.value for one, _ in values]))
+    value_b = float(np.mean([other.value for _, other in values]))
+    label, confidence = verdict_from_margin(quantity, polarity, value_a, value_b)
+    margin = quantity.decision_margin(value_a, value_b)
     verdict = {"A": "holds more for A", "B": "holds more for B", "C": "no clear difference"}[label]
     direction = "more" if polarity > 0 else "less"
+    windows = " in matched windows" if len(pairs) > 1 or pairs[0] != (reading_a, reading_b) else ""
     return Evidence(
         source="kinematics",
         summary=(
             f"{quantity.description} ({direction} = statement, matched by {how}): "
-            f"A {measured_a.value:.3g} vs B {measured_b.value:.3g} {quantity.unit}, "
+            f"A {value_a:.3g} vs B {value_b:.3g} {quantity.unit}{windows}, "
             f"margin {margin:.3g} -> {verdict}"
         ),
         quantity=quantity.key,
-        value_a=round(measured_a.value, 4),
-        value_b=round(measured_b.value, 4),
+        value_a=round(value_a, 4),
+        value_b=round(value_b, 4),
         unit=quantity.unit,
-        frames_a=sorted({int(reading_a.features.frames[r]) for r in measured_a.rows}),
-        frames_b=sorted({int(reading_b.features.frames[r]) for r in measured_b.rows}),
+        frames_a=_frames(reading_a, [row for one, _ in values for row in one.rows]),
+        frames_b=_frames(reading_b, [row for _, other in values for row in other.rows]),
         label=label,
         confidence=confidence,
     )
+
+
+def _frames(reading: Reading, rows: Sequence[int]) -> list[int]:
+    return sorted({int(reading.features.frames[r]) for r in rows})

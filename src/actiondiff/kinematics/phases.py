@@ -8,6 +8,7 @@ on its spans when one is.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -59,6 +60,9 @@ class Repetition:
     turn: int
     hold_end: int
     end: int
+    source: Literal["driver", "movement"] = "driver"
+    """Found in the action's driving signal, or the whole-body movement standing in (see
+    `movement_repetition`)."""
 
     def phase_rows(self) -> dict[str, tuple[int, int]]:
         """Inclusive row ranges of the out, extreme and back phases."""
@@ -69,9 +73,20 @@ class Repetition:
         }
 
 
-def segment_repetitions(features: KinematicFeatures, driver: Driver) -> list[Repetition]:
-    """Repetitions found as prominent excursions of the driving signal away from rest."""
-    values = driver.sign * features[driver.column]
+def segment_repetitions(
+    features: KinematicFeatures, driver: Driver, within: tuple[int, int] | None = None
+) -> list[Repetition]:
+    """Repetitions found as prominent excursions of the driving signal away from rest, in the rows
+    `within` (first, last) when given."""
+    first, last = within or (0, len(features) - 1)
+    found = _excursions(driver.sign * features[driver.column][first : last + 1], features.fps, driver)
+    return [
+        Repetition(r.start + first, r.hold_start + first, r.turn + first, r.hold_end + first, r.end + first)
+        for r in found
+    ]
+
+
+def _excursions(values: np.ndarray, fps: float, driver: Driver) -> list[Repetition]:
     finite = values[np.isfinite(values)]
     if finite.size < 5:
         return []
@@ -80,7 +95,7 @@ def segment_repetitions(features: KinematicFeatures, driver: Driver) -> list[Rep
         return []
     progress = np.interp(np.arange(len(values)), np.flatnonzero(np.isfinite(values)), finite)
     progress = (progress - rest) / (peak - rest)
-    spacing = max(1, round(0.4 * features.fps)) if features.fps else 1
+    spacing = max(1, round(0.4 * fps)) if fps else 1
     peaks, _ = find_peaks(progress, height=0.5, prominence=0.4, distance=spacing)
     repetitions: list[Repetition] = []
     for turn in peaks.tolist():
@@ -103,6 +118,98 @@ def segment_repetitions(features: KinematicFeatures, driver: Driver) -> list[Rep
     return repetitions
 
 
+STILL_SHARE, MOVING_SHARE = 0.1, 0.25
+"""The body has left its starting posture once it is `MOVING_SHARE` of its largest displacement away; the
+movement began where the line through the last `STILL_SHARE` and that row meets zero displacement."""
+LEAST_DISPLACEMENT = 0.1
+"""Least largest displacement (torso lengths) that counts as a movement; pose jitter stays below it."""
+SETTLE_S = 0.2
+"""The starting (ending) posture is the median over this long at the start (end), so the model's first
+frames, before its tracker settles, do not count as movement."""
+
+
+def _landmark_positions(features: KinematicFeatures) -> np.ndarray:
+    """(T, K) normalised image x and y of every landmark column (the hip centre, the origin, left out)."""
+    names = [n for n in features.columns if n.endswith(("_x", "_y")) and not n.startswith("hip_centre")]
+    if not names:
+        return np.zeros((len(features), 0))
+    return np.stack([features.columns[n] for n in names], axis=1)
+
+
+def _displacement(features: KinematicFeatures, *, from_end: bool = False) -> np.ndarray:
+    """Per row, the mean landmark distance (torso lengths) from the starting (or ending) posture."""
+    positions = _landmark_positions(features)
+    settle = max(1, round(SETTLE_S * features.fps)) if features.fps else 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # unseen rows and landmarks stay NaN
+        posture = np.nanmedian(positions[-settle:] if from_end else positions[:settle], axis=0)
+        return np.nanmean(np.abs(positions - posture), axis=1)
+
+
+def movement_onset(features: KinematicFeatures, *, from_end: bool = False) -> float | None:
+    """The time the body starts to move away from its starting posture (or, `from_end`, how long before
+    the end it comes to rest), from the landmarks alone: it does not depend on image size, mirroring,
+    tempo or which joints the action drives. None when the body never moves."""
+    away = _displacement(features, from_end=from_end)
+    times = features.timestamps
+    if from_end:
+        away, times = away[::-1], times[-1] - times[::-1]
+    if (
+        len(away) < 3
+        or not np.isfinite(away).any()
+        or (largest := float(np.nanmax(away))) < LEAST_DISPLACEMENT
+    ):
+        return None
+    left = int(np.flatnonzero(away >= MOVING_SHARE * largest)[0])
+    still = np.flatnonzero(away[:left] <= STILL_SHARE * largest)
+    if not still.size:
+        return float(times[0])
+    last = int(still[-1])
+    slope = (away[left] - away[last]) / max(float(times[left] - times[last]), 1e-9)
+    return max(float(times[0]), float(times[last] - away[last] / slope) if slope > 0 else float(times[last]))
+
+
+def movement_span(features: KinematicFeatures) -> tuple[int, int] | None:
+    """The first and last sample rows of the movement (see `movement_onset`); None if there is none."""
+    onset, rest = movement_onset(features), movement_onset(features, from_end=True)
+    if onset is None or rest is None:
+        return None
+    times = features.timestamps
+    first = int(np.argmin(np.abs(times - onset)))
+    last = int(np.argmin(np.abs(times - (times[-1] - rest))))
+    return (first, last) if last > first else None
+
+
+def movement_repetition(features: KinematicFeatures) -> Repetition | None:
+    """The whole movement (`movement_span`) as one repetition: out from the starting posture to the
+    posture farthest from it (mean landmark distance), the hold where it stays within `HOLD_LEVEL` of
+    that, and back to the end. Stands in when the action's driving signal shows no repetition (a step,
+    a throw, an action the library does not know); None when the body never moves."""
+    span = movement_span(features)
+    if span is None:
+        return None
+    start, end = span
+    away = _displacement(features)[start : end + 1]
+    if not np.isfinite(away).any():
+        return None
+    turn = int(np.nanargmax(away))
+    hold = away[turn] * HOLD_LEVEL
+    hold_start, hold_end = turn, turn
+    while hold_start > 0 and away[hold_start - 1] >= hold:
+        hold_start -= 1
+    while hold_end < len(away) - 1 and away[hold_end + 1] >= hold:
+        hold_end += 1
+    return Repetition(start, start + hold_start, start + turn, start + hold_end, end, source="movement")
+
+
+def find_repetitions(features: KinematicFeatures, driver: Driver) -> list[Repetition]:
+    """The driving signal's repetitions within the movement (`movement_span`: a still lead-in or tail
+    does not change what counts as rest), or failing that the whole movement as one."""
+    if repetitions := segment_repetitions(features, driver, movement_span(features)):
+        return repetitions
+    return [found] if (found := movement_repetition(features)) is not None else []
+
+
 def phase_spans(
     features: KinematicFeatures, sub_actions: Sequence[str], movement: Movement
 ) -> list[SubActionSpan] | None:
@@ -112,7 +219,7 @@ def phase_spans(
     absorbed by the sub-action before it. Returns None when no repetition is found or no sub-action
     name points at a phase.
     """
-    repetitions = segment_repetitions(features, movement.driver)
+    repetitions = find_repetitions(features, movement.driver)
     if not repetitions or not sub_actions:
         return None
     named = [movement.phase_of(name) for name in sub_actions]

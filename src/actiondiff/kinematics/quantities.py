@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from actiondiff.kinematics.features import KinematicFeatures
-from actiondiff.kinematics.phases import Driver, Movement, Repetition, segment_repetitions
+from actiondiff.kinematics.phases import (
+    Driver,
+    Movement,
+    Repetition,
+    find_repetitions,
+    movement_onset,
+    movement_span,
+)
 from actiondiff.models import SubActionSpan
 
 
@@ -36,6 +43,8 @@ class Reading:
     spans: Sequence[SubActionSpan] = ()
     spans_first: bool = False
     """Annotated spans (the oracle localizer): a phase's named spans win over the repetitions found."""
+    moving: tuple[int, int] | None = None
+    """First and last row of the movement (`phases.movement_span`): the `whole` phase."""
 
     @classmethod
     def of(
@@ -46,7 +55,8 @@ class Reading:
         *,
         spans_first: bool = False,
     ) -> Reading:
-        return cls(features, movement, segment_repetitions(features, movement.driver), spans, spans_first)
+        repetitions = find_repetitions(features, movement.driver)
+        return cls(features, movement, repetitions, spans, spans_first, movement_span(features))
 
     @property
     def driver(self) -> Driver:
@@ -54,8 +64,9 @@ class Reading:
 
     def windows(self, phase: str) -> list[np.ndarray]:
         """Row windows (one per repetition) of a phase: out, extreme, back, down, up, top, bottom, rep,
-        rest, whole. `top`/`bottom` are the extreme or the rest, whichever is high/low for the action
-        (a push-up's top is its rest, a press's top its extreme).
+        rest, whole (the movement, so a still lead-in or tail does not count). `top`/`bottom` are the
+        extreme or the rest, whichever is high/low for the action (a push-up's top is its rest, a
+        press's top its extreme).
 
         Annotated spans (`spans_first`) whose names point at the phase come first. Without
         repetitions, the localizer's spans whose names point at the phase are used; failing that,
@@ -63,7 +74,7 @@ class Reading:
         """
         every = np.arange(len(self.features))
         if phase == "whole":
-            return [every]
+            return [every if self.moving is None else np.arange(self.moving[0], self.moving[1] + 1)]
         if phase in ("down", "up"):
             phase = "out" if (phase == "down") == self.driver.extreme_is_low else "back"
         if phase in ("top", "bottom"):
@@ -119,6 +130,7 @@ class Quantity:
         "",
         "",
     )  # what a performer with more / less of it does ("bends the knees more")
+    crossed: bool = True  # read in windows matched between the videos (not a count of repetitions)
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
@@ -209,30 +221,13 @@ def repetition_count(reading: Reading) -> Measurement | None:
     return Measurement(float(len(reps)), [r.turn for r in reps]) if reps else None
 
 
-MOVING_SPEED = 0.25
-"""Mean landmark speed (torso lengths per second) above which the body counts as moving; pose jitter of
-a person standing still stays well below it, any deliberate movement rises above it."""
-
-
 def start_time(reading: Reading) -> Measurement | None:
-    """When the body starts to move, from the landmarks themselves (not from repetitions found).
-
-    The body's speed is the mean speed of every image landmark in torso lengths per second, so it
-    does not depend on image size, mirroring or which joints the action drives, and a still lead-in
-    of any action is measured as such. None when the body never moves.
-    """
-    features = reading.features
-    names = [n for n in features.columns if n.endswith(("_x", "_y")) and not n.startswith("hip_centre")]
-    times = features.timestamps
-    if not names or len(times) < 3:
+    """When the body starts to move (`phases.movement_onset`), so a still lead-in of any action is
+    measured as such. None when the body never moves."""
+    onset = movement_onset(reading.features)
+    if onset is None:
         return None
-    positions = np.stack([features.columns[n] for n in names], axis=1)
-    speed = np.nanmean(np.abs(np.diff(positions, axis=0)), axis=1) / np.diff(times)
-    moving = np.flatnonzero(speed >= MOVING_SPEED)
-    if not len(moving):
-        return None
-    row = int(moving[0])
-    return Measurement(float(times[row]), [row])
+    return Measurement(onset, [int(np.argmin(np.abs(reading.features.timestamps - onset)))])
 
 
 def _flexion(angle: float) -> float:
@@ -437,7 +432,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              phrases=("returns from the turning point faster", "returns from the turning point more slowly"),
              more=r"explosive|powerful|more (speed|velocity)|faster (drive|extension)|accelerat",
              examples=("the drive out of the bottom is more explosive", "the drive is less powerful")),
-    Quantity("descent_duration", "time taken going down (eccentric phase)", "s", "down", 0.15,
+    Quantity("descent_duration", "time taken going down (eccentric phase)", "s", "down", 0.1,
              duration("down"), relative_margin=0.15,
              phrases=("descends more slowly", "descends faster"),
              more=(r"slow(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down)|(descen|lower|"
@@ -445,7 +440,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down|drop)|"
                    r"(descen|lower|eccentric|drop)\w*\b.{0,20}\b(fast|quick|rapid)"),
              examples=("the descent is slower", "the descent is faster")),
-    Quantity("ascent_duration", "time taken coming up (concentric phase)", "s", "up", 0.15,
+    Quantity("ascent_duration", "time taken coming up (concentric phase)", "s", "up", 0.1,
              duration("up"), relative_margin=0.15,
              phrases=("rises more slowly", "rises faster"),
              more=(r"slow(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|ris|"
@@ -460,12 +455,12 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=r"(toes?|feet|foot)\b.{0,25}\b(forward|straight ahead|parallel|inward)",
              examples=("the toes point further outwards", "the feet point straight ahead")),
     Quantity("start_delay", "time before the first repetition starts", "s", "whole", 0.2, start_time,
-             relative_margin=0.15,
+             relative_margin=0.15, crossed=False,
              phrases=("starts later", "starts earlier"),
              more=r"(starts?|begins?)\b.{0,20}\blater|later start|delay|waits? longer",
              less=r"(starts?|begins?)\b.{0,20}\b(earlier|sooner)|earlier start",
              examples=("the first repetition starts later", "the movement begins earlier")),
-    Quantity("rep_count", "number of repetitions", "reps", "rep", 0.5, repetition_count,
+    Quantity("rep_count", "number of repetitions", "reps", "rep", 0.5, repetition_count, crossed=False,
              phrases=("performs more repetitions", "performs fewer repetitions"),
              more=r"more (rep(etition)?s|cycles)|additional rep|(performed|done|repeated) more times",
              less=r"fewer (rep(etition)?s|cycles)|(performed|done|repeated) fewer times",

@@ -28,8 +28,9 @@ from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
+from actiondiff.kinematics.crossing import MatchedPair, matched_readings
 from actiondiff.kinematics.measure import measure_readings
-from actiondiff.kinematics.phases import phase_spans
+from actiondiff.kinematics.phases import movement_span, phase_spans
 from actiondiff.kinematics.quantities import match_rules
 from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.knowledge.profile import generic
@@ -40,6 +41,7 @@ from actiondiff.models import (
     Evidence,
     Label,
     PoseTrack,
+    TimeAlignment,
     VideoInfo,
     VideoPair,
 )
@@ -57,6 +59,8 @@ from actiondiff.pipeline.request import check_action
 from actiondiff.video import probe
 
 Progress = Callable[[str], None]
+KINEMATIC_PHASES = "kinematic phases"
+"""The localizer's name when sub-actions come from the phases of each video's own pose."""
 Observed = tuple[PoseTrack, KinematicFeatures]
 
 
@@ -74,6 +78,30 @@ def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: 
     if llm is None and profile.entry is not None and not worded_by_library(profile.entry, differences):
         return True
     return any(match_rules(text) is None for text in differences)
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """The two performances, A's time alignment to B, and their readings in matched windows."""
+
+    a: Performance
+    b: Performance
+    alignment: TimeAlignment
+    matched: list[MatchedPair]
+
+    @classmethod
+    def of(cls, a: Performance, b: Performance) -> AlignedPair:
+        """Align the movements (still lead-ins and tails joined straight, see `align`) and map each
+        video's repetitions into the other."""
+        spans = movement_span(a.features), movement_span(b.features)
+        moving = (spans[0], spans[1]) if spans[0] is not None and spans[1] is not None else None
+        # Sub-action starts anchor the path only when they come from annotations or frame embeddings:
+        # an even split knows nothing, and phases found in each video's own pose on their own would
+        # force the segmentations the alignment is there to reconcile.
+        independent = all(p.localization.method not in ("uniform", KINEMATIC_PHASES) for p in (a, b))
+        anchors = (a.spans, b.spans) if independent else ((), ())
+        alignment = align(a.features, b.features, spans_a=anchors[0], spans_b=anchors[1], moving=moving)
+        return cls(a, b, alignment, matched_readings(a.reading, b.reading, alignment))
 
 
 class JobOptions(TypedDict, total=False):
@@ -205,17 +233,18 @@ class TwoVideoJob:
         spans = phase_spans(features, names, self.profile.movement)
         if spans is None:
             return uniform_localization(track.frames, names)
-        return localization_from_spans(track.frames, spans, names, "kinematic phases")
+        return localization_from_spans(track.frames, spans, names, KINEMATIC_PHASES)
 
     def performances(
         self, plan: ActionPlan, sources: Sequence[FrameSource], observed: Sequence[Observed]
-    ) -> tuple[Performance, Performance]:
+    ) -> AlignedPair:
         self.say("localizing sub-actions")
         a, b = (
             Performance.of(path, source, seen, self.localize(plan, source, seen), self.profile)
             for path, source, seen in zip(self.paths, sources, observed, strict=True)
         )
-        return a, b
+        self.say("aligning the two performances")
+        return AlignedPair.of(a, b)
 
     def localized_frames(
         self, difference: Difference, a: Performance, b: Performance
@@ -241,17 +270,17 @@ class TwoVideoJob:
         self,
         plan: ActionPlan,
         difference: Difference,
-        a: Performance,
-        b: Performance,
+        pair: AlignedPair,
         shown: tuple[VideoFrames, list[int], VideoFrames, list[int]] | None,
     ) -> Difference:
-        """The verdict on one difference: measured on both performances, and the vision model's answer
-        on the frames `shown` (None: no model, or nothing to show)."""
+        """The verdict on one difference: measured on both performances in matched windows, and the
+        vision model's answer on the frames `shown` (None: no model, or nothing to show)."""
         self.say(f"deciding: {difference.text}")
         evidence: list[Evidence] = []
         polarity = 1.0 if difference.direction == "more" else -1.0
         linked = (difference.quantity, polarity) if difference.quantity else None
-        measured = measure_readings(difference.text, a.reading, b.reading, self.embedder, linked=linked)
+        a, b = pair.a.reading, pair.b.reading
+        measured = measure_readings(difference.text, a, b, self.embedder, linked=linked, matched=pair.matched)
         if measured is not None:
             evidence.append(measured)
         if self.vlm is not None and shown is not None:
@@ -262,14 +291,15 @@ class TwoVideoJob:
         """The steps in order: frames, plan and pose, performances, a verdict per difference."""
         sources = self.frame_sources()
         plan, proposer, observed = self.plan_and_observe(sources)
-        a, b = self.performances(plan, sources, observed)
+        pair = self.performances(plan, sources, observed)
+        shown = self.localized_frames if self.vlm is not None else None
         verdicts = [
-            self.decide(plan, d, a, b, self.localized_frames(d, a, b) if self.vlm is not None else None)
+            self.decide(plan, d, pair, shown(d, pair.a, pair.b) if shown is not None else None)
             for d in plan.differences
         ]
         if self.n_open is not None:
             verdicts = discovered(verdicts, self.n_open, generic().family)
-        return self.result(plan, proposer, a, b, verdicts, a.localization.method)
+        return self.result(plan, proposer, pair, verdicts, pair.a.localization.method)
 
     def notices(
         self, plan: ActionPlan, verdicts: Sequence[Difference], a: Performance, b: Performance
@@ -282,6 +312,13 @@ class TwoVideoJob:
                 "every one measured within its margin (C) or could not be decided"
             )
         for side, performance in (("A", a), ("B", b)):
+            repetitions, times = performance.reading.repetitions, performance.features.timestamps
+            if repetitions and repetitions[0].source == "movement":
+                said.append(
+                    f"no repetition of {self.profile.driver.column} was found in video {side}: its phases "
+                    f"are read from the whole body's movement ({times[repetitions[0].start]:.2f} s to "
+                    f"{times[repetitions[0].end]:.2f} s, turning at {times[repetitions[0].turn]:.2f} s)"
+                )
             if performance.localization.method == "uniform":
                 said.append(
                     f"the sub-actions of video {side} could not be found from the pose (no repetition of "
@@ -290,9 +327,9 @@ class TwoVideoJob:
         return said
 
     def result(
-        self, plan: ActionPlan, proposer: str, a: Performance, b: Performance, verdicts: list[Difference],
-        localizer: str,
-    ) -> ComparisonResult:  # fmt: skip
+        self, plan: ActionPlan, proposer: str, pair: AlignedPair, verdicts: list[Difference], localizer: str
+    ) -> ComparisonResult:
+        a, b = pair.a, pair.b
         return ComparisonResult(
             pair=VideoPair(
                 a=self.paths[0],
@@ -307,7 +344,7 @@ class TwoVideoJob:
             spans_a=a.spans,
             spans_b=b.spans,
             differences=verdicts,
-            alignment=align(a.features, b.features, spans_a=a.spans, spans_b=b.spans),
+            alignment=pair.alignment,
             curves_a=a.features.curves(),
             curves_b=b.features.curves(),
             pose_a=a.track,

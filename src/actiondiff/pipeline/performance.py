@@ -127,7 +127,8 @@ def observe(path: Path, source: FrameSource, config: Config) -> tuple[PoseTrack,
 def observe_clip(path: str | Path, config: Config) -> tuple[PoseTrack, KinematicFeatures]:
     """`observe` for a clip on its own (StepDiff), probed once, its pose samples decoded once."""
     path = Path(path)
-    return observe(path, FrameSource(probe(path), pose_sampling(config)), config)
+    info = probe(path)
+    return observe(path, FrameSource(info, pose_sampling(config, info)), config)
 
 
 @dataclass
@@ -166,4 +167,4 @@ def frame_source(info: VideoInfo, config: Config, *, localizer_fps: float | None
                  key_frames: Sequence[int] = ()) -> FrameSource:  # fmt: skip
     """The frame source of one video for a comparison run with this configuration."""
     localizer = Sampling(fps=localizer_fps, max_side=config.pose.max_side) if localizer_fps else None
-    return FrameSource(info, pose_sampling(config), localizer, key_frames, keep_pose_images)
+    return FrameSource(info, pose_sampling(config, info), localizer, key_frames, keep_pose_images)

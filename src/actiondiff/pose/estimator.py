@@ -14,10 +14,12 @@ from typing import Any
 import numpy as np
 
 from actiondiff.models import FrameSample, PoseTrack, VideoInfo
-from actiondiff.pose.landmarks import LANDMARK_NAMES, N_LANDMARKS
+from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED, N_LANDMARKS
 from actiondiff.video import Frame
 
 MODEL_NAME = "mediapipe-0.10.14/pose_landmark_full"
+FLIP_TEST = "+flip-test"
+"""Suffix of the model name when every frame is also posed mirrored (see `MediaPipePoseEstimator`)."""
 
 STARTUP_NOISE = re.compile(
     rb"Created TensorFlow Lite XNNPACK delegate|All log messages before absl::InitializeLog"
@@ -80,17 +82,64 @@ def _load_solution() -> Any:
     return mp_pose
 
 
+Landmarks = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""One frame's image xyz (33, 3), world xyz (33, 3) and visibility (33,)."""
+
+
+def _landmarks(result: Any) -> Landmarks | None:
+    if result.pose_landmarks is None:
+        return None
+    points = result.pose_landmarks.landmark
+    world = result.pose_world_landmarks.landmark
+    return (
+        np.array([(p.x, p.y, p.z) for p in points], dtype=np.float32),
+        np.array([(p.x, p.y, p.z) for p in world], dtype=np.float32),
+        np.array([p.visibility for p in points], dtype=np.float32),
+    )
+
+
+def _unmirror(found: Landmarks) -> Landmarks:
+    """Landmarks found on a mirrored image, put back on the original: x reflected, left and right swapped."""
+    image, world, visibility = (values[list(MIRRORED)] for values in found)
+    return image * [-1.0, 1.0, 1.0] + [1.0, 0.0, 0.0], world * [-1.0, 1.0, 1.0], visibility
+
+
+def _flip_test(found: Landmarks | None, mirrored: Landmarks | None) -> Landmarks | None:
+    """The mean of a frame's landmarks and its mirror image's (put back), or whichever was found."""
+    if mirrored is not None:
+        mirrored = _unmirror(mirrored)
+    if found is None or mirrored is None:
+        return found if mirrored is None else mirrored
+    image, world, visibility = ((a + b) / 2 for a, b in zip(found, mirrored, strict=True))
+    return image.astype(np.float32), world.astype(np.float32), visibility.astype(np.float32)
+
+
 class MediaPipePoseEstimator:
     """Body landmarks per frame. Frames are tracked in order, so give them in time order.
 
-    Smoothing is left to the kinematics stage, which knows the true frame spacing.
+    With `flip_test` each frame is also posed mirrored (a second tracker on the mirrored stream) and
+    the two are averaged, so the track of a mirrored video is exactly the mirror of the video's track:
+    the model alone is not left-right symmetric (on real footage a mirrored clip read a 14-deg deeper
+    knee). It doubles the model's time. Smoothing is left to the kinematics stage, which knows the
+    true frame spacing.
     """
 
-    name = MODEL_NAME
-
-    def __init__(self, model_complexity: int = 1, min_detection_confidence: float = 0.5) -> None:
+    def __init__(
+        self, model_complexity: int = 1, min_detection_confidence: float = 0.5, *, flip_test: bool = False
+    ) -> None:
         self.model_complexity = model_complexity
         self.min_detection_confidence = min_detection_confidence
+        self.flip_test = flip_test
+        self.name = MODEL_NAME + (FLIP_TEST if flip_test else "")
+
+    def _model(self) -> Any:
+        return _load_solution().Pose(
+            static_image_mode=False,
+            model_complexity=self.model_complexity,
+            smooth_landmarks=False,
+            enable_segmentation=False,
+            min_detection_confidence=self.min_detection_confidence,
+        )
 
     def track(
         self,
@@ -100,45 +149,32 @@ class MediaPipePoseEstimator:
     ) -> PoseTrack:
         """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found)."""
         samples: list[FrameSample] = []
-        image_rows: list[np.ndarray] = []
-        world_rows: list[np.ndarray] = []
-        vis_rows: list[np.ndarray] = []
+        rows: list[Landmarks] = []
         missing = np.full((N_LANDMARKS, 3), np.nan, dtype=np.float32)
         quiet = ExitStack()
         quiet.enter_context(_quiet_graph_start())  # until the graph has run its first frame
-        with (
-            quiet,
-            _load_solution().Pose(
-                static_image_mode=False,
-                model_complexity=self.model_complexity,
-                smooth_landmarks=False,
-                enable_segmentation=False,
-                min_detection_confidence=self.min_detection_confidence,
-            ) as model,
-        ):
+        with quiet, ExitStack() as models:
+            model = models.enter_context(self._model())
+            mirror_model = models.enter_context(self._model()) if self.flip_test else None
             for frame in frames:
-                result = model.process(frame.image)
+                found = _landmarks(model.process(frame.image))
+                if mirror_model is not None:
+                    mirrored = _landmarks(mirror_model.process(np.ascontiguousarray(frame.image[:, ::-1])))
+                    found = _flip_test(found, mirrored)
                 quiet.close()
                 samples.append(frame.sample)
-                if result.pose_landmarks is None:
-                    image_rows.append(missing)
-                    world_rows.append(missing)
-                    vis_rows.append(missing[:, 0])
-                else:
-                    points = result.pose_landmarks.landmark
-                    image_rows.append(np.array([(p.x, p.y, p.z) for p in points], dtype=np.float32))
-                    vis_rows.append(np.array([p.visibility for p in points], dtype=np.float32))
-                    world = result.pose_world_landmarks.landmark
-                    world_rows.append(np.array([(p.x, p.y, p.z) for p in world], dtype=np.float32))
+                rows.append(found if found is not None else (missing, missing, missing[:, 0]))
                 if on_frame is not None:
                     on_frame(frame.sample)
         empty = np.zeros((0, N_LANDMARKS, 3), dtype=np.float32)
+        image, world, visibility = (np.stack(column) for column in zip(*rows, strict=True)) if rows else (
+            empty, empty, empty[:, :, 0])  # fmt: skip
         return PoseTrack(
             video=video,
             frames=samples,
             landmark_names=list(LANDMARK_NAMES),
-            image_xyz=np.stack(image_rows) if image_rows else empty,
-            world_xyz=np.stack(world_rows) if world_rows else empty,
-            visibility=np.stack(vis_rows) if vis_rows else empty[:, :, 0],
+            image_xyz=image,
+            world_xyz=world,
+            visibility=visibility,
             model=self.name,
         )

@@ -8,13 +8,24 @@ from pathlib import Path
 
 from actiondiff.config import Config
 from actiondiff.models import FrameSample, PoseTrack, VideoInfo
-from actiondiff.pose.estimator import MODEL_NAME, MediaPipePoseEstimator
+from actiondiff.pose.estimator import MediaPipePoseEstimator
 from actiondiff.storage import DiskCache, content_key
 from actiondiff.video import Frame, Sampling, file_digest, probe, sample_frames
 
+DENSE_FPS = 30.0
+"""Highest rate chosen for pose: timing read to 0.033 s, finer than any quantity's margin needs."""
+SPARSE_FPS = 10.0
+"""Lowest rate chosen for pose, however long the video: a repetition still has a dozen samples."""
 
-def pose_sampling(config: Config) -> Sampling:
-    return Sampling(fps=config.pose.fps, max_side=config.pose.max_side)
+
+def pose_sampling(config: Config, info: VideoInfo) -> Sampling:
+    """The pose samples of a video: `pose.fps` when set, else its frame budget spread over the video
+    (every frame of a short clip up to `DENSE_FPS`, never sparser than `SPARSE_FPS`)."""
+    fps = config.pose.fps
+    if fps is None:
+        budget_fps = config.pose.frame_budget / max(info.duration_s, 1e-6)
+        fps = min(info.fps or DENSE_FPS, DENSE_FPS, max(SPARSE_FPS, budget_fps))
+    return Sampling(fps=fps, max_side=config.pose.max_side)
 
 
 def extract_pose(
@@ -32,9 +43,9 @@ def extract_pose(
     replace decoding here, and are not touched on a cache hit.
     """
     config = config or Config()
-    sampling = sampling or pose_sampling(config)
     info = info or probe(path)
-    estimator = MediaPipePoseEstimator(model_complexity=config.pose.model_complexity)
+    sampling = sampling or pose_sampling(config, info)
+    estimator = pose_estimator(config)
     cache = DiskCache(config.cache_dir, "pose")
     key = pose_cache_key(file_digest(path), config, sampling)
     if config.use_cache and (cached := cache.get(key)) is not None:
@@ -50,12 +61,18 @@ def extract_pose(
     return PoseTrack.model_validate_json(stored)
 
 
-def pose_cache_key(digest: str, config: Config, sampling: Sampling | None = None) -> str:
+def pose_cache_key(digest: str, config: Config, sampling: Sampling) -> str:
     """The pose cache's key of a file with this content (`file_digest`) posed with these settings."""
-    sampling = sampling or pose_sampling(config)
-    return content_key(digest, sampling.key, MODEL_NAME, str(config.pose.model_complexity))
+    return content_key(digest, sampling.key, pose_estimator(config).name, str(config.pose.model_complexity))
+
+
+def pose_estimator(config: Config) -> MediaPipePoseEstimator:
+    """The pose model these settings ask for."""
+    pose = config.pose
+    return MediaPipePoseEstimator(model_complexity=pose.model_complexity, flip_test=pose.flip_test)
 
 
 def expected_frames(path: str | Path, config: Config, sampling: Sampling | None = None) -> int:
     """How many frames `extract_pose` will look at (for progress bars)."""
-    return len((sampling or pose_sampling(config)).target_times(probe(path)))
+    info = probe(path)
+    return len((sampling or pose_sampling(config, info)).target_times(info))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANDMARK_NAMES: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
     "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder",
@@ -12,6 +14,13 @@ LANDMARK_NAMES: tuple[str, ...] = (
 )  # fmt: skip
 
 N_LANDMARKS = len(LANDMARK_NAMES)
+_OTHER_SIDE = {"left": "right", "right": "left"}
+
+MIRRORED: tuple[int, ...] = tuple(
+    LANDMARK_NAMES.index(re.sub("left|right", lambda side: _OTHER_SIDE[side.group()], name))
+    for name in LANDMARK_NAMES
+)
+"""For each landmark, the index of its mirror twin (left_knee <-> right_knee; the nose is its own)."""
 
 SKELETON_EDGES: tuple[tuple[str, str], ...] = (
     ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
