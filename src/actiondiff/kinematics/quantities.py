@@ -7,6 +7,7 @@ margin below which two performances count as equal. Values are averaged over rep
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -487,6 +488,20 @@ def find_quantity(key: str) -> Quantity:
         if quantity.key == key:
             return quantity
     raise KeyError(f"no measurable quantity {key!r}")
+
+
+def unknown_quantity(key: object, shown: int = 3) -> str:
+    """Why `key` names no catalogue quantity: the keys closest to it (sharing a word, then spelled
+    alike), and the whole catalogue."""
+    keys = [q.key for q in QUANTITIES]
+    name = str(key).lower()
+    alike = sorted(keys, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
+    sharing = [k for k in alike if set(name.split("_")) & set(k.split("_"))]
+    close = list(dict.fromkeys(sharing + difflib.get_close_matches(name, keys, n=shown, cutoff=0.5)))
+    return (
+        f"unknown quantity {key!r}; closest catalogue quantities: {', '.join(close[:shown]) or 'none'} "
+        f"(the catalogue: {', '.join(keys)})"
+    )
 
 
 def candidates(text: str) -> tuple[Quantity, ...]:
