@@ -280,6 +280,8 @@ class TwoVideoJob:
     ) -> list[str]:
         """What stood in for something asked, said to the user (no silent fallback)."""
         said = [self.profile.notice] if self.profile.notice else []
+        if (still := self.profile.still_driver(a.features, b.features)) is not None:
+            said.append(still)
         if self.n_open is not None and not verdicts:
             said.append(
                 f"open mode checked {len(plan.differences)} candidate differences and found none: "
