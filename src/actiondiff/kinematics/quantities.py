@@ -500,7 +500,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the toes point further outwards", "the feet point straight ahead")),
     Quantity("start_delay", "time before the first repetition starts", "s", "whole", 0.2, start_time,
              relative_margin=0.15,
-             phrases=("starts later", "starts earlier"),
+             phrases=("starts the first repetition later", "starts the first repetition earlier"),
              more=r"(starts?|begins?)\b.{0,20}\blater|later start|delay|waits? longer",
              less=r"(starts?|begins?)\b.{0,20}\b(earlier|sooner)|earlier start",
              examples=("the first repetition starts later", "the movement begins earlier")),
