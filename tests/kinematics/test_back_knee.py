@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from actiondiff import compare
 from actiondiff.config import Config
+from actiondiff.kinematics.quantities import match_rules
 from actiondiff.video.edits import Edit, apply_edit
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -33,3 +36,17 @@ def test_back_knee_is_decided_on_the_lunge_pair_and_mirror_safe(
     # mediapipe's pose of the mirrored image differs by itself (bottom knee angles 124/108 deg against
     # 85/93), but the leg read is still the rear one, well below the front knee's ~1.4
     assert flipped.value_a < 1.0 and abs(flipped.value_a - plain.value_a) < 0.35
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity"),
+    [
+        (STATEMENT, -1.0),
+        ("the rear knee drops lower", -1.0),
+        ("the trailing knee nearly touches the ground", -1.0),
+        ("the back knee stays higher off the floor", 1.0),
+    ],
+)
+def test_back_knee_statements_match_by_rule(text: str, polarity: float) -> None:
+    matched = match_rules(text)
+    assert matched is not None and (matched[0].key, matched[1]) == ("back_knee_height", polarity)

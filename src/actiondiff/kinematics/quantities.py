@@ -286,6 +286,8 @@ _REPS = (
 )
 """Subjects whose speed is the time per repetition ("the lunge is faster", "who moves faster"); "the
 run-up is faster" or "the knot is tied faster" is not."""
+_REAR_KNEE = r"(back|rear|trail(ing)?) knee\b"
+"""The knee of the leg behind in a split stance, as statements name it."""
 ONE_LIMB = re.compile(
     r"\b(?<!left and )(?<!right and )(front|back|rear|lead(ing)?|trail(ing)?|left|right|kicking|plant(ed)?|"
     r"standing|shooting|guide|non-jumping|jumping|swing(ing)?|working|supporting)[- ](knee|leg|foot|arm|"
@@ -313,10 +315,9 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("back_knee_height", "lowest height of the back (rear) knee above the floor in a split stance",
              "x shoulder width", "rep", 0.1, extreme(rear_knee_height, "rep", "min"), one_limb=True,
              phrases=("keeps the back knee higher off the floor", "lowers the back knee closer to the floor"),
-             more=(r"(back|rear|trail(ing)?) knee\b.{0,30}\b(higher|further (from|off)|"
-                   r"(off|away from) the (floor|ground))"),
-             less=(r"(back|rear|trail(ing)?) knee\b.{0,30}\b(closer|nearer|lower|down to|towards?|touch\w*|"
-                   r"(almost|nearly) (to|on))\b|(back|rear|trail(ing)?) knee\b.{0,15}\bdrops?"),
+             more=rf"{_REAR_KNEE}.{{0,30}}\b(higher|further (from|off)|(off|away from) the (floor|ground))",
+             less=(rf"{_REAR_KNEE}(.{{0,30}}\b(closer|nearer|lower|down to|towards?|touch\w*|(almost|nearly) "
+                   rf"(to|on))\b|.{{0,15}}\bdrops?)"),
              examples=("the back knee stays higher off the floor", "the back knee gets closer to the floor")),
     Quantity("step_length", "split-stance length: front to back ankle along the facing direction",
              "x shoulder width", "extreme", 0.15, extreme("step_length_ratio", "extreme", "max"),
