@@ -87,14 +87,25 @@ M = TypeVar("M", Squat, OverheadPress, SplitSquat)
 class Difference(Generic[M]):
     """A statement about one video relative to the other, labelled from the parameters.
 
-    ``measure`` maps a video's motion to the quantity; the statement is true of the video where the
-    quantity is larger (``larger=True``) or smaller, and of neither (label C) when they are equal.
+    ``measure`` maps a video's motion to the generator's quantity ``truth_quantity`` (truth.json);
+    the statement is true of the video where it is larger (``larger=True``) or smaller, and of
+    neither (label C) when they are equal. ``quantity`` and ``direction`` are what pair.yaml names:
+    the catalogue quantity (``kinematics.QUANTITIES``) that decides the statement when its key
+    differs from ``truth_quantity``, and whether the statement asserts more or less of it.
     """
 
     text: str
-    quantity: str
+    truth_quantity: str
     measure: Callable[[M], float]
     larger: bool = True
+    quantity: str | None = None
+    direction: str = "more"
+
+    def statement(self, key: str, a: M, b: M) -> dict[str, str]:
+        """The difference as pair.yaml lists it."""
+        item = {"key": key, "text": self.text, "label": self.label(a, b)}
+        item["quantity"] = self.quantity or self.truth_quantity
+        return item | ({"direction": self.direction} if self.direction != "more" else {})
 
     def label(self, a: M, b: M) -> str:
         qa, qb = self.measure(a), self.measure(b)
@@ -193,8 +204,19 @@ PAIRS: dict[str, Pair[Any]] = {
                 vfov_deg=29.0,
             ),
             differences=(
-                Difference("the squat is deeper", "squat_depth", lambda m: 180.0 - m.bottom_knee_deg),
-                Difference("the descent is faster", "descent_tempo", lambda m: 1.0 / m.tempo.out),
+                Difference(
+                    "the squat is deeper",
+                    "squat_depth",
+                    lambda m: 180.0 - m.bottom_knee_deg,
+                    quantity="depth",
+                ),
+                Difference(
+                    "the descent is faster",
+                    "descent_tempo",
+                    lambda m: 1.0 / m.tempo.out,
+                    quantity="descent_duration",
+                    direction="less",
+                ),
                 Difference("the stance is wider", "stance_width", lambda m: m.stance_width),
                 Difference(
                     "the torso leans further forward at the bottom", "trunk_lean", lambda m: m.bottom_lean_deg
@@ -243,9 +265,22 @@ PAIRS: dict[str, Pair[Any]] = {
                 vfov_deg=30.0,
             ),
             differences=(
-                Difference("the arms lock out fully overhead", "lockout", lambda m: m.top_elbow_deg),
-                Difference("the press is faster", "press_tempo", lambda m: 1.0 / m.tempo.out),
-                Difference("the grip is narrower", "grip_width", top_grip_width, larger=False),
+                Difference(
+                    "the arms lock out fully overhead",
+                    "lockout",
+                    lambda m: m.top_elbow_deg,
+                    quantity="elbow_extension",
+                ),
+                Difference(
+                    "the press is faster",
+                    "press_tempo",
+                    lambda m: 1.0 / m.tempo.out,
+                    quantity="rep_duration",
+                    direction="less",
+                ),
+                Difference(
+                    "the grip is narrower", "grip_width", top_grip_width, larger=False, direction="less"
+                ),
                 Difference("the elbows flare out to the sides", "elbow_flare", elbow_flare_deg),
                 Difference("more repetitions are performed", "rep_count", lambda m: m.tempo.reps),
                 Difference("the feet are set wider apart", "stance_width", lambda m: m.stance_width),
@@ -428,10 +463,7 @@ def write_pair_files(pair: Pair[Any], truth: dict[str, dict], out_dir: Path) -> 
     spec = {
         "action": pair.name,
         "action_description": pair.description,
-        "differences": [
-            {"key": str(i), "text": d.text, "label": d.label(pair.a, pair.b), "quantity": d.quantity}
-            for i, d in enumerate(pair.differences)
-        ],
+        "differences": [d.statement(str(i), pair.a, pair.b) for i, d in enumerate(pair.differences)],
         "scores": {"a": pair.score(pair.a), "b": pair.score(pair.b)},
         "commentary": pair.commentary,
     }
@@ -448,7 +480,7 @@ def write_pair_files(pair: Pair[Any], truth: dict[str, dict], out_dir: Path) -> 
         "differences": [
             {
                 "key": str(i),
-                "quantity": d.quantity,
+                "quantity": d.truth_quantity,
                 "a": round(d.measure(pair.a), 4),
                 "b": round(d.measure(pair.b), 4),
                 "label": d.label(pair.a, pair.b),

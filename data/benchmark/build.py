@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from actiondiff.eval.metrics import n_diff
-from actiondiff.kinematics.phases import PHASES, driver_for, phase_of
-from actiondiff.knowledge import find_action
+from actiondiff.kinematics.phases import PHASES
+from actiondiff.knowledge import resolve_profile
 from actiondiff.models import KeyFrames
 from actiondiff.storage import atomic_write_text
 
@@ -29,19 +29,19 @@ HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent / "samples"
 SPLITS = {"squat": "easy", "overhead_press": "medium", "lunge": "hard"}
 EVENTS = {
-    "squat_depth": ("turn",),
+    "depth": ("turn",),
     "trunk_lean": ("turn",),
-    "lockout": ("turn",),
+    "elbow_extension": ("turn",),
     "elbow_flare": ("turn",),
     "knee_valgus": ("turn",),
     "stance_width": ("start", "turn"),
     "grip_width": ("start", "turn"),
     "toe_out": ("start", "turn"),
-    "descent_tempo": ("start", "turn"),
-    "press_tempo": ("start", "turn"),
+    "descent_duration": ("start", "turn"),
     "start_delay": ("start",),
 }
-"""Repetition events (start, turning point, end) that show a quantity; others get all three."""
+"""Repetition events (start, turning point, end) that show a catalogue quantity (pair.yaml `quantity`);
+others get all three."""
 HELD = 0.999
 """Motion progress at or above this is the hold at the turning point."""
 
@@ -72,11 +72,10 @@ def _turn(rep: dict[str, int]) -> int:
 def _spans(video: dict[str, Any], action: str) -> list[dict[str, Any]]:
     """Each library sub-action's span in every repetition; a phase no sub-action names is absorbed
     by the named one before it, as `kinematics.phase_spans` does."""
-    entry = find_action(action)
-    if entry is None:
+    profile = resolve_profile(action)
+    if profile.entry is None:
         return []
-    driver = driver_for(action)
-    owner = {phase_of(s.name, driver): s.name for s in entry.sub_actions}
+    owner = {profile.phase_of(s.name): s.name for s in profile.entry.sub_actions}
     spans = []
     for phases in _phase_bounds(video):
         current: dict[str, Any] | None = None

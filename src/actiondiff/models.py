@@ -155,7 +155,8 @@ class Difference(BaseModel):
     sub_actions: list[str] = Field(default_factory=list)
     reason: str | None = None
     quantity: str | None = None
-    """The measured quantity the action library links this statement to (None: found by matching)."""
+    """The measured quantity the action library or the statements file links this statement to (None:
+    found by matching)."""
     direction: Literal["more", "less"] = "more"
     """With `quantity`: the statement asserts more of it, or less."""
 

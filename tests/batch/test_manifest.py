@@ -166,3 +166,27 @@ def test_a_spreadsheets_byte_order_mark_is_no_column(folder: Path) -> None:
     manifest.write_bytes("a,b,action,open\r\nclips/ref.mp4,clips/x.mp4,squat,2\r\n".encode("utf-8-sig"))
     (pair,) = read_manifest(manifest)
     assert pair.a.name == "ref.mp4" and pair.n_open == 2
+
+
+def test_the_quantities_a_statements_file_names_reach_each_pair(folder: Path) -> None:
+    """A manifest row's file and the command line's file both carry their `quantity:` names to the
+    pairs (then to `compare`)."""
+    (folder / "named.yaml").write_text(
+        "- {text: A sits lower, quantity: depth}\n"
+        "- {text: the descent is faster, quantity: descent_duration}\n"
+    )
+    manifest = folder / "m.yaml"
+    manifest.write_text(
+        "pairs:\n- {a: clips/ref.mp4, b: clips/x.mp4, action: squat, statements: named.yaml}\n"
+        "- {a: clips/ref.mp4, b: clips/y.MOV, action: squat, statements: squat.txt}\n"
+    )
+    named, plain = read_manifest(manifest)
+    assert named.named == {
+        "A sits lower": ("depth", "more"),
+        "the descent is faster": ("descent_duration", "less"),
+    }
+    assert named.arguments()["named"] == named.named
+    assert plain.named == {} and plain.arguments()["named"] is None
+    defaults = Defaults.given("squat", ["A sits lower"], None, named={"A sits lower": ("depth", "more")})
+    (pair, *_) = reference_pairs(folder / "clips" / "ref.mp4", folder / "clips", defaults)
+    assert pair.named == {"A sits lower": ("depth", "more")}

@@ -90,3 +90,20 @@ def test_what_stands_in_for_the_asked_action_is_said_in_the_result_and_the_repor
     ]
     assert result.differences[0].label == "A"
     assert "its entry &#39;squat&#39; stands in" in render_report(result, embed_frames=False)
+
+
+def test_a_library_name_whose_driving_signal_does_not_move_is_warned_of(
+    squat_pair: Path, offline_config: Config
+) -> None:
+    """ "squat" on the press pair: the knees bend a few degrees at most, in both videos, so the result,
+    the CLI and the report say the name may not be the action shown; on the squat pair they do not."""
+    press = squat_pair.parent / "overhead_press"
+    wrong = compare(press / "a.mp4", press / "b.mp4", action="squat",
+                    differences=["the squat is deeper"], config=offline_config)  # fmt: skip
+    (warning,) = [n for n in wrong.notices if "barely moves" in n]
+    assert warning.startswith("'squat' matches the library's 'squat', whose repetitions show in knee_angle")
+    assert "is 'squat' the action shown?" in warning
+    assert "barely moves" in render_report(wrong, embed_frames=False)
+    right = compare(squat_pair / "a.mp4", squat_pair / "b.mp4", action="squat",
+                    differences=["the squat is deeper"], config=offline_config)  # fmt: skip
+    assert not any("barely moves" in n for n in right.notices)

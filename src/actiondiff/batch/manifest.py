@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from actiondiff.errors import DatasetError, InputError, describe_validation_error
 from actiondiff.models import MAX_ACTION_CHARS, VIDEO_SUFFIXES
 from actiondiff.pipeline.request import clean_statements, compare_request
-from actiondiff.statements import read_statements
+from actiondiff.statements import Statement, read_statement_file
 from actiondiff.storage import read_user_text
 
 COMMAND_LINE = "give statements (--difference / --differences-file) or --open N"
@@ -42,18 +42,26 @@ class Defaults(BaseModel):
     differences: tuple[str, ...] | None = None
     n_open: int | None = Field(default=None, ge=1)
     description: str = ""
+    named: dict[str, tuple[str, str]] = Field(default_factory=dict)
+    """Statements -> the quantity (key, direction) their differences file names."""
 
     @classmethod
     def given(
-        cls, action: str | None, differences: list[str], n_open: int | None, description: str = ""
+        cls,
+        action: str | None,
+        differences: list[str],
+        n_open: int | None,
+        description: str = "",
+        named: Mapping[str, tuple[str, str]] | None = None,
     ) -> Defaults:
         """The command line's options; statements and --open at once are refused (exit 3)."""
         statements = clean_statements(differences)
         if statements and n_open is not None:
             raise InputError("batch", f"closed and open mode at once: {COMMAND_LINE}, not both")
         return cls(
-            action=action, differences=tuple(statements) or None, n_open=n_open, description=description
-        )
+            action=action, differences=tuple(statements) or None, n_open=n_open, description=description,
+            named=dict(named or {}),
+        )  # fmt: skip
 
 
 class PairSpec(BaseModel):
@@ -68,6 +76,8 @@ class PairSpec(BaseModel):
     differences: tuple[str, ...] | None = Field(default=None, min_length=1)
     n_open: int | None = Field(default=None, ge=1)
     description: str = ""
+    named: dict[str, tuple[str, str]] = Field(default_factory=dict)
+    """Of the statements, those whose differences file names their quantity: -> (key, direction)."""
 
     @model_validator(mode="after")
     def _one_mode(self) -> PairSpec:
@@ -88,6 +98,7 @@ class PairSpec(BaseModel):
             "differences": list(self.differences) if self.differences is not None else None,
             "n_open": self.n_open,
             "description": self.description,
+            "named": self.named or None,
         }
 
 
@@ -163,10 +174,18 @@ def reference_pairs(reference: Path, folder: Path, defaults: Defaults) -> list[P
             differences=tuple(request.differences) if request.differences else None,
             n_open=request.n_open,
             description=defaults.description,
+            named=_named_of(defaults.named, request.differences),
         )
         for clip in clips
     ]
     return unique_names(folder, pairs, [clip.name for clip in clips])
+
+
+def _named_of(
+    named: Mapping[str, tuple[str, str]], statements: Iterable[str] | None
+) -> dict[str, tuple[str, str]]:
+    """The named quantities of the statements a pair decides."""
+    return {text: named[text] for text in statements or () if text in named}
 
 
 def unique_names(source: Path, pairs: list[PairSpec], where: list[str]) -> list[PairSpec]:
@@ -189,7 +208,7 @@ class _Rows:
         self.base = path.parent
         self.defaults = defaults
         self.top = top
-        self.statement_files: dict[Path, list[str]] = {}
+        self.statement_files: dict[Path, list[Statement]] = {}
         self.top_decision = self._decide("top level", top)
 
     def pair(self, number: int, where: str, raw: Mapping[str, Any]) -> PairSpec:
@@ -197,12 +216,12 @@ class _Rows:
             row = ManifestRow.model_validate(raw)
         except ValidationError as exc:
             raise DatasetError(self.path, f"{where}, {describe_validation_error(exc)}") from exc
-        differences, n_open = self._decide(where, row)
+        differences, n_open, named = self._decide(where, row)
         if differences is None and n_open is None:
-            differences, n_open = self.top_decision
+            differences, n_open, named = self.top_decision
         if differences is None and n_open is None:
             differences = list(self.defaults.differences) if self.defaults.differences else None
-            n_open = self.defaults.n_open
+            n_open, named = self.defaults.n_open, self.defaults.named
         action = row.action or self.top.action or self.defaults.action
         if not action:
             raise DatasetError(
@@ -222,24 +241,28 @@ class _Rows:
                 differences=tuple(request.differences) if request.differences else None,
                 n_open=request.n_open,
                 description=row.description or self.top.description or self.defaults.description,
+                named=_named_of(named, request.differences),
             )
         except ValidationError as exc:
             raise DatasetError(self.path, f"{where}, {describe_validation_error(exc)}") from exc
 
-    def _decide(self, where: str, fields: _Decide) -> tuple[list[str] | None, int | None]:
-        """The statements (inline ones first, then the file's) or open N that `fields` give."""
+    def _decide(
+        self, where: str, fields: _Decide
+    ) -> tuple[list[str] | None, int | None, dict[str, tuple[str, str]]]:
+        """The statements (inline ones first, then the file's) or open N that `fields` give, and the
+        quantities the file names for its statements."""
         statements = list(fields.differences or [])
-        if fields.statements:
-            statements += self._statements_file(where, fields.statements)
+        from_file = self._statements_file(where, fields.statements) if fields.statements else []
+        statements += [s.text for s in from_file]
         if statements and fields.open is not None:
             raise DatasetError(self.path, f"{where}: closed and open mode at once: {IN_MANIFEST}, not both")
-        return statements or None, fields.open
+        return statements or None, fields.open, {s.text: s.link for s in from_file if s.link}
 
-    def _statements_file(self, where: str, name: str) -> list[str]:
+    def _statements_file(self, where: str, name: str) -> list[Statement]:
         path = self.base / name
         if path not in self.statement_files:
             try:
-                self.statement_files[path] = read_statements(path)
+                self.statement_files[path] = read_statement_file(path)
             except DatasetError as exc:
                 raise DatasetError(self.path, f"{where}, field statements: {exc}") from exc
         return self.statement_files[path]

@@ -248,4 +248,5 @@ def _digest(path: Path) -> str | None:
 def _pair_key(pair: PairSpec, digests: dict[Path, str | None], settings: str) -> str:
     """The pair's name, and a hash of what its result depends on."""
     content = [str(digests[pair.a]), str(digests[pair.b])]
-    return f"{pair.name}@{content_key(pair.model_dump_json(), *content, settings)[:16]}"
+    arguments = pair.model_dump_json(exclude={"named"} if not pair.named else None)  # keys from before it
+    return f"{pair.name}@{content_key(arguments, *content, settings)[:16]}"

@@ -25,7 +25,7 @@ from actiondiff.cli.app import (
     stdout,
 )
 from actiondiff.eval import runner
-from actiondiff.statements import read_statements
+from actiondiff.statements import read_statement_file
 
 SOME_FAILED = 6
 """Exit code of a batch that finished, outputs written, with at least one failed pair."""
@@ -102,9 +102,10 @@ def batch(
     from actiondiff.batch import Defaults, read_manifest, reference_pairs, run_batch
 
     statements = list(difference or [])
-    if differences_file is not None:
-        statements += read_statements(differences_file)
-    defaults = Defaults.given(action, statements, open_n, description)
+    from_file = read_statement_file(differences_file) if differences_file is not None else []
+    statements += [s.text for s in from_file]
+    named = {s.text: s.link for s in from_file if s.link}
+    defaults = Defaults.given(action, statements, open_n, description, named)
     pairs = reference_pairs(reference, source, defaults) if reference else read_manifest(source, defaults)
     config = load_config(
         config_file, no_cache, {"backends.llm": backend, "backends.vlm": backend}, actions_files

@@ -21,7 +21,7 @@ from actiondiff.cli.app import (
     progress_bar,
     stdout,
 )
-from actiondiff.statements import read_statements
+from actiondiff.statements import read_statement_file
 from actiondiff.storage import atomic_write_text
 
 
@@ -79,8 +79,8 @@ def compare(
     from actiondiff.pipeline.request import compare_request
 
     statements = list(difference or [])
-    if differences_file is not None:
-        statements += read_statements(differences_file)
+    from_file = read_statement_file(differences_file) if differences_file is not None else []
+    statements += [s.text for s in from_file]
     request = compare_request(
         action, statements, open_n, how="give statements (--difference / --differences-file) or --open N"
     )
@@ -102,6 +102,7 @@ def compare(
             video_b,
             action=request.action,
             differences=request.differences,
+            named={s.text: s.link for s in from_file if s.link},
             n_open=request.n_open,
             config=config,
             description=description,

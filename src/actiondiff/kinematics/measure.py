@@ -112,12 +112,12 @@ def measure_readings(
     """Evidence for a statement on two readings (built once per performance); None when no quantity
     matches it, unlabelled evidence saying why when the matched quantity cannot be read in both.
 
-    `linked` (quantity key, polarity) is the action library's own link for one of its statements;
-    without it the statement is matched to a quantity by rule or embedding. `matched`: see
-    `measure_quantity`.
+    `linked` (quantity key, polarity) is the action library's own link for one of its statements, or
+    the quantity a statements file names for it; without it the statement is matched to a quantity
+    by rule or embedding. `matched`: see `measure_quantity`.
     """
     if linked is not None:
-        quantity, polarity, how = find_quantity(linked[0]), linked[1], "library link"
+        quantity, polarity, how = find_quantity(linked[0]), linked[1], "link"
     elif (ruled := match_rules(text)) is not None:
         (quantity, polarity), how = ruled, "rule"
     elif embedder is not None:

@@ -7,13 +7,14 @@ margin below which two performances count as equal. Values are averaged over rep
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.kinematics.features import SIDES, KinematicFeatures
 from actiondiff.kinematics.phases import (
     Driver,
     Movement,
@@ -148,16 +149,24 @@ def _per_window(phase: str, reduce: Callable[[Reading, np.ndarray], tuple[float,
     return compute
 
 
-def extreme(column: str, phase: str, use: str, transform: Callable[[float], float] = float) -> Compute:
-    """The max or min of a column in each window (e.g. the deepest knee angle at the bottom)."""
+Signal = Callable[[KinematicFeatures], np.ndarray]
+"""A per-sample signal derived from several feature columns (e.g. the rear knee's height)."""
+
+
+def extreme(
+    column: str | Signal, phase: str, use: str, transform: Callable[[float], float] = float
+) -> Compute:
+    """The max or min of a column (or derived signal) in each window (e.g. the deepest knee angle at
+    the bottom)."""
     pick = np.nanargmax if use == "max" else np.nanargmin
 
     def reduce(reading: Reading, rows: np.ndarray) -> tuple[float, int] | None:
-        values = reading.features[column][rows]
+        signal = reading.features[column] if isinstance(column, str) else column(reading.features)
+        values = signal[rows]
         if np.isnan(values).all():
             return None
         at = int(rows[pick(values)])
-        return transform(float(reading.features[column][at])), at
+        return transform(float(signal[at])), at
 
     return _per_window(phase, reduce)
 
@@ -230,6 +239,28 @@ def start_time(reading: Reading) -> Measurement | None:
     return Measurement(onset, [int(np.argmin(np.abs(reading.features.timestamps - onset)))])
 
 
+def rear_knee_height(features: KinematicFeatures) -> np.ndarray:
+    """Per sample, the rear knee's height above the floor in shoulder widths, in a split stance.
+
+    The rear leg is the one whose ankle is behind the other along the facing direction (the normal
+    of the hip line), so it is a body role, not a side: a mirrored video reads the same leg. It is
+    decided once for the video, by the ankles' mean offset, since single-frame depth is too noisy to
+    tell the feet apart near the bottom (a lunge that switches legs is not read). The floor is the
+    lowest foot landmark (heels, toes, ankles) of each sample; world y is up.
+    """
+
+    def world(side: str, joint: str) -> np.ndarray:
+        return np.stack([features[f"{side}_{joint}_w{axis}"] for axis in "xyz"], axis=1)
+
+    left = world("left", "hip") - world("right", "hip")
+    forward = np.stack([-left[:, 2], np.zeros(len(left)), left[:, 0]], axis=1)  # left x up
+    ahead = np.einsum("td,td->t", world("left", "ankle") - world("right", "ankle"), forward)
+    knee_y = features["right_knee_wy"] if np.nanmean(ahead) >= 0 else features["left_knee_wy"]
+    feet = [features[f"{side}_{joint}_wy"] for side in SIDES for joint in ("ankle", "heel", "foot_index")]
+    with np.errstate(invalid="ignore"):
+        return (knee_y - np.nanmin(np.stack(feet), axis=0)) / features["shoulder_width"]
+
+
 def _flexion(angle: float) -> float:
     return 180.0 - angle
 
@@ -250,6 +281,8 @@ _REPS = (
 )
 """Subjects whose speed is the time per repetition ("the lunge is faster", "who moves faster"); "the
 run-up is faster" or "the knot is tied faster" is not."""
+_REAR_KNEE = r"(back|rear|trail(ing)?) knee\b"
+"""The knee of the leg behind in a split stance, as statements name it."""
 ONE_LIMB = re.compile(
     r"\b(?<!left and )(?<!right and )(front|back|rear|lead(ing)?|trail(ing)?|left|right|kicking|plant(ed)?|"
     r"standing|shooting|guide|non-jumping|jumping|swing(ing)?|working|supporting)[- ](knee|leg|foot|arm|"
@@ -274,6 +307,13 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=r"(front|lead(ing)?) (knee|shin)\b.{0,30}\b(stacked|above the ankle|vertical|behind)",
              examples=("the front knee travels further forward over the toes",
                        "the front shin stays more vertical")),
+    Quantity("back_knee_height", "lowest height of the back (rear) knee above the floor in a split stance",
+             "x shoulder width", "rep", 0.1, extreme(rear_knee_height, "rep", "min"), one_limb=True,
+             phrases=("keeps the back knee higher off the floor", "lowers the back knee closer to the floor"),
+             more=rf"{_REAR_KNEE}.{{0,30}}\b(higher|further (from|off)|(off|away from) the (floor|ground))",
+             less=(rf"{_REAR_KNEE}(.{{0,30}}\b(closer|nearer|lower|down to|towards?|touch\w*|(almost|nearly) "
+                   rf"(to|on))\b|.{{0,15}}\bdrops?)"),
+             examples=("the back knee stays higher off the floor", "the back knee gets closer to the floor")),
     Quantity("step_length", "split-stance length: front to back ankle along the facing direction",
              "x shoulder width", "extreme", 0.15, extreme("step_length_ratio", "extreme", "max"),
              phrases=("takes a longer step", "takes a shorter step"),
@@ -456,7 +496,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the toes point further outwards", "the feet point straight ahead")),
     Quantity("start_delay", "time before the first repetition starts", "s", "whole", 0.2, start_time,
              relative_margin=0.15, crossed=False,
-             phrases=("starts later", "starts earlier"),
+             phrases=("starts the first repetition later", "starts the first repetition earlier"),
              more=r"(starts?|begins?)\b.{0,20}\blater|later start|delay|waits? longer",
              less=r"(starts?|begins?)\b.{0,20}\b(earlier|sooner)|earlier start",
              examples=("the first repetition starts later", "the movement begins earlier")),
@@ -482,6 +522,20 @@ def find_quantity(key: str) -> Quantity:
         if quantity.key == key:
             return quantity
     raise KeyError(f"no measurable quantity {key!r}")
+
+
+def unknown_quantity(key: object, shown: int = 3) -> str:
+    """Why `key` names no catalogue quantity: the keys closest to it (sharing a word, then spelled
+    alike), and the whole catalogue."""
+    keys = [q.key for q in QUANTITIES]
+    name = str(key).lower()
+    alike = sorted(keys, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
+    sharing = [k for k in alike if set(name.split("_")) & set(k.split("_"))]
+    close = list(dict.fromkeys(sharing + difflib.get_close_matches(name, keys, n=shown, cutoff=0.5)))
+    return (
+        f"unknown quantity {key!r}; closest catalogue quantities: {', '.join(close[:shown]) or 'none'} "
+        f"(the catalogue: {', '.join(keys)})"
+    )
 
 
 def candidates(text: str) -> tuple[Quantity, ...]:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from actiondiff.errors import DatasetError, describe_validation_error
 from actiondiff.kinematics.phases import Driver, Phase
-from actiondiff.kinematics.quantities import QUANTITIES
+from actiondiff.kinematics.quantities import QUANTITIES, unknown_quantity
 from actiondiff.models import ActionPlan, Difference, SubAction
 
 
@@ -53,12 +53,8 @@ class CandidateDifference(BaseModel):
 
     @model_validator(mode="after")
     def _quantity_exists(self) -> CandidateDifference:
-        known = [q.key for q in QUANTITIES]
-        if self.quantity is not None and self.quantity not in known:
-            raise ValueError(
-                f"difference {self.text!r} names unknown quantity {self.quantity!r}; "
-                f"use null or one of: {', '.join(known)}"
-            )
+        if self.quantity is not None and self.quantity not in {q.key for q in QUANTITIES}:
+            raise ValueError(f"difference {self.text!r} names {unknown_quantity(self.quantity)}, or null")
         return self
 
 

@@ -9,6 +9,7 @@ Every stage takes the profile; none reads the action's name again.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,9 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel
 
+from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.phases import Driver, Movement, Phase
 from actiondiff.kinematics.quantities import Quantity, find_quantity
 from actiondiff.knowledge.library import ActionEntry, DriverSpec, load_library, match_action
@@ -105,6 +108,23 @@ class ActionProfile:
             return f"{self.asked!r} is not in the action library: its entry {self.entry.name!r} stands in"
         return None
 
+    def still_driver(self, features_a: KinematicFeatures, features_b: KinematicFeatures) -> str | None:
+        """A warning when the action is in the library but its driving signal moves less than one
+        repetition's amplitude in both videos (a squat whose knees barely bend): the name may not be
+        the action shown. The movement is the 5-95 percentile range, so pose jitter does not count."""
+        if self.entry is None:
+            return None
+        column, least = self.driver.column, self.driver.min_amplitude
+        moved = [_spread(features[column]) for features in (features_a, features_b)]
+        if not all(np.isfinite(moved)) or max(moved) >= least:
+            return None
+        unit = features_a.units.get(column, "")
+        return (
+            f"{self.asked!r} matches the library's {self.entry.name!r}, whose repetitions show in "
+            f"{column}, but it barely moves in either video ({moved[0]:.3g} in A, {moved[1]:.3g} in B, "
+            f"under the {least:g} {unit} of one repetition): is {self.asked!r} the action shown?"
+        )
+
     def phase_of(self, sub_action: str) -> Phase | None:
         """The library's phase for one of its sub-actions, else the generic words' reading of the name."""
         if self.entry is not None:
@@ -130,6 +150,12 @@ class ActionProfile:
         """What offline open mode measures: the action's quantities, then the generic body catalogue."""
         own = self.quantities() if self.entry is not None else []
         return list(dict.fromkeys([*own, *(find_quantity(key) for key in generic().discovery)]))
+
+
+def _spread(values: np.ndarray) -> float:
+    """The 5-95 percentile range of a signal (NaN when it is never seen)."""
+    finite = values[np.isfinite(values)]
+    return float(np.subtract(*np.percentile(finite, [95, 5]))) if finite.size else math.nan
 
 
 def resolve_profile(action: str, actions_files: Sequence[Path] = ()) -> ActionProfile:

@@ -10,7 +10,7 @@ annotated spans and frames.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +109,7 @@ class JobOptions(TypedDict, total=False):
 
     action: Required[str]
     differences: Sequence[str] | None
+    named: Mapping[str, tuple[str, str]] | None
     n_open: int | None
     config: Config | None
     description: str
@@ -124,6 +125,7 @@ class TwoVideoJob:
     action: str
     description: str
     differences: Sequence[str] | None
+    named: Mapping[str, tuple[str, str]] | None
     n_open: int | None
     config: Config
     profile: ActionProfile
@@ -157,6 +159,7 @@ class TwoVideoJob:
             action=action,
             description=description,
             differences=differences,
+            named=asked.get("named"),
             n_open=n_open,
             config=config,
             profile=profile,
@@ -199,6 +202,7 @@ class TwoVideoJob:
                 llm=self.llm,
                 embedder=self.embedder,
                 description=self.description,
+                named=self.named,
             )
             observed = []
             for side, path, pose in zip("AB", self.paths, poses, strict=True):
@@ -306,6 +310,8 @@ class TwoVideoJob:
     ) -> list[str]:
         """What stood in for something asked, said to the user (no silent fallback)."""
         said = [self.profile.notice] if self.profile.notice else []
+        if (still := self.profile.still_driver(a.features, b.features)) is not None:
+            said.append(still)
         if self.n_open is not None and not verdicts:
             said.append(
                 f"open mode checked {len(plan.differences)} candidate differences and found none: "
@@ -367,6 +373,7 @@ def compare(
     *,
     action: str,
     differences: Sequence[str] | None = None,
+    named: Mapping[str, tuple[str, str]] | None = None,
     n_open: int | None = None,
     config: Config | None = None,
     description: str = "",
@@ -374,12 +381,15 @@ def compare(
 ) -> ComparisonResult:
     """Compare two videos of `action`: closed mode with `differences`, open mode with `n_open`.
 
+    `named` maps statements to the quantity (key, direction) that decides them, as a statements file
+    names it; the others are matched to a quantity by rule or sentence embedding.
+
     Every statement gets a verdict A / B / C with confidence and evidence, or label None with the
     reason it could not be decided (a failed model request included). Backends come from
     `config.backends`. Raises `InputError` for an unusable action name or a video in which nobody
     is visible.
     """
     return TwoVideoJob.start(
-        a, b, action=action, differences=differences, n_open=n_open, config=config,
+        a, b, action=action, differences=differences, named=named, n_open=n_open, config=config,
         description=description, progress=progress,
     ).run()  # fmt: skip

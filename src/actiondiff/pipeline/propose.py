@@ -8,7 +8,7 @@ closed mode keeps the given statements and only links them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -125,12 +125,15 @@ def propose(
     llm: ChatModel | None,
     embedder: SentenceEmbedder,
     description: str = "",
+    named: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[ActionPlan, str]:
     """The plan for a comparison and the name of what proposed it (LLM, library, or given).
 
-    Closed mode (`differences` given) keeps the statements verbatim. Open mode (`n_open`) proposes
-    every candidate: the LLM's or the library's statements, then a measured one per quantity of the
-    profile's catalogue (near-duplicates of an LLM's dropped); `discovered` keeps the differences.
+    Closed mode (`differences` given) keeps the statements verbatim; those in `named` (text ->
+    quantity key, direction, as a statements file names them) are measured as that quantity. Open
+    mode (`n_open`) proposes every candidate: the LLM's or the library's statements, then a measured
+    one per quantity of the profile's catalogue (near-duplicates of an LLM's dropped); `discovered`
+    keeps the differences.
     """
     if (differences is None) == (n_open is None):
         raise InputError("compare", "give either difference statements (closed mode) or n_open (open mode)")
@@ -167,7 +170,9 @@ def propose(
         texts = list(differences or [])
         links = [[WHOLE]] * len(texts)
         source = "given statements" if differences is not None else "measured"
-    if differences is None:
+    if differences is not None:
+        measured |= {text.strip().lower(): link for text, link in (named or {}).items()}
+    else:
         catalogue = _catalogue(profile, worded | {key for key, _ in measured.values()})
         measured |= {text.lower(): (key, "more") for text, key in catalogue}
         texts += [text for text, _ in catalogue]
@@ -196,7 +201,8 @@ def _catalogue(profile: ActionProfile, worded: set[str]) -> list[tuple[str, str]
 
 
 def _linked(measured: dict[str, tuple[str, str]], text: str) -> dict[str, str]:
-    """The library's quantity and direction for a statement worded as one of its own."""
+    """The quantity and direction linked to a statement: the library's for one worded as its own,
+    or the one its statements file names."""
     if (link := measured.get(text.strip().lower())) is None:
         return {}
     return {"quantity": link[0], "direction": link[1]}
