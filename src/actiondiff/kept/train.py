@@ -49,7 +49,8 @@ from actiondiff.kept.tree import JOINT_SETS
 from actiondiff.pose.landmarks import SKELETON_EDGES
 from actiondiff.storage import DiskCache, append_jsonl, atomic_write_bytes, atomic_write_text, content_key
 
-CHECKPOINT_FORMAT = "actiondiff-kept-1"
+CHECKPOINT_FORMAT = "actiondiff-kept-2"
+"""Version 2: reasoning paths never repeat a joint (version-1 checkpoints hold 64 paths, not 24)."""
 INSTRUCT_PROMPT = (
     "Please generate the action difference between Performer A and Performer B given their respective videos."
 )
