@@ -20,7 +20,8 @@ import torch
 from actiondiff.backends.registry import resolve_sentence_embedder
 from actiondiff.config import Config, KeptConfig
 from actiondiff.kept.dataset import read_list, split_items
-from actiondiff.kept.train import TrainingSummary, features_for, load_checkpoint, stack_features, train_scorer
+from actiondiff.kept.features import stack_features
+from actiondiff.kept.train import TrainingSummary, features_for, load_checkpoint, train_scorer
 from actiondiff.kept.tree import path_names
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,7 +60,8 @@ def main() -> None:
             text, paths = summary.description_metrics, path_statistics(summary, config)
             print(
                 f"{'shuffled' if shuffled else 'real    '} labels: rho {summary.val_rho:.3f}, "
-                f"R-l2 x100 {summary.val_rl2:.2f} | BLEU-1 {text['bleu_1']:.3f}, "
+                f"R-l2 x100 {summary.val_rl2:.2f}, RMSE {summary.val_rmse:.2f} | "
+                f"BLEU-1 {text['bleu_1']:.3f}, "
                 f"ROUGE-L {text['rouge_l']:.3f}, METEOR {text['meteor']:.3f} | "
                 f"{paths['paths']:.0f} paths: Q max-min {paths['q_range']:.4f}, Q std {paths['q_std']:.4f}, "
                 f"l* with a repeated joint {paths['repeated']:.0%}"
