@@ -111,7 +111,7 @@ class KeptConfig(BaseModel):
     """KEPT (ActDR paper): model sizes, loss weights (Eq. 9) and training schedule for `train-scorer`."""
 
     joints: Literal["sports", "surgery"] = Field(default="sports", description="Tree node joint set.")
-    depth: int = Field(default=4, ge=2, le=6, description="Tree depth K (paths = joints^(K-1)).")
+    depth: int = Field(default=4, ge=2, le=6, description="Tree depth K (distinct joints per path: K-1).")
     keyframes: int = Field(default=16, ge=2, description="Keyframes N per video.")
     segments: int = Field(default=4, ge=1, description="Segments whose scores are averaged.")
     dim: int = Field(default=32, ge=4, description="Feature size d.")

@@ -83,6 +83,13 @@ def test_score_prints_both_scores_the_reasoning_paths_and_a_description(
         )
     # The sample's A squats deeper and slower: the ground-truth function ranks it first, so should KEPT.
     assert data["a"]["score"] > data["b"]["score"]
+    gap = data["a"]["score"] - data["b"]["score"]
+    assert data["margin"] == pytest.approx(trained_runs[False].val_rmse, abs=1e-3)
+    assert data["verdict"] == ("A" if gap > data["margin"] else "no clear difference")
+    assert f"verdict: {data['verdict']}" in result.stdout
+    for fact in data["facts"]:
+        assert {"low_angle", "angle_range", "peak_speed", "asymmetry"} <= set(fact["a"])
+        assert f"At the {fact['joint']}s" in data["description"]
 
 
 def test_score_with_a_chat_model_sends_the_facts_and_prints_its_description(

@@ -11,9 +11,9 @@ from actiondiff.backends.embedders import ClipEmbedder
 from actiondiff.config import Config, KeptConfig
 from actiondiff.errors import InputError
 from actiondiff.kept.dataset import load_track
-from actiondiff.kept.features import performance_features
+from actiondiff.kept.features import MEASURES, performance_features, stack_features, with_joint_of
 from actiondiff.kept.model import SPORTS_KEYPOINTS, KeptModel
-from actiondiff.kept.train import features_for, model_spec, stack_features
+from actiondiff.kept.train import features_for, model_spec
 from actiondiff.kept.tree import JOINT_SETS
 from actiondiff.kinematics import compute_features
 from actiondiff.video import probe
@@ -59,3 +59,35 @@ def test_a_frame_embedder_refuses_pose_track_media(tmp_path: Path, config: Confi
     clip = ClipEmbedder(tiny_clip(tmp_path / "clip"))
     with pytest.raises(InputError, match="needs videos"):
         features_for(TRACK, KeptConfig(), config, clip)
+
+
+def test_joint_measures_are_the_documented_percentiles_of_the_track(config: Config) -> None:
+    track = load_track(TRACK, config)
+    features = performance_features(track, JOINTS, SPORTS_KEYPOINTS, keyframes=8, segments=2)
+    kin = compute_features(track)
+    knee = kin.bilateral("knee_angle")
+    low, high = np.nanpercentile(knee, [5, 95])
+    expected = [low, high - low, np.nanpercentile(np.abs(kin.bilateral("knee_angle_speed")), 90)]
+    assert dict(zip(MEASURES, features.measures[3], strict=True))["low_angle"] == pytest.approx(low)
+    np.testing.assert_allclose(features.measures[3, :3], expected)
+    assert features.measures[3, 3] == pytest.approx(np.nanmedian(kin["knee_asymmetry"]))
+
+
+def test_taking_one_joint_from_another_performer_changes_only_that_joints_inputs(config: Config) -> None:
+    a, b = (
+        performance_features(load_track(TINY / "tracks" / name, config), JOINTS, SPORTS_KEYPOINTS, 8, 2)
+        for name in ("squat_a.json.gz", "squat_b.json.gz")
+    )
+    knees = [p for p, name in enumerate(SPORTS_KEYPOINTS) if name.endswith("_knee")]
+    mixed = with_joint_of(a, b, 3, knees)
+    np.testing.assert_array_equal(mixed.nodes[:, 3], b.nodes[:, 3])
+    np.testing.assert_array_equal(mixed.nodes[:, :3], a.nodes[:, :3])
+    np.testing.assert_array_equal(mixed.keypoints[:, knees], b.keypoints[:, knees])
+    others = [p for p in range(len(SPORTS_KEYPOINTS)) if p not in knees]
+    np.testing.assert_array_equal(mixed.keypoints[:, others], a.keypoints[:, others])
+    # pose-only f_V keeps its layout: every node, then every keypoint position of the keyframe
+    np.testing.assert_array_equal(mixed.visual[:, :32], mixed.nodes.reshape(8, -1))
+    points = mixed.visual[:, 32:].reshape(8, 12, 3)
+    np.testing.assert_array_equal(points[:, knees], b.visual[:, 32:].reshape(8, 12, 3)[:, knees])
+    np.testing.assert_array_equal(points[:, others], a.visual[:, 32:].reshape(8, 12, 3)[:, others])
+    assert np.array_equal(mixed.measures, a.measures), "the quoted measures stay the performer's own"

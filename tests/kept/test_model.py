@@ -48,35 +48,43 @@ def batch(spec: KeptSpec, seed: int) -> PerformanceBatch:
     )
 
 
-@pytest.mark.parametrize("depth", [2, 3, 4, 5])
-def test_tree_has_four_to_the_k_minus_one_paths_for_four_joints(depth: int) -> None:
+@pytest.mark.parametrize(("depth", "count"), [(2, 4), (3, 12), (4, 24), (5, 24)])
+def test_tree_paths_are_the_orderings_of_distinct_joints(depth: int, count: int) -> None:
     paths = enumerate_paths(4, depth)
-    assert paths.shape == (4 ** (depth - 1), depth)
+    assert paths.shape == (count, depth)
     assert len({tuple(p) for p in paths.tolist()}) == len(paths)
     assert (paths[:, 0] == 0).all() and (paths[:, 1:] >= 1).all()
+    assert all(len(set(p)) == depth for p in paths.tolist()), "no joint twice on a path"
     names = path_names(paths, ["elbow", "shoulder", "hip", "knee"])
-    assert names[0] == ("body",) + ("elbow",) * (depth - 1)
-    assert names[-1] == ("body",) + ("knee",) * (depth - 1)
+    assert names[0] == ("body", "elbow", "shoulder", "hip", "knee")[:depth]
+    assert names[-1] == ("body", "knee", "hip", "shoulder", "elbow")[:depth]
 
 
-def test_three_instrument_parts_give_three_to_the_k_minus_one_paths() -> None:
-    assert len(enumerate_paths(3, 4)) == 27
+def test_three_instrument_parts_give_six_paths_of_depth_four() -> None:
+    assert len(enumerate_paths(3, 4)) == 6
+
+
+def test_a_tree_deeper_than_its_joints_is_refused() -> None:
+    with pytest.raises(ValueError, match="distinct joints"):
+        enumerate_paths(4, 6)
+    with pytest.raises(ValueError, match="distinct joints"):
+        model_spec(KeptConfig(depth=6), node_dim=F, visual_dim=20, text_dim=TEXT)
 
 
 def test_path_features_concatenate_the_nodes_of_each_path_per_keyframe() -> None:
     nodes = torch.arange(2 * 3 * 4 * 2, dtype=torch.float32).view(2, 3, 4, 2)
     paths = enumerate_paths(4, 3)
     features = path_features(nodes, paths)
-    assert features.shape == (2, 16, 3, 3 * 2)
-    # path 6 = (root, joint 2, joint 3) -> nodes[:, :, 1] then nodes[:, :, 2] after the root mean
-    assert paths[6].tolist() == [0, 2, 3]
-    torch.testing.assert_close(features[:, 6, :, 2:4], nodes[:, :, 1])
-    torch.testing.assert_close(features[:, 6, :, 4:6], nodes[:, :, 2])
-    torch.testing.assert_close(features[:, 6, :, 0:2], nodes.mean(dim=2))
+    assert features.shape == (2, 12, 3, 3 * 2)
+    # path 4 = (root, joint 2, joint 3) -> nodes[:, :, 1] then nodes[:, :, 2] after the root mean
+    assert paths[4].tolist() == [0, 2, 3]
+    torch.testing.assert_close(features[:, 4, :, 2:4], nodes[:, :, 1])
+    torch.testing.assert_close(features[:, 4, :, 4:6], nodes[:, :, 2])
+    torch.testing.assert_close(features[:, 4, :, 0:2], nodes.mean(dim=2))
 
 
 def test_shapes_through_every_module(spec: KeptSpec) -> None:
-    d, p, n_paths = spec.dim, len(spec.keypoints), 4 ** (spec.depth - 1)
+    d, p, n_paths = spec.dim, len(spec.keypoints), len(enumerate_paths(J, spec.depth))
     score_net = PathScoreNet(spec.depth * F, spec.visual_dim, d, spec.heads)
     q, path, visual = score_net(
         torch.randn(B, n_paths, N, spec.depth * F), torch.randn(B, N, spec.visual_dim)
@@ -149,6 +157,16 @@ def test_gradient_reaches_every_trainable_parameter(spec: KeptSpec) -> None:
         if parameter.grad is None or not parameter.grad.abs().sum() > 0
     ]
     assert not missing, f"no gradient reaches {missing}"
+
+
+def test_the_losses_reach_the_q_of_every_path_not_only_the_chosen_one(spec: KeptSpec) -> None:
+    torch.manual_seed(0)
+    model = KeptModel(spec)
+    model.set_normalisation(batch(spec, 2), torch.tensor([2.0, 9.0]), torch.randn(TEXT))
+    out = model.perform(batch(spec, 0))
+    out.q.retain_grad()
+    score_loss(out.score, torch.rand(B)).backward()
+    assert out.q.grad is not None and (out.q.grad != 0).all()
 
 
 def test_checkpoint_round_trip_gives_identical_outputs(spec: KeptSpec, tmp_path: Path) -> None:

@@ -146,18 +146,27 @@ def _print_result(result: ScoreResult) -> None:
         paths = "\n".join(f"{' -> '.join(p.nodes)}  ({p.q:.3f})" for p in performer.paths)
         table.add_row(f"{label}: {performer.media}", f"{performer.score:.2f}", paths)
     stdout.print(table)
+    stdout.print(
+        f"verdict: {result.verdict} (score gaps up to the model's held-out RMSE {result.margin:.2f} "
+        "are no clear difference)",
+        highlight=False,
+    )
     stdout.print(f"[bold]Description[/] ({result.writer}):", highlight=False)
     stdout.print(result.description, highlight=False)
     if result.facts:
         facts = Table(title="kinematic facts the description is written from")
-        for column in ("joint", "phase", "angle A / B (deg)", "speed A / B (deg/s)", "weight"):
+        columns = ("joint", "score share (A - B)", "lowest angle A / B (deg)", "range A / B (deg)")
+        for column in (*columns, "peak speed A / B (deg/s)", "left-right A / B (deg)", "largest gap"):
             facts.add_column(column)
         for fact in result.facts:
+            a, b = fact.a, fact.b
             facts.add_row(
                 fact.joint,
-                fact.phase,
-                f"{fact.angle_a:.1f} / {fact.angle_b:.1f}",
-                f"{fact.speed_a:.0f} / {fact.speed_b:.0f}",
-                f"{fact.weight:.2f}",
+                f"{fact.share:+.2f}",
+                f"{a.low_angle:.0f} / {b.low_angle:.0f}",
+                f"{a.angle_range:.0f} / {b.angle_range:.0f}",
+                f"{a.peak_speed:.0f} / {b.peak_speed:.0f}",
+                f"{a.asymmetry:.0f} / {b.asymmetry:.0f}",
+                f"{fact.phase}: {fact.angle_a:.0f} / {fact.angle_b:.0f}",
             )
         stdout.print(facts)

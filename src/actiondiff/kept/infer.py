@@ -11,10 +11,10 @@ from actiondiff.backends.base import ChatModel
 from actiondiff.backends.registry import resolve_frame_embedder
 from actiondiff.config import Config
 from actiondiff.errors import InputError
-from actiondiff.kept.describe import KinematicFact, llm_description, template_description, verbalise
-from actiondiff.kept.features import PerformanceFeatures
+from actiondiff.kept.describe import KinematicFact, llm_description, pair_facts, template_description, verdict
+from actiondiff.kept.features import PerformanceFeatures, stack_features
 from actiondiff.kept.model import KeptModel
-from actiondiff.kept.train import features_for, load_checkpoint, stack_features
+from actiondiff.kept.train import features_for, load_checkpoint
 from actiondiff.kept.tree import path_names
 
 
@@ -36,6 +36,8 @@ class ScoreResult(BaseModel):
 
     a: PerformerResult
     b: PerformerResult
+    margin: float = Field(description="The checkpoint's held-out score RMSE: smaller gaps are no difference.")
+    verdict: str = Field(description="'A', 'B', or 'no clear difference' (gap within the margin).")
     facts: list[KinematicFact]
     description: str
     writer: str = Field(description="'template' or the chat model that wrote the description.")
@@ -50,6 +52,7 @@ def score_features(
     *,
     top_paths: int,
     n_facts: int,
+    margin: float,
     action: str = "",
     chat: ChatModel | None = None,
     names: tuple[str, str] = ("A", "B"),
@@ -71,17 +74,17 @@ def score_features(
                 paths=[ReasoningPath(nodes=list(labels[i]), q=round(float(q[i]), 4)) for i in top],
             )
         )
-    facts = verbalise(out.residual_tokens[0].numpy(), spec.keypoints, spec.joints, a, b, n_facts)
+    facts = pair_facts(model, a, b, out.residual_tokens[0], out.a.q[0], out.b.q[0], n_facts)
     score_a, score_b = performers[0].score, performers[1].score
     if chat is None:
         return (
             performers[0],
             performers[1],
             facts,
-            template_description(facts, score_a, score_b, action),
+            template_description(facts, score_a, score_b, action, margin),
             "template",
         )
-    text = llm_description(chat, facts, score_a, score_b, action)
+    text = llm_description(chat, facts, score_a, score_b, action, margin)
     return performers[0], performers[1], facts, text, chat.name
 
 
@@ -95,7 +98,8 @@ def score_pair(
     chat: ChatModel | None = None,
 ) -> ScoreResult:
     """Score two videos (or pose-track JSONs) with a `train-scorer` checkpoint."""
-    model, _ = load_checkpoint(checkpoint)
+    model, extra = load_checkpoint(checkpoint)
+    margin = float(extra.get("val_rmse", 0.0))
     scoring = config.kept.model_copy(
         update={"keyframes": model.spec.keyframes, "segments": model.spec.segments}
     )
@@ -114,10 +118,18 @@ def score_pair(
         features[1],
         top_paths=config.kept.top_paths,
         n_facts=config.kept.facts,
+        margin=margin,
         action=action,
         chat=chat,
         names=(str(a), str(b)),
     )
     return ScoreResult(
-        a=result_a, b=result_b, facts=facts, description=text, writer=writer, checkpoint=str(checkpoint)
+        a=result_a,
+        b=result_b,
+        margin=round(margin, 3),
+        verdict=verdict(result_a.score, result_b.score, margin) or "no clear difference",
+        facts=facts,
+        description=text,
+        writer=writer,
+        checkpoint=str(checkpoint),
     )

@@ -22,6 +22,9 @@ SPORTS_KEYPOINTS: tuple[str, ...] = (
     "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
     "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
 )  # fmt: skip
+PATH_TEMPERATURE = 0.1
+"""T of the softmax through which the path choice passes gradients; below 1 it sharpens each path's
+share, so the losses move the Q of the paths near the top apart (measured: benchmarks/bench_kept.py)."""
 
 
 class KeptSpec(BaseModel):
@@ -48,6 +51,11 @@ class KeptSpec(BaseModel):
     def _check(self) -> KeptSpec:
         if self.keyframes % self.segments:
             raise ValueError(f"keyframes ({self.keyframes}) must be a multiple of segments ({self.segments})")
+        if self.depth - 1 > len(self.joints):
+            raise ValueError(
+                f"depth {self.depth} needs {self.depth - 1} distinct joints on a path, "
+                f"the tree has {len(self.joints)}"
+            )
         if self.dim % self.heads or self.token_dim % self.heads:
             raise ValueError(f"dim and token_dim must be multiples of heads ({self.heads})")
         return self
@@ -306,17 +314,16 @@ class KeptModel(nn.Module):
     def perform(self, batch: PerformanceBatch, commentary: torch.Tensor | None = None) -> PerformanceOutput:
         """One performer: Eq. 2 for every path, l* by Eq. 1, alignment (3.3) and graph score (3.4).
 
-        The chosen path's features are scaled by Q(l*) / stop_grad(Q(l*)): the value is exactly the
-        path's features (argmax selection as in Eq. 1) while the later losses also train the score net.
+        The chosen path's features are exactly l*'s (argmax selection as in Eq. 1), but gradients pass
+        through a softmax over every path's Q (`path_selection`), so the later losses tell each path's
+        score whether choosing that path would have lowered them, and Q separates the paths.
         """
         nodes = (batch.nodes - self.node_mean) / self.node_std
         visual = (batch.visual - self.visual_mean) / self.visual_std
         keypoints = (batch.keypoints - self.keypoint_mean) / self.keypoint_std
         q, paths, visual = self.score_net(path_features(nodes, self.paths), visual)
         best = q.argmax(dim=1)
-        rows = torch.arange(q.shape[0], device=q.device)
-        gate = q[rows, best] / q[rows, best].detach()
-        chosen = paths[rows, best] * gate[:, None, None]
+        chosen = torch.einsum("bl,blnd->bnd", path_selection(q), paths)
         f_vm, f_cm = self.alignment(chosen, visual, commentary)
         graph, ikg, per_segment = self.reasoner(keypoints, f_vm)
         return PerformanceOutput(q, best, f_vm, f_cm, graph, ikg, per_segment, per_segment.mean(dim=1))
@@ -336,6 +343,13 @@ class KeptModel(nn.Module):
     def describe(self, graph_a: torch.Tensor, graph_b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Eq. 7's tokens for pairs of keypoint graphs H (B, S, P, d) -> T_dKG and f_C_hat."""
         return self.description(graph_a, graph_b, self.prompt)
+
+
+def path_selection(q: torch.Tensor) -> torch.Tensor:
+    """(B, L) weights of the paths: one-hot at argmax Q in value, softmax of logit Q / T in gradient."""
+    soft = torch.softmax(torch.logit(q, eps=1e-6) / PATH_TEMPERATURE, dim=-1)
+    hard = F.one_hot(q.argmax(dim=-1), q.shape[-1]).to(q.dtype)
+    return hard + soft - soft.detach()
 
 
 def _row_normalise(adjacency: torch.Tensor) -> torch.Tensor:

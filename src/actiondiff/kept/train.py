@@ -35,8 +35,8 @@ from actiondiff.kept.dataset import (
     split_items,
     sub_activity_groups,
 )
-from actiondiff.kept.describe import template_description, verbalise
-from actiondiff.kept.features import PerformanceFeatures, performance_features
+from actiondiff.kept.describe import pair_facts, template_description
+from actiondiff.kept.features import PerformanceFeatures, performance_features, stack_features
 from actiondiff.kept.losses import cosine_loss, kl_path_loss, score_loss, semantic_loss, total_loss
 from actiondiff.kept.model import (
     SPORTS_KEYPOINTS,
@@ -49,7 +49,8 @@ from actiondiff.kept.tree import JOINT_SETS
 from actiondiff.pose.landmarks import SKELETON_EDGES
 from actiondiff.storage import DiskCache, append_jsonl, atomic_write_bytes, atomic_write_text, content_key
 
-CHECKPOINT_FORMAT = "actiondiff-kept-1"
+CHECKPOINT_FORMAT = "actiondiff-kept-2"
+"""Version 2: reasoning paths never repeat a joint (version-1 checkpoints hold 64 paths, not 24)."""
 INSTRUCT_PROMPT = (
     "Please generate the action difference between Performer A and Performer B given their respective videos."
 )
@@ -66,6 +67,7 @@ class EpochRecord(BaseModel):
     val_score_loss: float
     val_rho: float
     val_rl2: float
+    val_rmse: float = Field(description="Root mean square error of held-out scores, score units.")
     best: bool
 
 
@@ -77,6 +79,9 @@ class TrainingSummary(BaseModel):
     best_epoch: int
     val_rho: float
     val_rl2: float
+    val_rmse: float = Field(
+        description="Held-out score RMSE: gaps up to this are described as no clear difference."
+    )
     train_pairs: int
     val_pairs: int
     shuffled_labels: bool
@@ -142,14 +147,6 @@ def features_for(
         scoring.keyframes,
         scoring.segments,
         frame_embedder,
-    )
-
-
-def stack_features(features: Sequence[PerformanceFeatures]) -> PerformanceBatch:
-    return PerformanceBatch(
-        nodes=torch.from_numpy(np.stack([f.nodes for f in features])),
-        visual=torch.from_numpy(np.stack([f.visual for f in features])),
-        keypoints=torch.from_numpy(np.stack([f.keypoints for f in features])),
     )
 
 
@@ -290,7 +287,7 @@ def train_scorer(
     generator = torch.Generator().manual_seed(scoring.seed)
     (out / "metrics.jsonl").unlink(missing_ok=True)
     extra = {"embedder": embedder.name, "scoring": scoring.model_dump(), "data": str(data_dir)}
-    best_loss, best_epoch, best_val = float("inf"), 0, (0.0, 0.0)
+    best_loss, best_epoch, best_val = float("inf"), 0, (0.0, 0.0, 0.0)
     best_state = copy.deepcopy(model.state_dict())
     epoch = 0
     for epoch in range(1, scoring.epochs + 1):
@@ -304,7 +301,7 @@ def train_scorer(
             optimiser.step()
             for name, value in terms.items():
                 totals[name] = totals.get(name, 0.0) + value.item() / len(groups)
-        val_terms, rho, rl2 = evaluate(model, encoded, val_rows, descriptions, scoring)
+        val_terms, rho, rl2, rmse = evaluate(model, encoded, val_rows, descriptions, scoring)
         improved = val_terms["score"] < best_loss - 1e-5
         record = EpochRecord(
             epoch=epoch,
@@ -314,13 +311,14 @@ def train_scorer(
             val_score_loss=val_terms["score"],
             val_rho=rho,
             val_rl2=rl2,
+            val_rmse=rmse,
             best=improved,
         )
         append_jsonl(out / "metrics.jsonl", record.model_dump())
-        checkpoint_extra = {**extra, "epoch": epoch, "val_rho": rho, "val_rl2": rl2}
+        checkpoint_extra = {**extra, "epoch": epoch, "val_rho": rho, "val_rl2": rl2, "val_rmse": rmse}
         save_checkpoint(out / "last.pt", model, checkpoint_extra)
         if improved:
-            best_loss, best_epoch, best_val = val_terms["score"], epoch, (rho, rl2)
+            best_loss, best_epoch, best_val = val_terms["score"], epoch, (rho, rl2, rmse)
             best_state = copy.deepcopy(model.state_dict())
             save_checkpoint(out / "best.pt", model, checkpoint_extra)
         if on_epoch is not None:
@@ -335,11 +333,12 @@ def train_scorer(
         best_epoch=best_epoch,
         val_rho=best_val[0],
         val_rl2=best_val[1],
+        val_rmse=best_val[2],
         train_pairs=len(train_pairs),
         val_pairs=len(val_pairs),
         shuffled_labels=shuffle_labels,
         description_metrics=text_metrics(
-            describe_pairs(model, encoded, val_pairs, scoring.facts), references
+            describe_pairs(model, encoded, val_pairs, scoring.facts, margin=best_val[2]), references
         ),
     )
     atomic_write_text(out / "summary.json", summary.model_dump_json(indent=2))
@@ -353,9 +352,9 @@ def evaluate(
     rows: list[int],
     descriptions: dict[tuple[int, int], torch.Tensor],
     scoring: KeptConfig,
-) -> tuple[dict[str, float], float, float]:
-    """Loss terms over held-out performances, and Spearman rho and relative L2 (x100) of the scores of
-    both members of every held-out pair (as the ActDR paper scores pairs)."""
+) -> tuple[dict[str, float], float, float, float]:
+    """Loss terms over held-out performances, and Spearman rho, relative L2 (x100) and RMSE of the
+    scores of both members of every held-out pair (as the ActDR paper scores pairs)."""
     model.eval()
     group_terms, out = _group_terms(model, encoded, rows, descriptions, scoring)
     terms = {k: float(v) for k, v in group_terms.items()}
@@ -366,14 +365,16 @@ def evaluate(
     truth = encoded.scores[torch.tensor(rows)][members].tolist()
     low, high = model.score_range.tolist()
     rho = spearman_rho(truth, predicted) if len(set(truth)) > 1 else 0.0
-    return terms, float(np.nan_to_num(rho)), relative_l2(truth, predicted, score_range=high - low)
+    rmse = float(np.sqrt(np.mean((np.asarray(truth) - np.asarray(predicted)) ** 2)))
+    return terms, float(np.nan_to_num(rho)), relative_l2(truth, predicted, score_range=high - low), rmse
 
 
 @torch.no_grad()
 def describe_pairs(
-    model: KeptModel, encoded: EncodedItems, pairs: list[tuple[int, int]], facts: int
+    model: KeptModel, encoded: EncodedItems, pairs: list[tuple[int, int]], facts: int, margin: float
 ) -> list[str]:
-    """Template descriptions (Eq. 7 tokens -> facts -> sentences) of `pairs`, from predicted scores."""
+    """Template descriptions of `pairs` (reasoning path -> facts -> sentences), from predicted scores;
+    score gaps up to `margin` are described as no clear difference."""
     model.eval()
     rows = sorted({row for pair in pairs for row in pair})
     local = {row: i for i, row in enumerate(rows)}
@@ -382,14 +383,14 @@ def describe_pairs(
     second = torch.tensor([local[b] for _, b in pairs])
     residual, _ = model.describe(out.graph[first], out.graph[second])
     scores = model.denormalise_scores(out.score).tolist()
-    spec = model.spec
     texts = []
     for k, (a, b) in enumerate(pairs):
-        found = verbalise(
-            residual[k].numpy(), spec.keypoints, spec.joints, encoded.features[a], encoded.features[b], facts
+        i, j = local[a], local[b]
+        found = pair_facts(
+            model, encoded.features[a], encoded.features[b], residual[k], out.q[i], out.q[j], facts
         )
         action = encoded.items[a].sub_activity
-        texts.append(template_description(found, scores[local[a]], scores[local[b]], action))
+        texts.append(template_description(found, scores[i], scores[j], action, margin))
     return texts
 
 

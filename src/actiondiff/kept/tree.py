@@ -1,8 +1,9 @@
 """Keypoint-guided tree of KEPT (ActDR paper, section 3.2): joint nodes, reasoning paths, path features.
 
 The tree has a fixed root (the whole body: the mean of all joint nodes) and K - 1 further levels,
-each a choice among the J joints, so it has J^(K-1) leaves; each root-to-leaf path of K nodes is one
-reasoning path l, an ordered sequence of joints a referee fixates on.
+each a choice among the joints not yet on the path, so it has J! / (J - K + 1)! leaves; each
+root-to-leaf path of K nodes is one reasoning path l, an ordered sequence of distinct joints a referee
+fixates on (looking at the same joint twice adds nothing the path does not already hold).
 """
 
 from __future__ import annotations
@@ -28,14 +29,18 @@ def side_names(joints: Sequence[str]) -> list[str]:
 
 
 def enumerate_paths(n_joints: int, depth: int) -> torch.Tensor:
-    """All root-to-leaf paths as node indices, shape (n_joints^(depth-1), depth).
+    """All root-to-leaf paths as node indices, shape (n_joints! / (n_joints - depth + 1)!, depth).
 
-    Index 0 is the root; index j + 1 is joint j. Paths are in lexicographic order, so path i is
-    the same reasoning path in every model with the same joints and depth.
+    Index 0 is the root; index j + 1 is joint j; no joint appears twice on a path. Paths are in
+    lexicographic order, so path i is the same reasoning path in every model with the same joints and
+    depth.
     """
-    if depth < 2 or n_joints < 1:
-        raise ValueError(f"a tree needs depth >= 2 and at least one joint (got depth {depth}, {n_joints})")
-    steps = itertools.product(range(1, n_joints + 1), repeat=depth - 1)
+    if depth < 2 or not 1 <= depth - 1 <= n_joints:
+        raise ValueError(
+            f"a tree of depth {depth} needs at least {depth - 1} distinct joints and depth >= 2 "
+            f"(got {n_joints} joints)"
+        )
+    steps = itertools.permutations(range(1, n_joints + 1), depth - 1)
     return torch.tensor([(0, *step) for step in steps], dtype=torch.long)
 
 
