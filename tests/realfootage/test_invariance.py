@@ -8,7 +8,7 @@ import pytest
 
 from actiondiff import compare
 from actiondiff.config import Config
-from actiondiff.eval.invariance import ACTION, STATEMENTS
+from actiondiff.eval.invariance import ACTION, CASES, STATEMENTS, Case, run_case
 from actiondiff.video.edits import Edit, apply_edit
 
 pytestmark = pytest.mark.real
@@ -43,3 +43,20 @@ def test_a_held_lead_in_delays_the_start_by_its_length(
     assert verdict.label == "B", verdict
     assert evidence.value_a is not None and evidence.value_b is not None
     assert abs(evidence.value_b - evidence.value_a - 1.0) <= 0.1, evidence
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.edit is not None], ids=lambda c: c.name)
+def test_an_edit_moves_only_the_verdicts_it_should(
+    case: Case, real_clips: list[Path], offline_config: Config, tmp_path: Path
+) -> None:
+    outcome = run_case(case, real_clips[0], real_clips, tmp_path, offline_config)
+    assert outcome.wrong == [], {text: outcome.verdicts[text] for text in outcome.wrong}
+
+
+def test_a_movement_without_repetitions_of_the_driver_is_said(
+    real_clips: list[Path], offline_config: Config
+) -> None:
+    result = compare(
+        real_clips[0], real_clips[0], action=ACTION, differences=[STATEMENTS[0]], config=offline_config
+    )
+    assert any("read from the whole body's movement" in notice for notice in result.notices), result.notices

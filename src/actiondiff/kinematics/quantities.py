@@ -131,7 +131,8 @@ class Quantity:
         "",
         "",
     )  # what a performer with more / less of it does ("bends the knees more")
-    crossed: bool = True  # read in windows matched between the videos (not a count of repetitions)
+    crossed: bool = True  # read in windows matched between the videos (not counts, onsets or phase
+    # durations: time-warping smears a phase's boundaries exactly where the two tempos differ)
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
@@ -462,7 +463,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height",
              examples=("the jump is higher", "the jump is lower")),
     Quantity("hold_duration", "pause at the extreme of each repetition", "s", "extreme", 0.15,
-             duration("extreme"), relative_margin=0.25,
+             duration("extreme"), crossed=False, relative_margin=0.25,
              phrases=("pauses longer at the turning point", "pauses less at the turning point"),
              more=r"paus(e|es|ing)\b|holds?\b.{0,15}\b(bottom|top|position)|longer (pause|hold)",
              less=r"no pause|bounc|without (a )?pause|shorter (pause|hold)",
@@ -473,7 +474,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=r"explosive|powerful|more (speed|velocity)|faster (drive|extension)|accelerat",
              examples=("the drive out of the bottom is more explosive", "the drive is less powerful")),
     Quantity("descent_duration", "time taken going down (eccentric phase)", "s", "down", 0.1,
-             duration("down"), relative_margin=0.15,
+             duration("down"), crossed=False, relative_margin=0.15,
              phrases=("descends more slowly", "descends faster"),
              more=(r"slow(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down)|(descen|lower|"
                    r"eccentric)\w*\b.{0,20}\b(slow|longer|controlled|under control)|controlled descent"),
@@ -481,7 +482,7 @@ QUANTITIES: tuple[Quantity, ...] = (
                    r"(descen|lower|eccentric|drop)\w*\b.{0,20}\b(fast|quick|rapid)"),
              examples=("the descent is slower", "the descent is faster")),
     Quantity("ascent_duration", "time taken coming up (concentric phase)", "s", "up", 0.1,
-             duration("up"), relative_margin=0.15,
+             duration("up"), crossed=False, relative_margin=0.15,
              phrases=("rises more slowly", "rises faster"),
              more=(r"slow(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|ris|"
                    r"concentric)\w*\b.{0,20}\b(slow|longer)"),
