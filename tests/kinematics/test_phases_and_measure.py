@@ -24,7 +24,7 @@ from actiondiff.kinematics import (
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.clean import resample_track
 from actiondiff.kinematics.crossing import matched_readings
-from actiondiff.kinematics.phases import Driver, find_repetitions
+from actiondiff.kinematics.phases import Driver, find_repetitions, movement_span
 from actiondiff.kinematics.quantities import QUANTITIES
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Evidence, PoseTrack
@@ -158,8 +158,9 @@ def test_a_still_lead_in_does_not_change_the_repetitions_found(
     lead_in = 40
     held = resample_track(track, np.concatenate([np.zeros(lead_in), np.arange(len(track.frames))]))
     driver = resolve_profile("squat").driver
-    own = find_repetitions(compute_features(track), driver)
-    delayed = find_repetitions(compute_features(held), driver)
+    plain, delayed_features = compute_features(track), compute_features(held)
+    own = find_repetitions(plain, driver, movement_span(plain))
+    delayed = find_repetitions(delayed_features, driver, movement_span(delayed_features))
     assert len(own) == len(delayed) == 2
     for one, other in zip(own, delayed, strict=True):
         assert abs(other.turn - one.turn - lead_in) <= 1 and abs(other.end - one.end - lead_in) <= 1
@@ -170,7 +171,7 @@ def test_without_repetitions_of_the_driver_the_whole_movement_is_one(
 ) -> None:
     still_arms = Driver("elbow_angle", -1.0, extreme_is_low=False, min_amplitude=20.0)  # arms held straight
     assert segment_repetitions(features[0], still_arms) == []
-    (movement,) = find_repetitions(features[0], still_arms)
+    (movement,) = find_repetitions(features[0], still_arms, movement_span(features[0]))
     assert movement.source == "movement"
     assert movement.start < movement.hold_start <= movement.turn <= movement.hold_end <= movement.end
     knee = features[0]["knee_angle"]

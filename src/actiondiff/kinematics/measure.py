@@ -156,7 +156,8 @@ def measure_quantity(
     """
     if isinstance(quantity, str):
         quantity = find_quantity(quantity)
-    pairs = list(matched) if matched and quantity.crossed else [(reading_a, reading_b)]
+    crossed = bool(matched) and quantity.crossed
+    pairs = list(matched) if crossed else [(reading_a, reading_b)]
     values = [
         (one, other)
         for in_a, in_b in pairs
@@ -172,7 +173,7 @@ def measure_quantity(
     margin = quantity.decision_margin(value_a, value_b)
     verdict = {"A": "holds more for A", "B": "holds more for B", "C": "no clear difference"}[label]
     direction = "more" if polarity > 0 else "less"
-    windows = " in matched windows" if len(pairs) > 1 or pairs[0] != (reading_a, reading_b) else ""
+    windows = " in matched windows" if crossed else ""
     return Evidence(
         source="kinematics",
         summary=(

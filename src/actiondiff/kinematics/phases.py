@@ -108,14 +108,20 @@ def _excursions(values: np.ndarray, fps: float, driver: Driver) -> list[Repetiti
         end = turn
         while end < len(progress) - 1 and progress[end + 1] > START_LEVEL:
             end += 1
-        hold = progress[turn] * HOLD_LEVEL
-        hold_start, hold_end = turn, turn
-        while hold_start > start and progress[hold_start - 1] >= hold:
-            hold_start -= 1
-        while hold_end < end and progress[hold_end + 1] >= hold:
-            hold_end += 1
+        hold_start, hold_end = _hold(progress, turn, start, end)
         repetitions.append(Repetition(max(start - 1, floor), hold_start, turn, hold_end, end))
     return repetitions
+
+
+def _hold(values: np.ndarray, turn: int, first: int, last: int) -> tuple[int, int]:
+    """The rows around `turn`, within `first`..`last`, where `values` stay beyond `HOLD_LEVEL` of its."""
+    hold = values[turn] * HOLD_LEVEL
+    hold_start, hold_end = turn, turn
+    while hold_start > first and values[hold_start - 1] >= hold:
+        hold_start -= 1
+    while hold_end < last and values[hold_end + 1] >= hold:
+        hold_end += 1
+    return hold_start, hold_end
 
 
 STILL_SHARE, MOVING_SHARE = 0.1, 0.25
@@ -180,34 +186,31 @@ def movement_span(features: KinematicFeatures) -> tuple[int, int] | None:
     return (first, last) if last > first else None
 
 
-def movement_repetition(features: KinematicFeatures) -> Repetition | None:
-    """The whole movement (`movement_span`) as one repetition: out from the starting posture to the
+def movement_repetition(features: KinematicFeatures, moving: tuple[int, int]) -> Repetition | None:
+    """The movement (`movement_span` rows) as one repetition: out from the starting posture to the
     posture farthest from it (mean landmark distance), the hold where it stays within `HOLD_LEVEL` of
     that, and back to the end. Stands in when the action's driving signal shows no repetition (a step,
-    a throw, an action the library does not know); None when the body never moves."""
-    span = movement_span(features)
-    if span is None:
+    a throw, an action the library does not know)."""
+    start, end = moving
+    away = _displacement(features)
+    window = away[start : end + 1]
+    if not np.isfinite(window).any():
         return None
-    start, end = span
-    away = _displacement(features)[start : end + 1]
-    if not np.isfinite(away).any():
-        return None
-    turn = int(np.nanargmax(away))
-    hold = away[turn] * HOLD_LEVEL
-    hold_start, hold_end = turn, turn
-    while hold_start > 0 and away[hold_start - 1] >= hold:
-        hold_start -= 1
-    while hold_end < len(away) - 1 and away[hold_end + 1] >= hold:
-        hold_end += 1
-    return Repetition(start, start + hold_start, start + turn, start + hold_end, end, source="movement")
+    turn = start + int(np.nanargmax(window))
+    hold_start, hold_end = _hold(away, turn, start, end)
+    return Repetition(start, hold_start, turn, hold_end, end, source="movement")
 
 
-def find_repetitions(features: KinematicFeatures, driver: Driver) -> list[Repetition]:
-    """The driving signal's repetitions within the movement (`movement_span`: a still lead-in or tail
-    does not change what counts as rest), or failing that the whole movement as one."""
-    if repetitions := segment_repetitions(features, driver, movement_span(features)):
+def find_repetitions(
+    features: KinematicFeatures, driver: Driver, moving: tuple[int, int] | None
+) -> list[Repetition]:
+    """The driving signal's repetitions within the movement (its `movement_span`, None when the body
+    never moves: a still lead-in or tail does not change what counts as rest), or failing that the
+    whole movement as one."""
+    if repetitions := segment_repetitions(features, driver, moving):
         return repetitions
-    return [found] if (found := movement_repetition(features)) is not None else []
+    found = movement_repetition(features, moving) if moving is not None else None
+    return [found] if found is not None else []
 
 
 def phase_spans(
@@ -219,7 +222,7 @@ def phase_spans(
     absorbed by the sub-action before it. Returns None when no repetition is found or no sub-action
     name points at a phase.
     """
-    repetitions = find_repetitions(features, movement.driver)
+    repetitions = find_repetitions(features, movement.driver, movement_span(features))
     if not repetitions or not sub_actions:
         return None
     named = [movement.phase_of(name) for name in sub_actions]

@@ -56,8 +56,9 @@ class Reading:
         *,
         spans_first: bool = False,
     ) -> Reading:
-        repetitions = find_repetitions(features, movement.driver)
-        return cls(features, movement, repetitions, spans, spans_first, movement_span(features))
+        moving = movement_span(features)
+        repetitions = find_repetitions(features, movement.driver, moving)
+        return cls(features, movement, repetitions, spans, spans_first, moving)
 
     @property
     def driver(self) -> Driver:

@@ -30,7 +30,7 @@ from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.crossing import MatchedPair, matched_readings
 from actiondiff.kinematics.measure import measure_readings
-from actiondiff.kinematics.phases import movement_span, phase_spans
+from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import match_rules
 from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.knowledge.profile import generic
@@ -93,7 +93,7 @@ class AlignedPair:
     def of(cls, a: Performance, b: Performance) -> AlignedPair:
         """Align the movements (still lead-ins and tails joined straight, see `align`) and map each
         video's repetitions into the other."""
-        spans = movement_span(a.features), movement_span(b.features)
+        spans = a.reading.moving, b.reading.moving
         moving = (spans[0], spans[1]) if spans[0] is not None and spans[1] is not None else None
         # Sub-action starts anchor the path only when they come from annotations or frame embeddings:
         # an even split knows nothing, and phases found in each video's own pose on their own would
