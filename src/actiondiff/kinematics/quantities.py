@@ -3,6 +3,17 @@
 Each `Quantity` names the statement patterns it answers (and their opposites), the phase of a
 repetition it is read in, how it is computed from the feature columns, its unit and the decision
 margin below which two performances count as equal. Values are averaged over repetitions.
+
+`view_sensitive` marks what reads differently from another camera, as measured on the pose2sim demo
+(one person, four cameras of the same moment, 42 to 174 deg apart around the body, all six pairs
+compared): every joint angle, lean, width, position and speed moved by up to 1-12 margins between
+some two cameras, because MediaPipe estimates the 3D world landmarks from one view (a knee bend seen
+end-on reads shallower, a forward lean seen from behind reads as leaning back); so did the descent and
+ascent durations, whose phase boundaries each video reads from its own driving angle. The movement
+onset, the repetition count, the hold at the extreme and the tempo (read in windows matched through
+the time alignment) stayed within 0.7 margins: only these four are view-independent. A few angles
+and widths stayed within one margin on this clip (hip flexion, knee asymmetry, stance width) but are
+read from the same monocular depth, so they stay marked (the table: docs/kinematics.md).
 """
 
 from __future__ import annotations
@@ -134,6 +145,8 @@ class Quantity:
     )  # what a performer with more / less of it does ("bends the knees more")
     crossed: bool = True  # read in windows matched between the videos (not counts, onsets or phase
     # durations: time-warping smears a phase's boundaries exactly where the two tempos differ)
+    joints: tuple[str, ...] = ()  # landmarks it is read from, both sides ("knee": left and right knee)
+    view_sensitive: bool = True  # reads differently from another viewpoint (see the module doc)
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
@@ -297,6 +310,7 @@ sides or read the whole body, so such a statement matches only the `one_limb` qu
 QUANTITIES: tuple[Quantity, ...] = (
     Quantity("front_knee_depth", "deepest front-knee flexion (180 - knee angle) in a split stance", "deg",
              "rep", 8.0, extreme("front_knee_angle", "rep", "min", _flexion), one_limb=True,
+             joints=("hip", "knee", "ankle"),
              phrases=("bends the front knee more", "bends the front knee less"),
              more=(r"(front|lead(ing)?) knee\b.{0,15}\b(bends?|flex\w*)\b.{0,10}\b(more|further|deeper)|"
                    r"(front|lead(ing)?) (knee|thigh)\b.{0,25}\b(deeper|lower|parallel|level)"),
@@ -304,6 +318,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the front knee bends more", "the front knee bends less")),
     Quantity("front_shin_tilt", "forward tilt of the front shin at the bottom (knee past the toes)", "deg",
              "extreme", 5.0, extreme("front_shin_tilt", "extreme", "max"), one_limb=True,
+             joints=("hip", "knee", "ankle"),
              phrases=("moves the front knee further forward", "keeps the front shin more vertical"),
              more=r"(front|lead(ing)?) (knee|shin)\b.{0,30}\b(forward|past|over|beyond)",
              less=r"(front|lead(ing)?) (knee|shin)\b.{0,30}\b(stacked|above the ankle|vertical|behind)",
@@ -311,6 +326,7 @@ QUANTITIES: tuple[Quantity, ...] = (
                        "the front shin stays more vertical")),
     Quantity("back_knee_height", "lowest height of the back (rear) knee above the floor in a split stance",
              "x shoulder width", "rep", 0.1, extreme(rear_knee_height, "rep", "min"), one_limb=True,
+             joints=("shoulder", "hip", "knee", "ankle", "heel", "foot_index"),
              phrases=("keeps the back knee higher off the floor", "lowers the back knee closer to the floor"),
              more=rf"{_REAR_KNEE}.{{0,30}}\b(higher|further (from|off)|(off|away from) the (floor|ground))",
              less=(rf"{_REAR_KNEE}(.{{0,30}}\b(closer|nearer|lower|down to|towards?|touch\w*|(almost|nearly) "
@@ -318,17 +334,20 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the back knee stays higher off the floor", "the back knee gets closer to the floor")),
     Quantity("step_length", "split-stance length: front to back ankle along the facing direction",
              "x shoulder width", "extreme", 0.15, extreme("step_length_ratio", "extreme", "max"),
+             joints=("shoulder", "hip", "ankle"),
              phrases=("takes a longer step", "takes a shorter step"),
              more=r"(step|stride|split stance)\b.{0,15}\b(longer|bigger|larger|further)|longer (step|stride)",
              less=r"(step|stride|split stance)\b.{0,15}\bshorter|shorter (step|stride)",
              examples=("the step is longer", "the step is shorter")),
     Quantity("knee_valgus", "knees caving in at the bottom (knee gap under ankle gap)", "%", "extreme",
              8.0, extreme("knee_over_ankle_width", "extreme", "min", _inward_percent),
+             joints=("knee", "ankle"),
              phrases=("lets the knees cave inward more", "keeps the knees further out"),
              more=r"knees?\b.{0,20}\b(cave|caving|collapse|buckl|come in|go in|move in|inward)|valgus",
              less=r"knees?\b.{0,20}\b(out\b|outward|over (the )?toes)",
              examples=("the knees cave inward more", "the knees track out over the toes more")),
     Quantity("heel_lift", "heel rise off the floor", "m", "rep", 0.02, rise("heel_lift"),
+             joints=("heel", "foot_index"),
              phrases=("lifts the heels more", "keeps the heels flatter"),
              more=(r"heels?\b.{0,15}\b(lift|rise|raise|come up|come off|off the (floor|ground))|on (the|"
                    r"their) toes"),
@@ -336,6 +355,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the heels lift off the floor more", "the heels stay flat on the ground")),
     Quantity("shin_tilt", "knee travel forward (shin tilt) at the bottom", "deg", "extreme", 5.0,
              extreme("shin_tilt", "extreme", "max"),
+             joints=("knee", "ankle"),
              phrases=("moves the knees further forward", "keeps the shins more vertical"),
              more=(r"knees?\b.{0,25}\b(forward|past|beyond|over) (the )?toes|knees? (travel|go|move|"
                    r"come)s? (further |more )?forward|dorsiflexion|shins?\b.{0,15}\b(angled|inclined|"
@@ -343,11 +363,13 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the knees travel further forward past the toes", "the shins stay more vertical")),
     Quantity("lean_back", "backward trunk lean (arching) at the extreme", "deg", "extreme", 5.0,
              extreme("trunk_lean", "extreme", "min", _negate),
+             joints=("shoulder", "hip"),
              phrases=("leans back more", "leans back less"),
              more=r"leans? back|arch(es|ing)?\b.{0,15}back|hyperextend|back arch",
              examples=("the lifter leans back and arches the lower back more", "the torso stays neutral")),
     Quantity("trunk_lean", "forward trunk lean from vertical at the extreme", "deg", "extreme", 6.0,
              extreme("trunk_lean", "extreme", "max"),
+             joints=("shoulder", "hip"),
              phrases=("leans the trunk further forward", "keeps the trunk more upright"),
              more=(r"lean(s|ing)?\b.{0,10}forward|forward (lean|trunk|torso)|(torso|trunk|"
                    r"chest)\b.{0,20}\b(inclined|horizontal|drops?|falls?|forward)|bent over|trunk lean|"
@@ -357,18 +379,21 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the torso leans forward more", "the torso stays more upright")),
     Quantity("hip_flexion", "hip flexion (180 - hip angle) at the extreme", "deg", "extreme", 8.0,
              extreme("hip_angle", "extreme", "min", _flexion),
+             joints=("shoulder", "hip", "knee"),
              phrases=("flexes the hips more", "flexes the hips less"),
              more=(r"hip (flexion|hinge|bend)|hinges? (more )?at the hips|bends? (more )?at the hips|"
                    r"(tuck|pike)\w*\b.{0,20}\b(tight|compact|closed)"),
              examples=("the hips flex and hinge more", "the hips bend less")),
     Quantity("elbow_flare", "elbow spread (elbow gap over shoulder width) at the extreme", "x shoulder width",
              "extreme", 0.12, extreme("elbow_width_ratio", "extreme", "max"),
+             joints=("shoulder", "elbow"),
              phrases=("flares the elbows more", "keeps the elbows more tucked"),
              more=r"elbows?\b.{0,15}\b(flare|out\b|outward|wide)",
              less=r"elbows?\b.{0,15}\b(tuck|in\b|inward|close)",
              examples=("the elbows flare out more", "the elbows stay tucked in")),
     Quantity("elbow_extension", "elbow angle at the top of the movement (180 = straight arm)", "deg", "top",
              6.0, extreme("elbow_angle", "top", "max"),
+             joints=("shoulder", "elbow", "wrist"),
              phrases=("straightens the arms more", "keeps the arms more bent"),
              more=(r"(arms?|elbows?)\b.{0,25}\b(extend|straight|lock)|locks? out (the )?(arms?|elbows?)|"
                    r"(arm|elbow) (extension|lockout)"),
@@ -376,6 +401,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the arms are more fully extended at the top", "the elbows stay more bent")),
     Quantity("press_height", "hand height above the shoulders at the extreme", "torso", "extreme", 0.15,
              extreme("wrist_height", "extreme", "max"),
+             joints=("hip", "shoulder", "wrist"),
              phrases=("raises the hands higher", "keeps the hands lower"),
              more=(r"(press|lift|raise|push)(es|s)?\b.{0,25}\bhigher|hands?\b.{0,15}\bhigher|"
                    r"higher (lockout|press|release)|release (point |height )?is higher|"
@@ -384,12 +410,14 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the weights are pressed higher overhead", "the hands stop lower")),
     Quantity("shoulder_flexion", "highest arm elevation in a repetition (hip-shoulder-elbow angle, forward "
              "or sideways)", "deg", "rep", 8.0, extreme("shoulder_angle", "rep", "max"),
+             joints=("hip", "shoulder", "elbow"),
              phrases=("raises the arms higher", "keeps the arms lower"),
              more=(r"arms?\b.{0,20}\b(raised|reach|overhead|higher|spread|out to the sides?)|"
                    r"shoulder (flexion|abduction|range|mobility)"),
              examples=("the arms are raised higher", "the arms stay lower")),
     Quantity("grip_width", "hand spacing over shoulder width", "x shoulder width", "extreme", 0.15,
              extreme("hand_distance_ratio", "extreme", "max"),
+             joints=("shoulder", "wrist"),
              phrases=("uses a wider grip", "uses a narrower grip"),
              more=(r"wider grip|grip is wider|hands?\b.{0,15}\b(wider|further) apart|"
                    r"hands?\b.{0,15}\b(placed|set|positioned|spaced) wider"),
@@ -398,6 +426,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the grip is wider", "the hands are closer together")),
     Quantity("stance_width", "ankle spacing over shoulder width", "x shoulder width", "whole", 0.12,
              spread("stance_width_ratio", "whole", "mean"),
+             joints=("shoulder", "ankle"),
              phrases=("stands with a wider stance", "stands with a narrower stance"),
              more=(r"wider (stance|feet|base)|(stance|base) is wider|"
                    r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader stance"),
@@ -406,6 +435,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the stance is wider with feet further apart", "the feet are closer together")),
     Quantity("depth", "deepest knee flexion (180 - knee angle) in a repetition", "deg", "rep", 8.0,
              extreme("knee_angle", "rep", "min", _flexion),
+             joints=("hip", "knee", "ankle"),
              phrases=("bends the knees more", "bends the knees less"),
              more=(r"(squat|lunge|knees?|hips?|sit)\w*\b.{0,20}\b(deep|lower\b)|deep(er)? (squat|lunge|knee)|"
                    r"(squat|lunge) depth|below parallel|lower (squat|position|bottom)|"
@@ -418,21 +448,25 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the squat is deeper", "the squat is shallower")),
     Quantity("knee_range", "knee range of motion over a repetition", "deg", "rep", 8.0,
              spread("knee_angle", "rep", "range"),
+             joints=("hip", "knee", "ankle"),
              phrases=("moves the knees through a larger range", "moves the knees through a smaller range"),
              more=r"knee\b.{0,20}\brange|range of motion\b.{0,25}\bknee",
              examples=("the knees move through a larger range of motion", "the knee range is smaller")),
     Quantity("hip_range", "hip range of motion over a repetition", "deg", "rep", 8.0,
              spread("hip_angle", "rep", "range"),
+             joints=("shoulder", "hip", "knee"),
              phrases=("moves the hips through a larger range", "moves the hips through a smaller range"),
              more=r"hip\b.{0,20}\brange|range of motion\b.{0,25}\bhip",
              examples=("the hips move through a larger range of motion", "the hips move less")),
     Quantity("elbow_range", "elbow range of motion over a repetition", "deg", "rep", 8.0,
              spread("elbow_angle", "rep", "range"),
+             joints=("shoulder", "elbow", "wrist"),
              phrases=("moves the elbows through a larger range", "moves the elbows through a smaller range"),
              more=r"elbow\b.{0,20}\brange|range of motion\b.{0,25}\b(elbow|arm)",
              examples=("the arms move through a larger range of motion", "the elbow range is smaller")),
     Quantity("knee_asymmetry", "left-right knee angle difference during repetitions", "deg", "rep", 5.0,
              spread("knee_asymmetry", "rep", "mean"),
+             joints=("hip", "knee", "ankle"),
              phrases=("bends the two knees more unevenly", "bends the two knees more evenly"),
              more=(rf"{_LEGS}\b.{{0,30}}\b(asymmetr|uneven|imbalanc)|(asymmetr|uneven|imbalanc)\w*\b.{{0,30}}"
                    rf"\b{_LEGS}|favou?rs? (one|the left|the right) (leg|knee|side)"),
@@ -441,12 +475,14 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the knees bend more unevenly between left and right", "both knees bend evenly")),
     Quantity("lateral_shift", "largest sideways shift of the hip centre during a repetition", "torso", "rep",
              0.08, spread("hip_centre_x", "rep", "deviation"),
+             joints=("shoulder", "hip"),
              phrases=("shifts the hips sideways more", "keeps the hips more centred"),
              more=(r"shift(s|ing)?\b.{0,20}\b(weight|hips?|side)|hips?\b.{0,10}\b(shift|drift)|"
                    r"lateral (shift|lean)|leans? to (one|the) side"),
              examples=("the hips shift to one side more", "the hips stay centred")),
     Quantity("hand_path_deviation", "largest sideways drift of the hands", "torso", "rep",
              0.1, spread("wrist_centre_x", "rep", "deviation"),
+             joints=("shoulder", "hip", "wrist"),
              phrases=("lets the hands drift sideways more", "keeps the hands on a straighter path"),
              more=(r"(bar|hand|dumbbell|weight)s?\b.{0,10}\b(path\b.{0,20}\b(deviat|drift|curv|"
                    r"less straight)|drift|travel forward)"),
@@ -454,17 +490,20 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the bar path drifts and deviates more", "the bar path is straighter")),
     Quantity("sway", "postural sway (std of the hip centre's sideways position)", "torso", "whole", 0.03,
              spread("hip_centre_x", "whole", "std"),
+             joints=("shoulder", "hip"),
              phrases=("sways more", "sways less"),
              more=r"sway|wobbl|unstable|less (stable|steady|balanced)|los(es|ing) balance|unsteady",
              less=r"(?<!less )(?<!un)\b(stable|steady)|more balanced|(stays?|keeps?|held|holds?) still",
              examples=("the body sways and wobbles more", "the body is more stable")),
     Quantity("jump_height", "rise of the hip centre above standing (jump height proxy)", "torso", "rep", 0.1,
              rise("hip_centre_y"),
+             joints=("shoulder", "hip"),
              phrases=("jumps higher", "jumps lower"),
              more=r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height",
              examples=("the jump is higher", "the jump is lower")),
     Quantity("hold_duration", "pause at the extreme of each repetition", "s", "extreme", 0.15,
              duration("extreme"), crossed=False, relative_margin=0.25,
+             view_sensitive=False,
              phrases=("pauses longer at the turning point", "pauses less at the turning point"),
              more=r"paus(e|es|ing)\b|holds?\b.{0,15}\b(bottom|top|position)|longer (pause|hold)",
              less=r"no pause|bounc|without (a )?pause|shorter (pause|hold)",
@@ -492,23 +531,27 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the ascent is slower", "the ascent is faster")),
     Quantity("toe_out", "toe-out angle of the feet from straight ahead", "deg", "whole", 6.0,
              spread("toe_out", "whole", "mean"),
+             joints=("hip", "heel", "foot_index"),
              phrases=("turns the toes out more", "points the toes straighter ahead"),
              more=r"(toes?|feet|foot)\b.{0,25}\b(out\b|outward|turned out|flare)|toe[- ]out",
              less=r"(toes?|feet|foot)\b.{0,25}\b(forward|straight ahead|parallel|inward)",
              examples=("the toes point further outwards", "the feet point straight ahead")),
     Quantity("start_delay", "time before the first repetition starts", "s", "whole", 0.2, start_time,
              relative_margin=0.15, crossed=False,
+             view_sensitive=False,
              phrases=("starts the first repetition later", "starts the first repetition earlier"),
              more=r"(starts?|begins?)\b.{0,20}\blater|later start|delay|waits? longer",
              less=r"(starts?|begins?)\b.{0,20}\b(earlier|sooner)|earlier start",
              examples=("the first repetition starts later", "the movement begins earlier")),
     Quantity("rep_count", "number of repetitions", "reps", "rep", 0.5, repetition_count, crossed=False,
+             view_sensitive=False,
              phrases=("performs more repetitions", "performs fewer repetitions"),
              more=r"more (rep(etition)?s|cycles)|additional rep|(performed|done|repeated) more times",
              less=r"fewer (rep(etition)?s|cycles)|(performed|done|repeated) fewer times",
              examples=("performs more repetitions", "performs fewer repetitions")),
     Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, duration("rep"),
              relative_margin=0.15,
+             view_sensitive=False,
              phrases=("takes longer per repetition", "completes each repetition faster"),
              more=(rf"{_REPS}\b.{{0,25}}\b(slow(er|ly)?|takes? longer|more time|longer)\b|"
                    r"(slower|lower) (tempo|pace|cadence)"),

@@ -41,12 +41,14 @@ from actiondiff.models import (
     Evidence,
     Label,
     PoseTrack,
+    QualityCheck,
     TimeAlignment,
     VideoInfo,
     VideoPair,
 )
 from actiondiff.pipeline.differ import VideoFrames, ask_vlm
 from actiondiff.pipeline.fusion import decide, discovered
+from actiondiff.pipeline.gate import gate_difference, quality_check
 from actiondiff.pipeline.localize import (
     Localization,
     localization_from_spans,
@@ -82,12 +84,14 @@ def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: 
 
 @dataclass(frozen=True)
 class AlignedPair:
-    """The two performances, A's time alignment to B, and their readings in matched windows."""
+    """The two performances, A's time alignment to B, their readings in matched windows, and whether
+    their views and pose quality allow each quantity to be compared (`gate`)."""
 
     a: Performance
     b: Performance
     alignment: TimeAlignment
     matched: list[MatchedPair]
+    quality: QualityCheck
 
     @classmethod
     def of(cls, a: Performance, b: Performance) -> AlignedPair:
@@ -101,7 +105,8 @@ class AlignedPair:
         independent = all(p.localization.method not in ("uniform", KINEMATIC_PHASES) for p in (a, b))
         anchors = (a.spans, b.spans) if independent else ((), ())
         alignment = align(a.features, b.features, spans_a=anchors[0], spans_b=anchors[1], moving=moving)
-        return cls(a, b, alignment, matched_readings(a.reading, b.reading, alignment))
+        matched = matched_readings(a.reading, b.reading, alignment)
+        return cls(a, b, alignment, matched, quality_check(a.track, b.track))
 
 
 class JobOptions(TypedDict, total=False):
@@ -278,7 +283,8 @@ class TwoVideoJob:
         shown: tuple[VideoFrames, list[int], VideoFrames, list[int]] | None,
     ) -> Difference:
         """The verdict on one difference: measured on both performances in matched windows, and the
-        vision model's answer on the frames `shown` (None: no model, or nothing to show)."""
+        vision model's answer on the frames `shown` (None: no model, or nothing to show); withheld by
+        the quality gate where the two videos cannot support it."""
         self.say(f"deciding: {difference.text}")
         evidence: list[Evidence] = []
         polarity = 1.0 if difference.direction == "more" else -1.0
@@ -289,7 +295,8 @@ class TwoVideoJob:
             evidence.append(measured)
         if self.vlm is not None and shown is not None:
             evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
-        return decide(difference, evidence, vlm_configured=self.vlm is not None)
+        verdict = decide(difference, evidence, vlm_configured=self.vlm is not None)
+        return gate_difference(verdict, pair.quality, (pair.a.track, pair.b.track))
 
     def run(self) -> ComparisonResult:
         """The steps in order: frames, plan and pose, performances, a verdict per difference."""
@@ -351,6 +358,7 @@ class TwoVideoJob:
             spans_b=b.spans,
             differences=verdicts,
             alignment=pair.alignment,
+            quality=pair.quality,
             curves_a=a.features.curves(),
             curves_b=b.features.curves(),
             pose_a=a.track,

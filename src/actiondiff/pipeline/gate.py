@@ -1,0 +1,140 @@
+"""The view and quality gate: measured verdicts the two videos cannot support are left undecided.
+
+Applied after measuring and fusing (`gate_difference`): when the cameras look at the body from
+views further apart than `VIEW_THRESHOLD_DEG`, a verdict on a view-sensitive quantity is withdrawn
+(`Quantity.view_sensitive`; monocular 3D pose reads angles and depths differently from another
+view); when a joint a quantity is read from was not visible in the frames it was read in, the
+verdict is withdrawn too. Either way the reason says so in plain words, and `Difference.withheld`
+says which check it was.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actiondiff.kinematics.quantities import Quantity, find_quantity
+from actiondiff.models import Difference, Evidence, PoseTrack, QualityCheck, VideoQuality
+from actiondiff.pose.quality import VISIBLE, video_quality, wrap_deg
+
+VIEW_THRESHOLD_DEG = 25.0
+"""Views further apart than this (around the body) differ. The azimuth is read to within about 14 deg
+of the calibrated camera yaw on the pose2sim demo, and the nearest two of its cameras (42 deg apart
+as read, 50 by calibration) already moved the trunk lean by 4 margins and the squat depth by 2: so
+the threshold sits above the reading's own error and well below the nearest view that mattered."""
+FRONT_DEG, SIDE_DEG, BACK_DEG = 20.0, 70.0, 110.0
+"""Azimuth bounds of the words for a view: front, front-side, side, back-side (beyond `BACK_DEG`: back)."""
+LOW_DETECTION = 0.9
+"""Below this share of frames with a body, the views line says how many were missed."""
+
+
+def view_words(azimuth: float | None) -> str:
+    """Where the camera stood, in words ("from the front-right"); the side is the body's own."""
+    if azimuth is None:
+        return "from an unknown view (the hips were never visible)"
+    turn, side = abs(azimuth), ("right" if azimuth > 0 else "left")
+    if turn < FRONT_DEG:
+        return "from the front"
+    if turn < SIDE_DEG:
+        return f"from the front-{side}"
+    if turn <= BACK_DEG:
+        return f"from the {side}"
+    return f"from the back-{side}" if turn < 180.0 - FRONT_DEG else "from behind"
+
+
+def _quality_notes(side: str, quality: VideoQuality) -> list[str]:
+    notes = []
+    if quality.detection_rate < LOW_DETECTION:
+        notes.append(f"a body was found in {quality.detection_rate:.0%} of {side}'s frames")
+    if quality.variable_frame_rate:
+        notes.append(f"{side} has a variable frame rate")
+    return notes
+
+
+def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
+    """Both videos' quality and whether their views differ, with the views line said in words."""
+    a, b = video_quality(track_a), video_quality(track_b)
+    apart = None
+    if a.azimuth_deg is not None and b.azimuth_deg is not None:
+        apart = round(abs(float(wrap_deg(b.azimuth_deg - a.azimuth_deg))), 1)
+    differ = apart is not None and apart > VIEW_THRESHOLD_DEG
+    views = f"A {view_words(a.azimuth_deg)}, B {view_words(b.azimuth_deg)}"
+    if apart is None:
+        summary = f"{views}: the views could not be compared"
+    elif differ:
+        summary = (
+            f"{views}, about {apart:.0f} deg apart (over {VIEW_THRESHOLD_DEG:.0f}): quantities that depend "
+            "on the view are not compared"
+        )
+    else:
+        summary = f"{views}, about {apart:.0f} deg apart: the same view"
+    if a.fps and b.fps and abs(a.fps - b.fps) > 0.5:
+        summary += f"; frame rates {a.fps:.3g} and {b.fps:.3g} fps"
+    notes = _quality_notes("A", a) + _quality_notes("B", b)
+    summary += "".join(f"; {note}" for note in notes)
+    return QualityCheck(
+        a=a, b=b, view_difference_deg=apart, view_threshold_deg=VIEW_THRESHOLD_DEG, views_differ=differ,
+        summary=summary,
+    )  # fmt: skip
+
+
+def view_reason(check: QualityCheck, quantity: Quantity) -> str:
+    """Why a view-sensitive quantity was not compared: "B was filmed about 60 deg further to the side"."""
+    a, b, apart = check.a.azimuth_deg or 0.0, check.b.azimuth_deg or 0.0, check.view_difference_deg or 0.0
+    front_half = abs(a) <= BACK_DEG and abs(b) <= BACK_DEG
+    same_side = a * b >= 0 or min(abs(a), abs(b)) < FRONT_DEG
+    if front_half and same_side:
+        further, nearer = ("B", "A") if abs(b) > abs(a) else ("A", "B")
+        how = f"{further} was filmed about {apart:.0f} deg further to the side than {nearer}"
+    else:
+        how = f"A and B were filmed from views about {apart:.0f} deg apart around the body"
+    return (
+        f"{how} (A {view_words(check.a.azimuth_deg)}, B {view_words(check.b.azimuth_deg)}); the "
+        f"{quantity.description} depends on the view and was not compared"
+    )
+
+
+def unseen_joint(track: PoseTrack, frames: list[int], quantity: Quantity) -> tuple[str, float] | None:
+    """The least visible landmark among those `quantity` is read from, over these video frames, if
+    its mean visibility there is under `VISIBLE`: (name, visibility)."""
+    rows = [row for row, sample in enumerate(track.frames) if sample.index in set(frames)]
+    if not rows or not quantity.joints:
+        return None
+    names = [f"{side}_{joint}" for joint in quantity.joints for side in ("left", "right")]
+    seen = np.nan_to_num(track.visibility[np.ix_(rows, [track.landmark(n) for n in names])]).mean(axis=0)
+    worst = int(np.argmin(seen))
+    return (names[worst], float(seen[worst])) if seen[worst] < VISIBLE else None
+
+
+def _visibility_reason(
+    side: str, frames: list[int], joint: str, visibility: float, quantity: Quantity
+) -> str:
+    span = f"frame {frames[0]}" if len(frames) == 1 else f"frames {frames[0]}-{frames[-1]}"
+    return (
+        f"the {joint.replace('_', ' ')} was not clearly visible in {side} (visibility {visibility:.2f} "
+        f"in {span}, where the {quantity.description} was read); not compared"
+    )
+
+
+def _withheld(difference: Difference, reason: str, kind: str) -> Difference:
+    return difference.model_copy(
+        update={"label": None, "confidence": 0.0, "reason": reason, "withheld": kind}
+    )
+
+
+def gate_difference(
+    difference: Difference, check: QualityCheck, tracks: tuple[PoseTrack, PoseTrack]
+) -> Difference:
+    """The difference, or undecided with the reason when its measured quantity cannot be compared on
+    these two videos (views that differ for a view-sensitive quantity, or a joint it needs unseen)."""
+    measured: Evidence | None = next(
+        (e for e in difference.evidence if e.source == "kinematics" and e.label is not None), None
+    )
+    if difference.label is None or measured is None or measured.quantity is None:
+        return difference
+    quantity = find_quantity(measured.quantity)
+    if check.views_differ and quantity.view_sensitive:
+        return _withheld(difference, view_reason(check, quantity), "view")
+    for side, track, frames in (("A", tracks[0], measured.frames_a), ("B", tracks[1], measured.frames_b)):
+        if (unseen := unseen_joint(track, frames, quantity)) is not None:
+            return _withheld(difference, _visibility_reason(side, frames, *unseen, quantity), "visibility")
+    return difference
