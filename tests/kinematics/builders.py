@@ -30,6 +30,14 @@ def standing_world() -> np.ndarray:
     return points
 
 
+def turned_world(degrees: float, n_frames: int = 20) -> np.ndarray:
+    """`standing_world` turned about the vertical so its left hip goes `degrees` away from the camera
+    (the camera then stands to the body's right), held for `n_frames` frames."""
+    t = np.radians(degrees)
+    rotation = np.array([[np.cos(t), 0.0, -np.sin(t)], [0.0, 1.0, 0.0], [np.sin(t), 0.0, np.cos(t)]])
+    return np.repeat((standing_world() @ rotation.T)[None], n_frames, axis=0)
+
+
 def make_track(world: np.ndarray, fps: float = 10.0, size: tuple[int, int] = (640, 480)) -> PoseTrack:
     """A `PoseTrack` from world landmarks (T, 33, 3); image coordinates are a scaled front view."""
     n_frames = len(world)

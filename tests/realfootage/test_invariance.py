@@ -19,6 +19,8 @@ def test_a_clip_against_itself_differs_in_nothing(real_clips: list[Path], offlin
     clip = real_clips[0]
     result = compare(clip, clip, action=ACTION, differences=list(STATEMENTS), config=offline_config)
     assert {d.label for d in result.differences} == {"C"}, [(d.text, d.label) for d in result.differences]
+    assert result.quality is not None and result.quality.view_difference_deg == 0.0, result.quality
+    assert not result.quality.views_differ and {d.withheld for d in result.differences} == {None}
 
 
 def test_swapping_a_and_b_swaps_the_labels(real_clips: list[Path], offline_config: Config) -> None:
