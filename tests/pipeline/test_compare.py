@@ -120,6 +120,11 @@ def test_cli_with_an_openai_compatible_server(
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
     result = ComparisonResult.model_validate_json(output.read_text())
+    assert result.quality is not None and not result.quality.views_differ
+    assert (
+        "views: A from the front-left, B from the front-left, about 2 deg apart: the same view"
+        in " ".join(run.output.split())
+    )
     proposed = [d.text for d in result.plan.differences]  # type: ignore[union-attr]
     assert proposed[:2] == ["the squat is deeper", "the facial expression is more focused"], (
         "near-duplicate must be deduped"

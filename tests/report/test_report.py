@@ -118,6 +118,10 @@ def test_the_summary_ranks_and_speaks_plainly(squat_result: ComparisonResult) ->
     assert "--backend" not in sections["differences"] and "no vision-language model" in settled
     assert "Anna.mov" in sections["summary"] and "a.mp4" not in sections["summary"]
     assert "B shifted by hand by +0.08 s" in sections["summary"]
+    assert (
+        result.quality is not None
+        and f'<dd class="views">{result.quality.summary}</dd>' in sections["summary"]
+    )
     assert plain_words("needs a model: --backend openai:<model>") == (
         "needs a model: a language model configured where actiondiff runs"
     )
