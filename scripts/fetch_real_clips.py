@@ -8,24 +8,17 @@ The dev set-up runs this; the product never does. The wheel comes from the packa
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
+from actiondiff.config import real_clips_dir as default_cache
+
 WHEEL = "pose2sim==0.10.49"
 FOLDERS = {"single": "Pose2Sim/Demo_SinglePerson/videos/", "multi": "Pose2Sim/Demo_MultiPerson/videos/"}
 CAMERAS = [f"cam0{i}.mp4" for i in range(1, 5)]
-
-
-def default_cache() -> Path:
-    """Where the clips live: $ACTIONDIFF_REAL_CLIPS, else the user's cache folder."""
-    if explicit := os.environ.get("ACTIONDIFF_REAL_CLIPS"):
-        return Path(explicit)
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "actiondiff" / "real-clips"
 
 
 def missing(cache: Path) -> list[Path]:

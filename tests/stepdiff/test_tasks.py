@@ -29,6 +29,7 @@ from actiondiff.stepdiff import (
     postprocess_caption,
     rank_queries,
 )
+from actiondiff.stepdiff.measured import caption_claims
 from tests.support.chat_server import ChatServer, Scripted
 
 
@@ -142,7 +143,7 @@ def test_scoring_prompt_when_the_server_gives_no_logprobs(
     assert 'In Video 2, the person bends the knees less"?' in chat_server.user_texts(0)
 
 
-def test_offline_embedding_baselines(squat_clips: Path, offline_config: Config) -> None:
+def test_offline_scores_by_measurement(squat_clips: Path, offline_config: Config) -> None:
     clips = squat_clips / "squat"
     question = McqQuestion(
         id="m", category="technique", caption="the person bends the knees less and uses a wider stance",
@@ -151,11 +152,31 @@ def test_offline_embedding_baselines(squat_clips: Path, offline_config: Config) 
         answer=1,
     )  # fmt: skip
     result = diffmcq(question, offline_config, chat=None)
-    assert result.scorer == "embedding" and result.choice == 1
+    assert result.scorer == "measured" and result.choice == 1
     query = RankQuery(id="q", category="technique", reference=clips / "a__1.mp4",
                       candidates=[clips / "a__2.mp4", clips / "b__1.mp4"], severity=[5, 1])  # fmt: skip
     ranked = diffrank(query, offline_config, chat=None)
-    assert ranked.ranking == [0, 1] and ranked.kendall_tau == pytest.approx(1.0)
+    assert ranked.scorer == "measured" and ranked.ranking == [0, 1]
+    assert ranked.kendall_tau == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("caption", "claims"),
+    [
+        ("The person descends faster, rises faster and completes each repetition faster in the candidate "
+         "compared to the reference.",
+         [("descent_duration", -1.0), ("ascent_duration", -1.0), ("rep_duration", -1.0)]),
+        ("the person bends the knees less and uses a wider stance", [("depth", -1.0), ("stance_width", 1.0)]),
+        ("The person starts the first repetition later in the candidate.", [("start_delay", 1.0)]),
+        ("The person moves the same way in the candidate as in the reference.", []),
+        ("The person uses a whisk instead of a fork.", None),
+    ],
+)  # fmt: skip
+def test_a_caption_is_read_as_claims_about_quantities(
+    caption: str, claims: list[tuple[str, float]] | None
+) -> None:
+    found = caption_claims(caption)
+    assert (None if found is None else [(c.quantity.key, c.polarity) for c in found]) == claims
 
 
 def test_eval_command_runs_diffrank_offline(tmp_path: Path, squat_clips: Path, pose_cache: Path) -> None:

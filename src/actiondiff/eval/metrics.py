@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -236,6 +236,35 @@ def mcq_accuracy(scores: Sequence[Sequence[float]], answers: Sequence[int]) -> f
     return float(np.mean([int(np.argmax(s)) == a for s, a in zip(scores, answers, strict=True)]))
 
 
+def binomial_p_greater(successes: int, n: int, chance: float) -> float:
+    """One-sided exact binomial test: P(X >= successes) for X ~ Binomial(n, chance), the probability
+    that guessing at `chance` (1/k for k options) does at least this well."""
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must be within 0..{n}, got {successes}")
+    return float(
+        sum(math.comb(n, k) * chance**k * (1.0 - chance) ** (n - k) for k in range(successes, n + 1))
+    )
+
+
+def bootstrap_interval(
+    statistic: Callable[[np.ndarray], float],
+    n: int,
+    *,
+    resamples: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of `statistic(indices)` over `n` items drawn with replacement
+    (`resamples` times, from `seed`): the `level` central range of the resampled statistic."""
+    if n < 1:
+        raise ValueError("the bootstrap needs at least one item")
+    rng = np.random.default_rng(seed)
+    values = [statistic(rng.integers(0, n, n)) for _ in range(resamples)]
+    tail = (1.0 - level) / 2 * 100
+    low, high = np.nanpercentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 # --------------------------------------------------------------------------- text metrics
 
 
@@ -410,6 +439,8 @@ __all__ = [
     "OpenOutcome",
     "Recall",
     "Rouge",
+    "binomial_p_greater",
+    "bootstrap_interval",
     "cider_d",
     "closed_accuracy",
     "corpus_bleu",

@@ -84,11 +84,15 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", text, maxsplit=1)[0]
 
 
-def offline_caption(gaps: list[Gap], threshold: float) -> str | None:
+SAME_WAY = "The person moves the same way in the candidate as in the reference."
+"""The offline technique caption when no measured gap reaches the threshold."""
+
+
+def offline_caption(gaps: list[Gap], threshold: float) -> str:
     """A technique caption from the two largest measured gaps, in the annotations' style."""
     clear = [g for g in gaps if g.size >= threshold][:2]
     if not clear:
-        return None
+        return SAME_WAY
     phrases = " and ".join(g.candidate_phrase for g in clear)
     return f"The person {phrases} in the candidate compared to the reference."
 
@@ -150,5 +154,4 @@ def _offline(category: Category, gaps: list[Gap], threshold: float) -> DiffCapti
         caption=caption,
         method="offline",
         evidence=[g.evidence for g in gaps if g.size >= threshold],
-        reason=None if caption else "no measured gap exceeds its margin",
     )
