@@ -249,3 +249,36 @@ def test_killed_eval_resumes_without_duplicates(tmp_path: Path, squat_clips: Pat
     keys = [json.loads(line)["key"] for line in records.read_text().splitlines()]
     assert keys[0] == first[0] and len(keys) == len(set(keys)) == 3
     assert resumed == _eval_diffcap(items, tmp_path / "straight.jsonl", pose_cache)
+
+
+@pytest.fixture(scope="session")
+def coarse_pose_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config file with its own cache and a coarse pose (5 fps, 320 px, no flip test): the shipped set's
+    sample clips and their edited copies pose in seconds."""
+    root = tmp_path_factory.mktemp("shipped")
+    path = root / "config.toml"
+    path.write_text(f'cache_dir = "{root / "cache"}"\n[pose]\nfps = 5\nflip_test = false\nmax_side = 320\n')
+    return path
+
+
+@pytest.mark.parametrize("task", ["diffrank", "diffmcq", "diffcap"])
+def test_each_eval_command_runs_the_shipped_set(
+    task: str, coarse_pose_config: Path, squat_pair: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["stepdiff", "eval", task, "--samples-dir", str(squat_pair.parent),
+         "--config", str(coarse_pose_config), "-o", str(tmp_path / "records.jsonl")],
+        env={"ACTIONDIFF_REAL_CLIPS": str(tmp_path / "no-real-clips")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "the shipped set has the samples only" in " ".join(result.stderr.split())
+    summary = json.loads(result.stdout[result.stdout.index("{") :])
+    if task == "diffrank":
+        assert summary["n"] == 6 and summary["tau_low"] <= summary["kendall_tau"] <= summary["tau_high"]
+    elif task == "diffmcq":
+        assert summary["n"] == summary["measured"] == 36 and summary["chance"] == 0.25
+        assert summary["p_value"] < 0.05, summary
+    else:
+        assert summary["n"] == summary["captioned"] == 36
+        assert {"bleu_chance", "cider_low", "rouge_l_high"} <= summary.keys()

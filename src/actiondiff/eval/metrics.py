@@ -343,14 +343,19 @@ def mean_rouge(
     hypotheses: Sequence[str], references: Sequence[Sequence[str]], kind: Literal["1", "2", "L"]
 ) -> float:
     """Corpus ROUGE-1/2/L F1: per hypothesis the best F1 over its references, averaged over hypotheses."""
+    return float(np.mean(rouge_items(hypotheses, references, kind)))
+
+
+def rouge_items(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], kind: Literal["1", "2", "L"]
+) -> np.ndarray:
+    """Per hypothesis, the best ROUGE-1/2/L F1 over its references (`mean_rouge` is their mean)."""
     _check_paired(hypotheses, references, minimum=1)
 
     def score(h: str, r: str) -> float:
         return (rouge_l(h, r) if kind == "L" else rouge_n(h, r, int(kind))).fmeasure
 
-    return float(
-        np.mean([max(score(h, r) for r in refs) for h, refs in zip(hypotheses, references, strict=True)])
-    )
+    return np.array([max(score(h, r) for r in refs) for h, refs in zip(hypotheses, references, strict=True)])
 
 
 def cider_d(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> float:
@@ -360,13 +365,18 @@ def cider_d(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> f
     mean over n, x10, averaged over the corpus. IDF needs the whole corpus, so score corpora,
     not single sentences.
     """
+    return float(np.mean(cider_d_items(hypotheses, references)))
+
+
+def cider_d_items(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
+    """Per hypothesis, its CIDEr-D with IDF over the whole corpus (`cider_d` is their mean)."""
     from pycocoevalcap.cider.cider import Cider  # local: a heavy package, only needed here
 
     _check_paired(hypotheses, references, minimum=1)
     gts = {i: [" ".join(tokenize(r)) for r in refs] for i, refs in enumerate(references)}
     res = {i: [" ".join(tokenize(h))] for i, h in enumerate(hypotheses)}
-    score, _ = Cider().compute_score(gts, res)
-    return float(score)
+    _, scores = Cider().compute_score(gts, res)
+    return np.asarray(scores, dtype=float)
 
 
 def meteor(hypothesis: str, references: Sequence[str]) -> float:
@@ -442,6 +452,7 @@ __all__ = [
     "binomial_p_greater",
     "bootstrap_interval",
     "cider_d",
+    "cider_d_items",
     "closed_accuracy",
     "corpus_bleu",
     "flip",
@@ -456,6 +467,7 @@ __all__ = [
     "open_outcome",
     "open_recall",
     "relative_l2",
+    "rouge_items",
     "rouge_l",
     "rouge_n",
     "spearman_rho",

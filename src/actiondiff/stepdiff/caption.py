@@ -14,10 +14,9 @@ from pathlib import Path
 
 from actiondiff.backends import ChatModel, resolve_chat
 from actiondiff.config import Config
-from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Evidence
 from actiondiff.stepdiff.frames import pair_frames
-from actiondiff.stepdiff.measured import Gap, clip_features, compare_clips
+from actiondiff.stepdiff.measured import Gap, clip_features, compare_performances
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, diffcap_question
 from actiondiff.stepdiff.records import CATEGORIES, CATEGORY_NAMES, Category, DiffCaption
 
@@ -109,10 +108,7 @@ def diffcap(
     config = config or Config()
     chat = chat or resolve_chat(config.backends.vlm, config)
     if chat is None:
-        generic = resolve_profile("")
-        gaps = compare_clips(
-            clip_features(reference, config), clip_features(candidate, config), generic.quantities(), generic
-        )
+        gaps = compare_performances(clip_features(reference, config), clip_features(candidate, config))
         return [_offline(category, gaps, config.stepdiff.min_difference) for category in categories]
     frames = pair_frames(
         reference,

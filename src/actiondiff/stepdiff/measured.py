@@ -28,7 +28,7 @@ from actiondiff.kinematics import (
     match_quantity,
     measure_quantity,
 )
-from actiondiff.knowledge import ActionProfile
+from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.knowledge.profile import generic
 from actiondiff.models import Evidence
 from actiondiff.pipeline.performance import observe_clip
@@ -123,7 +123,7 @@ def claim_support(
     the two move the same way): minus the largest saturated gap over the profile's quantities.
     """
     if not claims:
-        gaps = performance_gaps(reference, candidate, profile)
+        gaps = performance_gaps(reference, candidate)
         return -gaps[0] if gaps else 0.0
     reading_a, reading_b = Reading.of(reference, profile.movement), Reading.of(candidate, profile.movement)
     signed = []
@@ -136,13 +136,16 @@ def claim_support(
     return float(np.mean(signed)) if signed else 0.0
 
 
-def performance_gaps(
-    reference: KinematicFeatures, candidate: KinematicFeatures, profile: ActionProfile
-) -> list[float]:
-    """The gaps of the PERFORMANCE quantities measurable in both clips, in decision margins saturated
-    softly at SATURATION, largest first."""
-    gaps = compare_clips(reference, candidate, [find_quantity(key) for key in PERFORMANCE], profile)
-    return [_saturated(gap.size) for gap in gaps]
+def compare_performances(reference: KinematicFeatures, candidate: KinematicFeatures) -> list[Gap]:
+    """The gaps of the PERFORMANCE quantities measurable in both clips (generic movement), largest first:
+    what the offline DiffCap, DiffMCQ and DiffRank compare two whole performances by."""
+    generic = resolve_profile("")
+    return compare_clips(reference, candidate, [find_quantity(key) for key in PERFORMANCE], generic)
+
+
+def performance_gaps(reference: KinematicFeatures, candidate: KinematicFeatures) -> list[float]:
+    """`compare_performances`' gap sizes in decision margins, saturated softly at SATURATION."""
+    return [_saturated(gap.size) for gap in compare_performances(reference, candidate)]
 
 
 def _saturated(gap: float) -> float:

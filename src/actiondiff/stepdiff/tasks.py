@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from actiondiff.eval.readers import StepDiffItem
 from actiondiff.knowledge import resolve_profile
 from actiondiff.stepdiff.caption import diffcap, offline_caption
 from actiondiff.stepdiff.frames import pair_frames
-from actiondiff.stepdiff.measured import caption_claims, claim_support, compare_clips, performance_gaps
+from actiondiff.stepdiff.measured import caption_claims, claim_support, compare_performances, performance_gaps
 from actiondiff.stepdiff.pair_scores import ClipEmbeddings, yes_probability
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, mcq_question, same_question
 from actiondiff.stepdiff.records import (
@@ -89,9 +90,7 @@ def diffmcq(
 def _pair_vector(embeddings: ClipEmbeddings, config: Config, pair: PairRef) -> np.ndarray:
     if embeddings.frames is not None:
         return embeddings.pair(pair.reference, pair.candidate)
-    generic = resolve_profile("")
-    gaps = compare_clips(embeddings.features(pair.reference), embeddings.features(pair.candidate),
-                         generic.quantities(), generic)  # fmt: skip
+    gaps = compare_performances(embeddings.features(pair.reference), embeddings.features(pair.candidate))
     return embeddings.texts([offline_caption(gaps, config.stepdiff.min_difference)])[0]
 
 
@@ -112,8 +111,8 @@ def diffrank(
             scores = [float(reference @ embeddings.clip(c)) for c in query.candidates]
             scorer = "embedding"
         else:
-            generic, features = resolve_profile(""), embeddings.features(query.reference)
-            scores = [-float(np.mean(performance_gaps(features, embeddings.features(c), generic) or [0.0]))
+            features = embeddings.features(query.reference)
+            scores = [-float(np.mean(performance_gaps(features, embeddings.features(c)) or [0.0]))
                       for c in query.candidates]  # fmt: skip
             scorer = "measured"
     ranking = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
@@ -290,42 +289,48 @@ def evaluate_diffcap(
     return rows, summary
 
 
-def _caption_metrics(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> dict[str, float]:
-    return {
-        "bleu": metrics.corpus_bleu(hypotheses, references).cumulative(4),
-        "cider": metrics.cider_d(hypotheses, references),
-        "rouge_l": metrics.mean_rouge(hypotheses, references, "L"),
-    }
-
-
 def caption_significance(
-    hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, resamples: int = 200, seed: int = 0
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, resamples: int = 200
 ) -> dict[str, float]:
-    """BLEU-4, CIDEr-D and ROUGE-L, each with its chance level and a 95% bootstrap interval of the gain
-    over chance (`<metric>_gain_low/high`; above chance when low > 0).
+    """BLEU-4, CIDEr-D and ROUGE-L, each with its chance level and a 95% bootstrap interval over the
+    items (`<metric>_low/high`; above chance when low > `<metric>_chance`).
 
-    Chance: every caption scored against the references of another item (a random pairing, drawn
-    afresh in each resample), i.e. what captions that ignore their pair would score.
+    Chance: every caption scored against the references of every other item, i.e. what captions
+    that ignore their pair score (CIDEr's IDF is unchanged: each reference set occurs equally often).
     """
-    found = _caption_metrics(hypotheses, references)
-    rng = np.random.default_rng(seed)
-    chance: dict[str, list[float]] = defaultdict(list)
-    gains: dict[str, list[float]] = defaultdict(list)
-    for _ in range(resamples):
-        drawn = rng.integers(0, len(hypotheses), len(hypotheses))
-        paired = _caption_metrics([hypotheses[i] for i in drawn], [references[i] for i in drawn])
-        shuffled = _caption_metrics(
-            [hypotheses[i] for i in drawn], [references[i] for i in rng.permutation(drawn)]
+    n = len(hypotheses)
+    crossed = [(i, j) for i in range(n) for j in range(n) if i != j]
+    other_hypotheses, other_references = (
+        [hypotheses[i] for i, _ in crossed],
+        [references[j] for _, j in crossed],
+    )
+
+    def bleu(drawn: Sequence[int] | np.ndarray) -> float:
+        return metrics.corpus_bleu([hypotheses[i] for i in drawn], [references[i] for i in drawn]).cumulative(
+            4
         )
-        for name, value in paired.items():
-            chance[name].append(shuffled[name])
-            gains[name].append(value - shuffled[name])
-    summary = dict(found)
-    for name in found:
-        low, high = np.percentile(gains[name], [2.5, 97.5])
-        summary |= {f"{name}_chance": float(np.mean(chance[name])), f"{name}_gain_low": float(low),
-                    f"{name}_gain_high": float(high)}  # fmt: skip
+
+    summary = {"bleu": bleu(range(n))}
+    summary["bleu_low"], summary["bleu_high"] = metrics.bootstrap_interval(bleu, n, resamples=resamples)
+    if crossed:
+        summary["bleu_chance"] = metrics.corpus_bleu(other_hypotheses, other_references).cumulative(4)
+    per_item: dict[str, Callable[[Sequence[str], Sequence[Sequence[str]]], np.ndarray]] = {
+        "cider": metrics.cider_d_items,
+        "rouge_l": lambda h, r: metrics.rouge_items(h, r, "L"),
+    }
+    for name, score in per_item.items():
+        scores = score(hypotheses, references)
+        summary[name] = float(scores.mean())
+        summary[f"{name}_low"], summary[f"{name}_high"] = metrics.bootstrap_interval(
+            partial(_mean_of, scores), n, resamples=resamples
+        )
+        if crossed:
+            summary[f"{name}_chance"] = float(score(other_hypotheses, other_references).mean())
     return summary
+
+
+def _mean_of(values: np.ndarray, drawn: np.ndarray) -> float:
+    return float(values[drawn].mean())
 
 
 def _tick(on_item: Progress | None) -> Callable[[str], None] | None:
