@@ -10,12 +10,13 @@ Usage: python scripts/fetch_real_clips.py [CACHE_DIR]
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from actiondiff.config import real_clips_dir as default_cache
 
 WHEEL = "pose2sim==0.10.49"
 FOLDERS = {"single": "Pose2Sim/Demo_SinglePerson/", "multi": "Pose2Sim/Demo_MultiPerson/"}
@@ -23,14 +24,6 @@ FOLDERS = {"single": "Pose2Sim/Demo_SinglePerson/", "multi": "Pose2Sim/Demo_Mult
 CAMERAS = [f"cam0{i}.mp4" for i in range(1, 5)]
 CALIBRATION = "Calib.qca.txt"
 """Each demo's calibration, beside its `videos/` folder in the wheel."""
-
-
-def default_cache() -> Path:
-    """Where the clips live: $ACTIONDIFF_REAL_CLIPS, else the user's cache folder."""
-    if explicit := os.environ.get("ACTIONDIFF_REAL_CLIPS"):
-        return Path(explicit)
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "actiondiff" / "real-clips"
 
 
 def cached_files() -> dict[str, str]:

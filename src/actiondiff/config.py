@@ -21,6 +21,14 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "actiondiff"
 
 
+def real_clips_dir() -> Path:
+    """Where the dev set-up caches the real test clips (scripts/fetch_real_clips.py):
+    `$ACTIONDIFF_REAL_CLIPS`, else `$XDG_CACHE_HOME/actiondiff/real-clips`, else under `~/.cache`."""
+    if explicit := os.environ.get("ACTIONDIFF_REAL_CLIPS"):
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "actiondiff" / "real-clips"
+
+
 class PoseConfig(BaseModel):
     fps: float | None = Field(
         default=None,

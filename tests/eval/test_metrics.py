@@ -164,3 +164,24 @@ def test_text_metrics_reports_every_description_metric() -> None:
                            "meteor", "cider"}  # fmt: skip
     assert all(0.0 <= v <= 10.0 for v in scores.values())
     assert scores["bleu_1"] > scores["bleu_2"] > 0
+
+
+@pytest.mark.parametrize(
+    ("successes", "n", "chance"), [(0, 5, 0.25), (7, 12, 0.25), (20, 20, 0.5), (3, 40, 0.1)]
+)
+def test_exact_binomial_p_matches_scipy(successes: int, n: int, chance: float) -> None:
+    from scipy import stats
+
+    expected = stats.binomtest(successes, n, chance, alternative="greater").pvalue
+    assert metrics.binomial_p_greater(successes, n, chance) == pytest.approx(expected, rel=1e-9)
+
+
+def test_bootstrap_interval_covers_the_mean_and_is_reproducible() -> None:
+    values = [0.0, 1.0, 1.0, 0.5, 1.0, 0.0, 1.0, 1.0]
+
+    def mean(drawn: object) -> float:
+        return sum(values[i] for i in drawn) / len(values)  # type: ignore[attr-defined]
+
+    low, high = metrics.bootstrap_interval(mean, len(values), seed=3)
+    assert low < sum(values) / len(values) < high and low >= 0.0 and high <= 1.0
+    assert metrics.bootstrap_interval(mean, len(values), seed=3) == (low, high)

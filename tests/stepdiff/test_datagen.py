@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
+from typer.testing import CliRunner
+
+from actiondiff.cli import app
 from actiondiff.config import Config
 from actiondiff.stepdiff import discover_clips, generate_pair_qa, pair_clips
 from actiondiff.stepdiff.datagen import QaPair, rejection
@@ -83,3 +88,28 @@ def test_generates_filtered_resumable_jsonl(squat_clips: Path, remote_config: Co
     fresh = generate_pair_qa(squat_clips, tmp_path / "again.jsonl", config=remote_config)
     assert fresh.written == 4 and read_jsonl(tmp_path / "again.jsonl") == records, "same seed, same data"
     assert len(chat_server.requests) == n_requests, "descriptions and chat answers come from the cache"
+
+
+def test_make_qa_offline_writes_qa_from_measured_differences(
+    squat_clips: Path, pose_cache: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "qa.jsonl"
+    result = CliRunner().invoke(
+        app, ["stepdiff", "make-qa", str(squat_clips), "-o", str(output)],
+        env={"ACTIONDIFF_CACHE_DIR": str(pose_cache)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    records = read_jsonl(output)
+    assert records and all(r["generator"]["model"] == "offline:kinematics" for r in records)
+    cross = next(r for r in records if r["sources"][0] != r["sources"][1] and "which" in r["kinds"])
+    answers = [t["value"] for t in cross["conversations"] if t["from"] == "gpt"]
+    questions = [t["value"] for t in cross["conversations"] if t["from"] == "human"]
+    assert set(cross["kinds"]) == {"compare", "which", "same"}
+    assert any(q.startswith("<video>\n<video>\nHow does the") for q in questions)
+    assert any(re.search(r"\(\d[\d.]* vs \d[\d.]* ", a) for a in answers), answers
+    assert {a for a, kind in zip(answers, cross["kinds"], strict=True) if kind == "same"} <= {"YES", "NO"}
+    again = CliRunner().invoke(
+        app, ["stepdiff", "make-qa", str(squat_clips), "-o", str(output)],
+        env={"ACTIONDIFF_CACHE_DIR": str(pose_cache)},
+    )  # fmt: skip
+    assert json.loads(again.stdout[again.stdout.index("{") :])["skipped"] == len(records)

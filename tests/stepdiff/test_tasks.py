@@ -29,6 +29,7 @@ from actiondiff.stepdiff import (
     postprocess_caption,
     rank_queries,
 )
+from actiondiff.stepdiff.measured import caption_claims
 from tests.support.chat_server import ChatServer, Scripted
 
 
@@ -142,7 +143,7 @@ def test_scoring_prompt_when_the_server_gives_no_logprobs(
     assert 'In Video 2, the person bends the knees less"?' in chat_server.user_texts(0)
 
 
-def test_offline_embedding_baselines(squat_clips: Path, offline_config: Config) -> None:
+def test_offline_scores_by_measurement(squat_clips: Path, offline_config: Config) -> None:
     clips = squat_clips / "squat"
     question = McqQuestion(
         id="m", category="technique", caption="the person bends the knees less and uses a wider stance",
@@ -151,11 +152,31 @@ def test_offline_embedding_baselines(squat_clips: Path, offline_config: Config) 
         answer=1,
     )  # fmt: skip
     result = diffmcq(question, offline_config, chat=None)
-    assert result.scorer == "embedding" and result.choice == 1
+    assert result.scorer == "measured" and result.choice == 1
     query = RankQuery(id="q", category="technique", reference=clips / "a__1.mp4",
                       candidates=[clips / "a__2.mp4", clips / "b__1.mp4"], severity=[5, 1])  # fmt: skip
     ranked = diffrank(query, offline_config, chat=None)
-    assert ranked.ranking == [0, 1] and ranked.kendall_tau == pytest.approx(1.0)
+    assert ranked.scorer == "measured" and ranked.ranking == [0, 1]
+    assert ranked.kendall_tau == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("caption", "claims"),
+    [
+        ("The person descends faster, rises faster and completes each repetition faster in the candidate "
+         "compared to the reference.",
+         [("descent_duration", -1.0), ("ascent_duration", -1.0), ("rep_duration", -1.0)]),
+        ("the person bends the knees less and uses a wider stance", [("depth", -1.0), ("stance_width", 1.0)]),
+        ("The person starts the first repetition later in the candidate.", [("start_delay", 1.0)]),
+        ("The person moves the same way in the candidate as in the reference.", []),
+        ("The person uses a whisk instead of a fork.", None),
+    ],
+)  # fmt: skip
+def test_a_caption_is_read_as_claims_about_quantities(
+    caption: str, claims: list[tuple[str, float]] | None
+) -> None:
+    found = caption_claims(caption)
+    assert (None if found is None else [(c.quantity.key, c.polarity) for c in found]) == claims
 
 
 def test_eval_command_runs_diffrank_offline(tmp_path: Path, squat_clips: Path, pose_cache: Path) -> None:
@@ -228,3 +249,36 @@ def test_killed_eval_resumes_without_duplicates(tmp_path: Path, squat_clips: Pat
     keys = [json.loads(line)["key"] for line in records.read_text().splitlines()]
     assert keys[0] == first[0] and len(keys) == len(set(keys)) == 3
     assert resumed == _eval_diffcap(items, tmp_path / "straight.jsonl", pose_cache)
+
+
+@pytest.fixture(scope="session")
+def coarse_pose_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config file with its own cache and a coarse pose (5 fps, 320 px, no flip test): the shipped set's
+    sample clips and their edited copies pose in seconds."""
+    root = tmp_path_factory.mktemp("shipped")
+    path = root / "config.toml"
+    path.write_text(f'cache_dir = "{root / "cache"}"\n[pose]\nfps = 5\nflip_test = false\nmax_side = 320\n')
+    return path
+
+
+@pytest.mark.parametrize("task", ["diffrank", "diffmcq", "diffcap"])
+def test_each_eval_command_runs_the_shipped_set(
+    task: str, coarse_pose_config: Path, squat_pair: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["stepdiff", "eval", task, "--samples-dir", str(squat_pair.parent),
+         "--config", str(coarse_pose_config), "-o", str(tmp_path / "records.jsonl")],
+        env={"ACTIONDIFF_REAL_CLIPS": str(tmp_path / "no-real-clips")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "the shipped set has the samples only" in " ".join(result.stderr.split())
+    summary = json.loads(result.stdout[result.stdout.index("{") :])
+    if task == "diffrank":
+        assert summary["n"] == 6 and summary["tau_low"] <= summary["kendall_tau"] <= summary["tau_high"]
+    elif task == "diffmcq":
+        assert summary["n"] == summary["measured"] == 36 and summary["chance"] == 0.25
+        assert summary["p_value"] < 0.05, summary
+    else:
+        assert summary["n"] == summary["captioned"] == 36
+        assert {"bleu_chance", "cider_low", "rouge_l_high"} <= summary.keys()

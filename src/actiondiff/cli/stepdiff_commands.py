@@ -21,6 +21,7 @@ from actiondiff.cli.app import (
     app,
     load_config,
     progress_bar,
+    stderr,
     stdout,
 )
 from actiondiff.config import Config
@@ -127,30 +128,44 @@ def eval_command(
         Task, typer.Argument(help="diffcap (BLEU/CIDEr/ROUGE-L), diffmcq (accuracy), diffrank (tau).")
     ],
     items: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
-            help="StepDiff items (JSON/JSONL/Parquet): reference, candidate, category, caption, severity."
+            help="StepDiff items (JSON/JSONL/Parquet): reference, candidate, category, caption, severity "
+            "[default: the shipped set, built in the cache]."
         ),
-    ],
+    ] = None,
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Per-item records (JSONL); a re-run skips those done.")
     ] = Path("stepdiff_results.jsonl"),
+    samples_dir: Annotated[
+        Path, typer.Option(help="The bundled sample pairs the shipped set is built from.")
+    ] = Path("data/samples"),
+    real_clips: Annotated[
+        Path | None,
+        typer.Option(
+            help="The cached real clips (scripts/fetch_real_clips.py) [default: their cache, if there]."
+        ),
+    ] = None,
     vlm: VlmOption = None,
     base_url: BaseUrlOption = None,
     seed: Annotated[int, typer.Option(help="Seed of DiffMCQ's option order.")] = 0,
     config_file: ConfigOption = None,
     no_cache: NoCacheFlag = False,
 ) -> None:
-    """Run one StepDiff task over annotated items and report the paper's metric for it.
+    """Run one StepDiff task over annotated items and report the paper's metric for it, against chance.
 
-    Each finished item (a pair of clips for DiffCap) is one fsync'd `{key, output, seconds}` line
-    of OUTPUT, as in `actiondiff eval viddiffbench`: a killed run re-run with the same OUTPUT
-    resumes, skipping what is done. Clip paths in the items are relative to the items file.
-    Without --vlm: DiffCap captions technique from pose, DiffMCQ and DiffRank use the embedding
-    baseline.
+    Without ITEMS, the shipped set (docs/stepdiff.md): the sample pairs and the real clips, each
+    paired with edited copies whose differences hold by construction. Each finished item (a pair of
+    clips for DiffCap) is one fsync'd `{key, output, seconds}` line of OUTPUT, as in `actiondiff eval
+    viddiffbench`: a killed run re-run with the same OUTPUT resumes, skipping what is done. Clip paths
+    in the items are relative to the items file. Without --vlm: DiffCap captions technique from pose,
+    DiffMCQ scores options by the measured gaps of the quantities a caption names, DiffRank by the
+    measured distance to the reference.
     """
     from actiondiff.backends import resolve_chat, resolve_sentence_embedder
+    from actiondiff.config import real_clips_dir
     from actiondiff.eval.readers import read_stepdiff
+    from actiondiff.stepdiff.itemset import build_item_set
     from actiondiff.stepdiff.tasks import (
         caption_items,
         evaluate_diffcap,
@@ -161,6 +176,13 @@ def eval_command(
     )
 
     config = _config(config_file, no_cache, vlm, base_url)
+    if items is None:
+        real = real_clips or real_clips_dir()
+        with_real = (real / "single").is_dir()
+        if not with_real:
+            stderr.print(f"[yellow]note:[/] no real clips in {real}: the shipped set has the samples only")
+        items = build_item_set(config.cache_dir / "stepdiff-set", samples_dir, real if with_real else None)
+        stderr.print(f"items: {items}")
     chat = resolve_chat(config.backends.vlm, config)
     rows = read_stepdiff(items)
     root = items.resolve().parent
@@ -187,7 +209,10 @@ def make_qa_command(
         Path, typer.Option("-o", "--output", help="Instruction-tuning JSONL (appended).")
     ] = Path("pair_qa.jsonl"),
     llm: Annotated[
-        str | None, typer.Option(help="LLM writing descriptions and QA, e.g. openai:gpt-4o.")
+        str | None,
+        typer.Option(
+            help="LLM writing descriptions and QA, e.g. openai:gpt-4o (default: QA from measurements)."
+        ),
     ] = None,
     vlm: VlmOption = None,
     base_url: BaseUrlOption = None,
@@ -202,8 +227,9 @@ def make_qa_command(
     """Generate paired-video QA for instruction tuning (StepDiff §3.2).
 
     Pairs clips of the same step from different source videos, describes each clip, asks the LLM
-    for question-answer pairs comparing them and keeps those that pass the filters. Re-running
-    resumes: pairs already written are skipped; LLM answers come from the cache.
+    for question-answer pairs comparing them (without --llm: writes them from the pair's measured
+    differences by templates) and keeps those that pass the filters. Re-running resumes: pairs
+    already written are skipped; LLM answers come from the cache.
     """
     from actiondiff.stepdiff.datagen import generate_pair_qa
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -236,6 +236,35 @@ def mcq_accuracy(scores: Sequence[Sequence[float]], answers: Sequence[int]) -> f
     return float(np.mean([int(np.argmax(s)) == a for s, a in zip(scores, answers, strict=True)]))
 
 
+def binomial_p_greater(successes: int, n: int, chance: float) -> float:
+    """One-sided exact binomial test: P(X >= successes) for X ~ Binomial(n, chance), the probability
+    that guessing at `chance` (1/k for k options) does at least this well."""
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must be within 0..{n}, got {successes}")
+    return float(
+        sum(math.comb(n, k) * chance**k * (1.0 - chance) ** (n - k) for k in range(successes, n + 1))
+    )
+
+
+def bootstrap_interval(
+    statistic: Callable[[np.ndarray], float],
+    n: int,
+    *,
+    resamples: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of `statistic(indices)` over `n` items drawn with replacement
+    (`resamples` times, from `seed`): the `level` central range of the resampled statistic."""
+    if n < 1:
+        raise ValueError("the bootstrap needs at least one item")
+    rng = np.random.default_rng(seed)
+    values = [statistic(rng.integers(0, n, n)) for _ in range(resamples)]
+    tail = (1.0 - level) / 2 * 100
+    low, high = np.nanpercentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 # --------------------------------------------------------------------------- text metrics
 
 
@@ -314,14 +343,19 @@ def mean_rouge(
     hypotheses: Sequence[str], references: Sequence[Sequence[str]], kind: Literal["1", "2", "L"]
 ) -> float:
     """Corpus ROUGE-1/2/L F1: per hypothesis the best F1 over its references, averaged over hypotheses."""
+    return float(np.mean(rouge_items(hypotheses, references, kind)))
+
+
+def rouge_items(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], kind: Literal["1", "2", "L"]
+) -> np.ndarray:
+    """Per hypothesis, the best ROUGE-1/2/L F1 over its references (`mean_rouge` is their mean)."""
     _check_paired(hypotheses, references, minimum=1)
 
     def score(h: str, r: str) -> float:
         return (rouge_l(h, r) if kind == "L" else rouge_n(h, r, int(kind))).fmeasure
 
-    return float(
-        np.mean([max(score(h, r) for r in refs) for h, refs in zip(hypotheses, references, strict=True)])
-    )
+    return np.array([max(score(h, r) for r in refs) for h, refs in zip(hypotheses, references, strict=True)])
 
 
 def cider_d(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> float:
@@ -331,13 +365,18 @@ def cider_d(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> f
     mean over n, x10, averaged over the corpus. IDF needs the whole corpus, so score corpora,
     not single sentences.
     """
+    return float(np.mean(cider_d_items(hypotheses, references)))
+
+
+def cider_d_items(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
+    """Per hypothesis, its CIDEr-D with IDF over the whole corpus (`cider_d` is their mean)."""
     from pycocoevalcap.cider.cider import Cider  # local: a heavy package, only needed here
 
     _check_paired(hypotheses, references, minimum=1)
     gts = {i: [" ".join(tokenize(r)) for r in refs] for i, refs in enumerate(references)}
     res = {i: [" ".join(tokenize(h))] for i, h in enumerate(hypotheses)}
-    score, _ = Cider().compute_score(gts, res)
-    return float(score)
+    _, scores = Cider().compute_score(gts, res)
+    return np.asarray(scores, dtype=float)
 
 
 def meteor(hypothesis: str, references: Sequence[str]) -> float:
@@ -410,7 +449,10 @@ __all__ = [
     "OpenOutcome",
     "Recall",
     "Rouge",
+    "binomial_p_greater",
+    "bootstrap_interval",
     "cider_d",
+    "cider_d_items",
     "closed_accuracy",
     "corpus_bleu",
     "flip",
@@ -425,6 +467,7 @@ __all__ = [
     "open_outcome",
     "open_recall",
     "relative_l2",
+    "rouge_items",
     "rouge_l",
     "rouge_n",
     "spearman_rho",

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from actiondiff.backends import ChatModel, resolve_chat
 from actiondiff.config import Config
-from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Evidence
 from actiondiff.stepdiff.frames import pair_frames
-from actiondiff.stepdiff.measured import Gap, clip_features, compare_clips
+from actiondiff.stepdiff.measured import Gap, clip_features, compare_performances
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, diffcap_question
 from actiondiff.stepdiff.records import CATEGORIES, CATEGORY_NAMES, Category, DiffCaption
 
@@ -84,11 +83,15 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", text, maxsplit=1)[0]
 
 
-def offline_caption(gaps: list[Gap], threshold: float) -> str | None:
+SAME_WAY = "The person moves the same way in the candidate as in the reference."
+"""The offline technique caption when no measured gap reaches the threshold."""
+
+
+def offline_caption(gaps: list[Gap], threshold: float) -> str:
     """A technique caption from the two largest measured gaps, in the annotations' style."""
     clear = [g for g in gaps if g.size >= threshold][:2]
     if not clear:
-        return None
+        return SAME_WAY
     phrases = " and ".join(g.candidate_phrase for g in clear)
     return f"The person {phrases} in the candidate compared to the reference."
 
@@ -105,10 +108,7 @@ def diffcap(
     config = config or Config()
     chat = chat or resolve_chat(config.backends.vlm, config)
     if chat is None:
-        generic = resolve_profile("")
-        gaps = compare_clips(
-            clip_features(reference, config), clip_features(candidate, config), generic.quantities(), generic
-        )
+        gaps = compare_performances(clip_features(reference, config), clip_features(candidate, config))
         return [_offline(category, gaps, config.stepdiff.min_difference) for category in categories]
     frames = pair_frames(
         reference,
@@ -150,5 +150,4 @@ def _offline(category: Category, gaps: list[Gap], threshold: float) -> DiffCapti
         caption=caption,
         method="offline",
         evidence=[g.evidence for g in gaps if g.size >= threshold],
-        reason=None if caption else "no measured gap exceeds its margin",
     )

@@ -27,11 +27,12 @@ from actiondiff.backends import ChatModel, resolve_chat
 from actiondiff.config import Config
 from actiondiff.errors import DatasetError, InputError
 from actiondiff.eval import metrics
+from actiondiff.kinematics import find_quantity
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import VIDEO_SUFFIXES
 from actiondiff.stepdiff import prompts
 from actiondiff.stepdiff.frames import clip_frames
-from actiondiff.stepdiff.measured import clip_features, describe_clip
+from actiondiff.stepdiff.measured import Gap, clip_features, compare_clips, describe_clip
 from actiondiff.stepdiff.records import Clip, QaPair
 from actiondiff.storage import DiskCache, append_jsonl, content_key, read_jsonl
 from actiondiff.video import file_digest
@@ -213,6 +214,56 @@ def ask_for_qa(llm: ChatModel, first: str, second: str, kind: str) -> list[QaPai
     return parse_qa(text, kind)
 
 
+PHASE_WORDS = {
+    "rep": "over a repetition",
+    "extreme": "at the turning point",
+    "whole": "over the whole movement",
+    "top": "at the top",
+    "back": "on the way back",
+    "down": "on the way down",
+    "up": "on the way up",
+}
+"""How the phase a quantity is read in is said in a templated answer."""
+MEASURED_MODEL = "offline:kinematics"
+
+
+def measured_qa(gaps: Sequence[Gap], kind: str, threshold: float, per_kind: int = 3) -> list[QaPair]:
+    """Question-answer pairs of one type written from measured gaps (largest first) by templates over
+    the quantity, the phase it is read in and both values (Video 1 = reference, Video 2 = candidate):
+
+    * compare: how a quantity differs, for the `per_kind` largest gaps of at least `threshold` margins;
+    * which: which video has more of it, for the same gaps;
+    * same: whether it is the same in both (YES within `threshold` margins, else NO), for the largest
+      and the smallest gap.
+    """
+    clear = [g for g in gaps if g.size >= threshold][:per_kind]
+    pairs = []
+    if kind == "same":
+        for gap in {id(g): g for g in (*gaps[:1], *gaps[-1:])}.values():
+            quantity = find_quantity(gap.evidence.quantity or "")
+            question = f"Is the {quantity.description} the same in both videos? Answer YES or NO."
+            answer = "NO" if gap.size >= threshold else "YES"
+            pairs.append(QaPair(question=question, answer=answer, kind="same"))
+        return pairs
+    for gap in clear:
+        e = gap.evidence
+        quantity = find_quantity(e.quantity or "")
+        values = f"{e.value_b:.3g} vs {e.value_a:.3g} {e.unit} {PHASE_WORDS.get(quantity.phase, '')}".rstrip()
+        if kind == "compare":
+            question = f"How does the {quantity.description} differ between the two videos?"
+            answer = (
+                f"The person {gap.candidate_phrase} in the second video than in the first video ({values})."
+            )
+        else:
+            holder = "second" if (e.value_b or 0.0) > (e.value_a or 0.0) else "first"
+            larger, smaller = sorted((e.value_a or 0.0, e.value_b or 0.0), reverse=True)
+            question = f"Which video shows the person who {quantity.phrases[0]}?"
+            answer = (f"The {holder} video: {larger:.3g} against {smaller:.3g} {e.unit} "
+                      f"{PHASE_WORDS.get(quantity.phase, '')}.").replace(" .", ".")  # fmt: skip
+        pairs.append(QaPair(question=question, answer=answer, kind=kind))  # type: ignore[arg-type]
+    return pairs
+
+
 class GenerationSummary(BaseModel):
     pairs: int
     skipped: int = Field(description="Pairs already done by an earlier run.")
@@ -234,8 +285,9 @@ def generate_pair_qa(
 ) -> GenerationSummary:
     """Generate the paired-QA JSONL: one record per clip pair, its kept QA as a multi-turn conversation.
 
-    Needs an LLM (`config.backends.llm`); the captioning VLM is optional (without one the
-    descriptions are narration + objects + pose measurements).
+    With an LLM (`config.backends.llm`) it writes the QA from the step descriptions; the captioning
+    VLM is optional (without one the descriptions are narration + objects + pose measurements).
+    Without an LLM the QA are templated from the pair's measured differences (`measured_qa`).
     """
     config = config or Config()
     output = Path(output)
@@ -244,10 +296,6 @@ def generate_pair_qa(
         raise InputError("--kinds", f"unknown QA types {unknown}; choose from {', '.join(KINDS)}")
     vlm = vlm or resolve_chat(config.backends.vlm, config)
     llm = llm or resolve_chat(config.backends.llm, config)
-    if llm is None:
-        raise InputError(
-            "backends.llm", "the QA generator needs an LLM: set it to openai:<model> (and base_url)"
-        )
     settings = config.stepdiff
     pairs = pair_clips(
         discover_clips(folder), seed=settings.seed, max_pairs_per_step=settings.max_pairs_per_step
@@ -262,11 +310,15 @@ def generate_pair_qa(
             summary.skipped += 1
         else:
             first, second = describe(reference), describe(candidate)
-            kept, dropped = _filtered(
-                [q for kind in kinds for q in ask_for_qa(llm, first, second, kind)], config
-            )
+            if llm is not None:
+                generated = [q for kind in kinds for q in ask_for_qa(llm, first, second, kind)]
+            else:
+                gaps = _pair_gaps(reference, candidate, config)
+                generated = [q for kind in kinds for q in measured_qa(gaps, kind, settings.min_difference)]
+            kept, dropped = _filtered(generated, config)
+            model = llm.name if llm is not None else MEASURED_MODEL
             record = _record(
-                ident, reference, candidate, (first, second), kept, dropped, llm.name, settings.seed
+                ident, reference, candidate, (first, second), kept, dropped, model, settings.seed
             )
             append_jsonl(output if kept else rejected_path, record)
             summary.written += 1
@@ -277,6 +329,13 @@ def generate_pair_qa(
         if on_pair:
             on_pair()
     return summary
+
+
+def _pair_gaps(reference: Clip, candidate: Clip, config: Config) -> list[Gap]:
+    """The measured gaps of a pair over the quantities of the step's library action (else the general set)."""
+    profile = resolve_profile(reference.step, config.actions)
+    return compare_clips(clip_features(reference.path, config), clip_features(candidate.path, config),
+                         profile.quantities(), profile)  # fmt: skip
 
 
 def _filtered(generated: list[QaPair], config: Config) -> tuple[list[QaPair], list[tuple[QaPair, str]]]:

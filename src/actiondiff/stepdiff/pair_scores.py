@@ -3,8 +3,8 @@
 P(YES) comes from the first answer token's logprobs when the server returns them (the paper
 ranks by "the likelihood of generating YES", §3.4); otherwise a scoring prompt asks for the
 answer with a confidence. The embedding baseline (VLEmb, §4) embeds each clip as the mean of
-its frame embeddings with a CLIP-like model; offline, where no such model ships, a clip is
-embedded by its pose measurements (see `measured.measure_vector`) and texts by the sentence model.
+its frame embeddings with a CLIP-like model (`backends.frame`); texts go through that model, else
+the sentence model. Offline, where no such model ships, pairs are scored by their measurements.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ from actiondiff.backends.base import normalise_rows
 from actiondiff.config import Config
 from actiondiff.errors import BackendError
 from actiondiff.kinematics import KinematicFeatures
-from actiondiff.knowledge import resolve_profile
 from actiondiff.stepdiff.frames import clip_frames
-from actiondiff.stepdiff.measured import clip_features, measure_vector
+from actiondiff.stepdiff.measured import clip_features
 from actiondiff.stepdiff.prompts import SCORING_INSTRUCTION
 from actiondiff.stepdiff.records import Scorer
 
@@ -91,15 +90,13 @@ class ClipEmbeddings:
         return self.frames.name if self.frames is not None else "offline:pose-measurements"
 
     def clip(self, path: str | Path) -> np.ndarray:
-        """A clip's unit vector: mean frame embedding, or its pose measurements offline."""
+        """A clip's unit vector: the mean embedding of its frames (needs `backends.frame`)."""
         path = Path(path)
+        if self.frames is None:
+            raise BackendError("backends.frame", "clip embeddings need a frame/text embedder")
         if path not in self._clips:
-            if self.frames is not None:
-                images = [f.image for f in clip_frames(path, self.config.stepdiff.frames_per_video)]
-                vector = self.frames.embed_images(images).mean(axis=0)
-            else:
-                vector = np.nan_to_num(measure_vector(self.features(path), resolve_profile("")))
-            self._clips[path] = normalise_rows(vector[None])[0]
+            images = [f.image for f in clip_frames(path, self.config.stepdiff.frames_per_video)]
+            self._clips[path] = normalise_rows(self.frames.embed_images(images).mean(axis=0)[None])[0]
         return self._clips[path]
 
     def features(self, path: str | Path) -> KinematicFeatures:
@@ -113,10 +110,15 @@ class ClipEmbeddings:
         """VLEmb's pair embedding: the average of the two clip embeddings (§4 baselines), unit length."""
         return normalise_rows(((self.clip(reference) + self.clip(candidate)) / 2)[None])[0]
 
+    @property
+    def sentences(self) -> SentenceEmbedder:
+        """The sentence model (loaded on first use)."""
+        if self._sentences is None:
+            self._sentences = resolve_sentence_embedder(self.config.backends.sentence, self.config)
+        return self._sentences
+
     def texts(self, texts: Sequence[str]) -> np.ndarray:
         """Texts in the clip space when a frame/text model is set; else in the sentence model's space."""
         if self.frames is not None:
             return self.frames.embed_texts(list(texts))
-        if self._sentences is None:
-            self._sentences = resolve_sentence_embedder(self.config.backends.sentence, self.config)
-        return self._sentences.embed(list(texts))
+        return self.sentences.embed(list(texts))

@@ -25,7 +25,7 @@ CATEGORY_NAMES: dict[Category, str] = {
 """How each category is named in prompts (the paper's annotation fields, Fig. S2)."""
 
 Method = Literal["vlm", "offline"]
-Scorer = Literal["logprob", "prompt", "embedding"]
+Scorer = Literal["logprob", "prompt", "measured", "embedding"]
 
 
 class PairAnswer(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from actiondiff.eval.readers import StepDiffItem
 from actiondiff.knowledge import resolve_profile
 from actiondiff.stepdiff.caption import diffcap, offline_caption
 from actiondiff.stepdiff.frames import pair_frames
-from actiondiff.stepdiff.measured import compare_clips
+from actiondiff.stepdiff.measured import caption_claims, claim_support, compare_performances, performance_gaps
 from actiondiff.stepdiff.pair_scores import ClipEmbeddings, yes_probability
 from actiondiff.stepdiff.prompts import PAIR_SYSTEM, mcq_question, same_question
 from actiondiff.stepdiff.records import (
@@ -58,18 +59,29 @@ def _ask_yes(chat: ChatModel, config: Config, pair: PairRef, question: str) -> t
 def diffmcq(
     question: McqQuestion, config: Config, chat: ChatModel | None, embeddings: ClipEmbeddings | None = None
 ) -> McqResult:
-    """Score every option pair; the model's P(YES) that the caption is their difference, else the
-    embedding baseline: cosine of the caption to the averaged pair embedding (offline, to the
-    sentence embedding of the pair's measured-difference caption, a Socratic stand-in)."""
+    """Score every option pair: the model's P(YES) that the caption is their difference; offline, how
+    far the pair's measurements bear the caption out (`measured.claim_support`: the signed gap of each
+    quantity the caption names, in decision margins), or, for a caption naming no measured quantity,
+    the embedding baseline (cosine of the caption to the pair's embedding)."""
     if chat is not None:
         scored = [_ask_yes(chat, config, option, mcq_question(question.category, question.caption))
                   for option in question.options]  # fmt: skip
         scores, scorer = [s for s, _ in scored], scored[0][1]
     else:
         embeddings = embeddings or ClipEmbeddings(config)
-        caption = embeddings.texts([question.caption])[0]
-        scores = [float(caption @ _pair_vector(embeddings, config, option)) for option in question.options]
-        scorer = "embedding"
+        claims = caption_claims(question.caption, embeddings.sentences)
+        if claims is not None:
+            generic = resolve_profile("")
+            scores = [claim_support(claims, embeddings.features(option.reference),
+                                    embeddings.features(option.candidate), generic)
+                      for option in question.options]  # fmt: skip
+            scorer = "measured"
+        else:
+            caption = embeddings.texts([question.caption])[0]
+            scores = [
+                float(caption @ _pair_vector(embeddings, config, option)) for option in question.options
+            ]
+            scorer = "embedding"
     return McqResult(
         id=question.id, scores=scores, choice=int(np.argmax(scores)), answer=question.answer, scorer=scorer
     )
@@ -78,26 +90,31 @@ def diffmcq(
 def _pair_vector(embeddings: ClipEmbeddings, config: Config, pair: PairRef) -> np.ndarray:
     if embeddings.frames is not None:
         return embeddings.pair(pair.reference, pair.candidate)
-    generic = resolve_profile("")
-    gaps = compare_clips(embeddings.features(pair.reference), embeddings.features(pair.candidate),
-                         generic.quantities(), generic)  # fmt: skip
-    text = offline_caption(gaps, config.stepdiff.min_difference) or "The two performances move alike."
-    return embeddings.texts([text])[0]
+    gaps = compare_performances(embeddings.features(pair.reference), embeddings.features(pair.candidate))
+    return embeddings.texts([offline_caption(gaps, config.stepdiff.min_difference)])[0]
 
 
 def diffrank(
     query: RankQuery, config: Config, chat: ChatModel | None, embeddings: ClipEmbeddings | None = None
 ) -> RankResult:
-    """Rank candidates by P(YES) to "same <g>?" (§3.4), or by clip-embedding cosine to the reference."""
+    """Rank candidates by P(YES) to "same <g>?" (§3.4), by clip-embedding cosine to the reference (with a
+    frame embedder), else by the measured distance: minus the mean saturated gap over the
+    `measured.PERFORMANCE` quantities."""
     if chat is not None:
         scored = [_ask_yes(chat, config, PairRef(reference=query.reference, candidate=c),
                            same_question(query.category)) for c in query.candidates]  # fmt: skip
         scores, scorer = [s for s, _ in scored], scored[0][1]
     else:
         embeddings = embeddings or ClipEmbeddings(config)
-        reference = embeddings.clip(query.reference)
-        scores = [float(reference @ embeddings.clip(c)) for c in query.candidates]
-        scorer = "embedding"
+        if embeddings.frames is not None:
+            reference = embeddings.clip(query.reference)
+            scores = [float(reference @ embeddings.clip(c)) for c in query.candidates]
+            scorer = "embedding"
+        else:
+            features = embeddings.features(query.reference)
+            scores = [-float(np.mean(performance_gaps(features, embeddings.features(c)) or [0.0]))
+                      for c in query.candidates]  # fmt: skip
+            scorer = "measured"
     ranking = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     tau = metrics.kendall_tau(query.severity, scores)
     return RankResult(id=query.id, scores=scores, ranking=ranking, kendall_tau=tau, scorer=scorer)
@@ -268,12 +285,52 @@ def evaluate_diffcap(
             references.append(item.captions)
     summary: dict[str, float] = {"n": len(items), "captioned": len(hypotheses)}
     if hypotheses:
-        summary |= {
-            "bleu": metrics.corpus_bleu(hypotheses, references).cumulative(4),
-            "cider": metrics.cider_d(hypotheses, references),
-            "rouge_l": metrics.mean_rouge(hypotheses, references, "L"),
-        }
+        summary |= caption_significance(hypotheses, references)
     return rows, summary
+
+
+def caption_significance(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, resamples: int = 200
+) -> dict[str, float]:
+    """BLEU-4, CIDEr-D and ROUGE-L, each with its chance level and a 95% bootstrap interval over the
+    items (`<metric>_low/high`; above chance when low > `<metric>_chance`).
+
+    Chance: every caption scored against the references of every other item, i.e. what captions
+    that ignore their pair score (CIDEr's IDF is unchanged: each reference set occurs equally often).
+    """
+    n = len(hypotheses)
+    crossed = [(i, j) for i in range(n) for j in range(n) if i != j]
+    other_hypotheses, other_references = (
+        [hypotheses[i] for i, _ in crossed],
+        [references[j] for _, j in crossed],
+    )
+
+    def bleu(drawn: Sequence[int] | np.ndarray) -> float:
+        return metrics.corpus_bleu([hypotheses[i] for i in drawn], [references[i] for i in drawn]).cumulative(
+            4
+        )
+
+    summary = {"bleu": bleu(range(n))}
+    summary["bleu_low"], summary["bleu_high"] = metrics.bootstrap_interval(bleu, n, resamples=resamples)
+    if crossed:
+        summary["bleu_chance"] = metrics.corpus_bleu(other_hypotheses, other_references).cumulative(4)
+    per_item: dict[str, Callable[[Sequence[str], Sequence[Sequence[str]]], np.ndarray]] = {
+        "cider": metrics.cider_d_items,
+        "rouge_l": lambda h, r: metrics.rouge_items(h, r, "L"),
+    }
+    for name, score in per_item.items():
+        scores = score(hypotheses, references)
+        summary[name] = float(scores.mean())
+        summary[f"{name}_low"], summary[f"{name}_high"] = metrics.bootstrap_interval(
+            partial(_mean_of, scores), n, resamples=resamples
+        )
+        if crossed:
+            summary[f"{name}_chance"] = float(score(other_hypotheses, other_references).mean())
+    return summary
+
+
+def _mean_of(values: np.ndarray, drawn: np.ndarray) -> float:
+    return float(values[drawn].mean())
 
 
 def _tick(on_item: Progress | None) -> Callable[[str], None] | None:
@@ -287,7 +344,8 @@ def evaluate_diffmcq(
     records: Path,
     on_item: Progress | None = None,
 ) -> tuple[list[McqResult], dict[str, float]]:
-    """DiffMCQ over `questions`, one record of `records` per question; accuracy."""
+    """DiffMCQ over `questions`, one record of `records` per question; accuracy and its one-sided exact
+    binomial p-value against chance (1/k for k options), and how many questions were scored by measurement."""
     embeddings = None if chat is not None else ClipEmbeddings(config)
     outputs = _run([(q.id, q) for q in questions],
                    lambda q: diffmcq(q, config, chat, embeddings).model_dump(mode="json"),
@@ -295,7 +353,14 @@ def evaluate_diffmcq(
     results = [McqResult.model_validate(o) for o in outputs]
     summary: dict[str, float] = {"n": len(results)}
     if results:
-        summary["accuracy"] = metrics.mcq_accuracy([r.scores for r in results], [r.answer for r in results])
+        correct = sum(r.choice == r.answer for r in results)
+        chance = float(np.mean([1 / len(r.scores) for r in results]))
+        summary |= {
+            "accuracy": metrics.mcq_accuracy([r.scores for r in results], [r.answer for r in results]),
+            "chance": chance,
+            "p_value": metrics.binomial_p_greater(correct, len(results), chance),
+            "measured": sum(r.scorer == "measured" for r in results),
+        }
     return results, summary
 
 
@@ -306,7 +371,8 @@ def evaluate_diffrank(
     records: Path,
     on_item: Progress | None = None,
 ) -> tuple[list[RankResult], dict[str, float]]:
-    """DiffRank over `queries`, one record of `records` per query; mean Kendall tau."""
+    """DiffRank over `queries`, one record of `records` per query; mean Kendall tau and its 95% bootstrap
+    interval over queries (chance: 0, a random order)."""
     embeddings = None if chat is not None else ClipEmbeddings(config)
     outputs = _run([(q.id, q) for q in queries],
                    lambda q: diffrank(q, config, chat, embeddings).model_dump(mode="json"),
@@ -314,7 +380,8 @@ def evaluate_diffrank(
     results = [RankResult.model_validate(o) for o in outputs]
     summary: dict[str, float] = {"n": len(results)}
     if results:
-        summary["kendall_tau"] = metrics.mean_kendall_tau(
-            (q.severity, r.scores) for q, r in zip(queries, results, strict=True)
-        )
+        tau = metrics.mean_kendall_tau((q.severity, r.scores) for q, r in zip(queries, results, strict=True))
+        taus = np.array([r.kendall_tau for r in results])
+        low, high = metrics.bootstrap_interval(lambda drawn: float(np.nanmean(taus[drawn])), len(taus))
+        summary |= {"kendall_tau": tau, "chance": 0.0, "tau_low": low, "tau_high": high}
     return results, summary
