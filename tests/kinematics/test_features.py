@@ -75,6 +75,9 @@ def test_trunk_lean_stance_and_positions() -> None:
     assert np.isclose(features["trunk_tilt"][0], 0.0, atol=1e-3)
     assert np.isclose(features["stance_width"][0], 0.2, atol=1e-5)
     assert np.isclose(features["stance_width_ratio"][0], 0.2 / 0.36, atol=1e-4)
+    assert np.isclose(
+        features["stance_width_legs"][0], 0.2 / 0.87, atol=1e-4
+    )  # hip-knee 0.44, knee-ankle 0.43
     assert np.isclose(features["hip_above_knee"][0], 0.44, atol=1e-5)
     # Image positions: hip centre at the origin, torso length one unit, y up.
     assert np.isclose(features["hip_centre_x"][0], 0.0, atol=1e-6)
