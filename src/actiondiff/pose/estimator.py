@@ -279,7 +279,9 @@ class MediaPipePoseEstimator:
         """Whether a second body shows in `PEOPLE_FOUND` of `PEOPLE_PROBES` opening frames, each posed
         afresh with the first body masked out."""
         posed = [k for k, found in enumerate(first) if found is not None]
-        probes = [posed[round(k)] for k in np.linspace(0, len(posed) - 1, PEOPLE_PROBES)] if posed else []
+        if not posed:
+            return False
+        probes = [posed[round(k)] for k in np.linspace(0, len(posed) - 1, PEOPLE_PROBES)]
         probe = models.enter_context(self._model(static=True))
         hits = 0
         for k in dict.fromkeys(probes):
