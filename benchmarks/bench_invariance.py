@@ -26,7 +26,7 @@ def main() -> None:
     clips = sorted(folder.glob("cam*.mp4"))
     if not clips:
         sys.exit(f"no clips in {folder}: run scripts/fetch_real_clips.py")
-    print(f"{'edit':<18}" + "".join(f"{c.stem:>8}" for c in clips) + "   wrong verdicts (label, confidence)")
+    print(f"{'edit':<22}" + "".join(f"{c.stem:>8}" for c in clips) + "   wrong verdicts (label, confidence)")
     total = 0
     with tempfile.TemporaryDirectory() as tmp:
         config = Config(cache_dir=Path(tmp) / "cache")
@@ -36,7 +36,7 @@ def main() -> None:
             details = "; ".join(
                 f"{o.clip}: {text[:24]} {o.verdicts[text]}" for o in outcomes for text in o.wrong
             )
-            print(f"{case.name:<18}" + "".join(f"{len(o.wrong):>8}" for o in outcomes) + f"   {details}")
+            print(f"{case.name:<22}" + "".join(f"{len(o.wrong):>8}" for o in outcomes) + f"   {details}")
     print(f"wrong verdicts in all: {total}")
 
 

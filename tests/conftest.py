@@ -93,14 +93,25 @@ def squat_pair() -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def real_clips() -> list[Path]:
-    """Real footage: one person seen by four cameras at once (pose2sim's demo, cached by the dev set-up)."""
+def _real_clips(kind: str) -> list[Path]:
+    """The cached pose2sim demo clips of one kind (`single` or `multi`), cam01..04."""
     folder = default_cache()
     assert not missing(folder), (
         f"real clips missing in {folder}: run scripts/fetch_real_clips.py (make test does)"
     )
-    return sorted((folder / "single").glob("cam*.mp4"))
+    return sorted((folder / kind).glob("cam*.mp4"))
+
+
+@pytest.fixture(scope="session")
+def real_clips() -> list[Path]:
+    """Real footage: one person seen by four cameras at once (pose2sim's demo, cached by the dev set-up)."""
+    return _real_clips("single")
+
+
+@pytest.fixture(scope="session")
+def real_two_person_clips() -> list[Path]:
+    """Real footage of two people at once, four cameras (pose2sim's multi-person demo)."""
+    return _real_clips("multi")
 
 
 @pytest.fixture(scope="session")

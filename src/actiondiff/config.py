@@ -48,6 +48,13 @@ class PoseConfig(BaseModel):
         description="Also pose each frame mirrored and average, so a mirrored video reads as the same "
         "performance (doubles pose time).",
     )
+    people: int = Field(
+        default=2,
+        ge=1,
+        le=4,
+        description="Most people looked for; with more than one in the first second, the main performer "
+        "(largest x most often found x most central) is followed. 1: follow whoever the model finds.",
+    )
 
 
 class BackendConfig(BaseModel):

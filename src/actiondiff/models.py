@@ -93,6 +93,45 @@ class VideoPair(BaseModel):
     action_description: str = ""
 
 
+class PersonSeen(BaseModel):
+    """One person found in a video's first second, with the figures the main performer is chosen by."""
+
+    centre_x: float
+    """Mean hip centre, as fractions of the frame's width and height."""
+    centre_y: float
+    height: float
+    """Mean height of the person's landmark box, as a fraction of the frame's height."""
+    detection_rate: float
+    """Share of the first second's frames in which the person was found."""
+    centrality: float
+    """1 at the frame's centre, 0 at a corner."""
+    score: float
+    """height x detection_rate x centrality: the largest is the main performer."""
+
+
+class PerformerChoice(BaseModel):
+    """Several people in one video: which one the track follows, and why."""
+
+    people: list[PersonSeen]
+    chosen: int
+    """Index in `people` of the main performer."""
+    lost_frames: int
+    """Frames after the first second where the performer was not found near where it last was (NaN)."""
+
+    @property
+    def reason(self) -> str:
+        """The choice in words, for a notice."""
+        main = self.people[self.chosen]
+        others = ", ".join(f"{p.score:.2f}" for i, p in enumerate(self.people) if i != self.chosen)
+        return (
+            f"{len(self.people)} people in its first second: the one measured stands at "
+            f"x={main.centre_x:.2f}, y={main.centre_y:.2f} of the frame, the largest x most often found x "
+            f"most central (box {main.height:.2f} of the frame high, found in {main.detection_rate:.0%} "
+            f"of frames, centrality {main.centrality:.2f}: score {main.score:.2f} against {others})"
+            + (f"; it was not found in {self.lost_frames} later frames" if self.lost_frames else "")
+        )
+
+
 class PoseTrack(BaseModel):
     """Body landmarks of one performer over the sampled frames of one video.
 
@@ -110,6 +149,8 @@ class PoseTrack(BaseModel):
     world_xyz: FloatArray
     visibility: FloatArray
     model: str
+    performer: PerformerChoice | None = None
+    """Set when several people were found: the one followed (see `pose.people`)."""
 
     @property
     def detected(self) -> np.ndarray:

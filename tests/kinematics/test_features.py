@@ -9,7 +9,6 @@ from actiondiff.kinematics import (
     clean_track,
     compute_features,
     joint_angle,
-    select_main_performer,
 )
 from actiondiff.pose import LANDMARK_NAMES
 from tests.kinematics.builders import make_track, standing_world
@@ -76,6 +75,9 @@ def test_trunk_lean_stance_and_positions() -> None:
     assert np.isclose(features["trunk_tilt"][0], 0.0, atol=1e-3)
     assert np.isclose(features["stance_width"][0], 0.2, atol=1e-5)
     assert np.isclose(features["stance_width_ratio"][0], 0.2 / 0.36, atol=1e-4)
+    assert np.isclose(
+        features["stance_width_legs"][0], 0.2 / 0.87, atol=1e-4
+    )  # hip-knee 0.44, knee-ankle 0.43
     assert np.isclose(features["hip_above_knee"][0], 0.44, atol=1e-5)
     # Image positions: hip centre at the origin, torso length one unit, y up.
     assert np.isclose(features["hip_centre_x"][0], 0.0, atol=1e-6)
@@ -104,18 +106,6 @@ def test_short_gaps_are_filled_and_long_gaps_kept() -> None:
     assert np.isnan(cleaned.world_xyz[25:35]).all()
     features = compute_features(cleaned, clean=False)
     assert np.allclose(features["left_knee_angle"][10:12], degrees[10:12], atol=0.5)
-
-
-def test_main_performer_is_the_large_central_one() -> None:
-    big = make_track(np.repeat(standing_world()[None], 12, axis=0))
-    small_world = np.repeat(standing_world()[None], 12, axis=0) * 0.4
-    small = make_track(small_world)
-    small.image_xyz[..., 0] += 0.35  # off to the right
-    # The detector swaps the two people between its candidate slots from frame 6 on.
-    first = big.model_copy(update={"image_xyz": np.concatenate([big.image_xyz[:6], small.image_xyz[6:]])})
-    second = big.model_copy(update={"image_xyz": np.concatenate([small.image_xyz[:6], big.image_xyz[6:]])})
-    chosen = select_main_performer([first, second])
-    assert np.allclose(chosen.image_xyz, big.image_xyz)
 
 
 def test_front_leg_of_a_split_stance() -> None:

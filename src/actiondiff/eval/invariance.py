@@ -2,7 +2,8 @@
 
 Each case names an edit of video B (or another camera of the same moment) and the verdict
 every statement must get: an edit that changes nothing about the performance must leave all of
-them at C; a held lead-in delays the start; a slowed copy is slower and nothing else. A statement
+them at C; a held lead-in delays the start (mirroring both videos keeps that); a slowed copy is
+slower and nothing else; swapping A and B swaps every label at the same confidence. A statement
 left undecided counts as a miss only where a verdict is expected to change, and, for another camera,
 unless the quality gate withheld it because the views differ (it must say so: only view-sensitive
 quantities may move, see `pipeline.gate`).
@@ -15,18 +16,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from actiondiff.config import Config
-from actiondiff.models import Label
+from actiondiff.models import Difference, Label
 from actiondiff.video.edits import Edit, apply_edit
 
+START = "the first repetition starts later"
+FASTER = "the movement is performed faster"
 STATEMENTS = (
     "the trunk leans further forward",
     "the arms are raised higher",
-    "the movement is performed faster",
-    "the first repetition starts later",
+    FASTER,
+    START,
     "the squat is deeper",
     "the stance is wider",
 )
 ACTION = "squat"
+
+
+SWAPPED: Mapping[Label | None, Label | None] = {"A": "B", "B": "A", "C": "C", None: None}
+"""Each label with A and B called the other way round."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class Case:
     edit: Edit | None
     """None: B is the next camera of the same moment instead of an edited copy."""
     expected: Mapping[str, Label] = field(default_factory=dict)
+    edit_a: Edit | None = None
+    """A's own edit (None: A is the clip as it is)."""
+    swap: bool = False
+    """Also compared B against A: every label must swap (C stays C) at an equal confidence."""
 
     @property
     def other_view(self) -> bool:
@@ -47,8 +58,14 @@ CASES = (
     Case("re-encode", Edit()),
     Case("mirror", Edit(mirror=True)),
     Case("half size", Edit(scale=0.5)),
-    Case("held lead-in 1 s", Edit(hold_s=1.0), {"the first repetition starts later": "B"}),
-    Case("slowed x2", Edit(slowdown=2.0), {"the movement is performed faster": "A"}),
+    Case("high compression", Edit(crf=40)),
+    Case("held lead-in 1 s", Edit(hold_s=1.0), {START: "B"}),
+    # The clips move from their first frames: a cut no longer than start_delay's margin (0.2 s) moves
+    # the start by at most that, so C; the other statements read the movement, which loses its first 0.2 s.
+    Case("trimmed start 0.2 s", Edit(trim_s=0.2)),
+    Case("both mirrored", Edit(mirror=True, hold_s=1.0), {START: "B"}, edit_a=Edit(mirror=True)),
+    Case("A/B swap", Edit(hold_s=1.0), {START: "B"}, swap=True),
+    Case("slowed x2", Edit(slowdown=2.0), {FASTER: "A"}),
     Case("other camera", None),
 )
 
@@ -65,11 +82,18 @@ class Outcome:
     """Per statement, why the quality gate left it undecided (`Difference.withheld`)."""
     other_view: bool = False
     """B is another camera: an undecided statement is right only when withheld for the view."""
+    unswapped: Sequence[str] = ()
+    """Statements whose label did not swap, or whose confidence changed, with A and B the other way round."""
 
     @property
     def wrong(self) -> list[str]:
-        """Statements whose verdict is not the expected one (C expected: any A/B verdict is wrong)."""
-        return [text for text, (label, _) in self.verdicts.items() if not self._right(text, label)]
+        """Statements whose verdict is not the expected one (C expected: any A/B verdict is wrong), and
+        those that did not swap."""
+        return [
+            text
+            for text, (label, _) in self.verdicts.items()
+            if not self._right(text, label) or text in self.unswapped
+        ]
 
     def _right(self, text: str, label: Label | None) -> bool:
         if label is not None or text in self.expected:
@@ -78,16 +102,32 @@ class Outcome:
 
 
 def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config: Config) -> Outcome:
-    """Compare `clip` with the case's B (written into `work`) and collect the verdicts."""
+    """Compare the case's A and B (edited copies written into `work`) and collect the verdicts."""
     from actiondiff.pipeline.compare import compare
 
-    if case.edit is None:
-        b = cameras[(list(cameras).index(clip) + 1) % len(cameras)]
-    else:
-        b = work / f"{clip.stem}-{case.name.replace(' ', '_')}.mp4"
-        if not b.exists():
-            apply_edit(clip, b, case.edit)
-    result = compare(clip, b, action=ACTION, differences=list(STATEMENTS), config=config)
-    verdicts = {d.text: (d.label, round(d.confidence or 0.0, 2)) for d in result.differences}
-    withheld = {d.text: d.withheld for d in result.differences}
-    return Outcome(case.name, clip.stem, verdicts, case.expected, withheld, case.other_view)
+    def edited(edit: Edit, side: str) -> Path:
+        path = work / f"{clip.stem}-{case.name.replace(' ', '_').replace('/', '')}-{side}.mp4"
+        return path if path.exists() else apply_edit(clip, path, edit)
+
+    a = clip if case.edit_a is None else edited(case.edit_a, "a")
+    b = (
+        cameras[(list(cameras).index(clip) + 1) % len(cameras)]
+        if case.edit is None
+        else edited(case.edit, "b")
+    )
+
+    def differences(first: Path, second: Path) -> list[Difference]:
+        return compare(first, second, action=ACTION, differences=list(STATEMENTS), config=config).differences
+
+    forward = differences(a, b)
+    verdicts = {d.text: (d.label, round(d.confidence or 0.0, 2)) for d in forward}
+    unswapped: list[str] = []
+    if case.swap:
+        backward = {d.text: (d.label, round(d.confidence or 0.0, 2)) for d in differences(b, a)}
+        unswapped = [
+            text
+            for text, (label, confidence) in verdicts.items()
+            if backward[text] != (SWAPPED[label], confidence)
+        ]
+    withheld = {d.text: d.withheld for d in forward}
+    return Outcome(case.name, clip.stem, verdicts, case.expected, withheld, case.other_view, unswapped)

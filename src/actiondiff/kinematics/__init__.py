@@ -6,7 +6,7 @@ quantities (`quantities`) and the verdicts measured with it (`measure`).
 """
 
 from actiondiff.kinematics.align import align, dtw_path
-from actiondiff.kinematics.clean import clean_track, select_main_performer
+from actiondiff.kinematics.clean import clean_track
 from actiondiff.kinematics.features import NODE_FEATURES, KinematicFeatures, compute_features, joint_angle
 from actiondiff.kinematics.measure import (
     match_quantity,
@@ -38,5 +38,4 @@ __all__ = [
     "measure_statement",
     "phase_spans",
     "segment_repetitions",
-    "select_main_performer",
 ]

@@ -1,26 +1,19 @@
-"""Turn raw pose tracks into usable signals: pick the main performer, fill short gaps, smooth jitter.
+"""Turn raw pose tracks into usable signals: fill short gaps, smooth jitter, resample in time.
 
-MediaPipe's pose solution tracks a single person, so a `PoseTrack` normally holds one performer.
-When a caller has several candidate tracks of the same frames (e.g. one per detected person),
-`select_main_performer` stitches one track that follows the largest, most central, steadiest body.
+A `PoseTrack` holds one performer (`actiondiff.pose.people` chooses it when several people show).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from scipy.signal import savgol_filter
 
-from actiondiff.errors import InputError
 from actiondiff.models import FrameSample, PoseTrack
 
 MAX_GAP_S = 0.4
 """Gaps (frames without a body) up to this long are filled by linear interpolation."""
 SMOOTH_WINDOW_S = 0.3
 """Savitzky–Golay window length; polynomial order 2 keeps turning points (squat bottoms) sharp."""
-SWITCH_COST = 2.0
-"""Cost of switching performer between frames, per torso length the hip centre jumps."""
 
 
 def clean_track(
@@ -76,56 +69,6 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
-
-
-def select_main_performer(candidates: Sequence[PoseTrack]) -> PoseTrack:
-    """One track following the main performer through candidate tracks of the same frames.
-
-    Per frame each candidate is scored by body size (image bounding-box diagonal) and centrality
-    (distance of the hip centre from the image centre); a Viterbi pass then picks one candidate per
-    frame, paying `SWITCH_COST` per torso length the hip centre jumps, so the choice stays stable.
-    """
-    if not candidates:
-        raise InputError("pose candidates", "no candidate tracks to choose the main performer from")
-    first = candidates[0]
-    if any(len(c.frames) != len(first.frames) for c in candidates):
-        raise InputError(first.video.path, "candidate pose tracks must cover the same sampled frames")
-    if len(candidates) == 1:
-        return first
-    image = np.stack([c.image_xyz for c in candidates]).astype(np.float64)  # (K, T, 33, 3)
-    aspect = first.video.width / max(first.video.height, 1)
-    xy = image[..., :2] * [aspect, 1.0]
-    diagonal = np.linalg.norm(np.nanmax(xy, axis=2) - np.nanmin(xy, axis=2), axis=-1)  # (K, T)
-    hips = xy[:, :, [first.landmark("left_hip"), first.landmark("right_hip")]].mean(axis=2)  # (K, T, 2)
-    shoulders = xy[:, :, [first.landmark("left_shoulder"), first.landmark("right_shoulder")]].mean(axis=2)
-    torso = np.nanmedian(np.linalg.norm(shoulders - hips, axis=-1))
-    off_centre = np.linalg.norm(hips - [aspect / 2, 0.5], axis=-1)
-    score = np.nan_to_num(diagonal - 0.5 * off_centre, nan=-np.inf)
-    choice = _viterbi_choice(score, hips / (torso if np.isfinite(torso) and torso > 0 else 1.0))
-    rows = np.arange(len(first.frames))
-    picked = {
-        name: np.stack([getattr(c, name) for c in candidates])[choice, rows]
-        for name in ("image_xyz", "world_xyz", "visibility")
-    }
-    return first.model_copy(update=picked)
-
-
-def _viterbi_choice(score: np.ndarray, hips: np.ndarray) -> np.ndarray:
-    """Best candidate per frame maximising score minus switching cost (K candidates, T frames)."""
-    n_candidates, n_frames = score.shape
-    total = score[:, 0].copy()
-    back = np.zeros((n_frames, n_candidates), dtype=np.int64)
-    for t in range(1, n_frames):
-        jump = np.linalg.norm(hips[:, t - 1][:, None] - hips[:, t][None, :], axis=-1)
-        transition = total[:, None] - SWITCH_COST * np.nan_to_num(jump, nan=0.0)
-        transition[np.arange(n_candidates), np.arange(n_candidates)] = total
-        back[t] = np.argmax(transition, axis=0)
-        total = transition[back[t], np.arange(n_candidates)] + score[:, t]
-    path = np.zeros(n_frames, dtype=np.int64)
-    path[-1] = int(np.argmax(total))
-    for t in range(n_frames - 1, 0, -1):
-        path[t - 1] = back[t, path[t]]
-    return path
 
 
 def resample_track(track: PoseTrack, rows: np.ndarray) -> PoseTrack:

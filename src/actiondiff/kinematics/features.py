@@ -220,6 +220,17 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
         add(name, distance(a, b), "m")
         add(f"{name}_ratio", columns[name] / shoulder_width, "x shoulder width")
     add("shoulder_width", shoulder_width, "m")
+    # Ankle spacing over the median leg length (hip-knee-ankle, both legs): seen from the side, the
+    # shoulders' depth is guessed and their width swings 5-fold within a clip, the legs' length does not.
+    legs = sum(
+        distance(f"{side}_hip", f"{side}_knee") + distance(f"{side}_knee", f"{side}_ankle") for side in SIDES
+    )
+    leg_length = _nanmedian(legs / 2)
+    add(
+        "stance_width_legs",
+        columns["stance_width"] / (leg_length if leg_length > 0 else np.nan),
+        "x leg length",
+    )
     add("knee_over_ankle_width", columns["knee_width"] / columns["stance_width"], "ratio")
     hip_w = (point("left_hip") + point("right_hip")) / 2
     knee_w = (point("left_knee") + point("right_knee")) / 2

@@ -187,7 +187,8 @@ def extreme(
 
 
 def spread(column: str, phase: str, kind: str) -> Compute:
-    """Per window: range (max - min), std, mean, or the largest deviation from the window's first value."""
+    """Per window: range (max - min), std, mean, median, or the largest deviation from the window's first
+    value."""
 
     def reduce(reading: Reading, rows: np.ndarray) -> tuple[float, int] | None:
         values = reading.features[column][rows]
@@ -201,6 +202,8 @@ def spread(column: str, phase: str, kind: str) -> Compute:
             return float(finite.std()), middle
         if kind == "mean":
             return float(finite.mean()), middle
+        if kind == "median":
+            return float(np.median(finite)), middle
         deviation = np.abs(values - finite[0])
         return float(np.nanmax(deviation)), int(rows[np.nanargmax(deviation)])
 
@@ -424,9 +427,9 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=(r"narrower grip|grip is narrower|hands?\b.{0,15}\bcloser|"
                    r"hands?\b.{0,15}\b(placed|set|positioned|spaced) narrower"),
              examples=("the grip is wider", "the hands are closer together")),
-    Quantity("stance_width", "ankle spacing over shoulder width", "x shoulder width", "whole", 0.12,
-             spread("stance_width_ratio", "whole", "mean"),
-             joints=("shoulder", "ankle"),
+    Quantity("stance_width", "ankle spacing over leg length (median over the movement)", "x leg length",
+             "whole", 0.05, spread("stance_width_legs", "whole", "median"),
+             joints=("hip", "knee", "ankle"),
              phrases=("stands with a wider stance", "stands with a narrower stance"),
              more=(r"wider (stance|feet|base)|(stance|base) is wider|"
                    r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader stance"),

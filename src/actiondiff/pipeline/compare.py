@@ -325,6 +325,8 @@ class TwoVideoJob:
                 "every one measured within its margin (C) or could not be decided"
             )
         for side, performance in (("A", a), ("B", b)):
+            if (performer := performance.track.performer) is not None:
+                said.append(f"video {side} shows {performer.reason}")
             repetitions, times = performance.reading.repetitions, performance.features.timestamps
             if repetitions and repetitions[0].source == "movement":
                 said.append(

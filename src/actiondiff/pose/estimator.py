@@ -7,19 +7,34 @@ import re
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
-from actiondiff.models import FrameSample, PoseTrack, VideoInfo
+from actiondiff.models import FrameSample, PerformerChoice, PoseTrack, VideoInfo
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED, N_LANDMARKS
+from actiondiff.pose.people import (
+    MAX_JUMP,
+    OPENING_S,
+    Landmarks,
+    distinct,
+    jump,
+    link,
+    masked,
+    seen,
+)
 from actiondiff.video import Frame
 
 MODEL_NAME = "mediapipe-0.10.14/pose_landmark_full"
 FLIP_TEST = "+flip-test"
 """Suffix of the model name when every frame is also posed mirrored (see `MediaPipePoseEstimator`)."""
+PEOPLE_PROBES = 5
+"""Frames of the first second posed again, with the first body masked, to look for a second person."""
+PEOPLE_FOUND = 2
+"""Probes that must find a second body before every frame is posed for several people."""
 
 STARTUP_NOISE = re.compile(
     rb"Created TensorFlow Lite XNNPACK delegate|All log messages before absl::InitializeLog"
@@ -82,10 +97,6 @@ def _load_solution() -> Any:
     return mp_pose
 
 
-Landmarks = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""One frame's image xyz (33, 3), world xyz (33, 3) and visibility (33,)."""
-
-
 def _landmarks(result: Any) -> Landmarks | None:
     if result.pose_landmarks is None:
         return None
@@ -105,13 +116,21 @@ def _unmirror(found: Landmarks) -> Landmarks:
 
 
 def _flip_test(found: Landmarks | None, mirrored: Landmarks | None) -> Landmarks | None:
-    """The mean of a frame's landmarks and its mirror image's (put back), or whichever was found."""
-    if mirrored is not None:
-        mirrored = _unmirror(mirrored)
+    """The mean of a frame's landmarks and its mirror image's (already put back), or whichever was found."""
     if found is None or mirrored is None:
         return found if mirrored is None else mirrored
     image, world, visibility = ((a + b) / 2 for a, b in zip(found, mirrored, strict=True))
     return image.astype(np.float32), world.astype(np.float32), visibility.astype(np.float32)
+
+
+def _opening(frames: Iterator[Frame]) -> tuple[list[Frame], Iterator[Frame]]:
+    """The frames of the first `OPENING_S` seconds, and an iterator over the rest."""
+    opening: list[Frame] = []
+    for frame in frames:
+        if opening and frame.sample.timestamp - opening[0].sample.timestamp >= OPENING_S:
+            return opening, chain([frame], frames)
+        opening.append(frame)
+    return opening, iter(())
 
 
 class MediaPipePoseEstimator:
@@ -122,19 +141,30 @@ class MediaPipePoseEstimator:
     the model alone is not left-right symmetric (on real footage a mirrored clip read a 14-deg deeper
     knee). It doubles the model's time. Smoothing is left to the kinematics stage, which knows the
     true frame spacing.
+
+    With `people` > 1, `PEOPLE_PROBES` frames of the first second are posed again with the first
+    body masked out; only when a second body is found in `PEOPLE_FOUND` of them does every frame get
+    the extra passes (one per further person), and the track follows the main performer chosen as
+    `actiondiff.pose.people` describes, recorded in `PoseTrack.performer`.
     """
 
     def __init__(
-        self, model_complexity: int = 1, min_detection_confidence: float = 0.5, *, flip_test: bool = False
+        self,
+        model_complexity: int = 1,
+        min_detection_confidence: float = 0.5,
+        *,
+        flip_test: bool = False,
+        people: int = 1,
     ) -> None:
         self.model_complexity = model_complexity
         self.min_detection_confidence = min_detection_confidence
         self.flip_test = flip_test
+        self.people = people
         self.name = MODEL_NAME + (FLIP_TEST if flip_test else "")
 
-    def _model(self) -> Any:
+    def _model(self, *, static: bool = False) -> Any:
         return _load_solution().Pose(
-            static_image_mode=False,
+            static_image_mode=static,
             model_complexity=self.model_complexity,
             smooth_landmarks=False,
             enable_segmentation=False,
@@ -151,21 +181,84 @@ class MediaPipePoseEstimator:
         samples: list[FrameSample] = []
         rows: list[Landmarks] = []
         missing = np.full((N_LANDMARKS, 3), np.nan, dtype=np.float32)
+        choice: PerformerChoice | None = None
         quiet = ExitStack()
         quiet.enter_context(_quiet_graph_start())  # until the graph has run its first frame
         with quiet, ExitStack() as models:
             model = models.enter_context(self._model())
             mirror_model = models.enter_context(self._model()) if self.flip_test else None
-            for frame in frames:
-                found = _landmarks(model.process(frame.image))
+
+            def keep(
+                frame: Frame,
+                found: Landmarks | None,
+                others: Sequence[Landmarks] = (),
+                *,
+                several: bool = False,
+            ) -> None:
                 if mirror_model is not None:
-                    mirrored = _landmarks(mirror_model.process(np.ascontiguousarray(frame.image[:, ::-1])))
-                    found = _flip_test(found, mirrored)
-                quiet.close()
+                    image = np.ascontiguousarray(masked(frame.image, others)[:, ::-1])
+                    mirrored = _landmarks(mirror_model.process(image))
+                    put_back = _unmirror(mirrored) if mirrored is not None else None
+                    if several and (
+                        found is None or put_back is None or jump(found, put_back, aspect) > MAX_JUMP
+                    ):
+                        put_back = None  # several people: only the performer's own mirror image counts
+                    found = _flip_test(found, put_back)
                 samples.append(frame.sample)
                 rows.append(found if found is not None else (missing, missing, missing[:, 0]))
                 if on_frame is not None:
                     on_frame(frame.sample)
+
+            opening, rest = _opening(iter(frames))
+            first = [_landmarks(model.process(frame.image)) for frame in opening]
+            quiet.close()
+            height, width = opening[0].image.shape[:2] if opening else (1, 1)
+            aspect = width / height
+            if self.people > 1 and self._others_found(models, opening, first, aspect):
+                finders = [models.enter_context(self._model()) for _ in range(self.people - 1)]
+
+                def others_of(image: np.ndarray, bodies: list[Landmarks]) -> list[Landmarks]:
+                    """Further bodies, each found with the ones before it masked out."""
+                    for finder in finders:
+                        if (more := _landmarks(finder.process(masked(image, bodies)))) is None:
+                            break
+                        bodies = distinct([*bodies, more], aspect)
+                    return bodies
+
+                seen_first = [
+                    others_of(frame.image, [] if found is None else [found])
+                    for frame, found in zip(opening, first, strict=True)
+                ]
+                people = link(seen_first, aspect)
+                figures = [seen(person, aspect) for person in people]
+                chosen = int(np.argmax([person.score for person in figures]))
+                last, since, lost = None, 0, 0
+                for frame, found, bodies in zip(opening, people[chosen], seen_first, strict=True):
+                    others = [b for b in bodies if b is not found]
+                    keep(frame, found, others, several=True)
+                    last, since = (found, 1) if found is not None else (last, since + 1)
+                # from here on the performer's tracker sees the frame with everyone else masked out
+                for frame in rest:
+                    view = masked(frame.image, others)
+                    # a tracker that lost its body (the other person, now masked) finds one on its next call
+                    found = _landmarks(model.process(view)) or _landmarks(model.process(view))
+                    if (
+                        found is not None
+                        and last is not None
+                        and jump(last, found, aspect) > MAX_JUMP * since
+                    ):
+                        found = None
+                    keep(frame, found, others, several=True)
+                    last, since = (found, 1) if found is not None else (last, since + 1)
+                    lost += found is None
+                    if last is not None:
+                        others = others_of(frame.image, [last])[1:] or others
+                choice = PerformerChoice(people=figures, chosen=chosen, lost_frames=lost)
+            else:
+                for frame, found in zip(opening, first, strict=True):
+                    keep(frame, found)
+                for frame in rest:
+                    keep(frame, _landmarks(model.process(frame.image)))
         empty = np.zeros((0, N_LANDMARKS, 3), dtype=np.float32)
         image, world, visibility = (np.stack(column) for column in zip(*rows, strict=True)) if rows else (
             empty, empty, empty[:, :, 0])  # fmt: skip
@@ -177,4 +270,23 @@ class MediaPipePoseEstimator:
             world_xyz=world,
             visibility=visibility,
             model=self.name,
+            performer=choice,
         )
+
+    def _others_found(
+        self, models: ExitStack, opening: Sequence[Frame], first: Sequence[Landmarks | None], aspect: float
+    ) -> bool:
+        """Whether a second body shows in `PEOPLE_FOUND` of `PEOPLE_PROBES` opening frames, each posed
+        afresh with the first body masked out."""
+        posed = [k for k, found in enumerate(first) if found is not None]
+        if not posed:
+            return False
+        probes = [posed[round(k)] for k in np.linspace(0, len(posed) - 1, PEOPLE_PROBES)]
+        probe = models.enter_context(self._model(static=True))
+        hits = 0
+        for k in dict.fromkeys(probes):
+            found = first[k]
+            assert found is not None
+            other = _landmarks(probe.process(masked(opening[k].image, [found])))
+            hits += other is not None and len(distinct([found, other], aspect)) == 2
+        return hits >= PEOPLE_FOUND

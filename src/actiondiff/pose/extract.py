@@ -63,13 +63,18 @@ def extract_pose(
 
 def pose_cache_key(digest: str, config: Config, sampling: Sampling) -> str:
     """The pose cache's key of a file with this content (`file_digest`) posed with these settings."""
-    return content_key(digest, sampling.key, pose_estimator(config).name, str(config.pose.model_complexity))
+    pose = config.pose
+    return content_key(
+        digest, sampling.key, pose_estimator(config).name, str(pose.model_complexity), str(pose.people)
+    )
 
 
 def pose_estimator(config: Config) -> MediaPipePoseEstimator:
     """The pose model these settings ask for."""
     pose = config.pose
-    return MediaPipePoseEstimator(model_complexity=pose.model_complexity, flip_test=pose.flip_test)
+    return MediaPipePoseEstimator(
+        model_complexity=pose.model_complexity, flip_test=pose.flip_test, people=pose.people
+    )
 
 
 def expected_frames(path: str | Path, config: Config, sampling: Sampling | None = None) -> int:

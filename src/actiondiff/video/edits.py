@@ -1,13 +1,15 @@
 """Edits of a video whose effect on a comparison is known in advance: the invariance suite's inputs.
 
-Mirroring, a held lead-in, a smaller size and a slower playback change nothing about the
-performance itself (or, for playback speed, only its tempo), so a comparison must answer the same.
+Mirroring, a held lead-in, a smaller size, coarse compression and a slower playback change nothing
+about the performance itself (or, for playback speed, only its tempo), so a comparison must answer
+the same. Trimming the start cuts what was filmed there, so its effect depends on the clip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import cv2
@@ -24,15 +26,22 @@ class Edit:
     mirror: bool = False
     hold_s: float = 0.0
     """Seconds for which the first frame is held before the video starts."""
+    trim_s: float = 0.0
+    """Seconds cut from the start (before any hold)."""
     scale: float = 1.0
     slowdown: float = 1.0
     """Playback slower by this factor (2.0: every frame shown twice as long)."""
+    crf: int = 23
+    """x264's constant rate factor of the written copy (23: its default; 40: heavy blocking)."""
 
 
 def apply_edit(source: str | Path, target: str | Path, edit: Edit) -> Path:
     """Write `source` edited by `edit` to `target` (H.264 mp4, written atomically)."""
     info = probe(source)
-    frames = (frame.image for frame in sample_frames(source, Sampling(fps=info.fps), info))
+    skipped = round(edit.trim_s * info.fps)
+    frames = (
+        frame.image for frame in islice(sample_frames(source, Sampling(fps=info.fps), info), skipped, None)
+    )
 
     def edited() -> Iterator[np.ndarray]:
         for index, image in enumerate(frames):
@@ -46,5 +55,5 @@ def apply_edit(source: str | Path, target: str | Path, edit: Edit) -> Path:
                 yield from [image] * round(edit.hold_s * info.fps)
             yield image
 
-    write_video(target, edited(), fps=info.fps / edit.slowdown)
+    write_video(target, edited(), fps=info.fps / edit.slowdown, crf=edit.crf)
     return Path(target)
