@@ -66,16 +66,21 @@ class Outcome:
         ]
 
 
+def case_video(case: Case, clip: Path, cameras: Sequence[Path], work: Path) -> Path:
+    """The case's video B for `clip`: the next camera, or the edited copy (written into `work` once)."""
+    if case.edit is None:
+        return cameras[(list(cameras).index(clip) + 1) % len(cameras)]
+    b = work / f"{clip.stem}-{case.name.replace(' ', '_')}.mp4"
+    if not b.exists():
+        apply_edit(clip, b, case.edit)
+    return b
+
+
 def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config: Config) -> Outcome:
     """Compare `clip` with the case's B (written into `work`) and collect the verdicts."""
     from actiondiff.pipeline.compare import compare
 
-    if case.edit is None:
-        b = cameras[(list(cameras).index(clip) + 1) % len(cameras)]
-    else:
-        b = work / f"{clip.stem}-{case.name.replace(' ', '_')}.mp4"
-        if not b.exists():
-            apply_edit(clip, b, case.edit)
+    b = case_video(case, clip, cameras, work)
     result = compare(clip, b, action=ACTION, differences=list(STATEMENTS), config=config)
     verdicts = {d.text: (d.label, round(d.confidence or 0.0, 2)) for d in result.differences}
     return Outcome(case.name, clip.stem, verdicts, case.expected)
