@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import math
 import os
 import sys
@@ -33,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from multiprocessing import Pool
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import yaml
@@ -79,7 +80,6 @@ GAPS = (0.0, 0.0, 0.0, 1.5, 2.5, 4.0)
 CLEAR_GAP = 1.25
 """A truth needs no gap or at least this many decision margins; gaps in between are left out."""
 BINS = 10
-Motion = Squat | SplitSquat | OverheadPress
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,10 @@ COMMON = (
     Statement("each repetition takes longer", "rep_duration", 1.0, _rep_time),
     Statement("more repetitions are performed", "rep_count", 1.0, lambda m, _: m.tempo.reps),
 )
-ACTIONS: dict[str, tuple[Callable[[Tempo], Motion], tuple[Knob, ...], tuple[Statement, ...]]] = {
+Motion: TypeAlias = Squat | SplitSquat | OverheadPress
+ActionSpec: TypeAlias = tuple[Callable[[Tempo], Motion], tuple[Knob, ...], tuple[Statement, ...]]
+"""How to make an action's motion from a tempo, the knobs varied, and its statements."""
+ACTIONS: dict[str, ActionSpec] = {
     "squat": (
         lambda tempo: Squat(tempo, 100.0, 30.0, 12.0, 0.4, 15.0),
         (
@@ -295,7 +298,7 @@ def synthetic_pair(task: tuple[str, int]) -> list[Item]:
                         elevation=rng.uniform(1.0, 1.6), target=(0.0, 0.9, 0.0), vfov_deg=32.0)  # fmt: skip
         moved = replace(camera, yaw_deg=yaw + rng.uniform(-20.0, 20.0)) if rng.random() < 0.3 else camera
         noise = {"white": rng.uniform(0.002, 0.012), "drift": rng.uniform(0.0, 0.01),
-                 "pixels": rng.uniform(0.5, 4.0), "dropped": rng.uniform(0.0, 0.04)}  # fmt: skip
+                 "pixels": rng.uniform(0.5, 2.5), "dropped": rng.uniform(0.0, 0.04)}  # fmt: skip
         tracks = (
             synthetic_track(a, body, camera, 2 * seed, noise),
             synthetic_track(b, body, moved, 2 * seed + 1, noise),
@@ -417,22 +420,52 @@ def cross_validated(items: Sequence[Item]) -> np.ndarray:
     return out
 
 
-def reliability_diagram(table: Sequence[tuple[float, float, int]], path: Path, title: str) -> None:
+EXCESS_BINS = (1.645, 2.5, 4.0, 8.0, math.inf)
+"""Standardized-excess bins of the diagram's second panel (a verdict needs at least 1.645)."""
+
+
+def reliability_diagram(
+    table: Sequence[tuple[float, float, int]],
+    decided: Sequence[Item],
+    maps: tuple[Logistic, Logistic],
+    path: Path,
+    title: str,
+) -> None:
+    """Left: share right against confidence (10 bins). Right: share right per standardized-excess bin
+    for each verdict kind, with the fitted logistic maps."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5, 4.2), dpi=110)
+    figure = Figure(figsize=(9.5, 4.2), dpi=110)
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    centres = [c for c, _, _ in table]
-    axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
-    axes.plot(centres, [a for _, a, _ in table], marker="o", color="#1f6feb", label="measured verdicts")
+    left, right = figure.subplots(1, 2)
+    left.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
+    left.plot(
+        [c for c, _, _ in table], [a for _, a, _ in table], marker="o", color="#1f6feb", label="verdicts"
+    )
     for c, a, n in table:
-        axes.annotate(str(n), (c, a), textcoords="offset points", xytext=(4, -12), fontsize=7)
-    axes.set(
+        left.annotate(str(n), (c, a), textcoords="offset points", xytext=(4, -12), fontsize=7)
+    left.set(
         xlim=(0, 1.02), ylim=(0, 1.05), xlabel="confidence (calibrated)", ylabel="share right", title=title
     )
-    axes.legend(loc="upper left", fontsize=8)
+    left.legend(loc="upper left", fontsize=8)
+    curve = np.linspace(0.0, 9.0, 200)
+    for kind, fitted, colour in ((("A", "B"), maps[0], "#1f6feb"), (("C",), maps[1], "#d97706")):
+        mine = [(min(i.excess, 9.0), i) for i in decided if i.label in kind and i.excess is not None]
+        centres, shares = [], []
+        for low, high in itertools.pairwise(EXCESS_BINS):
+            inside = [i for excess, i in mine if low <= excess < high]
+            if inside:
+                centres.append(min(9.0, (low + min(high, 9.0)) / 2))
+                shares.append(float(np.mean([i.label == i.truth for i in inside])))
+                right.annotate(str(len(inside)), (centres[-1], shares[-1]), textcoords="offset points",
+                               xytext=(4, -12), fontsize=7, color=colour)  # fmt: skip
+        name = "/".join(kind)
+        right.plot(centres, shares, marker="o", linestyle="none", color=colour, label=f"{name}: share right")
+        right.plot(curve, [fitted(t) for t in curve], color=colour, linewidth=1, label=f"{name}: fitted map")
+    right.set(xlim=(0, 9.2), ylim=(0.5, 1.02), xlabel="standardized excess t (8 and above: capped)",
+              ylabel="share right / confidence", title="the map from excess to confidence")  # fmt: skip
+    right.legend(loc="lower right", fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -473,7 +506,7 @@ def report(items: Sequence[Item], maps: tuple[Logistic, Logistic], figure: Path)
     undecided = [i for i in items if i.label is None and i.origin != "synthetic"]
     for item in undecided:
         print(f"  not decided {item.group} '{item.text}' (truth {item.truth}): {item.summary}")
-    reliability_diagram(table, figure, f"ECE {ece:.3f} on {len(decided)} decided verdicts")
+    reliability_diagram(table, decided, maps, figure, f"ECE {ece:.3f} on {len(decided)} decided verdicts")
     print(f"reliability diagram -> {figure}")
     return summary
 

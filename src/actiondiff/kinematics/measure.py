@@ -29,6 +29,7 @@ from actiondiff.kinematics.quantities import (
     match_rules,
 )
 from actiondiff.kinematics.uncertainty import (
+    SYSTEMATIC_SHARE,
     Spread,
     interval,
     interval_verdict,
@@ -175,8 +176,8 @@ def measure_quantity(
     value_b = float(np.mean([other.value for _, other in values]))
     if replicas is None:
         replicas = jitter_replicas(reading_a), jitter_replicas(reading_b)
-    error_a, error_b, error_difference = _errors(quantity, pairs, values, replicas, crossed)
     margin = quantity.decision_margin(value_a, value_b)
+    error_a, error_b, error_difference = _errors(quantity, pairs, values, replicas, crossed, margin)
     label, excess = interval_verdict(polarity * (value_a - value_b), error_difference.total, margin)
     difference = interval(value_a - value_b, error_difference.total)
     direction = "more" if polarity > 0 else "less"
@@ -222,10 +223,11 @@ def _errors(
     values: Sequence[tuple[Measurement, Measurement]],
     replicas: Replicas,
     crossed: bool,
+    margin: float,
 ) -> tuple[Spread, Spread, Spread]:
     """Standard errors of value A, value B and their difference: jitter from the replicas (the
     windows kept when crossed, repetitions found again otherwise), spread over repetitions and over
-    the matched pairs."""
+    the matched pairs, and for the difference the systematic part (`SYSTEMATIC_SHARE` of the margin)."""
     drawn = []
     for replica_a, replica_b in zip(*replicas, strict=True):
         jittered = (
@@ -248,7 +250,7 @@ def _errors(
     return (
         Spread(float(jitter[0]), per_rep[0], per_pair[0]),
         Spread(float(jitter[1]), per_rep[1], per_pair[1]),
-        Spread(jitter_difference, math.hypot(*per_rep), paired),
+        Spread(jitter_difference, math.hypot(*per_rep), paired, SYSTEMATIC_SHARE * margin),
     )
 
 

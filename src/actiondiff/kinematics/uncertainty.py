@@ -9,7 +9,9 @@ Three sources add up to one standard error per value:
   bootstrap over frames);
 - the spread over repetitions: the standard error of the per-repetition values of a quantity;
 - the spread over matched window pairs: A's windows and B's windows (`crossing.matched_readings`)
-  give two readings of the same quantity, their disagreement is the alignment's part.
+  give two readings of the same quantity, their disagreement is the alignment's part;
+- for a difference, a systematic part of `SYSTEMATIC_SHARE` margins: the pose model's bias differs
+  between two videos (view, performer) in a way no resampling of one video shows.
 
 `interval_verdict` turns the difference and its standard error into A / B / C or not decided.
 """
@@ -35,6 +37,9 @@ RESIDUAL_WINDOW_S = 0.6
 """Savitzky-Golay window (order 2) a column's residual is taken against to estimate its jitter."""
 INTERVAL_Z = 1.645
 """Half-width of an interval in standard errors: two-sided 90 %."""
+SYSTEMATIC_SHARE = 0.25
+"""Standard error, in decision margins, of the bias between two videos that no resampling of either
+sees (pose model errors that differ with view and performer); added to every difference."""
 MAD_TO_SD = 1.4826
 
 
@@ -45,10 +50,11 @@ class Spread:
     jitter: float
     repetitions: float
     windows: float
+    systematic: float = 0.0
 
     @property
     def total(self) -> float:
-        return math.sqrt(self.jitter**2 + self.repetitions**2 + self.windows**2)
+        return math.sqrt(self.jitter**2 + self.repetitions**2 + self.windows**2 + self.systematic**2)
 
 
 def column_noise(features: KinematicFeatures) -> dict[str, float]:
