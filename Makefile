@@ -25,3 +25,4 @@ bench:
 	.venv/bin/python benchmarks/bench_export.py
 	.venv/bin/python benchmarks/bench_invariance.py
 	.venv/bin/python benchmarks/bench_batch.py
+	.venv/bin/python benchmarks/bench_calibration.py

@@ -179,6 +179,16 @@ class Evidence(BaseModel):
     value_a: float | None = None
     value_b: float | None = None
     unit: str | None = None
+    interval_a: tuple[float, float] | None = Field(
+        default=None, description="90 % interval of value_a (pose jitter, repetitions, matched windows)."
+    )
+    interval_b: tuple[float, float] | None = Field(default=None, description="90 % interval of value_b.")
+    interval_difference: tuple[float, float] | None = Field(
+        default=None, description="90 % interval of value_a - value_b."
+    )
+    margin: float | None = Field(
+        default=None, description="The quantity's decision margin: smaller differences count as none."
+    )
     frames_a: list[int] = Field(default_factory=list, description="Video frame indices of A used.")
     frames_b: list[int] = Field(default_factory=list, description="Video frame indices of B used.")
     label: Label | None = None

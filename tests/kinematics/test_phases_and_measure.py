@@ -17,6 +17,7 @@ from actiondiff.kinematics import (
     find_quantity,
     match_quantity,
     measure_quantity,
+    measure_readings,
     measure_statement,
     phase_spans,
     segment_repetitions,
@@ -26,6 +27,7 @@ from actiondiff.kinematics.clean import resample_track
 from actiondiff.kinematics.crossing import matched_readings
 from actiondiff.kinematics.phases import Driver, find_repetitions, movement_span
 from actiondiff.kinematics.quantities import QUANTITIES
+from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Evidence, PoseTrack
 from actiondiff.pipeline.fusion import fuse
@@ -70,14 +72,19 @@ def test_measured_differences_agree_with_the_pair(
     squat_pair: Path, features: tuple[KinematicFeatures, KinematicFeatures]
 ) -> None:
     pair = yaml.safe_load((squat_pair / "pair.yaml").read_text())
+    readings = [Reading.of(f, resolve_profile(pair["action"]).movement) for f in features]
+    replicas = jitter_replicas(readings[0]), jitter_replicas(readings[1])
     for difference in pair["differences"]:
-        evidence = measure_statement(
-            difference["text"], *features, movement=resolve_profile(pair["action"]).movement
-        )
+        evidence = measure_readings(difference["text"], *readings, replicas=replicas)
         assert evidence is not None, difference["text"]
         assert evidence.label == difference["label"], evidence.summary
         assert evidence.value_a is not None and evidence.value_b is not None and evidence.unit
         assert evidence.frames_a and evidence.frames_b
+        assert (
+            evidence.interval_a is not None
+            and evidence.interval_a[0] <= evidence.value_a <= evidence.interval_a[1]
+        )
+        assert evidence.confidence is not None and evidence.confidence > 0.5
     depth = measure_statement("the squat is deeper", *features, movement=resolve_profile("squat").movement)
     assert depth is not None and depth.value_a is not None and depth.value_b is not None
     assert depth.value_a - depth.value_b > 30  # degrees of knee flexion: full squat vs quarter squat
@@ -90,7 +97,7 @@ def test_a_quantity_measured_by_key_is_the_statement_measured(
         Reading.of(features[0], resolve_profile("squat").movement),
         Reading.of(features[1], resolve_profile("squat").movement),
     )
-    by_key = measure_quantity("descent_duration", *readings)
+    by_key = measure_quantity("descent_duration", *readings)  # replicas drawn by measure_quantity itself
     by_statement = measure_statement(
         "the descent is slower", *features, movement=resolve_profile("squat").movement
     )
@@ -98,7 +105,9 @@ def test_a_quantity_measured_by_key_is_the_statement_measured(
     assert by_key.model_dump(exclude={"summary"}) == by_statement.model_dump(exclude={"summary"})
     assert by_key.value_a == pytest.approx(0.46, abs=0.01) and by_key.value_b == pytest.approx(0.24, abs=0.01)
     assert by_key.label == "A"  # A has more descent time: A descends more slowly
-    faster = measure_quantity(find_quantity("descent_duration"), *readings, polarity=-1.0)
+    replicas = jitter_replicas(readings[0]), jitter_replicas(readings[1])
+    faster = measure_quantity(find_quantity("descent_duration"), *readings, polarity=-1.0, replicas=replicas)
+    assert faster is not None and faster.interval_difference == by_key.interval_difference
     assert faster is not None and faster.label == "B"
     with pytest.raises(KeyError, match="no measurable quantity"):
         measure_quantity("elegance", *readings)
@@ -186,10 +195,13 @@ def test_verdicts_in_matched_windows_swap_with_a_and_b(
     forward = matched_readings(a, b, align(*features))
     backward = matched_readings(b, a, align(features[1], features[0]))
     assert len(forward) == len(backward) == 2
+    replicas_a, replicas_b = jitter_replicas(a), jitter_replicas(b)
+    swapped = {"A": "B", "B": "A", "C": "C", None: None}
     for quantity in QUANTITIES:
-        one = measure_quantity(quantity, a, b, matched=forward)
-        other = measure_quantity(quantity, b, a, matched=backward)
+        one = measure_quantity(quantity, a, b, matched=forward, replicas=(replicas_a, replicas_b))
+        other = measure_quantity(quantity, b, a, matched=backward, replicas=(replicas_b, replicas_a))
         assert (one is None) == (other is None), quantity.key
         if one is not None and other is not None:
             assert (one.value_a, one.value_b) == (other.value_b, other.value_a), quantity.key
-            assert {"A": "B", "B": "A", "C": "C"}[one.label or "C"] == other.label, quantity.key
+            assert (one.interval_a, one.interval_b) == (other.interval_b, other.interval_a), quantity.key
+            assert swapped[one.label] == other.label and one.confidence == other.confidence, quantity.key

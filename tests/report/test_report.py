@@ -35,6 +35,9 @@ def test_report_is_one_self_contained_file(squat_result: ComparisonResult, tmp_p
     assert html.count('<svg class="curve"') >= 4
     assert html.count('<svg class="timeline"') == 2
     assert "<script" not in html
+    measured = next(e for d in squat_result.differences for e in d.evidence if e.interval_difference)
+    low, high = measured.interval_difference  # type: ignore[misc]
+    assert "A − B (margin)" in html and f"[{low:.3g}, {high:.3g}]" in html
 
 
 def test_report_without_the_videos_still_renders(squat_result: ComparisonResult, tmp_path: Path) -> None:

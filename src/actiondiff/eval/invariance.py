@@ -101,20 +101,24 @@ class Outcome:
         return not self.other_view or self.withheld.get(text) == "view"
 
 
-def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config: Config) -> Outcome:
-    """Compare the case's A and B (edited copies written into `work`) and collect the verdicts."""
-    from actiondiff.pipeline.compare import compare
+def case_videos(case: Case, clip: Path, cameras: Sequence[Path], work: Path) -> tuple[Path, Path]:
+    """The case's videos A and B for `clip`: the clip or its edited copy, and the next camera or an
+    edited copy (copies written into `work` once)."""
 
     def edited(edit: Edit, side: str) -> Path:
         path = work / f"{clip.stem}-{case.name.replace(' ', '_').replace('/', '')}-{side}.mp4"
         return path if path.exists() else apply_edit(clip, path, edit)
 
     a = clip if case.edit_a is None else edited(case.edit_a, "a")
-    b = (
-        cameras[(list(cameras).index(clip) + 1) % len(cameras)]
-        if case.edit is None
-        else edited(case.edit, "b")
-    )
+    next_camera = cameras[(list(cameras).index(clip) + 1) % len(cameras)]
+    return a, next_camera if case.edit is None else edited(case.edit, "b")
+
+
+def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config: Config) -> Outcome:
+    """Compare the case's A and B (edited copies written into `work`) and collect the verdicts."""
+    from actiondiff.pipeline.compare import compare
+
+    a, b = case_videos(case, clip, cameras, work)
 
     def differences(first: Path, second: Path) -> list[Difference]:
         return compare(first, second, action=ACTION, differences=list(STATEMENTS), config=config).differences

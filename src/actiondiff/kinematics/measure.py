@@ -1,8 +1,10 @@
 """Decide a difference statement by measuring it.
 
 `measure_statement` maps a free-text statement to a quantity of the library (regex rules first,
-then the sentence embedder when one is given), measures it on both performances, and decides A/B/C
-against the quantity's margin, keeping the values, unit and frames as `Evidence`;
+then the sentence embedder when one is given), measures it on both performances with an interval
+(`uncertainty`), and decides A/B/C where the interval of the difference clears the quantity's margin or
+lies within it (not decided otherwise), with the calibrated probability of being right
+(`calibration`), keeping the values, intervals, unit and frames as `Evidence`;
 `measure_quantity` does the measuring and deciding for a quantity named by key (no statement).
 """
 
@@ -14,14 +16,33 @@ from collections.abc import Sequence
 import numpy as np
 
 from actiondiff.backends.base import SentenceEmbedder
+from actiondiff.kinematics.calibration import load_calibration
 from actiondiff.kinematics.crossing import MatchedPair
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.phases import Movement
-from actiondiff.kinematics.quantities import Quantity, Reading, candidates, find_quantity, match_rules
+from actiondiff.kinematics.quantities import (
+    Measurement,
+    Quantity,
+    Reading,
+    candidates,
+    find_quantity,
+    match_rules,
+)
+from actiondiff.kinematics.uncertainty import (
+    SYSTEMATIC_SHARE,
+    Spread,
+    interval,
+    interval_verdict,
+    jitter_replicas,
+    standard_error,
+    with_features,
+)
 from actiondiff.models import Evidence, Label, SubActionSpan
 
 EMBEDDING_THRESHOLD = 0.6
 """Least cosine similarity between a statement and a quantity's example for an embedding match."""
+Replicas = tuple[Sequence[Reading], Sequence[Reading]]
+"""Each performance's jittered replicas (`uncertainty.jitter_replicas`), index by index."""
 POLARITY_GAP = 0.08
 """Least lead of the matched example over its opposite; below it the direction is too unsure to use."""
 
@@ -64,22 +85,6 @@ def _closest_quantities(quantities: Sequence[Quantity], similarity: np.ndarray, 
     )
 
 
-def verdict_from_margin(
-    quantity: Quantity, polarity: float, value_a: float, value_b: float
-) -> tuple[Label, float]:
-    """A/B when the polarity-signed difference passes the margin, else C; with a confidence.
-
-    Confidence rises from 0.55 at the margin towards 0.95 at three margins; C is surer the closer
-    the two values are (0.8 when equal, 0.5 at the margin).
-    """
-    margin = quantity.decision_margin(value_a, value_b)
-    signed = polarity * (value_a - value_b)
-    ratio = abs(signed) / margin if margin > 0 else math.inf
-    if ratio <= 1.0:
-        return "C", round(0.8 - 0.3 * ratio, 3)
-    return ("A" if signed > 0 else "B"), round(min(0.95, 0.55 + 0.2 * (ratio - 1.0)), 3)
-
-
 def measure_statement(
     text: str,
     features_a: KinematicFeatures,
@@ -108,13 +113,14 @@ def measure_readings(
     *,
     linked: tuple[str, float] | None = None,
     matched: Sequence[MatchedPair] = (),
+    replicas: Replicas | None = None,
 ) -> Evidence | None:
     """Evidence for a statement on two readings (built once per performance); None when no quantity
     matches it, unlabelled evidence saying why when the matched quantity cannot be read in both.
 
     `linked` (quantity key, polarity) is the action library's own link for one of its statements, or
     the quantity a statements file names for it; without it the statement is matched to a quantity
-    by rule or embedding. `matched`: see `measure_quantity`.
+    by rule or embedding. `matched`, `replicas`: see `measure_quantity`.
     """
     if linked is not None:
         quantity, polarity, how = find_quantity(linked[0]), linked[1], "link"
@@ -127,7 +133,9 @@ def measure_readings(
         (quantity, polarity), how = found, "embedding"
     else:
         return None
-    measured = measure_quantity(quantity, reading_a, reading_b, polarity, how=how, matched=matched)
+    measured = measure_quantity(
+        quantity, reading_a, reading_b, polarity, how=how, matched=matched, replicas=replicas
+    )
     if measured is not None:
         return measured
     return Evidence(
@@ -146,50 +154,121 @@ def measure_quantity(
     *,
     how: str = "id",
     matched: Sequence[MatchedPair] = (),
+    replicas: Replicas | None = None,
 ) -> Evidence | None:
     """Evidence for one quantity (or its key) measured on both performances, or None when a value is
-    not measurable. With polarity +1 the label says who has more of the quantity (C: within margin).
+    not measurable. With polarity +1 the label says who has more of the quantity; C: the difference's
+    interval lies within the margin; None (not decided): the interval reaches across the margin.
 
     `matched` (`crossing.matched_readings`): pairs of readings in matched windows; a quantity read in
     windows is then the mean over the pairs measurable in both videos, so A and B are read at the same
-    moments. Readings are built once per performance (`Reading.of`), so several quantities share them.
+    moments. `replicas`: each performance's `uncertainty.jitter_replicas` (drawn here when not given);
+    readings and replicas are built once per performance, so several quantities share them.
     """
     if isinstance(quantity, str):
         quantity = find_quantity(quantity)
     crossed = bool(matched) and quantity.crossed
     pairs = list(matched) if crossed else [(reading_a, reading_b)]
-    values = [
-        (one, other)
-        for in_a, in_b in pairs
-        if (one := quantity.compute(in_a)) is not None
-        and (other := quantity.compute(in_b)) is not None
-        and np.isfinite([one.value, other.value]).all()
-    ]
+    values = _measured(quantity, pairs)
     if not values:
         return None
     value_a = float(np.mean([one.value for one, _ in values]))
     value_b = float(np.mean([other.value for _, other in values]))
-    label, confidence = verdict_from_margin(quantity, polarity, value_a, value_b)
+    if replicas is None:
+        replicas = jitter_replicas(reading_a), jitter_replicas(reading_b)
     margin = quantity.decision_margin(value_a, value_b)
-    verdict = {"A": "holds more for A", "B": "holds more for B", "C": "no clear difference"}[label]
+    error_a, error_b, error_difference = _errors(quantity, pairs, values, replicas, crossed, margin)
+    label, excess = interval_verdict(polarity * (value_a - value_b), error_difference.total, margin)
+    difference = interval(value_a - value_b, error_difference.total)
     direction = "more" if polarity > 0 else "less"
     windows = " in matched windows" if crossed else ""
     return Evidence(
         source="kinematics",
         summary=(
             f"{quantity.description} ({direction} = statement, matched by {how}): "
-            f"A {value_a:.3g} vs B {value_b:.3g} {quantity.unit}{windows}, "
-            f"margin {margin:.3g} -> {verdict}"
+            f"A {value_a:.3g} {_shown(interval(value_a, error_a.total))} vs "
+            f"B {value_b:.3g} {_shown(interval(value_b, error_b.total))} {quantity.unit}{windows}; "
+            f"difference A - B {value_a - value_b:.3g} {_shown(difference)}, margin {margin:.3g} -> "
+            f"{_verdict_words(label, difference, margin)}"
         ),
         quantity=quantity.key,
         value_a=round(value_a, 4),
         value_b=round(value_b, 4),
         unit=quantity.unit,
+        interval_a=_rounded(interval(value_a, error_a.total)),
+        interval_b=_rounded(interval(value_b, error_b.total)),
+        interval_difference=_rounded(difference),
+        margin=round(margin, 4),
         frames_a=_frames(reading_a, [row for one, _ in values for row in one.rows]),
         frames_b=_frames(reading_b, [row for _, other in values for row in other.rows]),
         label=label,
-        confidence=confidence,
+        confidence=load_calibration().confidence(label, excess) if label is not None else None,
     )
+
+
+def _measured(quantity: Quantity, pairs: Sequence[MatchedPair]) -> list[tuple[Measurement, Measurement]]:
+    """The quantity on each pair of readings where it is measurable (and finite) in both."""
+    return [
+        (one, other)
+        for in_a, in_b in pairs
+        if (one := quantity.compute(in_a)) is not None
+        and (other := quantity.compute(in_b)) is not None
+        and np.isfinite([one.value, other.value]).all()
+    ]
+
+
+def _errors(
+    quantity: Quantity,
+    pairs: Sequence[MatchedPair],
+    values: Sequence[tuple[Measurement, Measurement]],
+    replicas: Replicas,
+    crossed: bool,
+    margin: float,
+) -> tuple[Spread, Spread, Spread]:
+    """Standard errors of value A, value B and their difference: jitter from the replicas (the
+    windows kept when crossed, repetitions found again otherwise), spread over repetitions and over
+    the matched pairs, and for the difference the systematic part (`SYSTEMATIC_SHARE` of the margin)."""
+    drawn = []
+    for replica_a, replica_b in zip(*replicas, strict=True):
+        jittered = (
+            [(with_features(a, replica_a), with_features(b, replica_b)) for a, b in pairs]
+            if crossed
+            else [(replica_a, replica_b)]
+        )
+        if found := _measured(quantity, jittered):
+            drawn.append(
+                (np.mean([one.value for one, _ in found]), np.mean([other.value for _, other in found]))
+            )
+    jitter = np.std(drawn, axis=0, ddof=1) if len(drawn) > 1 else np.zeros(2)
+    jitter_difference = float(np.std([a - b for a, b in drawn], ddof=1)) if len(drawn) > 1 else 0.0
+    per_rep = [
+        standard_error([v for measured in side for v in measured.per_window], groups=len(values))
+        for side in zip(*values, strict=True)
+    ]
+    per_pair = [standard_error([measured.value for measured in side]) for side in zip(*values, strict=True)]
+    paired = standard_error([one.value - other.value for one, other in values])
+    return (
+        Spread(float(jitter[0]), per_rep[0], per_pair[0]),
+        Spread(float(jitter[1]), per_rep[1], per_pair[1]),
+        Spread(jitter_difference, math.hypot(*per_rep), paired, SYSTEMATIC_SHARE * margin),
+    )
+
+
+def _verdict_words(label: Label | None, difference: tuple[float, float], margin: float) -> str:
+    if label is None:
+        return (
+            f"not decided: the 90 % interval of the difference {_shown(difference)} reaches across the "
+            f"margin +-{margin:.3g}, so the measurement cannot tell a difference from none"
+        )
+    return {"A": "holds more for A", "B": "holds more for B", "C": "no clear difference"}[label]
+
+
+def _shown(bounds: tuple[float, float]) -> str:
+    return f"[{bounds[0]:.3g}, {bounds[1]:.3g}]"
+
+
+def _rounded(bounds: tuple[float, float]) -> tuple[float, float]:
+    return round(bounds[0], 4), round(bounds[1], 4)
 
 
 def _frames(reading: Reading, rows: Sequence[int]) -> list[int]:

@@ -39,10 +39,11 @@ from actiondiff.models import SubActionSpan
 
 @dataclass(frozen=True)
 class Measurement:
-    """A measured value and the sample rows it was read from."""
+    """A measured value, the sample rows it was read from, and its value in each window read."""
 
     value: float
     rows: list[int]
+    per_window: tuple[float, ...] = ()
 
 
 @dataclass
@@ -159,7 +160,8 @@ def _per_window(phase: str, reduce: Callable[[Reading, np.ndarray], tuple[float,
         results = [r for w in reading.windows(phase) if w.size and (r := reduce(reading, w)) is not None]
         if not results:
             return None
-        return Measurement(float(np.mean([v for v, _ in results])), [row for _, row in results])
+        values = tuple(v for v, _ in results)
+        return Measurement(float(np.mean(values)), [row for _, row in results], values)
 
     return compute
 
@@ -240,7 +242,8 @@ def driver_speed(reading: Reading) -> Measurement | None:
     if not windows or np.isnan(speed).all():
         return None
     peaks = [(float(np.nanmax(speed[w])), int(w[np.nanargmax(speed[w])])) for w in windows]
-    return Measurement(float(np.mean([v for v, _ in peaks])), [r for _, r in peaks])
+    values = tuple(v for v, _ in peaks)
+    return Measurement(float(np.mean(values)), [r for _, r in peaks], values)
 
 
 def repetition_count(reading: Reading) -> Measurement | None:

@@ -29,9 +29,10 @@ from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.crossing import MatchedPair, matched_readings
-from actiondiff.kinematics.measure import measure_readings
+from actiondiff.kinematics.measure import Replicas, measure_readings
 from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import match_rules
+from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.knowledge.profile import generic
 from actiondiff.models import (
@@ -84,13 +85,15 @@ def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: 
 
 @dataclass(frozen=True)
 class AlignedPair:
-    """The two performances, A's time alignment to B, their readings in matched windows, and whether
-    their views and pose quality allow each quantity to be compared (`gate`)."""
+    """The two performances, A's time alignment to B, their readings in matched windows, each one's
+    jittered replicas (the measurements' uncertainty), and whether their views and pose quality allow
+    each quantity to be compared (`gate`)."""
 
     a: Performance
     b: Performance
     alignment: TimeAlignment
     matched: list[MatchedPair]
+    replicas: Replicas
     quality: QualityCheck
 
     @classmethod
@@ -106,7 +109,8 @@ class AlignedPair:
         anchors = (a.spans, b.spans) if independent else ((), ())
         alignment = align(a.features, b.features, spans_a=anchors[0], spans_b=anchors[1], moving=moving)
         matched = matched_readings(a.reading, b.reading, alignment)
-        return cls(a, b, alignment, matched, quality_check(a.track, b.track))
+        replicas = jitter_replicas(a.reading), jitter_replicas(b.reading)
+        return cls(a, b, alignment, matched, replicas, quality_check(a.track, b.track))
 
 
 class JobOptions(TypedDict, total=False):
@@ -290,7 +294,9 @@ class TwoVideoJob:
         polarity = 1.0 if difference.direction == "more" else -1.0
         linked = (difference.quantity, polarity) if difference.quantity else None
         a, b = pair.a.reading, pair.b.reading
-        measured = measure_readings(difference.text, a, b, self.embedder, linked=linked, matched=pair.matched)
+        measured = measure_readings(
+            difference.text, a, b, self.embedder, linked=linked, matched=pair.matched, replicas=pair.replicas
+        )
         if measured is not None:
             evidence.append(measured)
         if self.vlm is not None and shown is not None:

@@ -9,19 +9,28 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from actiondiff.kinematics.calibration import load_calibration
 from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.models import Difference, Evidence, Label
 
-SOURCE_WEIGHTS = {"kinematics": 1.0, "vlm": 0.8, "llm": 0.6, "library": 0.4, "fusion": 1.0}
-"""How much each source's confidence counts in `fuse`; measurements weigh most."""
+UNKNOWN_SOURCE_TEMPERATURE = 2.0
+"""A source the calibration file does not name counts at half weight."""
 NO_VLM = "no vision-language model is configured (use --backend openai:<model> to ask one)"
 """Said with every undecided verdict that a vision model could have looked at."""
 NO_VLM_REASON = f"no kinematic quantity measures this statement and {NO_VLM}"
 
 
+def source_weight(source: str) -> float:
+    """How much a source's confidence counts in `fuse`: 1 / its temperature in the calibration file
+    (measured verdicts are calibrated already, temperature 1)."""
+    known = load_calibration().sources.get(source)
+    return 1.0 / (known.temperature if known is not None else UNKNOWN_SOURCE_TEMPERATURE)
+
+
 def fuse(evidence: Sequence[Evidence]) -> tuple[Label | None, float, str]:
     """Combine labelled evidence: each item is a distribution (its confidence on its label, the rest
-    split evenly), raised to its source's weight and multiplied (a product of experts).
+    split evenly), tempered by its source's temperature (raised to `source_weight`) and multiplied (a
+    product of experts).
 
     Returns the winning label, its normalised probability, and the source of the strongest item that
     agrees with it; (None, 0.0, "") when nothing is labelled.
@@ -35,13 +44,13 @@ def fuse(evidence: Sequence[Evidence]) -> tuple[Label | None, float, str]:
         confidence = min(max(item.confidence if item.confidence is not None else 0.5, 1e-3), 1 - 1e-3)
         probs = np.full(3, (1.0 - confidence) / 2)
         probs[labels.index(item.label)] = confidence
-        log_p += SOURCE_WEIGHTS.get(item.source, 0.5) * np.log(probs)
+        log_p += source_weight(item.source) * np.log(probs)
     probs = np.exp(log_p - log_p.max())
     probs /= probs.sum()
     winner = labels[int(np.argmax(probs))]
     deciding = max(
         (e for e in labelled if e.label == winner),
-        key=lambda e: SOURCE_WEIGHTS.get(e.source, 0.5) * (e.confidence or 0.5),
+        key=lambda e: source_weight(e.source) * (e.confidence or 0.5),
     )
     return winner, round(float(probs.max()), 4), deciding.source
 

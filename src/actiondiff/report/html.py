@@ -104,8 +104,9 @@ def tally(differences: Iterable[Difference]) -> str:
 
 
 def effect(difference: Difference) -> tuple[float, float]:
-    """How strongly a clear difference shows: its confidence (which grows with the measured gap over its
-    margin), then the measured gap relative to the larger value."""
+    """How strongly a clear difference shows: its confidence (the calibrated probability, which grows with
+    how far the difference's interval clears the margin), then the measured gap relative to the larger
+    value."""
     gaps = [
         abs(e.value_a - e.value_b) / max(abs(e.value_a), abs(e.value_b), 1e-9)
         for e in difference.evidence

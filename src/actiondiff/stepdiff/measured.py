@@ -28,6 +28,7 @@ from actiondiff.kinematics import (
     match_quantity,
     measure_quantity,
 )
+from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.knowledge.profile import generic
 from actiondiff.models import Evidence
@@ -173,9 +174,10 @@ def compare_clips(
 ) -> list[Gap]:
     """Every quantity measurable in both clips, largest gap (in decision margins) first."""
     reading_a, reading_b = Reading.of(reference, profile.movement), Reading.of(candidate, profile.movement)
+    replicas = jitter_replicas(reading_a), jitter_replicas(reading_b)
     gaps = []
     for quantity in quantities:
-        evidence = measure_quantity(quantity, reading_a, reading_b)
+        evidence = measure_quantity(quantity, reading_a, reading_b, replicas=replicas)
         if evidence is None or evidence.value_a is None or evidence.value_b is None:
             continue
         margin = quantity.decision_margin(evidence.value_a, evidence.value_b)

@@ -1,0 +1,150 @@
+"""How sure a measured value is: pose jitter, repetition spread and the resulting intervals.
+
+Three sources add up to one standard error per value:
+
+- pose jitter: each feature column's frame-to-frame noise is estimated robustly from its residual
+  against a wider Savitzky-Golay curve (1.4826 x median absolute residual); `jitter_replicas` draws
+  replicate performances with that noise added (temporally correlated like the cleaned signal) and
+  segments each again, so repetitions, onsets and phase durations are resampled too (a parametric
+  bootstrap over frames);
+- the spread over repetitions: the standard error of the per-repetition values of a quantity;
+- the spread over matched window pairs: A's windows and B's windows (`crossing.matched_readings`)
+  give two readings of the same quantity, their disagreement is the alignment's part;
+- for a difference, a systematic part of `SYSTEMATIC_SHARE` margins: the pose model's bias differs
+  between two videos (view, performer) in a way no resampling of one video shows.
+
+`interval_verdict` turns the difference and its standard error into A / B / C or not decided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.signal import savgol_filter
+
+from actiondiff.kinematics.clean import SMOOTH_WINDOW_S
+from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.kinematics.quantities import Reading
+from actiondiff.models import Label
+
+REPLICATES = 24
+"""Replicate performances drawn per video (the bootstrap's size)."""
+RESIDUAL_WINDOW_S = 0.6
+"""Savitzky-Golay window (order 2) a column's residual is taken against to estimate its jitter."""
+INTERVAL_Z = 1.645
+"""Half-width of an interval in standard errors: two-sided 90 %."""
+SYSTEMATIC_SHARE = 0.25
+"""Standard error, in decision margins, of the bias between two videos that no resampling of either
+sees (pose model errors that differ with view and performer); added to every difference."""
+MAD_TO_SD = 1.4826
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A value's standard error and the parts it is made of."""
+
+    jitter: float
+    repetitions: float
+    windows: float
+    systematic: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return math.sqrt(self.jitter**2 + self.repetitions**2 + self.windows**2 + self.systematic**2)
+
+
+def column_noise(features: KinematicFeatures) -> dict[str, float]:
+    """Per column, the robust standard deviation of its residual against a wider smoothed curve
+    (0 for a column with too few values)."""
+    step = 1.0 / features.fps if features.fps else 0.04
+    window = max(5, 2 * (round(RESIDUAL_WINDOW_S / step) // 2) + 1)
+    names = list(features.columns)
+    values = np.column_stack([features.columns[n] for n in names])
+    finite = np.isfinite(values)
+    usable = finite.sum(axis=0) > window
+    rows = np.arange(len(values))
+    filled = np.zeros_like(values)
+    for column in np.flatnonzero(usable):
+        seen = finite[:, column]
+        filled[:, column] = np.interp(rows, rows[seen], values[seen, column])
+    if not usable.any():
+        return dict.fromkeys(names, 0.0)
+    residual = np.where(finite, filled - savgol_filter(filled, window, 2, axis=0), np.nan)
+    residual[:, ~usable] = 0.0
+    deviation = np.nanmedian(np.abs(residual - np.nanmedian(residual, axis=0)), axis=0)
+    return {n: float(MAD_TO_SD * deviation[i]) if usable[i] else 0.0 for i, n in enumerate(names)}
+
+
+def _correlated_unit_noise(rng: np.random.Generator, shape: tuple[int, int], window: int) -> np.ndarray:
+    """Gaussian noise (rows x columns) smoothed like the cleaned signal, rescaled to unit std."""
+    white = rng.standard_normal(shape)
+    if shape[0] <= window:
+        return white
+    smooth = savgol_filter(white, window, 2, axis=0)
+    return smooth / smooth.std(axis=0, keepdims=True)
+
+
+def _seed(features: KinematicFeatures) -> int:
+    """A seed from the video's own content, so its replicas do not depend on which side it is on."""
+    digest = hashlib.blake2b(np.nan_to_num(features.timestamps).tobytes(), digest_size=8)
+    for values in list(features.columns.values())[:4]:
+        digest.update(np.nan_to_num(values).round(6).tobytes())
+    return int.from_bytes(digest.digest(), "little")
+
+
+def jitter_replicas(reading: Reading, count: int = REPLICATES) -> list[Reading]:
+    """Replicate readings of one performance: its pose jitter added anew, repetitions found again."""
+    features = reading.features
+    noise = column_noise(features)
+    names = list(features.columns)
+    scale = np.array([noise[n] for n in names])
+    step = 1.0 / features.fps if features.fps else 0.04
+    window = max(5, 2 * (round(SMOOTH_WINDOW_S / step) // 2) + 1)
+    rng = np.random.default_rng(_seed(features))
+    replicas = []
+    for _ in range(count):
+        drawn = _correlated_unit_noise(rng, (len(features), len(names)), window) * scale
+        columns = {n: features.columns[n] + drawn[:, i] for i, n in enumerate(names)}
+        jittered = replace(features, columns=columns)
+        replicas.append(
+            Reading.of(jittered, reading.movement, reading.spans, spans_first=reading.spans_first)
+        )
+    return replicas
+
+
+def with_features(reading: Reading, replica: Reading) -> Reading:
+    """`reading`'s windows (e.g. mapped from the other video) on the replica's jittered features."""
+    return replace(reading, features=replica.features)
+
+
+def standard_error(values: Sequence[float], groups: int = 1) -> float:
+    """Standard error of the mean of `values` taken as `len(values) / groups` independent readings."""
+    if len(values) < 2:
+        return 0.0
+    independent = max(len(values) / max(groups, 1), 1.0)
+    return float(np.std(values, ddof=1) / math.sqrt(independent))
+
+
+def interval(value: float, error: float) -> tuple[float, float]:
+    return value - INTERVAL_Z * error, value + INTERVAL_Z * error
+
+
+def interval_verdict(signed: float, error: float, margin: float) -> tuple[Label | None, float]:
+    """A / B where the polarity-signed difference's interval clears the margin, C where it lies inside
+    it, None where it straddles a margin; with the standardized excess (how many standard errors the
+    interval's edge lies beyond what the verdict needs, inf for an exact value)."""
+    low, high = interval(signed, error)
+    if low > margin or high < -margin:
+        excess = abs(signed) - margin
+        return ("A" if signed > 0 else "B"), _standardized(excess, error)
+    if -margin < low and high < margin:
+        return "C", _standardized(margin - abs(signed), error)
+    return None, 0.0
+
+
+def _standardized(excess: float, error: float) -> float:
+    return excess / error if error > 0 else math.inf
