@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from actiondiff.models import FrameSample, PoseTrack, VideoInfo
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED, N_LANDMARKS
+from actiondiff.threads import fan_out
 from actiondiff.video import Frame
 
 MODEL_NAME = "mediapipe-0.10.14/pose_landmark_full"
@@ -122,6 +124,9 @@ class MediaPipePoseEstimator:
     the model alone is not left-right symmetric (on real footage a mirrored clip read a 14-deg deeper
     knee). It doubles the model's time. Smoothing is left to the kinematics stage, which knows the
     true frame spacing.
+
+    The graphs are made on the first video and reset for each next one (a graph holds ~85 MiB and
+    takes a while to start); one video is tracked at a time.
     """
 
     def __init__(
@@ -131,6 +136,8 @@ class MediaPipePoseEstimator:
         self.min_detection_confidence = min_detection_confidence
         self.flip_test = flip_test
         self.name = MODEL_NAME + (FLIP_TEST if flip_test else "")
+        self._graphs: list[Any] = []
+        self._lock = threading.Lock()
 
     def _model(self) -> Any:
         return _load_solution().Pose(
@@ -141,31 +148,67 @@ class MediaPipePoseEstimator:
             min_detection_confidence=self.min_detection_confidence,
         )
 
+    def _fresh_graphs(self) -> list[Any]:
+        """The original stream's graph (and the mirrored stream's), made now or reset from the last video."""
+        if not self._graphs:
+            self._graphs = [self._model() for _ in range(2 if self.flip_test else 1)]
+            atexit.register(self.close)
+        else:
+            for graph in self._graphs:
+                graph.reset()
+        return self._graphs
+
+    def close(self) -> None:
+        """Close the graphs (made again if another video is tracked)."""
+        with self._lock:
+            for graph in self._graphs:
+                graph.close()
+            self._graphs = []
+
     def track(
         self,
         video: VideoInfo,
         frames: Iterable[Frame],
         on_frame: Callable[[FrameSample], None] | None = None,
     ) -> PoseTrack:
-        """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found)."""
+        """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found).
+
+        The frames are produced (decoded) on this thread while the model runs on another, and the
+        mirrored stream of the flip test on a third: both cores are busy on one video.
+        """
         samples: list[FrameSample] = []
-        rows: list[Landmarks] = []
         missing = np.full((N_LANDMARKS, 3), np.nan, dtype=np.float32)
-        quiet = ExitStack()
-        quiet.enter_context(_quiet_graph_start())  # until the graph has run its first frame
-        with quiet, ExitStack() as models:
-            model = models.enter_context(self._model())
-            mirror_model = models.enter_context(self._model()) if self.flip_test else None
+
+        def produced(frames: Iterable[Frame]) -> Iterator[Frame]:
             for frame in frames:
-                found = _landmarks(model.process(frame.image))
-                if mirror_model is not None:
-                    mirrored = _landmarks(mirror_model.process(np.ascontiguousarray(frame.image[:, ::-1])))
-                    found = _flip_test(found, mirrored)
-                quiet.close()
                 samples.append(frame.sample)
-                rows.append(found if found is not None else (missing, missing, missing[:, 0]))
-                if on_frame is not None:
-                    on_frame(frame.sample)
+                yield frame
+
+        def original(model: Any) -> Callable[[Iterator[Frame]], list[Landmarks | None]]:
+            def run(stream: Iterator[Frame]) -> list[Landmarks | None]:
+                found = []
+                for frame in stream:
+                    found.append(_landmarks(model.process(frame.image)))
+                    if on_frame is not None:
+                        on_frame(frame.sample)
+                return found
+
+            return run
+
+        def mirrored(model: Any) -> Callable[[Iterator[Frame]], list[Landmarks | None]]:
+            def run(stream: Iterator[Frame]) -> list[Landmarks | None]:
+                return [_landmarks(model.process(np.ascontiguousarray(f.image[:, ::-1]))) for f in stream]
+
+            return run
+
+        with self._lock, _quiet_graph_start():
+            graphs = self._fresh_graphs()
+            streams = [original(graphs[0]), *(mirrored(graph) for graph in graphs[1:])]
+            found = fan_out(produced(frames), streams)
+        rows: list[Landmarks] = []
+        for one in zip(*found, strict=True):
+            landmarks = _flip_test(*one) if self.flip_test else one[0]
+            rows.append(landmarks if landmarks is not None else (missing, missing, missing[:, 0]))
         empty = np.zeros((0, N_LANDMARKS, 3), dtype=np.float32)
         image, world, visibility = (np.stack(column) for column in zip(*rows, strict=True)) if rows else (
             empty, empty, empty[:, :, 0])  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -67,9 +68,13 @@ def pose_cache_key(digest: str, config: Config, sampling: Sampling) -> str:
 
 
 def pose_estimator(config: Config) -> MediaPipePoseEstimator:
-    """The pose model these settings ask for."""
-    pose = config.pose
-    return MediaPipePoseEstimator(model_complexity=pose.model_complexity, flip_test=pose.flip_test)
+    """The pose model these settings ask for, one per process (its graphs serve every video)."""
+    return _estimator(config.pose.model_complexity, config.pose.flip_test)
+
+
+@functools.cache
+def _estimator(model_complexity: int, flip_test: bool) -> MediaPipePoseEstimator:
+    return MediaPipePoseEstimator(model_complexity=model_complexity, flip_test=flip_test)
 
 
 def expected_frames(path: str | Path, config: Config, sampling: Sampling | None = None) -> int:
