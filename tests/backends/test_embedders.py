@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actiondiff.backends import resolve_frame_embedder, resolve_sentence_embedder, split_spec
+from actiondiff.backends import (
+    LazySentenceEmbedder,
+    resolve_frame_embedder,
+    resolve_sentence_embedder,
+    split_spec,
+)
 from actiondiff.config import Config
 from actiondiff.errors import BackendError, InputError
 from tests.support.tiny_clip import tiny_clip
@@ -48,3 +53,14 @@ def test_local_clip_directory_embeds_frames_and_texts(config: Config, tmp_path: 
     assert image_vectors.shape == (3, 16) and text_vectors.shape == (3, 16)
     assert np.allclose(np.linalg.norm(image_vectors, axis=1), 1.0, atol=1e-5)
     assert np.allclose(embedder.embed_images(images), image_vectors, atol=1e-6), "embedding is deterministic"
+
+
+def test_sentence_embeddings_come_back_from_the_disk_cache_without_loading_the_model(config: Config) -> None:
+    texts = ["the squat is deeper", "the person squats lower"]
+    first = LazySentenceEmbedder("offline", config)
+    assert not first.cached(texts)
+    vectors = first.embed(texts)
+    again = LazySentenceEmbedder("offline", config)
+    assert again.cached(texts)
+    np.testing.assert_array_equal(again.embed(texts), vectors)
+    assert again._loaded is None  # nothing was loaded: every text was on disk

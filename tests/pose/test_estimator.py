@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from actiondiff.config import Config
-from actiondiff.models import FrameSample, PoseTrack
-from actiondiff.pose import MediaPipePoseEstimator, draw_skeleton, extract_pose
+from actiondiff.models import FrameSample, PoseTrack, VideoInfo
+from actiondiff.pose import MediaPipePoseEstimator, draw_skeleton, extract_pose, pose_sampling
 from actiondiff.pose.landmarks import MIRRORED
 from actiondiff.video import Frame, probe, write_video
 
@@ -107,3 +107,15 @@ def test_flip_test_reads_a_mirrored_photo_as_the_mirror_of_the_photo(real_person
     np.testing.assert_allclose(back[:, :2], plain.image_xyz[0][:, :2], atol=2e-3)
     world_back = mirrored.world_xyz[0][list(MIRRORED)] * [-1.0, 1.0, 1.0]
     np.testing.assert_allclose(world_back, plain.world_xyz[0], atol=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("duration_s", "fps", "step_s"), [(1.67, 60.0, 1 / 30), (6.2, 25.0, 0.04), (6.4, 60.0, 0.04)]
+)
+def test_clips_of_a_few_seconds_are_posed_densely_enough_to_time_to_0_04_s(
+    duration_s: float, fps: float, step_s: float
+) -> None:
+    info = VideoInfo(path=Path("clip.mp4"), container="mp4", codec="h264", width=640, height=480, rotation=0,
+                     fps=fps, duration_s=duration_s, n_frames=round(duration_s * fps))  # fmt: skip
+    sampling = pose_sampling(Config(), info)
+    assert sampling.fps is not None and 1 / sampling.fps == pytest.approx(step_s, abs=1e-3)

@@ -15,6 +15,7 @@ import numpy as np
 
 from actiondiff.backends.base import normalise_rows
 from actiondiff.errors import BackendError
+from actiondiff.threads import TORCH_IMPORT
 
 
 def _offline_hub() -> None:
@@ -36,8 +37,9 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, directory: Path, name: str) -> None:
         _offline_hub()
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
+        with TORCH_IMPORT:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # "Loading weights" bars; warnings still show
 
@@ -65,8 +67,9 @@ class ClipEmbedder:
 
     def __init__(self, directory: Path) -> None:
         _offline_hub()
-        import torch
-        from transformers import AutoImageProcessor, AutoTokenizer, CLIPModel
+        with TORCH_IMPORT:
+            import torch
+            from transformers import AutoImageProcessor, AutoTokenizer, CLIPModel
 
         if not directory.is_dir():
             raise BackendError(directory, "CLIP model directory does not exist")

@@ -20,7 +20,7 @@ from actiondiff.backends.embedders import ClipEmbedder, SentenceTransformerEmbed
 from actiondiff.backends.openai_chat import OpenAIChat, UsageMeter
 from actiondiff.config import Config
 from actiondiff.errors import InputError
-from actiondiff.storage import DiskCache
+from actiondiff.storage import DiskCache, content_key
 
 OFFLINE = "offline"
 OFFLINE_SENTENCE = "offline:all-MiniLM-L6-v2"
@@ -64,20 +64,24 @@ def resolve_sentence_embedder(spec: str, config: Config) -> SentenceEmbedder:
 
 
 class LazySentenceEmbedder:
-    """The `SentenceEmbedder` a spec names, loaded on first use, or from the start in a background
-    thread (`prefetch`) so that loading (seconds: torch, transformers) overlaps other work.
+    """The `SentenceEmbedder` a spec names, loaded on first use, or in a background thread from
+    `prefetch` on, so that loading (seconds: torch, transformers) overlaps other work.
 
-    The spec is checked at once; a run that never embeds never loads the model.
+    Embeddings are cached on disk by model and text (with `config.use_cache`), so a run whose texts
+    were all embedded before never loads the model. The spec is checked at once.
     """
 
-    def __init__(self, spec: str, config: Config, *, prefetch: bool = False) -> None:
+    def __init__(self, spec: str, config: Config) -> None:
         kind, _ = _local_sentence_spec(spec)
         self.name = OFFLINE_SENTENCE if kind == OFFLINE else spec
         self._spec, self._config = spec, config
+        self._cache = DiskCache(config.cache_dir, "embeddings") if config.use_cache else None
         self._lock = threading.Lock()
         self._loaded: Future[SentenceEmbedder] | None = None
-        if prefetch:
-            self._load(background=True)
+
+    def prefetch(self) -> None:
+        """Start loading the model in a background thread."""
+        self._load(background=True)
 
     def _load(self, background: bool) -> Future[SentenceEmbedder]:
         with self._lock:
@@ -102,8 +106,28 @@ class LazySentenceEmbedder:
         """The loaded embedder (waits for a background load)."""
         return self._load(background=False).result()
 
+    def _key(self, text: str) -> str:
+        return content_key(self.name, text)
+
+    def cached(self, texts: Sequence[str]) -> bool:
+        """Whether every one of these texts' embeddings is on disk (embedding them loads nothing)."""
+        return self._cache is not None and all(
+            (self._cache.directory / self._key(t)).is_file() for t in texts
+        )
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return self.model().embed(texts)
+        if self._cache is None or not texts:
+            return self.model().embed(texts)
+        cache = self._cache
+        found = {text: vector for text in texts if (vector := cache.get(self._key(text))) is not None}
+        missing = list(dict.fromkeys(text for text in texts if text not in found))
+        if missing:
+            for text, vector in zip(missing, self.model().embed(missing), strict=True):
+                stored = np.asarray(vector, dtype=np.float32).tobytes()
+                cache.put(self._key(text), stored)
+                found[text] = stored
+        # vectors as the cache gives them back, so no result depends on whether they were cached
+        return np.stack([np.frombuffer(found[text], dtype=np.float32) for text in texts])
 
 
 def resolve_frame_embedder(spec: str, config: Config) -> FrameTextEmbedder | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -70,37 +70,34 @@ def pose(
     Uses MediaPipe BlazePose, whose weights ship inside the installed mediapipe package:
     nothing is downloaded. Results are cached by file content and sampling.
     """
-    from actiondiff.pose import (
-        contact_sheet,
-        expected_frames,
-        extract_pose,
-        overlay_frames,
-        pose_sampling,
-        write_png,
-    )
-    from actiondiff.video import sample_frames, write_video
+    from actiondiff.pose import contact_sheet, extract_pose, overlay_frames, pose_sampling, write_png
+    from actiondiff.video import probe, sample_frames, write_video
 
     config = load_config(config_file, no_cache, {"pose.fps": fps})
-    with progress_bar(f"pose {video.name}", expected_frames(video, config)) as bar:
-        track = extract_pose(video, config, on_frame=lambda _: bar.advance(TaskID(0)))
-    atomic_write_text(output, track.model_dump_json())
-    sheet_path = strip or output.with_suffix(".png")
-    step = max(1, len(track.frames) // STRIP_TILES)
-    tile_indices = {sample.index for sample in track.frames[::step][:STRIP_TILES]}
+    info = probe(video)
+    sampling = pose_sampling(config, info)
+    n_samples = len(sampling.target_times(info))
+    tile_rows = set(range(0, n_samples, max(1, n_samples // STRIP_TILES))[:STRIP_TILES])
     tiles: list[Frame] = []
 
-    def keep_tiles(frames: Iterable[Frame]) -> Iterator[Frame]:
-        for frame in frames:
-            if frame.sample.index in tile_indices:
+    def decoded() -> Iterator[Frame]:
+        """The pose samples, decoded, keeping the contact sheet's tiles on the way."""
+        tiles.clear()
+        for row, frame in enumerate(sample_frames(video, sampling, info)):
+            if row in tile_rows:
                 tiles.append(frame)
             yield frame
 
-    sampling = pose_sampling(config, track.video)
-    frames = keep_tiles(sample_frames(video, sampling, track.video))
-    if overlay is not None:  # one pass: every frame streams into the overlay, the tiles are kept
-        write_video(overlay, overlay_frames(frames, track), fps=sampling.fps or track.video.fps)
-    else:
-        for _ in frames:
+    with progress_bar(f"pose {video.name}", n_samples) as bar:  # one decoding pass: pose and tiles
+        track = extract_pose(
+            video, config, sampling, on_frame=lambda _: bar.advance(TaskID(0)), info=info, frames=decoded()
+        )
+    atomic_write_text(output, track.model_dump_json())
+    sheet_path = strip or output.with_suffix(".png")
+    if overlay is not None:  # needs the track: a second pass, every frame streams into the overlay
+        write_video(overlay, overlay_frames(decoded(), track), fps=sampling.fps or info.fps)
+    elif not tiles:  # the track came from the cache: decode for the tiles only
+        for _ in decoded():
             pass
     write_png(sheet_path, contact_sheet(list(overlay_frames(tiles, track)), columns=4))
     summary = {

@@ -5,11 +5,14 @@ drawn from kinematics, `dataset` the ActDR-style training list, `train` the trai
 checkpoints, `describe` the facts and writers, `infer` scoring a new pair.
 """
 
-from actiondiff.kept.dataset import ActdrItem, read_list
-from actiondiff.kept.infer import ScoreResult, score_pair
-from actiondiff.kept.model import KeptModel, KeptSpec
-from actiondiff.kept.train import TrainingSummary, load_checkpoint, save_checkpoint, train_scorer
-from actiondiff.kept.tree import enumerate_paths
+from actiondiff.threads import TORCH_IMPORT
+
+with TORCH_IMPORT:  # the KEPT modules import torch (see `threads`)
+    from actiondiff.kept.dataset import ActdrItem, read_list
+    from actiondiff.kept.infer import ScoreResult, score_pair
+    from actiondiff.kept.model import KeptModel, KeptSpec
+    from actiondiff.kept.train import TrainingSummary, load_checkpoint, save_checkpoint, train_scorer
+    from actiondiff.kept.tree import enumerate_paths
 
 __all__ = [
     "ActdrItem",

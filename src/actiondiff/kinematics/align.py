@@ -15,12 +15,11 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
-from scipy.spatial.distance import cdist
 
 from actiondiff.errors import InputError
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.models import SubActionSpan, TimeAlignment
+from actiondiff.threads import TORCH_IMPORT
 
 ALIGN_COLUMNS = ("knee_angle", "hip_angle", "elbow_angle", "shoulder_angle", "trunk_lean",
                  "hip_centre_y", "wrist_height")  # fmt: skip
@@ -48,6 +47,14 @@ def alignment_signals(features: KinematicFeatures) -> np.ndarray:
     signals = np.stack(rows, axis=1)
     velocity = np.gradient(signals, axis=0) if len(signals) > 1 else np.zeros_like(signals)
     return np.hstack([signals, 2.0 * velocity])
+
+
+def distances(rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """Euclidean distance of every row of `rows_a` to every row of `rows_b`."""
+    with TORCH_IMPORT:  # scipy: imported where used, so `import actiondiff.kinematics` stays fast
+        from scipy.spatial.distance import cdist
+
+        return cdist(rows_a, rows_b)
 
 
 def dtw_path(
@@ -159,7 +166,7 @@ def align(
     if subsequence:
         swap = len(signals_a) > len(signals_b)
         short, long = (signals_b, signals_a) if swap else (signals_a, signals_b)
-        path, cost = dtw_path(cdist(short, long), subsequence=True)
+        path, cost = dtw_path(distances(short, long), subsequence=True)
         if swap:
             path = [(i, j) for j, i in path]
     else:
@@ -227,7 +234,7 @@ def _anchored_path(
     costs = []
     bounds = [(0, 0), *anchors, (len(signals_a), len(signals_b))]
     for (a0, b0), (a1, b1) in pairwise(bounds):
-        block, block_cost = dtw_path(cdist(signals_a[a0:a1], signals_b[b0:b1]), band=band)
+        block, block_cost = dtw_path(distances(signals_a[a0:a1], signals_b[b0:b1]), band=band)
         path.extend((i + a0, j + b0) for i, j in block)
         costs.append(block_cost * (a1 - a0))
     return path, float(sum(costs) / len(signals_a))
@@ -251,5 +258,9 @@ def tempo_profile(path: Sequence[tuple[int, int]], times_a: np.ndarray, times_b:
     mapped_t = np.interp(matched_rows(path, len(times_a)), np.arange(len(times_b)), times_b)
     step = float(times_a[-1] - times_a[0]) / (len(times_a) - 1)
     window = max(3, round(TEMPO_WINDOW_S / step)) if step > 0 else 3
-    slope = np.gradient(uniform_filter1d(mapped_t, window, mode="nearest"), times_a)
+    with TORCH_IMPORT:  # scipy: imported where used, so `import actiondiff.kinematics` stays fast
+        from scipy.ndimage import uniform_filter1d
+
+        smoothed = uniform_filter1d(mapped_t, window, mode="nearest")
+    slope = np.gradient(smoothed, times_a)
     return np.round(np.clip(slope, 0.0, 10.0), 4)

@@ -6,9 +6,9 @@ A `PoseTrack` holds one performer (`actiondiff.pose.people` chooses it when seve
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import savgol_filter
 
 from actiondiff.models import FrameSample, PoseTrack
+from actiondiff.threads import TORCH_IMPORT
 
 MAX_GAP_S = 0.4
 """Gaps (frames without a body) up to this long are filled by linear interpolation."""
@@ -57,10 +57,13 @@ def _fill_gaps(values: np.ndarray, times: np.ndarray, max_gap: int) -> np.ndarra
 
 
 def _smooth_runs(values: np.ndarray, window: int) -> np.ndarray:
-    out = values.copy()
-    for start, end in _runs(~np.isnan(values[:, 0])):
-        if end - start >= window:
-            out[start:end] = savgol_filter(values[start:end], window, polyorder=2, axis=0, mode="interp")
+    with TORCH_IMPORT:  # scipy: imported where used, so `import actiondiff.kinematics` stays fast
+        from scipy.signal import savgol_filter
+
+        out = values.copy()
+        for start, end in _runs(~np.isnan(values[:, 0])):
+            if end - start >= window:
+                out[start:end] = savgol_filter(values[start:end], window, polyorder=2, axis=0, mode="interp")
     return out
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from actiondiff.backends.base import SentenceEmbedder
 from actiondiff.kinematics.calibration import load_calibration
 from actiondiff.kinematics.crossing import MatchedPair
 from actiondiff.kinematics.features import KinematicFeatures
@@ -38,6 +38,9 @@ from actiondiff.kinematics.uncertainty import (
     with_features,
 )
 from actiondiff.models import Evidence, Label, SubActionSpan
+
+if TYPE_CHECKING:  # not imported at run time: the backends package loads its clients
+    from actiondiff.backends.base import SentenceEmbedder
 
 EMBEDDING_THRESHOLD = 0.6
 """Least cosine similarity between a statement and a quantity's example for an embedding match."""

@@ -15,10 +15,10 @@ from itertools import groupby
 from typing import Literal
 
 import numpy as np
-from scipy.signal import find_peaks
 
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.models import SubActionSpan
+from actiondiff.threads import TORCH_IMPORT
 
 PHASES = ("rest", "out", "extreme", "back", "recovery")
 """Phases of a repetition in time order; `recovery` is the rest after it."""
@@ -96,7 +96,10 @@ def _excursions(values: np.ndarray, fps: float, driver: Driver) -> list[Repetiti
     progress = np.interp(np.arange(len(values)), np.flatnonzero(np.isfinite(values)), finite)
     progress = (progress - rest) / (peak - rest)
     spacing = max(1, round(0.4 * fps)) if fps else 1
-    peaks, _ = find_peaks(progress, height=0.5, prominence=0.4, distance=spacing)
+    with TORCH_IMPORT:  # scipy: imported where used, so `import actiondiff.kinematics` stays fast
+        from scipy.signal import find_peaks
+
+        peaks, _ = find_peaks(progress, height=0.5, prominence=0.4, distance=spacing)
     repetitions: list[Repetition] = []
     for turn in peaks.tolist():
         floor = repetitions[-1].end if repetitions else 0

@@ -57,7 +57,7 @@ from actiondiff.pipeline.localize import (
     uniform_localization,
 )
 from actiondiff.pipeline.performance import FrameSource, Performance, frame_source, observe
-from actiondiff.pipeline.propose import propose, worded_by_library
+from actiondiff.pipeline.propose import library_link, propose
 from actiondiff.pipeline.request import check_action
 from actiondiff.video import probe
 
@@ -72,15 +72,30 @@ def localizer_fps(profile: ActionProfile, config: Config) -> float:
     return config.compare.fps_long if profile.duration == "long" else config.compare.fps_short
 
 
-def _will_embed(profile: ActionProfile, differences: Sequence[str] | None, llm: ChatModel | None) -> bool:
-    """Whether this run needs the sentence embedder: open mode dedupes, the library links given
-    statements not worded as its own, and statements no rule maps to a quantity are matched by
-    embedding."""
+def embedded_statements(
+    profile: ActionProfile,
+    differences: Sequence[str] | None,
+    llm: ChatModel | None,
+    named: Mapping[str, tuple[str, str]] | None = None,
+) -> list[str] | None:
+    """The statements this run matches by sentence embedding (None: not known before an LLM proposes
+    them in open mode): those neither linked to a quantity (by the library, a statements file or a
+    rule) nor, offline, to the library's sub-actions by wording or rule."""
+    entry = profile.entry if llm is None else None
+    own = entry.differences if entry is not None else []
+    library = {d.text.strip().lower() for d in own if d.quantity}
     if differences is None:
-        return True
-    if llm is None and profile.entry is not None and not worded_by_library(profile.entry, differences):
-        return True
-    return any(match_rules(text) is None for text in differences)
+        if llm is not None:
+            return None
+        texts = [d.text for d in own]
+        return [text for text in texts if text.strip().lower() not in library and match_rules(text) is None]
+    quantified = library | {text.strip().lower() for text in named or {}}
+    return [
+        text
+        for text in differences
+        if (text.strip().lower() not in quantified and match_rules(text) is None)
+        or (entry is not None and library_link(entry, text) is None)
+    ]
 
 
 @dataclass(frozen=True)
@@ -158,10 +173,12 @@ class TwoVideoJob:
         meter = UsageMeter()
         settings = config.backends
         llm = resolve_chat(settings.llm, config, meter)
-        # the embedder loads (seconds) and both videos' pose runs while the proposer plans
-        embedder = LazySentenceEmbedder(
-            settings.sentence, config, prefetch=_will_embed(profile, differences, llm)
-        )
+        # the embedder loads (seconds) while both videos' pose runs, when this run embeds texts not
+        # embedded before
+        embedded = embedded_statements(profile, differences, llm, asked.get("named"))
+        embedder = LazySentenceEmbedder(settings.sentence, config)
+        if embedded is None or (embedded and not embedder.cached(embedded)):
+            embedder.prefetch()
         return cls(
             paths=paths,
             infos=(probe(paths[0]), probe(paths[1])),
@@ -196,8 +213,12 @@ class TwoVideoJob:
         ]
 
     def plan_and_observe(self, sources: Sequence[FrameSource]) -> tuple[ActionPlan, str, list[Observed]]:
-        """The proposer's plan (and who made it) while the pose of both videos runs in two threads."""
-        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pose")
+        """The proposer's plan (and who made it) while the pose of A, then of B, runs in the background.
+
+        One video at a time: each one's pose keeps both cores busy (see `MediaPipePoseEstimator.track`),
+        and A and B side by side took as long with a third more memory (two more graphs and decoders).
+        """
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pose")
         try:
             poses = [
                 pool.submit(observe, path, source, self.config)

@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from actiondiff.config import Config
@@ -105,6 +104,8 @@ class FrameSource:
 
 
 def _to_jpeg(image: np.ndarray) -> bytes:
+    import cv2  # imported where used: only a vision model is shown kept frames
+
     ok, encoded = cv2.imencode(".jpg", image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, KEPT_JPEG_QUALITY])
     if not ok:
         raise RuntimeError("JPEG encoding of a kept frame failed")
@@ -112,6 +113,8 @@ def _to_jpeg(image: np.ndarray) -> bytes:
 
 
 def _from_jpeg(data: bytes) -> np.ndarray:
+    import cv2
+
     decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if decoded is None:
         raise RuntimeError("a kept frame's JPEG could not be decoded")

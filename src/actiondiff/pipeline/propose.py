@@ -94,14 +94,27 @@ def dedupe(texts: Sequence[str], embedder: SentenceEmbedder, limit: int) -> list
     return kept
 
 
+def library_link(entry: ActionEntry, text: str) -> list[str] | None:
+    """The sub-actions of the library candidate worded as `text`, else of the first one measuring the
+    quantity a rule finds in it (every sub-action when none does: the measurement reads the quantity
+    in its own window); None when only the sentence embedder can link it."""
+    wanted = text.strip().lower()
+    for candidate in entry.differences:
+        if candidate.text.strip().lower() == wanted:
+            return candidate.sub_actions
+    if (ruled := match_rules(text)) is None:
+        return None
+    measuring = (d.sub_actions for d in entry.differences if d.quantity == ruled[0].key)
+    return next(measuring, [s.name for s in entry.sub_actions])
+
+
 def _library_links(
     entry: ActionEntry, statements: Sequence[str], embedder: SentenceEmbedder
 ) -> list[list[str]]:
-    """For each statement, the sub-actions of the library candidate worded the same, else of the most
-    similar one by sentence embedding (all sub-actions if none is close); embeds only when needed."""
+    """For each statement, its `library_link`, else the sub-actions of the most similar library
+    candidate by sentence embedding (all sub-actions if none is close); embeds only when needed."""
     names = [s.name for s in entry.sub_actions]
-    own = {d.text.strip().lower(): d.sub_actions for d in entry.differences}
-    links = {text: own[text.strip().lower()] for text in statements if text.strip().lower() in own}
+    links = {text: link for text in statements if (link := library_link(entry, text)) is not None}
     others = [text for text in statements if text not in links]
     if others:
         similarity = embedder.embed(others) @ embedder.embed([d.text for d in entry.differences]).T
@@ -109,12 +122,6 @@ def _library_links(
             best = int(np.argmax(row))
             links[text] = entry.differences[best].sub_actions if row[best] >= LINK_COSINE else names
     return [links[text] for text in statements]
-
-
-def worded_by_library(entry: ActionEntry, statements: Sequence[str]) -> bool:
-    """Whether every statement is one of the entry's own (linked without the sentence embedder)."""
-    own = {d.text.strip().lower() for d in entry.differences}
-    return all(text.strip().lower() in own for text in statements)
 
 
 def propose(
