@@ -54,7 +54,7 @@ from actiondiff.kinematics.crossing import matched_readings
 from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import resolve_profile
-from actiondiff.models import Evidence, FrameSample, Label, PoseTrack, VideoInfo
+from actiondiff.models import Difference, Evidence, FrameSample, Label, PoseTrack, VideoInfo
 from actiondiff.storage import atomic_write_bytes, atomic_write_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,8 +108,8 @@ def _knee_flexion(m: Any, _: Body) -> float:
     return 180.0 - float(m.bottom_knee_deg)
 
 
-def _stance_ratio(m: Any, body: Body) -> float:
-    return float(m.stance_width) / _shoulders(body)
+def _stance_legs(m: Any, body: Body) -> float:
+    return float(m.stance_width) / (body.thigh + body.shin)
 
 
 def _rep_time(m: Any, _: Body) -> float:
@@ -135,13 +135,13 @@ ACTIONS: dict[str, ActionSpec] = {
         (
             Knob("bottom_knee_deg", (75.0, 125.0), 8.0),
             Knob("bottom_lean_deg", (15.0, 40.0), 6.0),
-            Knob("stance_width", (0.28, 0.5), 0.045),
+            Knob("stance_width", (0.28, 0.5), 0.08),
             Knob("toe_out_deg", (5.0, 20.0), 6.0),
         ),
         (
             Statement("the squat is deeper", "depth", 1.0, _knee_flexion),
             Statement("the descent is faster", "descent_duration", -1.0, lambda m, _: m.tempo.out),
-            Statement("the stance is wider", "stance_width", 1.0, _stance_ratio),
+            Statement("the stance is wider", "stance_width", 1.0, _stance_legs),
             Statement("the torso leans further forward", "trunk_lean", 1.0, lambda m, _: m.bottom_lean_deg),
             Statement("the first repetition starts later", "start_delay", 1.0, lambda m, _: m.tempo.lead_in),
             Statement("the toes point further outwards", "toe_out", 1.0, lambda m, _: m.toe_out_deg),
@@ -165,11 +165,11 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "overhead press": (
         lambda tempo: OverheadPress(tempo, 170.0, (0.45, 0.3, 0.85), (0.12, 1.0, 0.04), (0.3, -0.6, 0.75)),
-        (Knob("top_elbow_deg", (140.0, 172.0), 6.0, upper=178.0), Knob("stance_width", (0.26, 0.45), 0.045)),
+        (Knob("top_elbow_deg", (140.0, 172.0), 6.0, upper=178.0), Knob("stance_width", (0.26, 0.45), 0.08)),
         (
             Statement("the arms lock out fully overhead", "elbow_extension", 1.0,
                       lambda m, _: m.top_elbow_deg),
-            Statement("the feet are set wider apart", "stance_width", 1.0, _stance_ratio),
+            Statement("the feet are set wider apart", "stance_width", 1.0, _stance_legs),
             *COMMON,
         ),
     ),
@@ -330,8 +330,13 @@ def _item(group: str, origin: str, text: str, truth: Label, evidence: Evidence |
 # ------------------------------------------------------------------------------------ real pose
 
 
-def _measured(difference: Any) -> Evidence | None:
-    return next((e for e in difference.evidence if e.source == "kinematics"), None)
+def _real_item(group: str, origin: str, difference: Difference, truth: Label) -> Item:
+    """The verdict as the user gets it: the measured evidence, or no verdict where the view and quality
+    gate withheld it (`Difference.withheld`, with its reason)."""
+    if difference.withheld is not None:
+        return Item(group, origin, difference.text, truth, None, None, difference.reason or "withheld")
+    evidence = next((e for e in difference.evidence if e.source == "kinematics"), None)
+    return _item(group, origin, difference.text, truth, evidence)
 
 
 def sample_pairs(config: Config) -> list[Item]:
@@ -351,7 +356,7 @@ def sample_pairs(config: Config) -> list[Item]:
                              differences=list(truth), named=named, config=config)  # fmt: skip
             for d in result.differences:
                 label = swapped[truth[d.text]] if flip else truth[d.text]
-                items.append(_item(f"{folder.name}-{first}{second}", "samples", d.text, label, _measured(d)))
+                items.append(_real_item(f"{folder.name}-{first}{second}", "samples", d, label))
     return items
 
 
@@ -369,9 +374,7 @@ def invariance_pairs(config: Config, clips: int) -> list[Item]:
             result = compare(a, b, action=ACTION, differences=list(STATEMENTS), config=config)
             for d in result.differences:
                 truth = case.expected.get(d.text, "C")
-                items.append(
-                    _item(f"{clip.stem}-{case.name}", f"invariance/{case.name}", d.text, truth, _measured(d))
-                )
+                items.append(_real_item(f"{clip.stem}-{case.name}", f"invariance/{case.name}", d, truth))
     return items
 
 

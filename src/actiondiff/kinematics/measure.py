@@ -145,8 +145,26 @@ def measure_readings(
         source="kinematics",
         quantity=quantity.key,
         summary=f"{quantity.description} (matched by {how}): not measurable in both videos "
-        f"(the joints it needs are not visible in its '{quantity.phase}' window)",
+        f"({unmeasured_reason(quantity, reading_a, reading_b)})",
     )
+
+
+def unmeasured_reason(quantity: Quantity, reading_a: Reading, reading_b: Reading) -> str:
+    """Why `quantity` has no value: per video that lacks one, the missing repetitions, window or joints."""
+    reasons = []
+    for name, reading in (("A", reading_a), ("B", reading_b)):
+        if quantity.compute(reading) is not None:
+            continue
+        column = reading.movement.driver.column
+        if quantity.key == "rep_count" and reading.repetitions:
+            reasons.append(f"video {name} shows no repetition of {column}, so the whole movement stands in "
+                           "for one and nothing can be counted")  # fmt: skip
+        elif not any(w.size for w in reading.windows(quantity.phase)):
+            reasons.append(f"video {name} has no '{quantity.phase}' window (no repetition of {column} found)")
+        else:
+            joints = ", ".join(quantity.joints) or "its joints"
+            reasons.append(f"video {name}: {joints} not visible in its '{quantity.phase}' window")
+    return "; ".join(reasons) or "no value in the windows matched between the videos"
 
 
 def measure_quantity(

@@ -247,8 +247,11 @@ def driver_speed(reading: Reading) -> Measurement | None:
 
 
 def repetition_count(reading: Reading) -> Measurement | None:
+    """How many repetitions the driver shows; none counted when the whole movement stands in for one."""
     reps = reading.repetitions
-    return Measurement(float(len(reps)), [r.turn for r in reps]) if reps else None
+    if not reps or any(r.source == "movement" for r in reps):
+        return None
+    return Measurement(float(len(reps)), [r.turn for r in reps])
 
 
 def start_time(reading: Reading) -> Measurement | None:
@@ -431,7 +434,7 @@ QUANTITIES: tuple[Quantity, ...] = (
                    r"hands?\b.{0,15}\b(placed|set|positioned|spaced) narrower"),
              examples=("the grip is wider", "the hands are closer together")),
     Quantity("stance_width", "ankle spacing over leg length (median over the movement)", "x leg length",
-             "whole", 0.05, spread("stance_width_legs", "whole", "median"),
+             "whole", 0.1, spread("stance_width_legs", "whole", "median"),
              joints=("hip", "knee", "ankle"),
              phrases=("stands with a wider stance", "stands with a narrower stance"),
              more=(r"wider (stance|feet|base)|(stance|base) is wider|"
