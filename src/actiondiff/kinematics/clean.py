@@ -56,14 +56,20 @@ def _fill_gaps(values: np.ndarray, times: np.ndarray, max_gap: int) -> np.ndarra
     return out
 
 
-def _smooth_runs(values: np.ndarray, window: int) -> np.ndarray:
-    with TORCH_IMPORT:  # scipy: imported where used, so `import actiondiff.kinematics` stays fast
+def savgol(values: np.ndarray, window: int, mode: str = "interp") -> np.ndarray:
+    """A quadratic Savitzky-Golay smoothing down the rows; scipy is imported where used (so
+    `import actiondiff.kinematics` stays fast) and called under the torch/scipy lock."""
+    with TORCH_IMPORT:
         from scipy.signal import savgol_filter
 
-        out = values.copy()
-        for start, end in _runs(~np.isnan(values[:, 0])):
-            if end - start >= window:
-                out[start:end] = savgol_filter(values[start:end], window, polyorder=2, axis=0, mode="interp")
+        return np.asarray(savgol_filter(values, window, polyorder=2, axis=0, mode=mode))
+
+
+def _smooth_runs(values: np.ndarray, window: int) -> np.ndarray:
+    out = values.copy()
+    for start, end in _runs(~np.isnan(values[:, 0])):
+        if end - start >= window:
+            out[start:end] = savgol(values[start:end], window)
     return out
 
 

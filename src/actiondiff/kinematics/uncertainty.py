@@ -24,9 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.signal import savgol_filter
 
-from actiondiff.kinematics.clean import SMOOTH_WINDOW_S
+from actiondiff.kinematics.clean import SMOOTH_WINDOW_S, savgol
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.quantities import Reading
 from actiondiff.models import Label
@@ -73,7 +72,7 @@ def column_noise(features: KinematicFeatures) -> dict[str, float]:
         filled[:, column] = np.interp(rows, rows[seen], values[seen, column])
     if not usable.any():
         return dict.fromkeys(names, 0.0)
-    residual = np.where(finite, filled - savgol_filter(filled, window, 2, axis=0), np.nan)
+    residual = np.where(finite, filled - savgol(filled, window), np.nan)
     residual[:, ~usable] = 0.0
     deviation = np.nanmedian(np.abs(residual - np.nanmedian(residual, axis=0)), axis=0)
     return {n: float(MAD_TO_SD * deviation[i]) if usable[i] else 0.0 for i, n in enumerate(names)}
@@ -84,7 +83,7 @@ def _correlated_unit_noise(rng: np.random.Generator, shape: tuple[int, int], win
     white = rng.standard_normal(shape)
     if shape[0] <= window:
         return white
-    smooth = savgol_filter(white, window, 2, axis=0)
+    smooth = savgol(white, window)
     return smooth / smooth.std(axis=0, keepdims=True)
 
 
