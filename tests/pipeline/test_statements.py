@@ -61,7 +61,7 @@ def test_named_quantity_decides_and_shows_in_the_evidence(tmp_path: Path, pose_c
     pair = SAMPLES / "overhead_press"
     path = tmp_path / "named.yaml"
     path.write_text(
-        "- {text: A finishes the movement nearer to straight, quantity: elbow_extension}\n"
+        "- {text: A keeps the hands nearer each other, quantity: grip_width, direction: less}\n"
         "- {text: B gets it done sooner, quantity: rep_duration, direction: less}\n"
     )
     config = tmp_path / "config.toml"
@@ -72,9 +72,9 @@ def test_named_quantity_decides_and_shows_in_the_evidence(tmp_path: Path, pose_c
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
     verdicts = {d["text"]: d for d in json.loads(out.read_text())["differences"]}
-    extension = verdicts["A finishes the movement nearer to straight"]
+    closer = verdicts["A keeps the hands nearer each other"]
     faster = verdicts["B gets it done sooner"]
-    assert extension["label"] == "A" and faster["label"] == "B"
-    assert extension["evidence"][0]["quantity"] == "elbow_extension"
+    assert closer["label"] == "A" and faster["label"] == "B"
+    assert closer["evidence"][0]["quantity"] == "grip_width"
     assert faster["evidence"][0]["quantity"] == "rep_duration"
     assert "less = statement" in faster["evidence"][0]["summary"]

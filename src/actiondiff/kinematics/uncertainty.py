@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -78,10 +79,9 @@ def column_noise(features: KinematicFeatures) -> dict[str, float]:
     return {n: float(MAD_TO_SD * deviation[i]) if usable[i] else 0.0 for i, n in enumerate(names)}
 
 
-def _correlated_unit_noise(rng: np.random.Generator, shape: tuple[int, int], window: int) -> np.ndarray:
+def _correlated_unit_noise(white: np.ndarray, window: int) -> np.ndarray:
     """Gaussian noise (rows x columns) smoothed like the cleaned signal, rescaled to unit std."""
-    white = rng.standard_normal(shape)
-    if shape[0] <= window:
+    if len(white) <= window:
         return white
     smooth = savgol(white, window)
     return smooth / smooth.std(axis=0, keepdims=True)
@@ -103,10 +103,13 @@ def jitter_replicas(reading: Reading, count: int = REPLICATES) -> list[Reading]:
     scale = np.array([noise[n] for n in names])
     step = 1.0 / features.fps if features.fps else 0.04
     window = max(5, 2 * (round(SMOOTH_WINDOW_S / step) // 2) + 1)
-    rng = np.random.default_rng(_seed(features))
+    seed = _seed(features)
+    # one stream per column, so a column's jitter does not change when other columns come or go
+    streams = [np.random.default_rng([seed, zlib.crc32(n.encode())]) for n in names]
     replicas = []
     for _ in range(count):
-        drawn = _correlated_unit_noise(rng, (len(features), len(names)), window) * scale
+        white = np.column_stack([stream.standard_normal(len(features)) for stream in streams])
+        drawn = _correlated_unit_noise(white, window) * scale
         columns = {n: features.columns[n] + drawn[:, i] for i, n in enumerate(names)}
         jittered = replace(features, columns=columns)
         replicas.append(
