@@ -127,6 +127,15 @@ def _flip_test(found: Landmarks | None, mirrored: Landmarks | None) -> Landmarks
     return image.astype(np.float32), world.astype(np.float32), visibility.astype(np.float32)
 
 
+def _performers_flip_test(
+    found: Landmarks | None, mirrored: Landmarks | None, aspect: float
+) -> Landmarks | None:
+    """`_flip_test` when several people show: only the performer's own mirror image counts."""
+    if found is None or mirrored is None or jump(found, mirrored, aspect) > MAX_JUMP:
+        return found
+    return _flip_test(found, mirrored)
+
+
 def _opening(frames: Iterator[Frame], opening: list[Frame], after: list[Frame]) -> Iterator[Frame]:
     """The frames of the first `OPENING_S` seconds, each also kept in `opening`; the frame after them
     goes to `after` (the rest is what `frames` has left)."""
@@ -225,9 +234,9 @@ class MediaPipePoseEstimator:
         """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found).
 
         The frames are decoded on this thread while the tracker runs on another and the flip test's
-        mirrored tracker on a third, so both cores work on one video. Only when the opening shows several
-        people is the rest posed on this thread, one pass after the other (each needs the one before).
-        One video is tracked at a time.
+        mirrored tracker on a third, so both cores work on one video (with several people in the
+        opening, the tracker and the finders run on this thread: see `_follow_performer`). One video is
+        tracked at a time.
         """
         with self._lock:
             for graph in self._graphs.values():
@@ -274,19 +283,13 @@ class MediaPipePoseEstimator:
         on_frame: Callable[[FrameSample], None] | None,
     ) -> tuple[list[Landmarks | None], PerformerChoice]:
         """The main performer's landmarks on every frame (the opening's, as the tracker found them in
-        `first`, and the rest's) and how the performer was chosen; see the class's description."""
+        `first`, and the rest's) and how the performer was chosen; see the class's description.
+
+        The tracker and finders run on this thread (each frame's masks need the frame before), the
+        mirrored tracker on another (the performer's masked view of a frame is known before its pass)."""
         tracker = self._graph("tracker")
         mirror = self._graph("mirror") if self.flip_test else None
         finders = [self._graph(f"finder {k}") for k in range(1, self.people)]
-        rows: list[Landmarks | None] = []
-
-        def keep(frame: Frame, found: Landmarks | None, others: Sequence[Landmarks]) -> None:
-            if mirror is not None:
-                image = np.ascontiguousarray(masked(frame.image, others)[:, ::-1])
-                put_back = _unmirror(_landmarks(mirror.process(image)))
-                if found is not None and put_back is not None and jump(found, put_back, aspect) <= MAX_JUMP:
-                    found = _flip_test(found, put_back)  # only the performer's own mirror image counts
-            rows.append(found)
 
         def others_of(image: np.ndarray, bodies: list[Landmarks]) -> list[Landmarks]:
             """Further bodies, each found with the ones before it masked out."""
@@ -303,25 +306,43 @@ class MediaPipePoseEstimator:
         people = link(seen_first, aspect)
         figures = [seen(person, aspect) for person in people]
         chosen = int(np.argmax([person.score for person in figures]))
-        last, since, lost = None, 0, 0
-        for frame, found, bodies in zip(opening, people[chosen], seen_first, strict=True):
-            others = [b for b in bodies if b is not found]
-            keep(frame, found, others)
-            last, since = (found, 1) if found is not None else (last, since + 1)
-        # from here on the performer's tracker sees the frame with everyone else masked out
-        for frame in rest:
-            view = masked(frame.image, others)
-            # a tracker that lost its body (the other person, now masked) finds one on its next call
-            found = _landmarks(tracker.process(view)) or _landmarks(tracker.process(view))
-            if found is not None and last is not None and jump(last, found, aspect) > MAX_JUMP * since:
-                found = None
-            keep(frame, found, others)
-            if on_frame is not None:
-                on_frame(frame.sample)
-            last, since = (found, 1) if found is not None else (last, since + 1)
-            lost += found is None
-            if last is not None:
-                others = others_of(frame.image, [last])[1:] or others
+        performer: list[Landmarks | None] = []
+
+        def performer_views() -> Iterator[Frame]:
+            """Each frame with everyone but the performer masked out, the performer's landmarks on it
+            added to `performer`."""
+            last, since = None, 0
+            for frame, found, bodies in zip(opening, people[chosen], seen_first, strict=True):
+                others = [b for b in bodies if b is not found]
+                performer.append(found)
+                yield Frame(frame.sample, masked(frame.image, others))
+                last, since = (found, 1) if found is not None else (last, since + 1)
+            # from here on the performer's tracker sees the frame with everyone else masked out
+            for frame in rest:
+                view = masked(frame.image, others)
+                # a tracker that lost its body (the other person, now masked) finds one on its next call
+                found = _landmarks(tracker.process(view)) or _landmarks(tracker.process(view))
+                if found is not None and last is not None and jump(last, found, aspect) > MAX_JUMP * since:
+                    found = None
+                performer.append(found)
+                if on_frame is not None:
+                    on_frame(frame.sample)
+                yield Frame(frame.sample, view)
+                last, since = (found, 1) if found is not None else (last, since + 1)
+                if last is not None:
+                    others = others_of(frame.image, [last])[1:] or others
+
+        if mirror is None:
+            for _ in performer_views():
+                pass
+            rows = performer
+        else:
+            (mirrored,) = fan_out(performer_views(), [_posing(mirror, mirrored=True)])
+            rows = [
+                _performers_flip_test(found, _unmirror(back), aspect)
+                for found, back in zip(performer, mirrored, strict=True)
+            ]
+        lost = sum(found is None for found in performer[len(opening) :])
         return rows, PerformerChoice(people=figures, chosen=chosen, lost_frames=lost)
 
     def _pose_track(
