@@ -7,8 +7,9 @@ import re
 import sys
 import threading
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
@@ -26,6 +27,7 @@ from actiondiff.pose.people import (
     masked,
     seen,
 )
+from actiondiff.threads import fan_out
 from actiondiff.video import Frame
 
 MODEL_NAME = "mediapipe-0.10.14/pose_landmark_full"
@@ -109,8 +111,10 @@ def _landmarks(result: Any) -> Landmarks | None:
     )
 
 
-def _unmirror(found: Landmarks) -> Landmarks:
+def _unmirror(found: Landmarks | None) -> Landmarks | None:
     """Landmarks found on a mirrored image, put back on the original: x reflected, left and right swapped."""
+    if found is None:
+        return None
     image, world, visibility = (values[list(MIRRORED)] for values in found)
     return image * [-1.0, 1.0, 1.0] + [1.0, 0.0, 0.0], world * [-1.0, 1.0, 1.0], visibility
 
@@ -123,14 +127,54 @@ def _flip_test(found: Landmarks | None, mirrored: Landmarks | None) -> Landmarks
     return image.astype(np.float32), world.astype(np.float32), visibility.astype(np.float32)
 
 
-def _opening(frames: Iterator[Frame]) -> tuple[list[Frame], Iterator[Frame]]:
-    """The frames of the first `OPENING_S` seconds, and an iterator over the rest."""
-    opening: list[Frame] = []
+def _performers_flip_test(
+    found: Landmarks | None, mirrored: Landmarks | None, aspect: float
+) -> Landmarks | None:
+    """`_flip_test` when several people show: only the performer's own mirror image counts."""
+    if found is None or mirrored is None or jump(found, mirrored, aspect) > MAX_JUMP:
+        return found
+    return _flip_test(found, mirrored)
+
+
+def _opening(frames: Iterator[Frame], opening: list[Frame], after: list[Frame]) -> Iterator[Frame]:
+    """The frames of the first `OPENING_S` seconds, each also kept in `opening`; the frame after them
+    goes to `after` (the rest is what `frames` has left)."""
     for frame in frames:
         if opening and frame.sample.timestamp - opening[0].sample.timestamp >= OPENING_S:
-            return opening, chain([frame], frames)
+            after.append(frame)
+            return
         opening.append(frame)
-    return opening, iter(())
+        yield frame
+
+
+def _recorded(frames: Iterable[Frame], samples: list[FrameSample]) -> Iterator[Frame]:
+    """The frames, each one's sample added to `samples` as it passes."""
+    for frame in frames:
+        samples.append(frame.sample)
+        yield frame
+
+
+def _close_all(graphs: dict[str, Any]) -> None:
+    for graph in graphs.values():
+        graph.close()
+    graphs.clear()
+
+
+def _posing(
+    graph: Any, *, mirrored: bool = False, on_frame: Callable[[FrameSample], None] | None = None
+) -> Callable[[Iterator[Frame]], list[Landmarks | None]]:
+    """A consumer of frames that poses each (mirrored, or as it is) with this tracker."""
+
+    def run(stream: Iterator[Frame]) -> list[Landmarks | None]:
+        found = []
+        for frame in stream:
+            image = np.ascontiguousarray(frame.image[:, ::-1]) if mirrored else frame.image
+            found.append(_landmarks(graph.process(image)))
+            if on_frame is not None:
+                on_frame(frame.sample)
+        return found
+
+    return run
 
 
 class MediaPipePoseEstimator:
@@ -161,6 +205,9 @@ class MediaPipePoseEstimator:
         self.flip_test = flip_test
         self.people = people
         self.name = MODEL_NAME + (FLIP_TEST if flip_test else "")
+        self._graphs: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._graphs)
 
     def _model(self, *, static: bool = False) -> Any:
         return _load_solution().Pose(
@@ -171,96 +218,144 @@ class MediaPipePoseEstimator:
             min_detection_confidence=self.min_detection_confidence,
         )
 
+    def _graph(self, role: str, *, static: bool = False) -> Any:
+        """The graph playing this role, made on its first use and kept for the next videos (`track`
+        resets it): a graph holds ~85 MiB and takes a while to start."""
+        if role not in self._graphs:
+            self._graphs[role] = self._model(static=static)
+        return self._graphs[role]
+
     def track(
         self,
         video: VideoInfo,
         frames: Iterable[Frame],
         on_frame: Callable[[FrameSample], None] | None = None,
     ) -> PoseTrack:
-        """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found)."""
-        samples: list[FrameSample] = []
-        rows: list[Landmarks] = []
-        missing = np.full((N_LANDMARKS, 3), np.nan, dtype=np.float32)
-        choice: PerformerChoice | None = None
-        quiet = ExitStack()
-        quiet.enter_context(_quiet_graph_start())  # until the graph has run its first frame
-        with quiet, ExitStack() as models:
-            model = models.enter_context(self._model())
-            mirror_model = models.enter_context(self._model()) if self.flip_test else None
+        """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found).
 
-            def keep(
-                frame: Frame,
-                found: Landmarks | None,
-                others: Sequence[Landmarks] = (),
-                *,
-                several: bool = False,
-            ) -> None:
-                if mirror_model is not None:
-                    image = np.ascontiguousarray(masked(frame.image, others)[:, ::-1])
-                    mirrored = _landmarks(mirror_model.process(image))
-                    put_back = _unmirror(mirrored) if mirrored is not None else None
-                    if several and (
-                        found is None or put_back is None or jump(found, put_back, aspect) > MAX_JUMP
-                    ):
-                        put_back = None  # several people: only the performer's own mirror image counts
-                    found = _flip_test(found, put_back)
-                samples.append(frame.sample)
-                rows.append(found if found is not None else (missing, missing, missing[:, 0]))
-                if on_frame is not None:
-                    on_frame(frame.sample)
+        The frames are decoded on this thread while the tracker runs on another and the flip test's
+        mirrored tracker on a third, so both cores work on one video (with several people in the
+        opening, the tracker and the finders run on this thread: see `_follow_performer`). One video is
+        tracked at a time.
+        """
+        with self._lock:
+            for graph in self._graphs.values():
+                graph.reset()  # as good as new: the same track as a fresh graph's
+            tracker = self._graph("tracker")
+            mirror = self._graph("mirror") if self.flip_test else None
+            samples: list[FrameSample] = []
 
-            opening, rest = _opening(iter(frames))
-            first = [_landmarks(model.process(frame.image)) for frame in opening]
-            quiet.close()
+            def posed(frames: Iterable[Frame]) -> list[list[Landmarks | None]]:
+                """The tracker's landmarks of the frames (and the mirrored tracker's, not yet put back)."""
+                streams = [_posing(tracker, on_frame=on_frame)]
+                streams += [_posing(mirror, mirrored=True)] if mirror is not None else []
+                return fan_out(_recorded(frames, samples), streams)
+
+            remaining = iter(frames)
+            opening: list[Frame] = []
+            after: list[Frame] = []
+            with _quiet_graph_start():  # until the graphs have run their first frame
+                first = posed(_opening(remaining, opening, after))
             height, width = opening[0].image.shape[:2] if opening else (1, 1)
             aspect = width / height
-            if self.people > 1 and self._others_found(models, opening, first, aspect):
-                finders = [models.enter_context(self._model()) for _ in range(self.people - 1)]
-
-                def others_of(image: np.ndarray, bodies: list[Landmarks]) -> list[Landmarks]:
-                    """Further bodies, each found with the ones before it masked out."""
-                    for finder in finders:
-                        if (more := _landmarks(finder.process(masked(image, bodies)))) is None:
-                            break
-                        bodies = distinct([*bodies, more], aspect)
-                    return bodies
-
-                seen_first = [
-                    others_of(frame.image, [] if found is None else [found])
-                    for frame, found in zip(opening, first, strict=True)
-                ]
-                people = link(seen_first, aspect)
-                figures = [seen(person, aspect) for person in people]
-                chosen = int(np.argmax([person.score for person in figures]))
-                last, since, lost = None, 0, 0
-                for frame, found, bodies in zip(opening, people[chosen], seen_first, strict=True):
-                    others = [b for b in bodies if b is not found]
-                    keep(frame, found, others, several=True)
-                    last, since = (found, 1) if found is not None else (last, since + 1)
-                # from here on the performer's tracker sees the frame with everyone else masked out
-                for frame in rest:
-                    view = masked(frame.image, others)
-                    # a tracker that lost its body (the other person, now masked) finds one on its next call
-                    found = _landmarks(model.process(view)) or _landmarks(model.process(view))
-                    if (
-                        found is not None
-                        and last is not None
-                        and jump(last, found, aspect) > MAX_JUMP * since
-                    ):
-                        found = None
-                    keep(frame, found, others, several=True)
-                    last, since = (found, 1) if found is not None else (last, since + 1)
-                    lost += found is None
-                    if last is not None:
-                        others = others_of(frame.image, [last])[1:] or others
-                choice = PerformerChoice(people=figures, chosen=chosen, lost_frames=lost)
+            rest = chain(after, remaining)
+            choice: PerformerChoice | None = None
+            if self.people > 1 and self._others_found(opening, first[0], aspect):
+                if mirror is not None:
+                    mirror.reset()  # it posed the opening unmasked: it starts again on the performer alone
+                rows, choice = self._follow_performer(
+                    opening, first[0], _recorded(rest, samples), aspect, on_frame
+                )
             else:
-                for frame, found in zip(opening, first, strict=True):
-                    keep(frame, found)
-                for frame in rest:
-                    keep(frame, _landmarks(model.process(frame.image)))
+                rows, *mirrored = (before + then for before, then in zip(first, posed(rest), strict=True))
+                if mirrored:
+                    rows = [
+                        _flip_test(one, _unmirror(back)) for one, back in zip(rows, *mirrored, strict=True)
+                    ]
+        return self._pose_track(video, samples, rows, choice)
+
+    def _follow_performer(
+        self,
+        opening: Sequence[Frame],
+        first: Sequence[Landmarks | None],
+        rest: Iterator[Frame],
+        aspect: float,
+        on_frame: Callable[[FrameSample], None] | None,
+    ) -> tuple[list[Landmarks | None], PerformerChoice]:
+        """The main performer's landmarks on every frame (the opening's, as the tracker found them in
+        `first`, and the rest's) and how the performer was chosen; see the class's description.
+
+        The tracker and finders run on this thread (each frame's masks need the frame before), the
+        mirrored tracker on another (the performer's masked view of a frame is known before its pass)."""
+        tracker = self._graph("tracker")
+        mirror = self._graph("mirror") if self.flip_test else None
+        finders = [self._graph(f"finder {k}") for k in range(1, self.people)]
+
+        def others_of(image: np.ndarray, bodies: list[Landmarks]) -> list[Landmarks]:
+            """Further bodies, each found with the ones before it masked out."""
+            for finder in finders:
+                if (more := _landmarks(finder.process(masked(image, bodies)))) is None:
+                    break
+                bodies = distinct([*bodies, more], aspect)
+            return bodies
+
+        seen_first = [
+            others_of(frame.image, [] if found is None else [found])
+            for frame, found in zip(opening, first, strict=True)
+        ]
+        people = link(seen_first, aspect)
+        figures = [seen(person, aspect) for person in people]
+        chosen = int(np.argmax([person.score for person in figures]))
+        performer: list[Landmarks | None] = []
+
+        def performer_views() -> Iterator[Frame]:
+            """Each frame with everyone but the performer masked out, the performer's landmarks on it
+            added to `performer`."""
+            last, since = None, 0
+            for frame, found, bodies in zip(opening, people[chosen], seen_first, strict=True):
+                others = [b for b in bodies if b is not found]
+                performer.append(found)
+                yield Frame(frame.sample, masked(frame.image, others))
+                last, since = (found, 1) if found is not None else (last, since + 1)
+            # from here on the performer's tracker sees the frame with everyone else masked out
+            for frame in rest:
+                view = masked(frame.image, others)
+                # a tracker that lost its body (the other person, now masked) finds one on its next call
+                found = _landmarks(tracker.process(view)) or _landmarks(tracker.process(view))
+                if found is not None and last is not None and jump(last, found, aspect) > MAX_JUMP * since:
+                    found = None
+                performer.append(found)
+                if on_frame is not None:
+                    on_frame(frame.sample)
+                yield Frame(frame.sample, view)
+                last, since = (found, 1) if found is not None else (last, since + 1)
+                if last is not None:
+                    others = others_of(frame.image, [last])[1:] or others
+
+        if mirror is None:
+            for _ in performer_views():
+                pass
+            rows = performer
+        else:
+            (mirrored,) = fan_out(performer_views(), [_posing(mirror, mirrored=True)])
+            rows = [
+                _performers_flip_test(found, _unmirror(back), aspect)
+                for found, back in zip(performer, mirrored, strict=True)
+            ]
+        lost = sum(found is None for found in performer[len(opening) :])
+        return rows, PerformerChoice(people=figures, chosen=chosen, lost_frames=lost)
+
+    def _pose_track(
+        self,
+        video: VideoInfo,
+        samples: list[FrameSample],
+        rows: Sequence[Landmarks | None],
+        choice: PerformerChoice | None,
+    ) -> PoseTrack:
+        missing = np.full((N_LANDMARKS, 3), np.nan, dtype=np.float32)
+        filled = [found if found is not None else (missing, missing, missing[:, 0]) for found in rows]
         empty = np.zeros((0, N_LANDMARKS, 3), dtype=np.float32)
-        image, world, visibility = (np.stack(column) for column in zip(*rows, strict=True)) if rows else (
+        image, world, visibility = (np.stack(column) for column in zip(*filled, strict=True)) if filled else (
             empty, empty, empty[:, :, 0])  # fmt: skip
         return PoseTrack(
             video=video,
@@ -274,7 +369,7 @@ class MediaPipePoseEstimator:
         )
 
     def _others_found(
-        self, models: ExitStack, opening: Sequence[Frame], first: Sequence[Landmarks | None], aspect: float
+        self, opening: Sequence[Frame], first: Sequence[Landmarks | None], aspect: float
     ) -> bool:
         """Whether a second body shows in `PEOPLE_FOUND` of `PEOPLE_PROBES` opening frames, each posed
         afresh with the first body masked out."""
@@ -282,7 +377,7 @@ class MediaPipePoseEstimator:
         if not posed:
             return False
         probes = [posed[round(k)] for k in np.linspace(0, len(posed) - 1, PEOPLE_PROBES)]
-        probe = models.enter_context(self._model(static=True))
+        probe = self._graph("probe", static=True)
         hits = 0
         for k in dict.fromkeys(probes):
             found = first[k]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -70,11 +71,14 @@ def pose_cache_key(digest: str, config: Config, sampling: Sampling) -> str:
 
 
 def pose_estimator(config: Config) -> MediaPipePoseEstimator:
-    """The pose model these settings ask for."""
+    """The pose model these settings ask for, one per process (its graphs serve every video)."""
     pose = config.pose
-    return MediaPipePoseEstimator(
-        model_complexity=pose.model_complexity, flip_test=pose.flip_test, people=pose.people
-    )
+    return _estimator(pose.model_complexity, pose.flip_test, pose.people)
+
+
+@functools.cache
+def _estimator(model_complexity: int, flip_test: bool, people: int) -> MediaPipePoseEstimator:
+    return MediaPipePoseEstimator(model_complexity=model_complexity, flip_test=flip_test, people=people)
 
 
 def expected_frames(path: str | Path, config: Config, sampling: Sampling | None = None) -> int:

@@ -71,11 +71,11 @@ class Warmup:
 
 
 def load_models(config: Config) -> None:
-    """Import and load what every offline comparison uses: the comparison pipeline, the pose model (run on
-    one blank frame) and the sentence embedder."""
+    """Import and load what every offline comparison uses: the comparison pipeline, the pose graphs (kept for
+    the jobs; run on one blank frame) and the sentence embedder."""
     import actiondiff.pipeline.compare  # noqa: F401  (torch, transformers, scipy: seconds to import)
     from actiondiff.backends.registry import resolve_sentence_embedder
-    from actiondiff.pose import MediaPipePoseEstimator
+    from actiondiff.pose.extract import pose_estimator
     from actiondiff.video.reader import Frame
 
     blank = np.zeros((64, 64, 3), dtype=np.uint8)
@@ -83,5 +83,5 @@ def load_models(config: Config) -> None:
         path=Path("warmup"), container="none", codec="none", width=64, height=64, rotation=0, fps=1.0,
         duration_s=1.0, n_frames=1,
     )  # fmt: skip
-    MediaPipePoseEstimator().track(info, [Frame(FrameSample(index=0, timestamp=0.0), blank)])
+    pose_estimator(config).track(info, [Frame(FrameSample(index=0, timestamp=0.0), blank)])
     resolve_sentence_embedder(config.backends.sentence, config).embed(["warm up"])
