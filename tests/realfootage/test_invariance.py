@@ -46,22 +46,9 @@ def test_a_held_lead_in_delays_the_start_by_its_length(
     assert abs(evidence.value_b - evidence.value_a - 1.0) <= 0.1, evidence
 
 
-KNOWN_MOVES = {
-    "high compression": "at crf 40 the pose itself moves on cam01: "
-    "the stance reads 0.62 vs 0.55 leg lengths (A, 0.63)"
-}
-"""Cases whose expected verdicts do not hold yet on cam01, with what was measured."""
-
-
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(
-            c, marks=[pytest.mark.xfail(reason=KNOWN_MOVES[c.name])] if c.name in KNOWN_MOVES else []
-        )
-        for c in CASES
-        if c.edit is not None
-    ],
+    [c for c in CASES if c.edit is not None],
     ids=lambda c: c.name,
 )
 def test_an_edit_moves_only_the_verdicts_it_should(

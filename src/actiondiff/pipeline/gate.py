@@ -126,15 +126,18 @@ def gate_difference(
     difference: Difference, check: QualityCheck, tracks: tuple[PoseTrack, PoseTrack]
 ) -> Difference:
     """The difference, or undecided with the reason when its measured quantity cannot be compared on
-    these two videos (views that differ for a view-sensitive quantity, or a joint it needs unseen)."""
+    these two videos: views that differ for a view-sensitive quantity (said even where the measurement
+    itself could not decide, since the view is the deeper reason), or a joint it needs unseen."""
     measured: Evidence | None = next(
-        (e for e in difference.evidence if e.source == "kinematics" and e.label is not None), None
+        (e for e in difference.evidence if e.source == "kinematics" and e.quantity is not None), None
     )
-    if difference.label is None or measured is None or measured.quantity is None:
+    if measured is None or measured.quantity is None:
         return difference
     quantity = find_quantity(measured.quantity)
     if check.views_differ and quantity.view_sensitive:
         return _withheld(difference, view_reason(check, quantity), "view")
+    if difference.label is None:
+        return difference
     for side, track, frames in (("A", tracks[0], measured.frames_a), ("B", tracks[1], measured.frames_b)):
         if (unseen := unseen_joint(track, frames, quantity)) is not None:
             return _withheld(difference, _visibility_reason(side, frames, *unseen, quantity), "visibility")
