@@ -201,14 +201,15 @@ def measure_quantity(
     error_a, error_b, error_difference = _errors(quantity, pairs, values, replicas, crossed, margin)
     label, excess = interval_verdict(polarity * (value_a - value_b), error_difference.total, margin)
     difference = interval(value_a - value_b, error_difference.total)
+    bounds_a, bounds_b = interval(value_a, error_a.total), interval(value_b, error_b.total)
     direction = "more" if polarity > 0 else "less"
     windows = " in matched windows" if crossed else ""
     return Evidence(
         source="kinematics",
         summary=(
             f"{quantity.description} ({direction} = statement, matched by {how}): "
-            f"A {value_a:.3g} {_shown(interval(value_a, error_a.total))} vs "
-            f"B {value_b:.3g} {_shown(interval(value_b, error_b.total))} {quantity.unit}{windows}; "
+            f"A {value_a:.3g} {_shown(bounds_a)} vs "
+            f"B {value_b:.3g} {_shown(bounds_b)} {quantity.unit}{windows}; "
             f"difference A - B {value_a - value_b:.3g} {_shown(difference)}, margin {margin:.3g} -> "
             f"{_verdict_words(label, difference, margin)}"
         ),
@@ -216,8 +217,8 @@ def measure_quantity(
         value_a=round(value_a, 4),
         value_b=round(value_b, 4),
         unit=quantity.unit,
-        interval_a=_rounded(interval(value_a, error_a.total)),
-        interval_b=_rounded(interval(value_b, error_b.total)),
+        interval_a=_rounded(bounds_a),
+        interval_b=_rounded(bounds_b),
         interval_difference=_rounded(difference),
         margin=round(margin, 4),
         frames_a=_frames(reading_a, [row for one, _ in values for row in one.rows]),
