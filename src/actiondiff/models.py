@@ -342,6 +342,12 @@ class VideoQuality(BaseModel):
     )
     fps: float
     variable_frame_rate: bool
+    side_asymmetry: list[float] = Field(
+        default_factory=list,
+        description="The performer's left-right asymmetry in the body's own frame (per sided joint, the "
+        "left joint minus its reflected right twin, x y z in leg lengths): a mirrored video reverses it, "
+        "another camera of the same body keeps it. Empty when the hips are never visible.",
+    )
 
 
 class QualityCheck(BaseModel):
@@ -353,6 +359,27 @@ class QualityCheck(BaseModel):
         description="How far apart the two viewpoints are around the body (0..180); None if one is unknown."
     )
     view_threshold_deg: float = Field(description="Views further apart than this count as different.")
+    b_view_deg: float | None = Field(
+        default=None,
+        description="B's azimuth as compared with A's: reflected when `mirrored`, turned half round when "
+        "`relabeled`.",
+    )
+    side_agreement: float | None = Field(
+        default=None,
+        description="Cosine between the two performers' left-right asymmetries "
+        "(`VideoQuality.side_asymmetry`): near -1 when B shows A's performance mirrored, near +1 when the "
+        "sides keep their roles.",
+    )
+    mirrored: bool = Field(
+        default=False,
+        description="B is A's view mirrored (mirrored footage, or a performer of the other hand from the "
+        "mirrored side): the view difference is measured with B's view reflected.",
+    )
+    relabeled: bool = Field(
+        default=False,
+        description="The pose model swapped left and right in so many frames that whether a body faced "
+        "the camera is unsure, and B's view read the other way round is the nearer one.",
+    )
     views_differ: bool = Field(description="View-sensitive quantities were not compared.")
     summary: str = Field(description="The views in plain words, as the CLI, web page and report show them.")
 

@@ -38,6 +38,15 @@ def turned_world(degrees: float, n_frames: int = 20) -> np.ndarray:
     return np.repeat((standing_world() @ rotation.T)[None], n_frames, axis=0)
 
 
+def one_arm_raised(degrees: float, n_frames: int = 20) -> np.ndarray:
+    """`turned_world` with the left elbow and wrist lifted above the shoulder: a left-right asymmetry."""
+    world = turned_world(degrees, n_frames)
+    shoulder = world[:, LANDMARK_NAMES.index("left_shoulder")]
+    for joint, height in (("left_elbow", 0.25), ("left_wrist", 0.5)):
+        world[:, LANDMARK_NAMES.index(joint)] = shoulder - [0.0, height, 0.0]
+    return world
+
+
 def make_track(world: np.ndarray, fps: float = 10.0, size: tuple[int, int] = (640, 480)) -> PoseTrack:
     """A `PoseTrack` from world landmarks (T, 33, 3); image coordinates are a scaled front view."""
     n_frames = len(world)

@@ -20,17 +20,19 @@ def test_back_knee_is_decided_on_the_lunge_pair_and_mirror_safe(
 ) -> None:
     """The generator lowers A's back knee to 0.50 shoulder widths above the floor (its front knee
     stays near 1.4), B's to 1.31; A mirrored (its left leg now seen as the right) reads the same
-    rear leg at the same height, but the gate withholds that verdict: a mirror reads as a camera on
-    the body's other side, and the knee height depends on the view."""
+    rear leg at the same height and the same verdict: the gate sees B's stance as A's mirrored (the
+    front leg on the other side), so the views agree once B's is reflected."""
     pair = SAMPLES / "lunge"
     mirrored = apply_edit(pair / "a.mp4", tmp_path / "a_mirrored.mp4", Edit(mirror=True))
     readings = []
-    for a, label, withheld in ((pair / "a.mp4", "A", None), (mirrored, None, "view")):
+    for a, mirror in ((pair / "a.mp4", False), (mirrored, True)):
         result = compare(a, pair / "b.mp4", action="lunge", differences=[STATEMENT], config=offline_config)
         (verdict,) = result.differences
         evidence = verdict.evidence[0]
         assert evidence.quantity == "back_knee_height", evidence.summary
-        assert (verdict.label, verdict.withheld) == (label, withheld), verdict.reason
+        assert (verdict.label, verdict.withheld) == ("A", None), verdict.reason
+        assert result.quality is not None and result.quality.mirrored == mirror, result.quality
+        assert not result.quality.views_differ, result.quality.summary
         readings.append(evidence)
     plain, flipped = readings
     assert plain.value_a is not None and plain.value_b is not None and flipped.value_a is not None

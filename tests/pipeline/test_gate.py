@@ -6,8 +6,9 @@ import numpy as np
 
 from actiondiff.models import Difference, Evidence, PoseTrack
 from actiondiff.pipeline.gate import gate_difference, quality_check
-from actiondiff.pose.landmarks import LANDMARK_NAMES
-from tests.kinematics.builders import make_track, turned_world
+from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
+from tests.kinematics.builders import make_track, one_arm_raised, turned_world
+from tests.pose.test_quality import mirrored
 
 
 def measured(quantity: str, label: str = "A") -> Difference:
@@ -68,3 +69,27 @@ def test_an_unseen_joint_withholds_the_quantities_read_from_it() -> None:
         "flexion (180 - knee angle) in a repetition was read); not compared"
     )
     assert gate_difference(measured("trunk_lean"), check, (a, b)).label == "A"  # no ankle in it
+
+
+def test_a_mirrored_video_is_the_same_view_and_a_camera_on_the_other_side_is_not() -> None:
+    performer = make_track(one_arm_raised(40.0))
+    check = quality_check(performer, mirrored(performer))
+    assert check.side_agreement == -1.0 and check.mirrored and not check.views_differ
+    assert check.view_difference_deg == 0.0 and "B shows A's performance mirrored" in check.summary
+    other_side = quality_check(performer, make_track(one_arm_raised(-40.0)))
+    assert other_side.side_agreement == 1.0 and not other_side.mirrored
+    assert other_side.views_differ and other_side.view_difference_deg == 80.0
+    symmetric = quality_check(*tracks(40.0, -40.0))
+    assert symmetric.side_agreement is None and symmetric.views_differ  # no asymmetry to tell a mirror by
+
+
+def test_a_body_whose_facing_the_model_is_unsure_of_is_read_both_ways_round() -> None:
+    def swapped_in(frames: int) -> PoseTrack:
+        world = one_arm_raised(10.0)
+        world[:frames] = world[:frames, list(MIRRORED)]  # the model's left/right confusion
+        return make_track(world)
+
+    a, b = swapped_in(8), swapped_in(12)  # in B the confused frames are the majority: it reads from behind
+    check = quality_check(a, b)
+    assert check.relabeled and not check.mirrored and not check.views_differ, check
+    assert check.view_difference_deg == 0.0 and "whether it faced the camera is unsure" in check.summary

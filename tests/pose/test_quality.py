@@ -7,8 +7,8 @@ import pytest
 
 from actiondiff.models import PoseTrack
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
-from actiondiff.pose.quality import video_quality
-from tests.kinematics.builders import make_track, turned_world
+from actiondiff.pose.quality import side_asymmetry, video_quality
+from tests.kinematics.builders import make_track, one_arm_raised, turned_world
 
 
 def mirrored(track: PoseTrack) -> PoseTrack:
@@ -44,3 +44,11 @@ def test_without_visible_hips_the_view_is_unknown() -> None:
     quality = video_quality(track.model_copy(update={"visibility": visibility}))
     assert (quality.azimuth_deg, quality.azimuth_frames) == (None, 0)
     assert quality.joint_visibility["left_hip"] == pytest.approx(0.1)
+
+
+def test_a_mirror_reverses_the_performers_asymmetry_and_another_camera_keeps_it() -> None:
+    signature = np.array(side_asymmetry(make_track(one_arm_raised(35.0))))
+    assert np.linalg.norm(signature) > 0.5
+    assert side_asymmetry(mirrored(make_track(one_arm_raised(35.0)))) == pytest.approx(-signature, abs=1e-3)
+    assert side_asymmetry(make_track(one_arm_raised(-80.0))) == pytest.approx(signature, abs=1e-3)
+    assert np.abs(side_asymmetry(make_track(turned_world(35.0)))).max() < 1e-3

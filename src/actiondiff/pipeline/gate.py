@@ -5,10 +5,14 @@ views further apart than `VIEW_THRESHOLD_DEG`, a verdict on a view-sensitive qua
 (`Quantity.view_sensitive`; monocular 3D pose reads angles and depths differently from another
 view); when a joint a quantity is read from was not visible in the frames it was read in, the
 verdict is withdrawn too. Either way the reason says so in plain words, and `Difference.withheld`
-says which check it was.
+says which check it was. A mirrored video reads as the view from the body's other side; when the
+performers' own left-right asymmetries say B is A mirrored, B's view is reflected before the two are
+compared, since the (flip-tested) pose model reads a mirrored image as the mirror of its reading.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,6 +28,18 @@ squat depth by 2.3: the threshold sits above the reading's own error and below t
 mattered (docs/kinematics.md)."""
 FRONT_DEG, SIDE_DEG, BACK_DEG = 20.0, 70.0, 110.0
 """Azimuth bounds of the words for a view: front, front-side, side, back-side (beyond `BACK_DEG`: back)."""
+MIRRORED_AGREEMENT = -0.8
+"""At or below this cosine between the two performers' left-right asymmetries, B is A mirrored. On the
+pose2sim demo each clip against its own mirror reads -0.99 to -1.00, while other cameras of the same
+body read +0.73 to +0.94, the two on mirrored sides included (cam03 at -138 deg, cam04 at +139: +0.84):
+those are different views, and their trunk lean differs by 5.6 margins."""
+SIDEDNESS_FLOOR = 0.2
+"""Least size of a left-right asymmetry (leg lengths, over all sided joints) that can say which side is
+which; a body as symmetric as that (the real performers here read 0.9 to 2.1) leaves the mirror unknown."""
+FACING_UNSURE = 0.3
+"""From this share of a video's frames read with left and right swapped, whether the body faced the
+camera or turned away is unsure (the frontal pose2sim cam02 reads 0.29 to 0.48 over its edited copies,
+and its majority flips between them); B is then also read the other way round."""
 LOW_DETECTION = 0.9
 """Below this share of frames with a body, the views line says how many were missed."""
 
@@ -51,14 +67,51 @@ def _quality_notes(side: str, quality: VideoQuality) -> list[str]:
     return notes
 
 
+@dataclass(frozen=True)
+class _BView:
+    """One reading of B's view against A's: as compared (deg), reflected for a mirror, relabeled."""
+
+    azimuth: float
+    apart: float
+    agreement: float | None
+    mirrored: bool
+    relabeled: bool
+
+
+def _b_views(a: VideoQuality, b: VideoQuality) -> list[_BView]:
+    """B's view as read, and, when either video's facing is unsure, B read with left and right the
+    other way round (the body turned half round, its asymmetry reversed); each reflected when the
+    performers' asymmetries say B is A mirrored."""
+    if a.azimuth_deg is None or b.azimuth_deg is None:
+        return []
+    agreement = side_agreement(a, b)
+    readings = [(b.azimuth_deg, agreement, False)]
+    if max(a.left_right_swaps, b.left_right_swaps) >= FACING_UNSURE:
+        readings.append((b.azimuth_deg + 180.0, None if agreement is None else -agreement, True))
+    views = []
+    for azimuth, agrees, relabeled in readings:
+        mirrored = agrees is not None and agrees <= MIRRORED_AGREEMENT
+        compared = float(wrap_deg(-azimuth if mirrored else azimuth))
+        apart = round(abs(float(wrap_deg(compared - a.azimuth_deg))), 1)
+        views.append(_BView(compared, apart, agrees, mirrored, relabeled))
+    return views
+
+
 def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
     """Both videos' quality and whether their views differ, with the views line said in words."""
     a, b = video_quality(track_a), video_quality(track_b)
-    apart = None
-    if a.azimuth_deg is not None and b.azimuth_deg is not None:
-        apart = round(abs(float(wrap_deg(b.azimuth_deg - a.azimuth_deg))), 1)
+    b_view = min(_b_views(a, b), key=lambda view: view.apart, default=None)
+    apart = None if b_view is None else b_view.apart
     differ = apart is not None and apart > VIEW_THRESHOLD_DEG
     views = f"A {view_words(a.azimuth_deg)}, B {view_words(b.azimuth_deg)}"
+    if b_view is not None and b_view.relabeled:
+        unsure = max((a, "A"), (b, "B"), key=lambda side: side[0].left_right_swaps)
+        views += (
+            f" (the pose model read {unsure[1]}'s left and right swapped in {unsure[0].left_right_swaps:.0%} "
+            "of its frames, so whether it faced the camera is unsure: B is read the other way round)"
+        )
+    if b_view is not None and b_view.mirrored:
+        views += " (B shows A's performance mirrored: left and right swap roles, so B's view is reflected)"
     if apart is None:
         summary = f"{views}: the views could not be compared"
     elif differ:
@@ -73,14 +126,27 @@ def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
     notes = _quality_notes("A", a) + _quality_notes("B", b)
     summary += "".join(f"; {note}" for note in notes)
     return QualityCheck(
-        a=a, b=b, view_difference_deg=apart, view_threshold_deg=VIEW_THRESHOLD_DEG, views_differ=differ,
-        summary=summary,
+        a=a, b=b, view_difference_deg=apart, view_threshold_deg=VIEW_THRESHOLD_DEG,
+        b_view_deg=None if b_view is None else b_view.azimuth,
+        side_agreement=None if b_view is None else b_view.agreement,
+        mirrored=b_view is not None and b_view.mirrored, relabeled=b_view is not None and b_view.relabeled,
+        views_differ=differ, summary=summary,
     )  # fmt: skip
+
+
+def side_agreement(a: VideoQuality, b: VideoQuality) -> float | None:
+    """The cosine between the performers' left-right asymmetries; None when either is unknown or too
+    small to tell the sides apart (`SIDEDNESS_FLOOR`)."""
+    first, second = np.asarray(a.side_asymmetry), np.asarray(b.side_asymmetry)
+    sizes = [float(np.linalg.norm(side)) if side.size else 0.0 for side in (first, second)]
+    if min(sizes) < SIDEDNESS_FLOOR:
+        return None
+    return round(float(first @ second) / (sizes[0] * sizes[1]), 3)
 
 
 def view_reason(check: QualityCheck, quantity: Quantity) -> str:
     """Why a view-sensitive quantity was not compared: "B was filmed about 60 deg further to the side"."""
-    a, b, apart = check.a.azimuth_deg or 0.0, check.b.azimuth_deg or 0.0, check.view_difference_deg or 0.0
+    a, b, apart = check.a.azimuth_deg or 0.0, check.b_view_deg or 0.0, check.view_difference_deg or 0.0
     front_half = abs(a) <= BACK_DEG and abs(b) <= BACK_DEG
     same_side = a * b >= 0 or min(abs(a), abs(b)) < FRONT_DEG
     if front_half and same_side:

@@ -10,6 +10,10 @@ line (angles taken modulo 180) and its direction is the one most frames agree on
 Checked against the camera calibration of the pose2sim demo (four cameras of the same moment): the
 azimuth differences from cam01 match the cameras' relative yaw within 14 deg, 21 deg on the worst
 of the six pairs (docs/kinematics.md).
+
+A mirrored video flips the azimuth's sign, as a camera on the body's other side would; what tells the
+two apart is the performer's own left-right asymmetry (`side_asymmetry`), which a mirror reverses and
+another camera of the same body does not.
 """
 
 from __future__ import annotations
@@ -17,10 +21,14 @@ from __future__ import annotations
 import numpy as np
 
 from actiondiff.models import PoseTrack, VideoQuality
+from actiondiff.pose.landmarks import MIRRORED
 
 VISIBLE = 0.5
 """Least landmark visibility that counts as seen (MediaPipe's own convention)."""
 _AXIS_PAIRS = (("left_hip", "right_hip"), ("left_shoulder", "right_shoulder"))
+_SIDED_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
+_UP = np.array([0.0, -1.0, 0.0])
+"""World landmarks have y pointing down."""
 
 
 def wrap_deg(angle: np.ndarray | float) -> np.ndarray:
@@ -28,20 +36,26 @@ def wrap_deg(angle: np.ndarray | float) -> np.ndarray:
     return (np.asarray(angle, dtype=np.float64) + 180.0) % 360.0 - 180.0
 
 
-def body_azimuths(track: PoseTrack) -> np.ndarray:
-    """Per frame with both hips visible, the azimuth (deg, see `VideoQuality.azimuth_deg`) of the
-    body's left-right axis: the mean direction of the hip line and the shoulder line, seen from above."""
+def _axis_frames(track: PoseTrack) -> tuple[np.ndarray, np.ndarray]:
+    """The rows with both hips visible and a left-right axis, and each one's azimuth (deg)."""
     world = np.asarray(track.world_xyz, dtype=np.float64)
     hips = [track.landmark(name) for name in _AXIS_PAIRS[0]]
-    seen = np.all(np.nan_to_num(track.visibility[:, hips]) >= VISIBLE, axis=1)
-    axis = np.zeros((int(seen.sum()), 2))
+    rows = np.flatnonzero(np.all(np.nan_to_num(track.visibility[:, hips]) >= VISIBLE, axis=1))
+    axis = np.zeros((rows.size, 2))
     for left, right in _AXIS_PAIRS:
-        line = world[seen, track.landmark(left)] - world[seen, track.landmark(right)]
+        line = world[rows, track.landmark(left)] - world[rows, track.landmark(right)]
         flat = line[:, [0, 2]]  # x right, z away from the camera
         with np.errstate(invalid="ignore", divide="ignore"):
             axis += flat / np.linalg.norm(flat, axis=1, keepdims=True)
     azimuths = np.degrees(np.arctan2(axis[:, 1], axis[:, 0]))
-    return azimuths[np.isfinite(azimuths)]
+    finite = np.isfinite(azimuths)
+    return rows[finite], azimuths[finite]
+
+
+def body_azimuths(track: PoseTrack) -> np.ndarray:
+    """Per frame with both hips visible, the azimuth (deg, see `VideoQuality.azimuth_deg`) of the
+    body's left-right axis: the mean direction of the hip line and the shoulder line, seen from above."""
+    return _axis_frames(track)[1]
 
 
 def robust_azimuth(azimuths: np.ndarray) -> tuple[float | None, float]:
@@ -60,6 +74,35 @@ def robust_azimuth(azimuths: np.ndarray) -> tuple[float | None, float]:
     return round(float(wrap_deg(direction)), 1), round(min(share_along, 1.0 - share_along), 3)
 
 
+def side_asymmetry(track: PoseTrack) -> list[float]:
+    """The performer's left-right asymmetry: per sided joint, the median over frames of the left joint's
+    position minus its right twin's reflected through the body's midplane, in the body's own frame
+    (x along the hips, y up, z forward; leg lengths). A mirrored video reverses its sign exactly
+    (`MIRRORED` swaps the twins, the reflection the frame); another camera of the same body keeps it.
+    Frames whose left and right read swapped against the majority are swapped back first. Empty when
+    the hips are never visible."""
+    rows, each = _axis_frames(track)
+    if not rows.size:
+        return []
+    majority, _ = robust_azimuth(each)
+    world = np.asarray(track.world_xyz, dtype=np.float64)[rows]
+    swapped = np.abs(wrap_deg(each - (majority or 0.0))) >= 90.0
+    world[swapped] = world[swapped][:, list(MIRRORED)]
+    left_hip, right_hip = world[:, track.landmark("left_hip")], world[:, track.landmark("right_hip")]
+    across = (left_hip - right_hip) * [1.0, 0.0, 1.0]
+    across /= np.linalg.norm(across, axis=1, keepdims=True)
+    frame = np.stack([across, np.broadcast_to(_UP, across.shape), np.cross(across, _UP)], axis=1)
+    body = np.einsum("fij,fnj->fni", frame, world - (left_hip + right_hip)[:, None] / 2)
+    leg = float(np.nanmedian(np.linalg.norm(left_hip - world[:, track.landmark("left_ankle")], axis=1)))
+    reflected = [-1.0, 1.0, 1.0]  # through the body's midplane
+    gaps = [
+        body[:, track.landmark(f"left_{joint}")] - body[:, track.landmark(f"right_{joint}")] * reflected
+        for joint in _SIDED_JOINTS
+    ]
+    signature = np.nanmedian(np.stack(gaps, axis=1), axis=0).ravel() / leg
+    return [round(float(v), 4) for v in signature]
+
+
 def video_quality(track: PoseTrack) -> VideoQuality:
     """The viewpoint, detection rate, joint visibility and frame rate of one video's pose track."""
     azimuths = body_azimuths(track)
@@ -76,4 +119,5 @@ def video_quality(track: PoseTrack) -> VideoQuality:
         joint_visibility={name: round(float(v), 3) for name, v in zip(names, means, strict=True)},
         fps=track.video.fps,
         variable_frame_rate=track.video.variable_frame_rate,
+        side_asymmetry=side_asymmetry(track),
     )
