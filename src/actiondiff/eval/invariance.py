@@ -3,10 +3,10 @@
 Each case names an edit of video B (or another camera of the same moment) and the verdict
 every statement must get: an edit that changes nothing about the performance must leave all of
 them at C; a held lead-in delays the start (mirroring both videos keeps that); a slowed copy is
-slower and nothing else; swapping A and B swaps every label at the same confidence. A statement
-left undecided counts as a miss only where a verdict is expected to change, and, for another camera,
-unless the quality gate withheld it because the views differ (it must say so: only view-sensitive
-quantities may move, see `pipeline.gate`).
+slower and nothing else; swapping A and B swaps every label at the same confidence. A statement the
+quality gate withheld for the view is a changed verdict, except against another camera (where it
+must say so: only view-sensitive quantities may move, see `pipeline.gate`); one its own interval
+left undecided is an abstention, counted apart (`Outcome.undecided`).
 """
 
 from __future__ import annotations
@@ -95,10 +95,20 @@ class Outcome:
             if not self._right(text, label) or text in self.unswapped
         ]
 
+    @property
+    def undecided(self) -> list[str]:
+        """Statements expected at C that their own evidence left undecided (an abstention, not a
+        changed verdict: the interval reached across the margin, or a joint was not seen)."""
+        return [
+            text
+            for text, (label, _) in self.verdicts.items()
+            if label is None and text not in self.expected and self.withheld.get(text) != "view"
+        ]
+
     def _right(self, text: str, label: Label | None) -> bool:
         if label is not None or text in self.expected:
             return label == self.expected.get(text, "C")
-        return not self.other_view or self.withheld.get(text) == "view"
+        return self.other_view or self.withheld.get(text) != "view"
 
 
 def case_videos(case: Case, clip: Path, cameras: Sequence[Path], work: Path) -> tuple[Path, Path]:

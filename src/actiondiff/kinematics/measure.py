@@ -268,11 +268,19 @@ def _errors(
         for side in zip(*values, strict=True)
     ]
     per_pair = [standard_error([measured.value for measured in side]) for side in zip(*values, strict=True)]
-    paired = standard_error([one.value - other.value for one, other in values])
+    if crossed and all(len(one.per_window) == len(other.per_window) for one, other in values):
+        # A and B read in the same windows: the difference varies with the window, not with each level
+        per_window = [
+            a - b for one, other in values for a, b in zip(one.per_window, other.per_window, strict=True)
+        ]
+        windows, paired = standard_error(per_window, groups=len(values)), 0.0
+    else:
+        paired = standard_error([one.value - other.value for one, other in values])
+        windows = math.hypot(*per_rep)
     return (
         Spread(float(jitter[0]), per_rep[0], per_pair[0]),
         Spread(float(jitter[1]), per_rep[1], per_pair[1]),
-        Spread(jitter_difference, math.hypot(*per_rep), paired, SYSTEMATIC_SHARE * margin),
+        Spread(jitter_difference, windows, paired, SYSTEMATIC_SHARE * margin),
     )
 
 
