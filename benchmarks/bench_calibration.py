@@ -17,8 +17,12 @@ map is fitted again on the set (logistic per verdict kind on the standardized ex
 the fitted map in-sample and by 2-fold cross-validation over pairs.
 
     python benchmarks/bench_calibration.py [--pairs 40] [--clips 2] [--write] [--figure PATH]
+    python benchmarks/bench_calibration.py --backend openai:<model> [--base-url URL] [--clips 2]
 
 `--write` stores the fitted map in src/actiondiff/kinematics/calibration.json (read at run time).
+`--backend` calibrates a vision model instead: it answers every statement of the parts with videos
+through `compare`, its temperature and fusion weight are fitted against the truth
+(`pipeline.model_calibration`) and stored per backend under the cache folder, where `compare` finds them.
 """
 
 from __future__ import annotations
@@ -37,24 +41,30 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
-import yaml
 
 from actiondiff.config import Config, default_cache_dir, real_clips_dir
-from actiondiff.eval.invariance import ACTION, CASES, STATEMENTS, case_videos
+from actiondiff.eval.calibration_set import (
+    CalibrationPair,
+    invariance_pairs,
+    judged,
+    sample_pairs,
+    scored_answers,
+)
 from actiondiff.kinematics import Reading, align, compute_features, measure_quantity
 from actiondiff.kinematics.calibration import (
     CALIBRATION_FILE,
     Calibration,
     Logistic,
     evidence_excess,
+    expected_calibration_error,
     fit_logistic,
-    load_calibration,
 )
 from actiondiff.kinematics.crossing import matched_readings
 from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Difference, Evidence, FrameSample, Label, PoseTrack, VideoInfo
+from actiondiff.pipeline.model_calibration import fit_model_calibration, save_model_calibration, temper
 from actiondiff.storage import atomic_write_bytes, atomic_write_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -339,43 +349,16 @@ def _real_item(group: str, origin: str, difference: Difference, truth: Label) ->
     return _item(group, origin, difference.text, truth, evidence)
 
 
-def sample_pairs(config: Config) -> list[Item]:
-    """The bundled sample pairs (pair.yaml truth), in both orders."""
-    from actiondiff.pipeline.compare import compare
-
-    items = []
-    swapped: dict[Label, Label] = {"A": "B", "B": "A", "C": "C"}
-    for folder in sorted((REPO / "data/samples").iterdir()):
-        if not (folder / "pair.yaml").is_file():
-            continue
-        spec = yaml.safe_load((folder / "pair.yaml").read_text())
-        truth = {d["text"]: d["label"] for d in spec["differences"]}
-        named = {d["text"]: (d["quantity"], d.get("direction", "more")) for d in spec["differences"]}
-        for first, second, flip in (("a", "b", False), ("b", "a", True)):
-            result = compare(folder / f"{first}.mp4", folder / f"{second}.mp4", action=spec["action"],
-                             differences=list(truth), named=named, config=config)  # fmt: skip
-            for d in result.differences:
-                label = swapped[truth[d.text]] if flip else truth[d.text]
-                items.append(_real_item(f"{folder.name}-{first}{second}", "samples", d, label))
-    return items
-
-
-def invariance_pairs(config: Config, clips: int) -> list[Item]:
-    """The real-footage invariance suite on the first `clips` single-person cameras."""
-    from actiondiff.pipeline.compare import compare
-
-    cameras = sorted((real_clips_dir() / "single").glob("cam*.mp4"))
+def real_pairs(args: argparse.Namespace) -> list[CalibrationPair]:
+    """The parts with videos: the bundled sample pairs (unless left out), the invariance suite."""
+    pairs = [] if args.no_samples else sample_pairs(REPO / "data/samples")
     work = default_cache_dir() / "calibration-edits"
     work.mkdir(parents=True, exist_ok=True)
-    items = []
-    for clip in cameras[:clips]:
-        for case in CASES:
-            a, b = case_videos(case, clip, cameras, work)
-            result = compare(a, b, action=ACTION, differences=list(STATEMENTS), config=config)
-            for d in result.differences:
-                truth = case.expected.get(d.text, "C")
-                items.append(_real_item(f"{clip.stem}-{case.name}", f"invariance/{case.name}", d, truth))
-    return items
+    return pairs + invariance_pairs(sorted((real_clips_dir() / "single").glob("cam*.mp4")), args.clips, work)
+
+
+def real_items(pairs: Sequence[CalibrationPair], config: Config) -> list[Item]:
+    return [_real_item(p.group, p.origin, d, truth) for p in pairs for d, truth in judged(p, config)]
 
 
 # ------------------------------------------------------------------------------------- scoring
@@ -392,21 +375,6 @@ def fit(items: Sequence[Item]) -> tuple[Logistic, Logistic]:
 
 def confidences(items: Sequence[Item], maps: tuple[Logistic, Logistic]) -> np.ndarray:
     return np.array([(maps[1] if i.label == "C" else maps[0])(i.excess or 0.0) for i in items])
-
-
-def expected_calibration_error(
-    confidence: np.ndarray, right: np.ndarray
-) -> tuple[float, list[tuple[float, float, int]]]:
-    """ECE over `BINS` equal-width bins, and each bin's (mean confidence, accuracy, count)."""
-    edges = np.linspace(0.0, 1.0, BINS + 1)
-    which = np.clip(np.digitize(confidence, edges) - 1, 0, BINS - 1)
-    table, error = [], 0.0
-    for b in range(BINS):
-        inside = which == b
-        if inside.any():
-            table.append((float(confidence[inside].mean()), float(right[inside].mean()), int(inside.sum())))
-            error += inside.mean() * abs(confidence[inside].mean() - right[inside].mean())
-    return float(error), table
 
 
 def cross_validated(items: Sequence[Item]) -> np.ndarray:
@@ -478,8 +446,8 @@ def report(items: Sequence[Item], maps: tuple[Logistic, Logistic], figure: Path)
     right = np.array([i.label == i.truth for i in decided])
     fitted = confidences(decided, maps)
     held_out = cross_validated(decided)
-    ece, table = expected_calibration_error(fitted, right)
-    ece_cv, _ = expected_calibration_error(held_out, right)
+    ece, table = expected_calibration_error(fitted, right, BINS)
+    ece_cv, _ = expected_calibration_error(held_out, right, BINS)
     print(f"\n{'origin':<28}{'verdicts':>9}{'decided':>9}{'right':>8}")
     for origin in sorted({i.origin for i in items}):
         mine = [i for i in items if i.origin == origin]
@@ -512,6 +480,23 @@ def report(items: Sequence[Item], maps: tuple[Logistic, Logistic], figure: Path)
     return summary
 
 
+def calibrate_backend(args: argparse.Namespace) -> None:
+    """Ask the backend on the parts with videos, fit its temperature and weight, store them per backend."""
+    config = Config()
+    config.backends.vlm, config.backends.base_url = args.backend, args.base_url or config.backends.base_url
+    verdicts = [verdict for pair in real_pairs(args) for verdict in judged(pair, config)]
+    answers = scored_answers(verdicts)
+    calibration = fit_model_calibration(answers, args.backend, config.backends.base_url)
+    tempered = np.array([temper(a.answer.confidence or 0.5, calibration.temperature) for a in answers])
+    right = np.array([a.answer.label == a.truth for a in answers])
+    _, table = expected_calibration_error(tempered, right, BINS)
+    print(f"{len(verdicts)} statements, {len(answers)} labelled answers from {args.backend}")
+    print(calibration.summary + f"; ECE {calibration.ece}")
+    print("reliability (mean confidence, share right, answers): "
+          + "; ".join(f"{c:.3f} {a:.3f} {n}" for c, a, n in table))  # fmt: skip
+    print(f"calibration -> {save_model_calibration(calibration, config.cache_dir)}")
+
+
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -520,23 +505,23 @@ def main() -> None:
     parser.add_argument("--no-samples", action="store_true", help="leave out the bundled sample pairs")
     parser.add_argument("--write", action="store_true", help=f"write the fitted map to {CALIBRATION_FILE}")
     parser.add_argument("--figure", type=Path, default=REPO / "docs/calibration-reliability.png")
+    parser.add_argument("--backend", help="calibrate this vision model instead (openai:<model>)")
+    parser.add_argument("--base-url", help="its OpenAI-compatible endpoint (default: the configuration's)")
     args = parser.parse_args()
+    if args.backend:
+        calibrate_backend(args)
+        return
     start = time.perf_counter()
     tasks = [(action, seed) for action in ACTIONS for seed in range(args.pairs)]
     with Pool(min(2, os.cpu_count() or 1)) as pool:
         items = [item for pair in pool.imap_unordered(synthetic_pair, tasks) for item in pair]
     print(f"synthetic: {len(items)} verdicts from {len(tasks)} pairs in {time.perf_counter() - start:.0f} s")
-    config = Config()
-    if not args.no_samples:
-        items += sample_pairs(config)
-    if args.clips:
-        items += invariance_pairs(config, args.clips)
+    items += real_items(real_pairs(args), Config())
     print(f"all parts in {time.perf_counter() - start:.0f} s")
     maps = fit(items)
     summary = report(items, maps, args.figure)
     if args.write:
-        current = load_calibration()
-        calibration = Calibration(differ=maps[0], same=maps[1], sources=current.sources, set_summary=summary)
+        calibration = Calibration(differ=maps[0], same=maps[1], set_summary=summary)
         atomic_write_text(CALIBRATION_FILE, calibration.model_dump_json(indent=1) + "\n")
         print(f"calibration -> {CALIBRATION_FILE}")
 
