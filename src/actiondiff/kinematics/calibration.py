@@ -98,17 +98,23 @@ def fit_logistic(excess: Sequence[float], right: Sequence[bool]) -> Logistic:
     )
 
 
+def reliability_table(
+    confidence: np.ndarray, right: np.ndarray, edges: Sequence[float]
+) -> list[tuple[float, float, int]]:
+    """Per confidence bin (between consecutive `edges`, the last one closed) that holds any verdict: its
+    mean confidence, share right and count."""
+    which = np.clip(np.digitize(confidence, edges) - 1, 0, len(edges) - 2)
+    return [
+        (float(confidence[inside].mean()), float(right[inside].mean()), int(inside.sum()))
+        for b in range(len(edges) - 1)
+        if (inside := which == b).any()
+    ]
+
+
 def expected_calibration_error(
     confidence: np.ndarray, right: np.ndarray, bins: int = 10
 ) -> tuple[float, list[tuple[float, float, int]]]:
-    """ECE = sum over equal-width confidence bins of (share of verdicts in the bin) x |mean confidence -
-    share right|, and each bin's (mean confidence, share right, count)."""
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(confidence, edges) - 1, 0, bins - 1)
-    table, error = [], 0.0
-    for b in range(bins):
-        inside = which == b
-        if inside.any():
-            table.append((float(confidence[inside].mean()), float(right[inside].mean()), int(inside.sum())))
-            error += inside.mean() * abs(confidence[inside].mean() - right[inside].mean())
-    return float(error), table
+    """ECE = sum over `bins` equal-width confidence bins of (share of verdicts in the bin) x |mean
+    confidence - share right|, and the bins' `reliability_table`."""
+    table = reliability_table(confidence, right, np.linspace(0.0, 1.0, bins + 1).tolist())
+    return float(sum(n * abs(c - a) for c, a, n in table) / max(len(confidence), 1)), table

@@ -26,8 +26,9 @@ LABELS: tuple[Label, ...] = ("A", "B", "C")
 UNCALIBRATED_CAP = 0.5
 """The most an answer of a backend that was never calibrated counts when it decides alone."""
 TEMPERATURES = np.exp(np.linspace(math.log(0.25), math.log(8.0), 200))
-WEIGHTS = np.linspace(0.0, 2.0, 41)
-"""The grids searched for a backend's temperature and its weight next to measured verdicts."""
+WEIGHTS = np.linspace(0.0, 1.0, 21)
+"""The grids searched for a backend's temperature and its weight next to measured verdicts (at most 1:
+the answer as independent evidence; above it, an answer would count for more than it knows)."""
 FIT_COMMAND = "benchmarks/bench_calibration.py --backend"
 
 
