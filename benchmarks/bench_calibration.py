@@ -425,17 +425,19 @@ def reliability_diagram(
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2)
     table = reliability_table(confidence, np.array([i.label == i.truth for i in decided]), DIAGRAM_EDGES)
-    left.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
+    low = min(0.8, min(c for c, _, _ in table) - 0.02)
+    diagonal = 1 - np.geomspace(1 - low, 5e-4, 100)
+    left.plot(diagonal, diagonal, color="grey", linestyle="--", linewidth=1, label="perfect calibration")
     bounds = np.array([wilson(a, n) for _, a, n in table]).T
     left.errorbar([c for c, _, _ in table], [a for _, a, _ in table],
                   yerr=np.abs(bounds - [a for _, a, _ in table]), marker="o", color="#1f6feb", capsize=3,
                   label="verdicts (95 % interval of the share)")  # fmt: skip
     for c, a, n in table:
-        left.annotate(str(n), (c, a), textcoords="offset points", xytext=(4, 4), fontsize=7)
-    low = min(0.8, min(c for c, _, _ in table) - 0.02)
-    left.set(xlim=(low, 1.005), ylim=(low, 1.01), xlabel="confidence (calibrated)", ylabel="share right",
-             title=title)  # fmt: skip
-    left.legend(loc="upper left", fontsize=8)
+        left.annotate(str(n), (c, a), textcoords="offset points", xytext=(4, -12), fontsize=7)
+    left.set_xscale("logit")
+    left.set(xlim=(low, 1 - 5e-4), ylim=(low, 1.01), xlabel="confidence (calibrated; logit scale)",
+             ylabel="share right", title=title)  # fmt: skip
+    left.legend(loc="lower right", fontsize=8)
     curve = np.linspace(0.0, 9.0, 200)
     for kind, fitted, colour in ((("A", "B"), maps[0], "#1f6feb"), (("C",), maps[1], "#d97706")):
         mine = [(min(i.excess, 9.0), i) for i in decided if i.label in kind and i.excess is not None]
