@@ -17,8 +17,12 @@ map is fitted again on the set (logistic per verdict kind on the standardized ex
 the fitted map in-sample and by 2-fold cross-validation over pairs.
 
     python benchmarks/bench_calibration.py [--pairs 40] [--clips 2] [--write] [--figure PATH]
+    python benchmarks/bench_calibration.py --backend openai:<model> [--base-url URL] [--config FILE]
 
 `--write` stores the fitted map in src/actiondiff/kinematics/calibration.json (read at run time).
+`--backend` calibrates a vision model instead: it answers every statement of the parts with videos
+through `compare`, its temperature and fusion weight are fitted against the truth
+(`pipeline.model_calibration`) and stored per backend under the cache folder, where `compare` finds them.
 """
 
 from __future__ import annotations
@@ -37,24 +41,32 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
-import yaml
 
 from actiondiff.config import Config, default_cache_dir, real_clips_dir
-from actiondiff.eval.invariance import ACTION, CASES, STATEMENTS, case_videos
+from actiondiff.eval.calibration_set import (
+    CalibrationPair,
+    invariance_pairs,
+    judged,
+    sample_pairs,
+    scored_answers,
+)
 from actiondiff.kinematics import Reading, align, compute_features, measure_quantity
 from actiondiff.kinematics.calibration import (
     CALIBRATION_FILE,
     Calibration,
     Logistic,
     evidence_excess,
+    expected_calibration_error,
     fit_logistic,
-    load_calibration,
+    reliability_table,
 )
 from actiondiff.kinematics.crossing import matched_readings
 from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import Difference, Evidence, FrameSample, Label, PoseTrack, VideoInfo
+from actiondiff.pipeline.fusion import fuse
+from actiondiff.pipeline.model_calibration import fit_model_calibration, save_model_calibration, temper
 from actiondiff.storage import atomic_write_bytes, atomic_write_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,6 +87,8 @@ FPS = 25
 WIDTH, HEIGHT = 640, 480
 GAPS = (0.0, 0.0, 0.0, 1.5, 2.5, 4.0)
 """True gaps between A and B, in steps (about one catalogue margin each): half of them none."""
+HARD_GAPS = (0.0, 0.0, 1.3, 1.45, 1.6, 1.8)
+"""The hard pairs' gaps: none, or just past the clear gap, where an interval barely clears the margin."""
 CLEAR_GAP = 1.25
 """A truth needs no gap or at least this many decision margins; gaps in between are left out."""
 BINS = 10
@@ -215,13 +229,13 @@ def _performer(rng: np.random.Generator) -> Body:
     return replace(Body(), **lengths | {"shoulder_half_width": rng.uniform(0.16, 0.2) * scale})
 
 
-def _pair_motions(action: str, rng: np.random.Generator) -> tuple[Any, Any]:
+def _pair_motions(action: str, rng: np.random.Generator, gaps: Sequence[float]) -> tuple[Any, Any]:
     make, knobs, _ = ACTIONS[action]
     a = make(Tempo(lead_in=0.5, out=0.9, hold=0.2, back=0.9, pause=0.3, reps=2, tail=0.5))
     b = a
     for knob in knobs + TEMPO_KNOBS:
         value = rng.uniform(*knob.base)
-        gap = float(rng.choice(GAPS)) * knob.step * rng.choice([-1.0, 1.0])
+        gap = float(rng.choice(gaps)) * knob.step * rng.choice([-1.0, 1.0])
         if knob.name == "tempo.reps":
             gap = float(rng.random() < 0.25)
         other = value + gap if knob.base[0] <= value + gap <= knob.upper else value - gap
@@ -284,19 +298,22 @@ def _label(statement: Statement, truth_a: float, truth_b: float) -> Label | None
     return "A" if gap > 0 else "B"
 
 
-def synthetic_pair(task: tuple[str, int]) -> list[Item]:
-    """Draw one pair of an action, measure every statement, keep those with a truth."""
-    action, seed = task
+def synthetic_pair(task: tuple[str, int, float | None]) -> list[Item]:
+    """Draw one pair of an action, measure every statement, keep those with a truth. A hard pair
+    (`hard` not None) has `HARD_GAPS` and pose noise `hard` times the ordinary pairs'."""
+    action, seed, hard = task
     rng = np.random.default_rng(seed)
     try:
-        a, b = _pair_motions(action, rng)
+        a, b = _pair_motions(action, rng, GAPS if hard is None else HARD_GAPS)
         body = _performer(rng)
         yaw = rng.uniform(0.0, 75.0)
         camera = Camera(WIDTH, HEIGHT, yaw_deg=yaw, distance=rng.uniform(3.6, 5.0),
                         elevation=rng.uniform(1.0, 1.6), target=(0.0, 0.9, 0.0), vfov_deg=32.0)  # fmt: skip
         moved = replace(camera, yaw_deg=yaw + rng.uniform(-20.0, 20.0)) if rng.random() < 0.3 else camera
+        scale = 1.0 if hard is None else hard
         noise = {"white": rng.uniform(0.002, 0.012), "drift": rng.uniform(0.0, 0.01),
                  "pixels": rng.uniform(0.5, 2.5), "dropped": rng.uniform(0.0, 0.04)}  # fmt: skip
+        noise = {kind: level * scale for kind, level in noise.items()}
         tracks = (
             synthetic_track(a, body, camera, 2 * seed, noise),
             synthetic_track(b, body, moved, 2 * seed + 1, noise),
@@ -317,7 +334,8 @@ def synthetic_pair(task: tuple[str, int]) -> list[Item]:
             continue
         evidence = measure_quantity(statement.quantity, reading_a, reading_b, statement.polarity,
                                     how="link", matched=matched, replicas=replicas)  # fmt: skip
-        items.append(_item(f"{action}-{seed}", "synthetic", statement.text, truth, evidence))
+        origin = "synthetic" if hard is None else "synthetic/hard"
+        items.append(_item(f"{action}-{seed}", origin, statement.text, truth, evidence))
     return items
 
 
@@ -339,43 +357,16 @@ def _real_item(group: str, origin: str, difference: Difference, truth: Label) ->
     return _item(group, origin, difference.text, truth, evidence)
 
 
-def sample_pairs(config: Config) -> list[Item]:
-    """The bundled sample pairs (pair.yaml truth), in both orders."""
-    from actiondiff.pipeline.compare import compare
-
-    items = []
-    swapped: dict[Label, Label] = {"A": "B", "B": "A", "C": "C"}
-    for folder in sorted((REPO / "data/samples").iterdir()):
-        if not (folder / "pair.yaml").is_file():
-            continue
-        spec = yaml.safe_load((folder / "pair.yaml").read_text())
-        truth = {d["text"]: d["label"] for d in spec["differences"]}
-        named = {d["text"]: (d["quantity"], d.get("direction", "more")) for d in spec["differences"]}
-        for first, second, flip in (("a", "b", False), ("b", "a", True)):
-            result = compare(folder / f"{first}.mp4", folder / f"{second}.mp4", action=spec["action"],
-                             differences=list(truth), named=named, config=config)  # fmt: skip
-            for d in result.differences:
-                label = swapped[truth[d.text]] if flip else truth[d.text]
-                items.append(_real_item(f"{folder.name}-{first}{second}", "samples", d, label))
-    return items
-
-
-def invariance_pairs(config: Config, clips: int) -> list[Item]:
-    """The real-footage invariance suite on the first `clips` single-person cameras."""
-    from actiondiff.pipeline.compare import compare
-
-    cameras = sorted((real_clips_dir() / "single").glob("cam*.mp4"))
+def real_pairs(args: argparse.Namespace) -> list[CalibrationPair]:
+    """The parts with videos: the bundled sample pairs (unless left out), the invariance suite."""
+    pairs = [] if args.no_samples else sample_pairs(REPO / "data/samples")
     work = default_cache_dir() / "calibration-edits"
     work.mkdir(parents=True, exist_ok=True)
-    items = []
-    for clip in cameras[:clips]:
-        for case in CASES:
-            a, b = case_videos(case, clip, cameras, work)
-            result = compare(a, b, action=ACTION, differences=list(STATEMENTS), config=config)
-            for d in result.differences:
-                truth = case.expected.get(d.text, "C")
-                items.append(_real_item(f"{clip.stem}-{case.name}", f"invariance/{case.name}", d, truth))
-    return items
+    return pairs + invariance_pairs(sorted((real_clips_dir() / "single").glob("cam*.mp4")), args.clips, work)
+
+
+def real_items(pairs: Sequence[CalibrationPair], config: Config) -> list[Item]:
+    return [_real_item(p.group, p.origin, d, truth) for p in pairs for d, truth in judged(p, config)]
 
 
 # ------------------------------------------------------------------------------------- scoring
@@ -394,21 +385,6 @@ def confidences(items: Sequence[Item], maps: tuple[Logistic, Logistic]) -> np.nd
     return np.array([(maps[1] if i.label == "C" else maps[0])(i.excess or 0.0) for i in items])
 
 
-def expected_calibration_error(
-    confidence: np.ndarray, right: np.ndarray
-) -> tuple[float, list[tuple[float, float, int]]]:
-    """ECE over `BINS` equal-width bins, and each bin's (mean confidence, accuracy, count)."""
-    edges = np.linspace(0.0, 1.0, BINS + 1)
-    which = np.clip(np.digitize(confidence, edges) - 1, 0, BINS - 1)
-    table, error = [], 0.0
-    for b in range(BINS):
-        inside = which == b
-        if inside.any():
-            table.append((float(confidence[inside].mean()), float(right[inside].mean()), int(inside.sum())))
-            error += inside.mean() * abs(confidence[inside].mean() - right[inside].mean())
-    return float(error), table
-
-
 def cross_validated(items: Sequence[Item]) -> np.ndarray:
     """Each decided item's confidence from the map fitted on the other half of the pairs."""
     groups = sorted({i.group for i in items})
@@ -425,31 +401,43 @@ EXCESS_BINS = (1.645, 2.5, 4.0, 8.0, math.inf)
 """Standardized-excess bins of the diagram's second panel (a verdict needs at least 1.645)."""
 
 
+DIAGRAM_EDGES = (0.0, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 1.0)
+"""Confidence bins of the diagram's first panel: a decided verdict's confidence is rarely below 0.9, so
+ten equal bins put nearly all of them in the last one."""
+
+
+def wilson(right: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson 95 % interval of a share right of `n` verdicts (with none wrong, about 1 - 3.8 / n)."""
+    centre = (right + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(right * (1 - right) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, min(1.0, centre + half)
+
+
 def reliability_diagram(
-    table: Sequence[tuple[float, float, int]],
-    decided: Sequence[Item],
-    maps: tuple[Logistic, Logistic],
-    path: Path,
-    title: str,
+    decided: Sequence[Item], confidence: np.ndarray, maps: tuple[Logistic, Logistic], path: Path, title: str
 ) -> None:
-    """Left: share right against confidence (10 bins). Right: share right per standardized-excess bin
-    for each verdict kind, with the fitted logistic maps."""
+    """Left: share right (with its 95 % interval) against confidence in `DIAGRAM_EDGES` bins. Right: share
+    right per standardized-excess bin for each verdict kind, with the fitted logistic maps."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(9.5, 4.2), dpi=110)
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2)
-    left.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
-    left.plot(
-        [c for c, _, _ in table], [a for _, a, _ in table], marker="o", color="#1f6feb", label="verdicts"
-    )
+    table = reliability_table(confidence, np.array([i.label == i.truth for i in decided]), DIAGRAM_EDGES)
+    low = min(0.8, min(c for c, _, _ in table) - 0.02)
+    diagonal = 1 - np.geomspace(1 - low, 5e-4, 100)
+    left.plot(diagonal, diagonal, color="grey", linestyle="--", linewidth=1, label="perfect calibration")
+    bounds = np.array([wilson(a, n) for _, a, n in table]).T
+    left.errorbar([c for c, _, _ in table], [a for _, a, _ in table],
+                  yerr=np.abs(bounds - [a for _, a, _ in table]), marker="o", color="#1f6feb", capsize=3,
+                  label="verdicts (95 % interval of the share)")  # fmt: skip
     for c, a, n in table:
         left.annotate(str(n), (c, a), textcoords="offset points", xytext=(4, -12), fontsize=7)
-    left.set(
-        xlim=(0, 1.02), ylim=(0, 1.05), xlabel="confidence (calibrated)", ylabel="share right", title=title
-    )
-    left.legend(loc="upper left", fontsize=8)
+    left.set_xscale("logit")
+    left.set(xlim=(low, 1 - 5e-4), ylim=(low, 1.01), xlabel="confidence (calibrated; logit scale)",
+             ylabel="share right", title=title)  # fmt: skip
+    left.legend(loc="lower right", fontsize=8)
     curve = np.linspace(0.0, 9.0, 200)
     for kind, fitted, colour in ((("A", "B"), maps[0], "#1f6feb"), (("C",), maps[1], "#d97706")):
         mine = [(min(i.excess, 9.0), i) for i in decided if i.label in kind and i.excess is not None]
@@ -478,8 +466,8 @@ def report(items: Sequence[Item], maps: tuple[Logistic, Logistic], figure: Path)
     right = np.array([i.label == i.truth for i in decided])
     fitted = confidences(decided, maps)
     held_out = cross_validated(decided)
-    ece, table = expected_calibration_error(fitted, right)
-    ece_cv, _ = expected_calibration_error(held_out, right)
+    ece, table = expected_calibration_error(fitted, right, BINS)
+    ece_cv, _ = expected_calibration_error(held_out, right, BINS)
     print(f"\n{'origin':<28}{'verdicts':>9}{'decided':>9}{'right':>8}")
     for origin in sorted({i.origin for i in items}):
         mine = [i for i in items if i.origin == origin]
@@ -504,39 +492,67 @@ def report(items: Sequence[Item], maps: tuple[Logistic, Logistic], figure: Path)
         if item.label != item.truth:
             print(f"  wrong ({confidence:.2f}) {item.group} '{item.text}': {item.label}, truth {item.truth}")
             print(f"    {item.summary}")
-    undecided = [i for i in items if i.label is None and i.origin != "synthetic"]
+    undecided = [i for i in items if i.label is None and not i.origin.startswith("synthetic")]
     for item in undecided:
         print(f"  not decided {item.group} '{item.text}' (truth {item.truth}): {item.summary}")
-    reliability_diagram(table, decided, maps, figure, f"ECE {ece:.3f} on {len(decided)} decided verdicts")
+    reliability_diagram(decided, fitted, maps, figure, f"ECE {ece:.3f} on {len(decided)} decided verdicts")
     print(f"reliability diagram -> {figure}")
     return summary
+
+
+def calibrate_backend(args: argparse.Namespace) -> None:
+    """Ask the backend on the parts with videos, fit its temperature and weight, store them per backend."""
+    config = Config.load(args.config, {"backends.vlm": args.backend, "backends.base_url": args.base_url})
+    verdicts = [verdict for pair in real_pairs(args) for verdict in judged(pair, config)]
+    answers = scored_answers(verdicts)
+    calibration = fit_model_calibration(answers, args.backend, config.backends.base_url)
+    tempered = np.array([temper(a.answer.confidence or 0.5, calibration.temperature) for a in answers])
+    right = np.array([a.answer.label == a.truth for a in answers])
+    _, table = expected_calibration_error(tempered, right, BINS)
+    print(f"{len(verdicts)} statements, {len(answers)} labelled answers from {args.backend}")
+    print(calibration.summary + f"; ECE {calibration.ece}")
+    print("reliability (mean confidence, share right, answers): "
+          + "; ".join(f"{c:.3f} {a:.3f} {n}" for c, a, n in table))  # fmt: skip
+    fused = [(fuse(d.evidence, calibration), truth) for d, truth in verdicts if d.withheld is None]
+    decided = [(confidence, label == truth) for (label, confidence, _), truth in fused if label is not None]
+    confidence, right = np.array([c for c, _ in decided]), np.array([r for _, r in decided])
+    ece, _ = expected_calibration_error(confidence, right, BINS)
+    print(f"fused with it: {len(decided)} of {len(fused)} decided, {right.mean():.1%} right, ECE {ece:.4f}, "
+          f"wrong above 0.8: {int(((confidence > 0.8) & ~right).sum())}")  # fmt: skip
+    print(f"calibration -> {save_model_calibration(calibration, config.cache_dir)}")
 
 
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=40, help="synthetic pairs per action")
+    parser.add_argument("--hard-pairs", type=int, default=0, help="hard synthetic pairs per action")
+    parser.add_argument("--hard-noise", type=float, default=1.0, help="their pose noise, x the ordinary")
     parser.add_argument("--clips", type=int, default=2, help="real clips in the invariance part (0: none)")
     parser.add_argument("--no-samples", action="store_true", help="leave out the bundled sample pairs")
     parser.add_argument("--write", action="store_true", help=f"write the fitted map to {CALIBRATION_FILE}")
     parser.add_argument("--figure", type=Path, default=REPO / "docs/calibration-reliability.png")
+    parser.add_argument("--backend", help="calibrate this vision model instead (openai:<model>)")
+    parser.add_argument("--base-url", help="its OpenAI-compatible endpoint (default: the configuration's)")
+    parser.add_argument("--config", type=Path, help="with --backend: the configuration compare runs with")
     args = parser.parse_args()
+    if args.backend:
+        calibrate_backend(args)
+        return
     start = time.perf_counter()
-    tasks = [(action, seed) for action in ACTIONS for seed in range(args.pairs)]
+    tasks: list[tuple[str, int, float | None]] = [
+        (a, seed, None) for a in ACTIONS for seed in range(args.pairs)
+    ]
+    tasks += [(a, 10_000 + seed, args.hard_noise) for a in ACTIONS for seed in range(args.hard_pairs)]
     with Pool(min(2, os.cpu_count() or 1)) as pool:
         items = [item for pair in pool.imap_unordered(synthetic_pair, tasks) for item in pair]
     print(f"synthetic: {len(items)} verdicts from {len(tasks)} pairs in {time.perf_counter() - start:.0f} s")
-    config = Config()
-    if not args.no_samples:
-        items += sample_pairs(config)
-    if args.clips:
-        items += invariance_pairs(config, args.clips)
+    items += real_items(real_pairs(args), Config())
     print(f"all parts in {time.perf_counter() - start:.0f} s")
     maps = fit(items)
     summary = report(items, maps, args.figure)
     if args.write:
-        current = load_calibration()
-        calibration = Calibration(differ=maps[0], same=maps[1], sources=current.sources, set_summary=summary)
+        calibration = Calibration(differ=maps[0], same=maps[1], set_summary=summary)
         atomic_write_text(CALIBRATION_FILE, calibration.model_dump_json(indent=1) + "\n")
         print(f"calibration -> {CALIBRATION_FILE}")
 

@@ -384,6 +384,25 @@ class QualityCheck(BaseModel):
     summary: str = Field(description="The views in plain words, as the CLI, web page and report show them.")
 
 
+class ModelCalibration(BaseModel):
+    """What a model backend's answers are worth in the fusion (`pipeline.fusion`): fitted on the
+    calibration set (`pipeline.model_calibration`), or not fitted and then held back."""
+
+    backend: str = Field(description="The backend spec, e.g. 'openai:gpt-4o'.")
+    base_url: str | None = Field(default=None, description="The endpoint it was fitted against.")
+    fitted: bool = False
+    temperature: float = Field(
+        default=1.0, gt=0.0, description="A stated confidence p counts as p^(1/T) renormalised over A/B/C."
+    )
+    weight: float = Field(
+        default=0.0, ge=0.0, description="Exponent of the model's tempered answer next to a measured verdict."
+    )
+    answers: int = Field(default=0, ge=0, description="Answers of the calibration set the fit used.")
+    accuracy: float | None = Field(default=None, description="Share of those answers that were right.")
+    ece: float | None = Field(default=None, description="Expected calibration error of the tempered answers.")
+    summary: str = Field(default="", description="In words, as the CLI, web page and report say it.")
+
+
 class ComparisonResult(BaseModel):
     """Everything a comparison produced: enough to audit it or render it again."""
 
@@ -410,6 +429,9 @@ class ComparisonResult(BaseModel):
         "split timeline), in words for the user.",
     )
     usage: dict[str, float] = Field(default_factory=dict, description="Token and cost accounting.")
+    model_calibration: ModelCalibration | None = Field(
+        default=None, description="How the vision model's answers were weighed (None: no model asked)."
+    )
     sync_offset_s: float = Field(
         default=0.0,
         description="A hand-set shift of B against the alignment in seconds (+ shows B later), as nudged in "

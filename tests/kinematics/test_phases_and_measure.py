@@ -29,8 +29,7 @@ from actiondiff.kinematics.phases import Driver, find_repetitions, movement_span
 from actiondiff.kinematics.quantities import QUANTITIES
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import resolve_profile
-from actiondiff.models import Evidence, PoseTrack
-from actiondiff.pipeline.fusion import fuse
+from actiondiff.models import PoseTrack
 
 SUB_ACTIONS = ["setup", "descent", "bottom", "ascent", "finish"]
 
@@ -149,15 +148,6 @@ def test_library_and_rules() -> None:
         matched = match_quantity(text)
         assert matched is not None and (matched[0].key, matched[1]) == (key, polarity), text
     assert match_quantity("the shirt is a brighter colour") is None
-
-
-def test_fuse_combines_by_confidence() -> None:
-    measured = Evidence(source="kinematics", summary="m", label="A", confidence=0.9)
-    vlm = Evidence(source="vlm", summary="v", label="B", confidence=0.6)
-    label, confidence, source = fuse([measured, vlm])
-    assert (label, source) == ("A", "kinematics") and 0.5 < confidence < 0.95
-    assert fuse([vlm])[0] == "B"
-    assert fuse([Evidence(source="vlm", summary="none")]) == (None, 0.0, "")
 
 
 def test_a_still_lead_in_does_not_change_the_repetitions_found(

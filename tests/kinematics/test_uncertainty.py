@@ -15,12 +15,10 @@ from actiondiff.kinematics.calibration import (
     Calibration,
     evidence_excess,
     fit_logistic,
-    fit_temperature,
     load_calibration,
 )
 from actiondiff.kinematics.uncertainty import INTERVAL_Z, column_noise, interval, interval_verdict
 from actiondiff.models import Evidence
-from actiondiff.pipeline.fusion import source_weight
 
 
 @pytest.mark.parametrize(
@@ -72,7 +70,6 @@ def test_the_bundled_calibration_loads_and_rises_with_the_excess() -> None:
         surer = [calibration.confidence(label, t) for t in (0.0, 1.0, 3.0, EXCESS_CAP, math.inf)]
         assert all(0.0 < p <= 1.0 for p in surer) and surer == sorted(surer)
     assert calibration.confidence("A", math.inf) == calibration.confidence("B", EXCESS_CAP)
-    assert source_weight("kinematics") == pytest.approx(1.0 / calibration.sources["kinematics"].temperature)
 
 
 def test_a_missing_or_broken_calibration_file_is_named(tmp_path: Path) -> None:
@@ -92,14 +89,6 @@ def test_the_logistic_fit_is_finite_without_wrong_verdicts_and_follows_the_data(
     right = rng.random(2000) < 1 / (1 + np.exp(-(0.5 + 1.0 * excess)))
     fitted = fit_logistic(excess, right)
     assert fitted.intercept == pytest.approx(0.5, abs=0.3) and fitted.slope == pytest.approx(1.0, abs=0.3)
-    assert Calibration(differ=fitted, same=fitted, sources={}).confidence("C", 1.0) == pytest.approx(
+    assert Calibration(differ=fitted, same=fitted).confidence("C", 1.0) == pytest.approx(
         fitted(1.0), abs=1e-3
     )
-
-
-def test_an_overconfident_source_gets_a_temperature_above_one() -> None:
-    stated = np.full(400, 0.9)
-    right = np.arange(400) % 10 < 6  # says 90 %, right 60 % of the time
-    assert fit_temperature(stated, right) > 1.5
-    honest = np.arange(400) % 10 < 9
-    assert fit_temperature(stated, honest) == pytest.approx(1.0, abs=0.15)

@@ -146,6 +146,8 @@ def test_cli_with_an_openai_compatible_server(
         -1
     )
     assert result.backends["differencer"] == "openai:test-vlm"
+    assert result.model_calibration is not None and not result.model_calibration.fitted
+    assert "model answers from openai:test-vlm are not calibrated" in " ".join(run.output.split())
     assert result.usage["prompt_tokens"] == 100 * len(chat_server.requests)
     assert [s.sub_action for s in result.spans_b] == ["standing", "descent", "bottom", "ascent"]
 

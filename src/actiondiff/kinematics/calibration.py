@@ -3,9 +3,8 @@ calibration set (`benchmarks/bench_calibration.py --write` writes `calibration.j
 
 A measured verdict's evidence is its standardized excess t: how many standard errors the difference
 lies beyond the margin (A / B) or inside it (C). The map is logistic in t, capped at `EXCESS_CAP`,
-one for A / B verdicts ("differ") and one for C ("same"). The file also holds each source's
-temperature for fusing model answers (`pipeline.fusion`), fitted the same way when model answers
-exist on the calibration set.
+one for A / B verdicts ("differ") and one for C ("same"). Model answers are calibrated per backend
+(`pipeline.model_calibration`).
 """
 
 from __future__ import annotations
@@ -41,20 +40,11 @@ class Logistic(BaseModel):
         return 1.0 / (1.0 + math.exp(-(self.intercept + self.slope * t)))
 
 
-class SourceTemperature(BaseModel):
-    """A source's confidence p is used as p^(1/T) renormalised; `fitted` False: no answers to fit on."""
-
-    temperature: float = Field(gt=0.0)
-    fitted: bool = False
-    answers: int = Field(default=0, ge=0)
-
-
 class Calibration(BaseModel):
     """Everything `calibration.json` holds."""
 
     differ: Logistic
     same: Logistic
-    sources: dict[str, SourceTemperature]
     set_summary: dict[str, float] = Field(default_factory=dict)
 
     def confidence(self, label: Label, excess: float) -> float:
@@ -108,16 +98,23 @@ def fit_logistic(excess: Sequence[float], right: Sequence[bool]) -> Logistic:
     )
 
 
-def fit_temperature(confidences: Sequence[float], right: Sequence[bool]) -> float:
-    """The temperature T minimising the log loss of three-way answers whose stated confidence is p
-    (the other two labels sharing 1 - p), with p tempered as p^(1/T) and renormalised."""
-    p = np.clip(np.asarray(confidences, dtype=np.float64), 1e-3, 1 - 1e-3)
-    y = np.asarray(right, dtype=bool)
+def reliability_table(
+    confidence: np.ndarray, right: np.ndarray, edges: Sequence[float]
+) -> list[tuple[float, float, int]]:
+    """Per confidence bin (between consecutive `edges`, the last one closed) that holds any verdict: its
+    mean confidence, share right and count."""
+    which = np.clip(np.digitize(confidence, edges) - 1, 0, len(edges) - 2)
+    return [
+        (float(confidence[inside].mean()), float(right[inside].mean()), int(inside.sum()))
+        for b in range(len(edges) - 1)
+        if (inside := which == b).any()
+    ]
 
-    def loss(temperature: float) -> float:
-        on, off = p ** (1 / temperature), ((1 - p) / 2) ** (1 / temperature)
-        chosen = on / (on + 2 * off)
-        return -float(np.sum(np.where(y, np.log(chosen), np.log((1 - chosen) / 2))))
 
-    grid = np.exp(np.linspace(math.log(0.25), math.log(8.0), 200))
-    return round(float(min(grid, key=loss)), 4)
+def expected_calibration_error(
+    confidence: np.ndarray, right: np.ndarray, bins: int = 10
+) -> tuple[float, list[tuple[float, float, int]]]:
+    """ECE = sum over `bins` equal-width confidence bins of (share of verdicts in the bin) x |mean
+    confidence - share right|, and the bins' `reliability_table`."""
+    table = reliability_table(confidence, right, np.linspace(0.0, 1.0, bins + 1).tolist())
+    return float(sum(n * abs(c - a) for c, a, n in table) / max(len(confidence), 1)), table

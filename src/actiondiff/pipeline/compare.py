@@ -41,6 +41,7 @@ from actiondiff.models import (
     Difference,
     Evidence,
     Label,
+    ModelCalibration,
     PoseTrack,
     QualityCheck,
     TimeAlignment,
@@ -56,6 +57,7 @@ from actiondiff.pipeline.localize import (
     localize_with_embedder,
     uniform_localization,
 )
+from actiondiff.pipeline.model_calibration import load_model_calibration
 from actiondiff.pipeline.performance import FrameSource, Performance, frame_source, observe
 from actiondiff.pipeline.propose import library_link, propose
 from actiondiff.pipeline.request import check_action
@@ -156,6 +158,8 @@ class TwoVideoJob:
     meter: UsageMeter
     llm: ChatModel | None
     vlm: ChatModel | None
+    model_calibration: ModelCalibration | None
+    """How the vision model's answers count in the fusion (None: no vision model)."""
     embedder: LazySentenceEmbedder
     frame_embedder: FrameTextEmbedder | None
     say: Progress
@@ -179,6 +183,8 @@ class TwoVideoJob:
         embedder = LazySentenceEmbedder(settings.sentence, config)
         if embedded is None or (embedded and not embedder.cached(embedded)):
             embedder.prefetch()
+        vlm = resolve_chat(settings.vlm, config, meter)
+        trust = None if vlm is None else load_model_calibration(config.cache_dir, vlm.name, settings.base_url)
         return cls(
             paths=paths,
             infos=(probe(paths[0]), probe(paths[1])),
@@ -191,7 +197,8 @@ class TwoVideoJob:
             profile=profile,
             meter=meter,
             llm=llm,
-            vlm=resolve_chat(settings.vlm, config, meter),
+            vlm=vlm,
+            model_calibration=trust,
             embedder=embedder,
             frame_embedder=resolve_frame_embedder(settings.frame, config),
             say=progress or (lambda _step: None),
@@ -322,7 +329,7 @@ class TwoVideoJob:
             evidence.append(measured)
         if self.vlm is not None and shown is not None:
             evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
-        verdict = decide(difference, evidence, vlm_configured=self.vlm is not None)
+        verdict = decide(difference, evidence, self.model_calibration)
         return gate_difference(verdict, pair.quality, (pair.a.track, pair.b.track))
 
     def run(self) -> ComparisonResult:
@@ -344,6 +351,8 @@ class TwoVideoJob:
     ) -> list[str]:
         """What stood in for something asked, said to the user (no silent fallback)."""
         said = [self.profile.notice] if self.profile.notice else []
+        if self.model_calibration is not None:
+            said.append(self.model_calibration.summary)
         if (still := self.profile.still_driver(a.features, b.features)) is not None:
             said.append(still)
         if self.n_open is not None and not verdicts:
@@ -401,6 +410,7 @@ class TwoVideoJob:
             },
             notices=self.notices(plan, verdicts, a, b),
             usage=self.meter.as_dict(),
+            model_calibration=self.model_calibration,
         )
 
 

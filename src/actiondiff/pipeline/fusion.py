@@ -7,71 +7,71 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
-from actiondiff.kinematics.calibration import load_calibration
 from actiondiff.kinematics.quantities import find_quantity
-from actiondiff.models import Difference, Evidence, Label
+from actiondiff.models import Difference, Evidence, Label, ModelCalibration
+from actiondiff.pipeline.model_calibration import LABELS, UNCALIBRATED_CAP, combine, temper
 
-UNKNOWN_SOURCE_TEMPERATURE = 2.0
-"""A source the calibration file does not name counts at half weight."""
 NO_VLM = "no vision-language model is configured (use --backend openai:<model> to ask one)"
 """Said with every undecided verdict that a vision model could have looked at."""
 NO_VLM_REASON = f"no kinematic quantity measures this statement and {NO_VLM}"
 
 
-def source_weight(source: str) -> float:
-    """How much a source's confidence counts in `fuse`: 1 / its temperature in the calibration file
-    (measured verdicts are calibrated already, temperature 1)."""
-    known = load_calibration().sources.get(source)
-    return 1.0 / (known.temperature if known is not None else UNKNOWN_SOURCE_TEMPERATURE)
+Weighed = list[tuple[Evidence, float, float]]
 
 
-def fuse(evidence: Sequence[Evidence]) -> tuple[Label | None, float, str]:
-    """Combine labelled evidence: each item is a distribution (its confidence on its label, the rest
-    split evenly), tempered by its source's temperature (raised to `source_weight`) and multiplied (a
-    product of experts).
-
-    Returns the winning label, its normalised probability, and the source of the strongest item that
-    agrees with it; (None, 0.0, "") when nothing is labelled.
-    """
+def counted(evidence: Sequence[Evidence], model: ModelCalibration | None) -> Weighed:
+    """The labelled evidence that counts, each with its confidence and weight: measured verdicts as
+    they are (calibrated already, weight 1); a fitted model's answers tempered, at its weight beside a
+    measured verdict and alone at weight 1; an uncalibrated model's answers only where nothing measured
+    decided, capped at `UNCALIBRATED_CAP`."""
     labelled = [e for e in evidence if e.label is not None]
-    if not labelled:
+    measured = [e for e in labelled if e.source == "kinematics"]
+    answers = [e for e in labelled if e.source != "kinematics"]
+    weighed: Weighed = [(e, e.confidence if e.confidence is not None else 0.5, 1.0) for e in measured]
+    for answer in answers:
+        stated = answer.confidence if answer.confidence is not None else 0.5
+        if model is not None and model.fitted:
+            weighed.append((answer, temper(stated, model.temperature), model.weight if measured else 1.0))
+        elif not measured:
+            weighed.append((answer, min(stated, UNCALIBRATED_CAP), 1.0))
+    return weighed
+
+
+def fuse(evidence: Sequence[Evidence], model: ModelCalibration | None) -> tuple[Label | None, float, str]:
+    """Combine the evidence that counts (`counted`) as a product of experts (`combine`).
+
+    Returns the winning label, its normalised probability, and the source of the strongest counted item
+    that agrees with it; (None, 0.0, "") when nothing labelled counts.
+    """
+    weighed = [(e, p, w) for e, p, w in counted(evidence, model) if w > 0]
+    if not weighed:
         return None, 0.0, ""
-    labels: tuple[Label, ...] = ("A", "B", "C")
-    log_p = np.zeros(3)
-    for item in labelled:
-        confidence = min(max(item.confidence if item.confidence is not None else 0.5, 1e-3), 1 - 1e-3)
-        probs = np.full(3, (1.0 - confidence) / 2)
-        probs[labels.index(item.label)] = confidence
-        log_p += source_weight(item.source) * np.log(probs)
-    probs = np.exp(log_p - log_p.max())
-    probs /= probs.sum()
-    winner = labels[int(np.argmax(probs))]
-    deciding = max(
-        (e for e in labelled if e.label == winner),
-        key=lambda e: source_weight(e.source) * (e.confidence or 0.5),
-    )
-    return winner, round(float(probs.max()), 4), deciding.source
+    probs = combine([(e.label, p, w) for e, p, w in weighed if e.label is not None])
+    winner = LABELS[int(probs.argmax())]
+    deciding = max((item for item in weighed if item[0].label == winner), key=lambda item: item[2] * item[1])
+    return winner, round(float(probs.max()), 4), deciding[0].source
 
 
 def decide(
-    difference: Difference,
-    evidence: Sequence[Evidence],
-    vlm_configured: bool,
+    difference: Difference, evidence: Sequence[Evidence], model: ModelCalibration | None
 ) -> Difference:
-    """The difference with its verdict from the fused evidence, or undecided with the reason."""
-    label, confidence, source = fuse(evidence) if evidence else (None, 0.0, "")
+    """The difference with its verdict from the fused evidence, or undecided with the reason (`model`:
+    the vision model's calibration, None when no model was asked)."""
+    label, confidence, source = fuse(evidence, model) if evidence else (None, 0.0, "")
     reason = None
     if label is None:
         if not evidence:
-            reason = (
-                NO_VLM_REASON if not vlm_configured else "the vision-language model gave no usable answer"
-            )
+            reason = NO_VLM_REASON if model is None else "the vision-language model gave no usable answer"
         else:
-            reason = "; ".join([e.summary for e in evidence] + ([] if vlm_configured else [NO_VLM]))
+            reason = "; ".join([e.summary for e in evidence] + ([] if model is not None else [NO_VLM]))
     elif source:
         reason = f"decided by {source}"
+        kept = {id(e) for e, _, w in counted(evidence, model) if w > 0}
+        if any(e.label is not None and id(e) not in kept for e in evidence):
+            why = "its fitted weight is 0" if model is not None and model.fitted else "it is not calibrated"
+            reason += f" (the model's answer does not count beside the measurement: {why})"
+        elif model is not None and not model.fitted and source != "kinematics":
+            reason += f" (not calibrated: confidence at most {UNCALIBRATED_CAP})"
     return difference.model_copy(
         update={"label": label, "confidence": confidence, "evidence": list(evidence), "reason": reason}
     )
