@@ -164,15 +164,16 @@ class OpenCase:
     first: frozenset[str] = frozenset()
 
 
-def _case(name: str) -> Case:
+def case_named(name: str) -> Case:
+    """The invariance case called `name`."""
     return next(c for c in CASES if c.name == name)
 
 
 OPEN_CASES = (
     OpenCase("itself", None),
-    *(OpenCase(name, _case(name)) for name in ("mirror", "half size", "other camera")),
-    OpenCase("held lead-in 1 s", _case("held lead-in 1 s"), frozenset({"start_delay"})),
-    OpenCase("slowed x2", _case("slowed x2"), TEMPO),
+    *(OpenCase(name, case_named(name)) for name in ("mirror", "half size", "other camera")),
+    OpenCase("held lead-in 1 s", case_named("held lead-in 1 s"), frozenset({"start_delay"})),
+    OpenCase("slowed x2", case_named("slowed x2"), TEMPO),
 )
 
 
