@@ -8,8 +8,8 @@ next camera (no A/B proposal above 0.8), its copy with a held 1-s lead-in (the s
 later) and its copy slowed x2 (a tempo quantity first, B slower),
 under the library's "squat" and the made-up "zorbling" (the generic profile), with --open 5.
 Bundled pairs: open mode with N = ceil(1.5 x the true A/B differences), under the pair's own action
-and under "zorbling"; a truth is recovered when a proposal measured its quantity (strict) or one of
-its family (`generic.yaml` families) and found the same video doing more of it. Edited copies and pose
+and under "zorbling"; a truth is recovered when a proposal measured its quantity (or, by family, one of
+its family in `generic.yaml`) and found the same video doing more of it. Edited copies and pose
 are cached under the configured cache folder.
 """
 
@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -31,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scripts.fetch_real_clips import default_cache
 
 REPO = Path(__file__).resolve().parents[1]
-ACTIONS = ("squat", "zorbling")
+MADE_UP = "zorbling"
+ACTIONS = ("squat", MADE_UP)
 N_OPEN = 5
 
 
@@ -60,49 +63,63 @@ def real_clips(folder: Path, config: Config) -> int:
     return failed
 
 
-def _more(label: Label, direction: str) -> Label:
-    return label if direction == "more" else ("B" if label == "A" else "A")
+@dataclass(frozen=True)
+class Truth:
+    """A true A/B difference of a bundled pair: its quantity and the video with more of it."""
 
+    quantity: str
+    more: Label
 
-def _recovered(truth: dict[str, str], proposed: list[Proposal], strict: bool) -> bool:
-    def same(quantity: str | None) -> bool:
-        if quantity is None:
-            return False
-        return quantity == truth["quantity"] or (
-            not strict and generic().family(quantity)[0] == generic().family(truth["quantity"])[0]
-        )
+    @classmethod
+    def of(cls, difference: dict[str, str]) -> Truth:
+        a_more = (difference["label"] == "A") == (difference.get("direction", "more") == "more")
+        return cls(difference["quantity"], "A" if a_more else "B")
 
-    more = _more(truth["label"], truth.get("direction", "more"))  # type: ignore[arg-type]
-    return any(same(p.quantity) and p.more == more for p in proposed)
+    def found(self, proposed: list[Proposal], by_family: bool) -> bool:
+        """Whether a proposal measured this quantity (or, `by_family`, one of its family) with the
+        same video measuring more of it."""
+
+        def same(key: str | None) -> bool:
+            return key == self.quantity or (
+                by_family
+                and key is not None
+                and generic().family(key)[0] == generic().family(self.quantity)[0]
+            )
+
+        return any(same(p.quantity) and p.more == self.more for p in proposed)
 
 
 def bundled_pairs(config: Config) -> None:
     """Print recall on the bundled pairs under their own action and a made-up name."""
     from actiondiff.pipeline.compare import compare
 
-    print("\nbundled pairs, N = ceil(1.5 x true A/B): recovered strict / by family of the truths; vs itself")
-    totals: dict[str, list[int]] = {}
-    for folder in sorted((REPO / "data" / "samples").iterdir()):
-        if not (folder / "pair.yaml").exists():
-            continue
+    print("\nbundled pairs, N = ceil(1.5 x true A/B): recovered by quantity / by family; vs itself")
+    totals: dict[str, Counter[str]] = {}
+    for folder in sorted(p.parent for p in (REPO / "data" / "samples").glob("*/pair.yaml")):
         pair = yaml.safe_load((folder / "pair.yaml").read_text())
-        truths = [d for d in pair["differences"] if d["label"] in ("A", "B")]
+        truths = [Truth.of(d) for d in pair["differences"] if d["label"] in ("A", "B")]
         n_open = math.ceil(1.5 * len(truths))
-        for action in (pair["action"], "zorbling"):
-            result = compare(folder / "a.mp4", folder / "b.mp4", action=action, n_open=n_open, config=config)
+        for action in (pair["action"], MADE_UP):
+            videos = folder / "a.mp4", folder / "b.mp4"
+            result = compare(*videos, action=action, n_open=n_open, config=config)
+            itself = compare(videos[0], videos[0], action=action, n_open=n_open, config=config)
             proposed = [proposal(d) for d in result.differences]
-            strict = sum(_recovered(t, proposed, strict=True) for t in truths)
-            family = sum(_recovered(t, proposed, strict=False) for t in truths)
-            itself = compare(folder / "a.mp4", folder / "a.mp4", action=action, n_open=n_open, config=config)
-            counts = totals.setdefault(action if action == "zorbling" else "own action", [0, 0, 0])
-            counts[0], counts[1], counts[2] = counts[0] + strict, counts[1] + family, counts[2] + len(truths)
-            missed = [t["quantity"] for t in truths if not _recovered(t, proposed, strict=False)]
-            print(
-                f"{folder.name:<16}{action:<16}{strict}/{family} of {len(truths)} (N={n_open}), "
-                f"itself: {len(itself.differences)} proposed; missed: {missed}"
+            counts = Counter(
+                quantity=sum(t.found(proposed, by_family=False) for t in truths),
+                family=sum(t.found(proposed, by_family=True) for t in truths),
+                truths=len(truths),
             )
-    for name, (strict, family, n) in totals.items():
-        print(f"{name}: strict {strict}/{n} = {strict / n:.0%}, by family {family}/{n} = {family / n:.0%}")
+            totals.setdefault("made-up name" if action == MADE_UP else "own action", Counter()).update(counts)
+            missed = [t.quantity for t in truths if not t.found(proposed, by_family=True)]
+            print(
+                f"{folder.name:<16}{action:<16}{counts['quantity']}/{counts['family']} of {len(truths)} "
+                f"(N={n_open}), itself: {len(itself.differences)} proposed; missed: {missed}"
+            )
+    for name, c in totals.items():
+        n = c["truths"]
+        print(
+            f"{name}: by quantity {c['quantity']}/{n} = {c['quantity'] / n:.0%}, by family {c['family']}/{n}"
+        )
 
 
 def main() -> None:
