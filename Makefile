@@ -24,5 +24,6 @@ bench:
 	.venv/bin/python benchmarks/bench_compare.py
 	.venv/bin/python benchmarks/bench_export.py
 	.venv/bin/python benchmarks/bench_invariance.py
+	.venv/bin/python benchmarks/bench_open.py
 	.venv/bin/python benchmarks/bench_batch.py
 	.venv/bin/python benchmarks/bench_calibration.py

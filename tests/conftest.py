@@ -109,6 +109,12 @@ def real_clips() -> list[Path]:
 
 
 @pytest.fixture(scope="session")
+def real_edits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the suite's edited copies of the real clips, so each edit is written once."""
+    return tmp_path_factory.mktemp("real-edits")
+
+
+@pytest.fixture(scope="session")
 def real_two_person_clips() -> list[Path]:
     """Real footage of two people at once, four cameras (pose2sim's multi-person demo)."""
     return _real_clips("multi")

@@ -8,8 +8,16 @@ import pytest
 
 from actiondiff import compare
 from actiondiff.config import Config
-from actiondiff.eval.invariance import ACTION, CASES, STATEMENTS, SWAPPED, Case, run_case
-from actiondiff.video.edits import Edit, apply_edit
+from actiondiff.eval.invariance import (
+    ACTION,
+    CASES,
+    STATEMENTS,
+    SWAPPED,
+    Case,
+    case_named,
+    case_videos,
+    run_case,
+)
 
 pytestmark = pytest.mark.real
 
@@ -32,10 +40,10 @@ def test_swapping_a_and_b_swaps_the_labels(real_clips: list[Path], offline_confi
 
 
 def test_a_held_lead_in_delays_the_start_by_its_length(
-    real_clips: list[Path], offline_config: Config, tmp_path: Path
+    real_clips: list[Path], offline_config: Config, real_edits: Path
 ) -> None:
     clip = real_clips[0]
-    held = apply_edit(clip, tmp_path / "held.mp4", Edit(hold_s=1.0))
+    _, held = case_videos(case_named("held lead-in 1 s"), clip, real_clips, real_edits)
     result = compare(
         clip, held, action=ACTION, differences=["the first repetition starts later"], config=offline_config
     )
@@ -52,9 +60,9 @@ def test_a_held_lead_in_delays_the_start_by_its_length(
     ids=lambda c: c.name,
 )
 def test_an_edit_moves_only_the_verdicts_it_should(
-    case: Case, real_clips: list[Path], offline_config: Config, tmp_path: Path
+    case: Case, real_clips: list[Path], offline_config: Config, real_edits: Path
 ) -> None:
-    outcome = run_case(case, real_clips[0], real_clips, tmp_path, offline_config)
+    outcome = run_case(case, real_clips[0], real_clips, real_edits, offline_config)
     assert outcome.wrong == [], {text: outcome.verdicts[text] for text in outcome.wrong}
 
 

@@ -145,3 +145,86 @@ def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config
         ]
     withheld = {d.text: d.withheld for d in forward}
     return Outcome(case.name, clip.stem, verdicts, case.expected, withheld, case.other_view, unswapped)
+
+
+TEMPO = frozenset({"rep_duration", "descent_duration", "ascent_duration", "hold_duration"})
+"""Quantities of the movement's tempo: a copy played slower has more of each."""
+CONFIDENT = 0.8
+"""Open mode on an edit that changes nothing proposes no A/B difference above this confidence."""
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """An invariance case for open mode (`case` None: the clip against itself): with `first`, one of
+    these quantities must be proposed first, B measuring more of it; without, the edit changes
+    nothing, so nothing may be proposed above `CONFIDENT` (nothing at all against itself)."""
+
+    name: str
+    case: Case | None
+    first: frozenset[str] = frozenset()
+
+
+def case_named(name: str) -> Case:
+    """The invariance case called `name`."""
+    return next(c for c in CASES if c.name == name)
+
+
+OPEN_CASES = (
+    OpenCase("itself", None),
+    *(OpenCase(name, case_named(name)) for name in ("mirror", "half size", "other camera")),
+    OpenCase("held lead-in 1 s", case_named("held lead-in 1 s"), frozenset({"start_delay"})),
+    OpenCase("slowed x2", case_named("slowed x2"), TEMPO),
+)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One difference open mode proposed: its statement, label and confidence, the quantity measured
+    and which video measured more of it (None: not measured)."""
+
+    text: str
+    label: Label | None
+    confidence: float
+    quantity: str | None
+    more: Label | None
+
+
+def proposal(difference: Difference) -> Proposal:
+    measured = next((e for e in difference.evidence if e.source == "kinematics" and e.quantity), None)
+    more: Label | None = None
+    if measured is not None and measured.value_a is not None and measured.value_b is not None:
+        more = "A" if measured.value_a > measured.value_b else "B"
+    return Proposal(
+        difference.text, difference.label, round(difference.confidence, 2),
+        measured.quantity if measured else None, more,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OpenOutcome:
+    """Open mode on one case, clip and action name: what it proposed against what it may."""
+
+    case: OpenCase
+    clip: str
+    action: str
+    proposed: Sequence[Proposal]
+
+    @property
+    def passed(self) -> bool:
+        if self.case.first:
+            first = self.proposed[0] if self.proposed else None
+            return first is not None and first.quantity in self.case.first and first.more == "B"
+        if self.case.case is None:
+            return not self.proposed
+        return all(p.confidence <= CONFIDENT for p in self.proposed)
+
+
+def run_open_case(
+    case: OpenCase, clip: Path, cameras: Sequence[Path], work: Path, action: str, n_open: int, config: Config
+) -> OpenOutcome:
+    """Open mode (`n_open`) on the case's A and B (edited copies written into `work`) under `action`."""
+    from actiondiff.pipeline.compare import compare
+
+    a, b = (clip, clip) if case.case is None else case_videos(case.case, clip, cameras, work)
+    result = compare(a, b, action=action, n_open=n_open, config=config)
+    return OpenOutcome(case, clip.stem, action, [proposal(d) for d in result.differences])

@@ -213,14 +213,19 @@ def spread(column: str, phase: str, kind: str) -> Compute:
 
 
 def rise(column: str) -> Compute:
-    """Per repetition: the column's peak minus its resting (median outside repetitions) level."""
+    """Per repetition: the column's peak minus its resting level, the mean of its median over each
+    stretch outside the repetitions (before, between, after them): how long a video rests at one end
+    (a held lead-in) does not weigh that stretch over the others."""
 
     def compute(reading: Reading) -> Measurement | None:
-        rest = reading.features[column][np.concatenate(reading.windows("rest"))]
+        values = reading.features[column]
+        rest = np.concatenate(reading.windows("rest"))
+        stretches = np.split(rest, np.flatnonzero(np.diff(rest) > 1) + 1)
+        levels = [float(np.nanmedian(values[s])) for s in stretches if np.isfinite(values[s]).any()]
         peak = extreme(column, "rep", "max")(reading)
-        if peak is None or np.isnan(rest).all():
+        if peak is None or not levels:
             return None
-        return Measurement(peak.value - float(np.nanmedian(rest)), peak.rows)
+        return Measurement(peak.value - float(np.mean(levels)), peak.rows)
 
     return compute
 
