@@ -210,9 +210,10 @@ class Difference(BaseModel):
     found by matching)."""
     direction: Literal["more", "less"] = "more"
     """With `quantity`: the statement asserts more of it, or less."""
-    withheld: Literal["view", "visibility"] | None = None
+    withheld: Literal["view", "facing", "visibility"] | None = None
     """Why the quality gate (`pipeline.gate`) left a measured verdict undecided: the two views differ and
-    the quantity depends on the view, or a joint it needs was not visible; `reason` says it in words."""
+    the quantity depends on the view, the pose model read one body turned the other way round (its left
+    and right swapped in most frames), or a joint it needs was not visible; `reason` says it in words."""
 
 
 class SubAction(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,15 @@ def test_column_noise_recovers_the_jitter_of_a_smooth_signal() -> None:
     assert noise["unseen"] == 0.0
     # the residual against a 0.6 s curve keeps most of white jitter's spread
     assert 1.0 < noise["knee_angle"] < 1.6
+
+
+def test_a_sharp_turn_is_not_taken_for_jitter_when_cleaning_took_off_less() -> None:
+    times = np.arange(100) / 25.0
+    press = 150 + 25 * np.abs(((times * 2.5) % 1.0) - 0.5)  # a clean fast triangle: sharp turns, no jitter
+    features = KinematicFeatures(times, np.arange(100), {"elbow_angle": press}, {"elbow_angle": "deg"},
+                                 fps=25.0, cleaned_off={"elbow_angle": 0.2})  # fmt: skip
+    assert column_noise(replace(features, cleaned_off={}))["elbow_angle"] > 0.2
+    assert column_noise(features)["elbow_angle"] == 0.2
 
 
 def test_the_bundled_calibration_loads_and_rises_with_the_excess() -> None:

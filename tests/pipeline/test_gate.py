@@ -93,3 +93,9 @@ def test_a_body_whose_facing_the_model_is_unsure_of_is_read_both_ways_round() ->
     check = quality_check(a, b)
     assert check.relabeled and not check.mirrored and not check.views_differ, check
     assert check.view_difference_deg == 0.0 and "whether it faced the camera is unsure" in check.summary
+    gated = gate_difference(measured("trunk_lean"), check, (a, b))  # forward reads as back when turned round
+    assert (gated.label, gated.withheld) == (None, "facing")
+    assert gated.reason is not None and gated.reason.startswith(
+        "the pose model read A's left and right swapped in 40%"
+    )
+    assert gate_difference(measured("start_delay"), check, (a, b)).label == "A"

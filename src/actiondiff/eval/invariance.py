@@ -98,7 +98,8 @@ class Outcome:
     @property
     def undecided(self) -> list[str]:
         """Statements expected at C that their own evidence left undecided (an abstention, not a
-        changed verdict: the interval reached across the margin, or a joint was not seen)."""
+        changed verdict: the interval reached across the margin, the pose model read one body turned
+        round, or a joint was not seen)."""
         return [
             text
             for text, (label, _) in self.verdicts.items()

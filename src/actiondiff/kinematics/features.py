@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +87,9 @@ class KinematicFeatures:
     columns: dict[str, np.ndarray]
     units: dict[str, str]
     fps: float = field(default=0.0)
+    cleaned_off: dict[str, float] = field(default_factory=dict)
+    """Per column, the robust standard deviation of what cleaning took off (raw minus cleaned): the
+    frame-to-frame jitter the pose model left; empty for features computed without cleaning."""
 
     def __len__(self) -> int:
         return len(self.timestamps)
@@ -150,9 +153,12 @@ class KinematicFeatures:
 
 
 def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatures:
-    """Clean the track (unless told not to) and derive every per-frame feature column."""
+    """Clean the track (unless told not to) and derive every per-frame feature column; a cleaned
+    track's features also carry what cleaning took off each column (`cleaned_off`)."""
     if clean:
-        track = clean_track(track)
+        raw = compute_features(track, clean=False)
+        cleaned = compute_features(clean_track(track), clean=False)
+        return replace(cleaned, cleaned_off=_robust_spread(raw.columns, cleaned.columns))
     times = track.timestamps
     world = to_y_up(np.asarray(track.world_xyz, dtype=np.float64))
     image = np.asarray(track.image_xyz, dtype=np.float64)[:, :, :2]
@@ -271,6 +277,15 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     fps = (len(times) - 1) / float(times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
     frames = np.array([f.index for f in track.frames], dtype=np.int64)
     return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)
+
+
+def _robust_spread(raw: dict[str, np.ndarray], cleaned: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per column, 1.4826 x the median absolute deviation of raw minus cleaned (0 where never seen)."""
+    spread = {}
+    for name, values in raw.items():
+        off = (values - cleaned[name])[np.isfinite(values) & np.isfinite(cleaned[name])]
+        spread[name] = float(1.4826 * np.median(np.abs(off - np.median(off)))) if off.size else 0.0
+    return spread
 
 
 def _tilt_from_vertical(segment: np.ndarray) -> np.ndarray:

@@ -59,7 +59,8 @@ class Spread:
 
 def column_noise(features: KinematicFeatures) -> dict[str, float]:
     """Per column, the robust standard deviation of its residual against a wider smoothed curve
-    (0 for a column with too few values)."""
+    (0 for a column with too few values), at most what cleaning took off it (`cleaned_off`, when
+    known): the residual also holds the movement's own curvature where it turns sharply."""
     step = 1.0 / features.fps if features.fps else 0.04
     window = max(5, 2 * (round(RESIDUAL_WINDOW_S / step) // 2) + 1)
     names = list(features.columns)
@@ -76,7 +77,8 @@ def column_noise(features: KinematicFeatures) -> dict[str, float]:
     residual = np.where(finite, filled - savgol(filled, window), np.nan)
     residual[:, ~usable] = 0.0
     deviation = np.nanmedian(np.abs(residual - np.nanmedian(residual, axis=0)), axis=0)
-    return {n: float(MAD_TO_SD * deviation[i]) if usable[i] else 0.0 for i, n in enumerate(names)}
+    residual_noise = {n: float(MAD_TO_SD * deviation[i]) if usable[i] else 0.0 for i, n in enumerate(names)}
+    return {n: min(v, features.cleaned_off.get(n, math.inf)) for n, v in residual_noise.items()}
 
 
 def _correlated_unit_noise(white: np.ndarray, window: int) -> np.ndarray:

@@ -119,6 +119,11 @@ def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
             f"{views}, about {apart:.0f} deg apart (over {VIEW_THRESHOLD_DEG:.0f}): quantities that depend "
             "on the view are not compared"
         )
+    elif b_view is not None and b_view.relabeled:
+        summary = (
+            f"{views}, about {apart:.0f} deg apart so read: the same view, but quantities that depend on "
+            "which way the body faces are not compared"
+        )
     else:
         summary = f"{views}, about {apart:.0f} deg apart: the same view"
     if a.fps and b.fps and abs(a.fps - b.fps) > 0.5:
@@ -160,6 +165,17 @@ def view_reason(check: QualityCheck, quantity: Quantity) -> str:
     )
 
 
+def facing_reason(check: QualityCheck, quantity: Quantity) -> str:
+    """Why a view-sensitive quantity was not compared where the pose model read one body turned round."""
+    side, quality = max((("A", check.a), ("B", check.b)), key=lambda pair: pair[1].left_right_swaps)
+    views = f"A {view_words(check.a.azimuth_deg)}, B {view_words(check.b.azimuth_deg)}"
+    return (
+        f"the pose model read {side}'s left and right swapped in {quality.left_right_swaps:.0%} of its "
+        f"frames, and one body turned the other way round from the other in most of them ({views}); the "
+        f"{quantity.description} depends on which way the body faces and was not compared"
+    )
+
+
 def unseen_joint(track: PoseTrack, frames: list[int], quantity: Quantity) -> tuple[str, float] | None:
     """The least visible landmark among those `quantity` is read from, over these video frames, if
     its mean visibility there is under `VISIBLE`: (name, visibility)."""
@@ -193,7 +209,8 @@ def gate_difference(
 ) -> Difference:
     """The difference, or undecided with the reason when its measured quantity cannot be compared on
     these two videos: views that differ for a view-sensitive quantity (said even where the measurement
-    itself could not decide, since the view is the deeper reason), or a joint it needs unseen."""
+    itself could not decide, since the view is the deeper reason), a body read turned round
+    (`QualityCheck.relabeled`: forward reads as back), or a joint it needs unseen."""
     measured: Evidence | None = next(
         (e for e in difference.evidence if e.source == "kinematics" and e.quantity is not None), None
     )
@@ -202,6 +219,8 @@ def gate_difference(
     quantity = find_quantity(measured.quantity)
     if check.views_differ and quantity.view_sensitive:
         return _withheld(difference, view_reason(check, quantity), "view")
+    if check.relabeled and quantity.view_sensitive:
+        return _withheld(difference, facing_reason(check, quantity), "facing")
     if difference.label is None:
         return difference
     for side, track, frames in (("A", tracks[0], measured.frames_a), ("B", tracks[1], measured.frames_b)):
