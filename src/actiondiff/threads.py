@@ -37,7 +37,7 @@ def bound_malloc() -> None:
 
     A compare runs a dozen threads at once (decoder, pose graphs and their workers, fan-out
     consumers) and frees a frame-sized block per sample: with glibc's defaults, memory one thread
-    freed stayed in its heap or fragmented it, and a real-pair compare peaked at 570-650 MiB
+    freed stayed in its heap or fragmented it, and a real-pair compare peaked at 570-690 MiB
     (varying from run to run) instead of 548, at the same speed."""
     name = ctypes.util.find_library("c")
     mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name is not None else None
