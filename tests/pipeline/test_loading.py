@@ -23,6 +23,15 @@ def test_importing_loads_no_heavy_library(module: str) -> None:
     assert loaded.stdout.strip() == "[]"
 
 
+def test_the_pose_model_loads_without_mediapipes_other_solutions_plotting_or_opencv() -> None:
+    code = (
+        "import sys; from actiondiff.pose.estimator import _load_solution; _load_solution(); "
+        "print(sorted(m for m in ('cv2', 'matplotlib', 'sounddevice') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_only_statements_no_rule_or_wording_links_are_embedded() -> None:
     squat = resolve_profile("squat")
     worded = ["the squat is deeper", "the stance is wider"]  # the library's own statements

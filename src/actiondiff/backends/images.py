@@ -6,7 +6,6 @@ import base64
 import hashlib
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 
 from actiondiff.backends.base import ImageInput, ImagePart
@@ -27,7 +26,10 @@ def within_budget(images: Sequence[ImageInput], max_images: int) -> list[ImagePa
 
 
 def encode_jpeg(image: np.ndarray, max_side: int, quality: int) -> bytes:
-    """RGB uint8 -> JPEG bytes, the longer side limited to `max_side`."""
+    """RGB uint8 -> JPEG bytes, the longer side limited to `max_side` (OpenCV is imported here: a
+    compare that shows no model a frame never loads it)."""
+    import cv2
+
     if image.ndim != 3 or image.shape[2] != 3:
         raise BackendError("image", f"expected an RGB image (H, W, 3), got shape {image.shape}")
     height, width = image.shape[:2]

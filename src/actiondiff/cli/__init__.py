@@ -26,11 +26,13 @@ from rich.markup import escape
 
 from actiondiff.cli.app import app, stderr
 from actiondiff.errors import ActionDiffError
+from actiondiff.threads import bound_malloc
 
 
 def main() -> None:
     """Entry point: run the app and turn known errors into one line and an exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    bound_malloc()
     try:
         app()
     except ActionDiffError as exc:

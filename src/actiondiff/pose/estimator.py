@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import sys
 import threading
+import types
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -89,13 +92,40 @@ def _quiet_graph_start() -> Iterator[None]:
                 os.close(_quiet["saved"])
 
 
+LEAN_PACKAGES = ("mediapipe", "mediapipe.python.solutions")
+"""Packages whose `__init__` is skipped when the pose solution loads: between them they import every
+mediapipe solution and task, OpenCV, matplotlib and sounddevice (+64 MiB, 0.35 s), none of which the
+pose graph uses."""
+
+
+def _lean_packages() -> None:
+    """Register `LEAN_PACKAGES` as bare packages (their folders, no `__init__` run), unless mediapipe
+    is already imported. A later `import mediapipe.x` still finds its submodules; the top package's
+    own names (`mediapipe.solutions`, `__version__`) are then absent."""
+    if "mediapipe" in sys.modules:
+        return
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None or not spec.submodule_search_locations:
+        return  # not installed: the import below says so
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for name in LEAN_PACKAGES:
+        package = types.ModuleType(name)
+        package.__path__ = [str(root.joinpath(*name.split(".")[1:]))]
+        sys.modules[name] = package
+
+
 def _load_solution() -> Any:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # mediapipe's generated protobuf code calls an API protobuf deprecated; nothing for us to act on
     warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype\(\) is deprecated")
+    _lean_packages()
+    from mediapipe.python import ImageFormat, packet_creator
     from mediapipe.python.solutions import pose as mp_pose
 
+    # The bindings set up their numpy interface on the first array they are given, and two threads
+    # doing that at once deadlock (each graph's first frame arrives on its own thread): give one here.
+    packet_creator.create_image_frame(np.zeros((1, 1, 3), np.uint8), image_format=ImageFormat.SRGB)
     return mp_pose
 
 
