@@ -102,3 +102,12 @@ def test_the_logistic_fit_is_finite_without_wrong_verdicts_and_follows_the_data(
     assert Calibration(differ=fitted, same=fitted).confidence("C", 1.0) == pytest.approx(
         fitted(1.0), abs=1e-3
     )
+
+
+def test_a_frozen_stretch_does_not_hide_the_jitter_of_the_rest() -> None:
+    rng = np.random.default_rng(5)
+    times = np.arange(400) / 25.0
+    knee = 120 + 40 * np.sin(2 * np.pi * 0.4 * times) + rng.normal(0, 1.5, len(times))
+    knee[:300] = knee[300]  # a 12-s held first frame: the pose model reads it alike every time
+    features = KinematicFeatures(times, np.arange(400), {"knee_angle": knee}, {"knee_angle": "deg"}, fps=25.0)
+    assert 1.0 < column_noise(features)["knee_angle"] < 1.8

@@ -14,6 +14,10 @@ MAX_GAP_S = 0.4
 """Gaps (frames without a body) up to this long are filled by linear interpolation."""
 SMOOTH_WINDOW_S = 0.3
 """Savitzky–Golay window length; polynomial order 2 keeps turning points (squat bottoms) sharp."""
+MAD_TO_SD = 1.4826
+FROZEN_RELATIVE = 1e-6
+"""A residual this small relative to its value is rounding (a repeated frame posed alike), not jitter:
+MediaPipe's jitter is around 1e-3 of a value, float32 rounding 1e-7."""
 
 
 def clean_track(
@@ -101,3 +105,14 @@ def resample_track(track: PoseTrack, rows: np.ndarray) -> PoseTrack:
             "visibility": resample(track.visibility[..., None])[..., 0],
         }
     )
+
+
+def robust_spread(off: np.ndarray, values: np.ndarray) -> float:
+    """1.4826 x the median absolute deviation of `off` (a residual of `values`) over the rows that
+    moved: a frozen stretch (a held frame repeated; only rounding left) shows no jitter and would
+    pull the median to zero. 0 when no row moved."""
+    moved = np.isfinite(off) & (np.abs(off) > FROZEN_RELATIVE * (1.0 + np.abs(np.nan_to_num(values))))
+    if not moved.any():
+        return 0.0
+    kept = off[moved]
+    return float(MAD_TO_SD * np.median(np.abs(kept - np.median(kept))))

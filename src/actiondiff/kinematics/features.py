@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from actiondiff.kinematics.clean import clean_track
+from actiondiff.kinematics.clean import clean_track, robust_spread
 from actiondiff.models import KinematicCurves, PoseTrack
 from actiondiff.pose.landmarks import LANDMARK_NAMES
 from actiondiff.storage import atomic_write_bytes
@@ -158,7 +158,7 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     if clean:
         raw = compute_features(track, clean=False)
         cleaned = compute_features(clean_track(track), clean=False)
-        return replace(cleaned, cleaned_off=_robust_spread(raw.columns, cleaned.columns))
+        return replace(cleaned, cleaned_off=_cleaned_off(raw.columns, cleaned.columns))
     times = track.timestamps
     world = to_y_up(np.asarray(track.world_xyz, dtype=np.float64))
     image = np.asarray(track.image_xyz, dtype=np.float64)[:, :, :2]
@@ -279,13 +279,9 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)
 
 
-def _robust_spread(raw: dict[str, np.ndarray], cleaned: dict[str, np.ndarray]) -> dict[str, float]:
-    """Per column, 1.4826 x the median absolute deviation of raw minus cleaned (0 where never seen)."""
-    spread = {}
-    for name, values in raw.items():
-        off = (values - cleaned[name])[np.isfinite(values) & np.isfinite(cleaned[name])]
-        spread[name] = float(1.4826 * np.median(np.abs(off - np.median(off)))) if off.size else 0.0
-    return spread
+def _cleaned_off(raw: dict[str, np.ndarray], cleaned: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per column, the robust spread of raw minus cleaned over the rows that moved."""
+    return {name: robust_spread(values - cleaned[name], values) for name, values in raw.items()}
 
 
 def _tilt_from_vertical(segment: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from actiondiff.kinematics.clean import SMOOTH_WINDOW_S, savgol
+from actiondiff.kinematics.clean import SMOOTH_WINDOW_S, robust_spread, savgol
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.quantities import Reading
 from actiondiff.models import Label
@@ -40,7 +40,6 @@ INTERVAL_Z = 1.645
 SYSTEMATIC_SHARE = 0.25
 """Standard error, in decision margins, of the bias between two videos that no resampling of either
 sees (pose model errors that differ with view and performer); added to every difference."""
-MAD_TO_SD = 1.4826
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,9 @@ def column_noise(features: KinematicFeatures) -> dict[str, float]:
         return dict.fromkeys(names, 0.0)
     residual = np.where(finite, filled - savgol(filled, window), np.nan)
     residual[:, ~usable] = 0.0
-    deviation = np.nanmedian(np.abs(residual - np.nanmedian(residual, axis=0)), axis=0)
-    residual_noise = {n: float(MAD_TO_SD * deviation[i]) if usable[i] else 0.0 for i, n in enumerate(names)}
+    residual_noise = {
+        n: robust_spread(residual[:, i], values[:, i]) if usable[i] else 0.0 for i, n in enumerate(names)
+    }
     return {n: min(v, features.cleaned_off.get(n, math.inf)) for n, v in residual_noise.items()}
 
 
