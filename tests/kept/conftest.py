@@ -17,10 +17,11 @@ TINY = REPO / "data" / "actdr_tiny"
 
 
 @pytest.fixture(scope="session")
-def small_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
-    """Fast model sizes and a schedule that converges on the tiny dataset within seconds per epoch."""
+def small_config(pose_cache: Path) -> Config:
+    """Fast model sizes and a schedule that converges on the tiny dataset within seconds per epoch; the
+    suite's shared cache (the sample videos `score` reads are posed there by other tests too)."""
     scoring = KeptConfig(keyframes=8, segments=2, dim=16, token_dim=16, heads=2, epochs=14, patience=6)
-    return Config(cache_dir=tmp_path_factory.mktemp("cache"), kept=scoring)
+    return Config(cache_dir=pose_cache, kept=scoring)
 
 
 @pytest.fixture(scope="session")

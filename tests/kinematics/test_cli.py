@@ -10,8 +10,8 @@ from actiondiff.models import TimeAlignment
 from tests.cli.test_cli import run_cli
 
 
-def test_kinematics_and_align_commands(squat_pair: Path, tmp_path: Path) -> None:
-    env = {"ACTIONDIFF_CACHE_DIR": str(tmp_path / "cache")}
+def test_kinematics_and_align_commands(squat_pair: Path, pose_cache: Path, tmp_path: Path) -> None:
+    env = {"ACTIONDIFF_CACHE_DIR": str(pose_cache)}
     table = tmp_path / "a.csv"
     result = run_cli("kinematics", str(squat_pair / "a.mp4"), "-o", str(table), "--json", env=env)
     assert result.returncode == 0, result.stderr

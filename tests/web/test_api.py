@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from actiondiff.config import Config
 from actiondiff.errors import OutputError, VideoError
-from actiondiff.models import ComparisonResult
+from actiondiff.models import ComparisonResult, PoseTrack, VideoInfo
+from actiondiff.pose.extract import pose_estimator
 from actiondiff.video import probe
 from actiondiff.web import create_app
 from actiondiff.web.store import Job, JobRequest, JobStore, now
 from actiondiff.web.uploads import NOT_A_VIDEO
+from actiondiff.web.warmup import load_models
 from actiondiff.web.worker import describe_failure
 
 STATEMENTS = "the squat is deeper\nthe stance is wider"
@@ -190,3 +193,22 @@ def test_samples_and_action_library_are_listed(client: TestClient) -> None:
     assert "the squat is deeper" in squat["differences"]
     page = client.get("/")
     assert page.status_code == 200 and 'id="compare-form"' in page.text
+
+
+def test_a_second_app_finds_the_pose_graphs_started(
+    web_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up runs the pose model on a blank frame only while this process has not started it."""
+    load_models(web_config)
+    estimator = pose_estimator(web_config)
+    assert estimator.loaded
+    tracked: list[str] = []
+    track = estimator.track
+
+    def recorded(video: VideoInfo, *args: Any, **kwargs: Any) -> PoseTrack:
+        tracked.append(video.path.name)
+        return track(video, *args, **kwargs)
+
+    monkeypatch.setattr(estimator, "track", recorded)
+    load_models(web_config)
+    assert tracked == []

@@ -239,6 +239,11 @@ class MediaPipePoseEstimator:
         self._lock = threading.Lock()
         weakref.finalize(self, _close_all, self._graphs)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether its graphs are made (a video was tracked): a later video finds them started."""
+        return bool(self._graphs)
+
     def _model(self, *, static: bool = False) -> Any:
         return _load_solution().Pose(
             static_image_mode=static,

@@ -127,9 +127,10 @@ def claim_support(
         gaps = performance_gaps(reference, candidate)
         return -gaps[0] if gaps else 0.0
     reading_a, reading_b = Reading.of(reference, profile.movement), Reading.of(candidate, profile.movement)
+    replicas = jitter_replicas(reading_a), jitter_replicas(reading_b)
     signed = []
     for claim in claims:
-        evidence = measure_quantity(claim.quantity, reading_a, reading_b)
+        evidence = measure_quantity(claim.quantity, reading_a, reading_b, replicas=replicas)
         if evidence is None or evidence.value_a is None or evidence.value_b is None:
             continue
         margin = claim.quantity.decision_margin(evidence.value_a, evidence.value_b)

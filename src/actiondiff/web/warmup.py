@@ -72,7 +72,8 @@ class Warmup:
 
 def load_models(config: Config) -> None:
     """Import and load what every offline comparison uses: the comparison pipeline, the pose graphs (kept for
-    the jobs; run on one blank frame) and the sentence embedder."""
+    the jobs; run on one blank frame unless this process has started them already) and the sentence
+    embedder."""
     import actiondiff.pipeline.compare  # noqa: F401  (torch, transformers, scipy: seconds to import)
     from actiondiff.backends.registry import resolve_sentence_embedder
     from actiondiff.pose.extract import pose_estimator
@@ -83,5 +84,7 @@ def load_models(config: Config) -> None:
         path=Path("warmup"), container="none", codec="none", width=64, height=64, rotation=0, fps=1.0,
         duration_s=1.0, n_frames=1,
     )  # fmt: skip
-    pose_estimator(config).track(info, [Frame(FrameSample(index=0, timestamp=0.0), blank)])
+    estimator = pose_estimator(config)
+    if not estimator.loaded:
+        estimator.track(info, [Frame(FrameSample(index=0, timestamp=0.0), blank)])
     resolve_sentence_embedder(config.backends.sentence, config).embed(["warm up"])
