@@ -115,7 +115,7 @@ def test_the_fit_recovers_an_oracles_accuracy_and_compare_reports_it(
 
     calibration = fit_model_calibration(answers, "openai:oracle-80", chat_server.base_url)
     assert temper(STATED, calibration.temperature) == pytest.approx(0.8, abs=0.03)
-    assert calibration.temperature > 1.5 and calibration.weight < 1.0 and calibration.ece is not None
+    assert calibration.temperature > 1.5 and 0.0 <= calibration.weight <= 1.0 and calibration.ece is not None
     save_model_calibration(calibration, pose_cache)
     chat_server.rule = _oracle({"the hair is shinier": "A"}, itertools.count())
     result = compare(pair.a, pair.b, action="squat", differences=["the hair is shinier"], config=config)
