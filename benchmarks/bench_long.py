@@ -4,9 +4,10 @@ Usage: python benchmarks/bench_long.py [CLIPS_DIR]
 (default: the cached pose2sim single-person clips, see scripts/fetch_real_clips.py).
 Two pairs made from cam01 (1.7 s) with `Edit(hold_s=...)`: cam01 and cam02 each behind a 10-s hold
 (the same moment from two cameras: every statement C), and cam01 behind 8 s against itself behind
-10 s (B starts 2.0 s later: start B, every other statement C). Per pair and sampling: the seconds of a
-compare with an empty cache, the pose rows' time step, the verdicts that are wrong and the measured
-start of each video (its truth: the hold plus the clip's own start).
+10 s (B starts 2.0 s later: start B, every other statement C). Per pair and sampling (the frame budget
+spread evenly, adaptive, every frame at 30 fps): the seconds of a compare with an empty cache, the
+pose rows' time step, the verdicts that are wrong / undecided and the measured start of each video
+(its truth: the hold plus the clip's own start).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ from scripts.fetch_real_clips import default_cache
 PAIRS = (("other camera", ("cam01", 10.0), ("cam02", 10.0), {}),
          ("2 s later", ("cam01", 8.0), ("cam01", 10.0), {START: "B"}))  # fmt: skip
 """Name, (clip, hold) of A and of B, the labels other than C."""
+SAMPLINGS = {
+    "even budget": PoseConfig(adaptive=False),
+    "adaptive": PoseConfig(),
+    "dense 30 fps": PoseConfig(fps=30.0),
+}
 
 
 def held(folder: Path, clip: str, hold_s: float) -> Path:
@@ -38,13 +44,13 @@ def held(folder: Path, clip: str, hold_s: float) -> Path:
     return path if path.exists() else apply_edit(folder / f"{clip}.mp4", path, Edit(hold_s=hold_s))
 
 
-def timed_compare(a: Path, b: Path, adaptive: bool) -> tuple[float, list[Difference], float]:
+def timed_compare(a: Path, b: Path, pose: PoseConfig) -> tuple[float, list[Difference], float]:
     """Seconds of a compare with an empty pose cache, its differences and its pose rows' step."""
     from actiondiff.pipeline.compare import compare
     from actiondiff.pipeline.performance import observe_clip
 
     with tempfile.TemporaryDirectory() as cache:
-        config = Config(cache_dir=Path(cache), pose=PoseConfig(adaptive=adaptive))
+        config = Config(cache_dir=Path(cache), pose=pose)
         start = time.perf_counter()
         differences = compare(a, b, action=ACTION, differences=list(STATEMENTS), config=config).differences
         seconds = time.perf_counter() - start
@@ -58,8 +64,8 @@ def main() -> None:
     for name, (clip_a, hold_a), (clip_b, hold_b), expected in PAIRS:
         a, b = held(folder, clip_a, hold_a), held(folder, clip_b, hold_b)
         print(f"\n{name} ({clip_a} + {hold_a:g} s hold vs {clip_b} + {hold_b:g} s hold)")
-        for adaptive in (False, True):
-            seconds, differences, step = timed_compare(a, b, adaptive)
+        for sampling, pose in SAMPLINGS.items():
+            seconds, differences, step = timed_compare(a, b, pose)
             verdicts = {d.text: (d.label, round(d.confidence, 2)) for d in differences}
             withheld = {d.text: d.withheld for d in differences}
             outcome = Outcome(name, clip_a, verdicts, expected, withheld, other_view=clip_a != clip_b)
@@ -68,7 +74,7 @@ def main() -> None:
             starts = f"{measured.value_a:.2f} / {measured.value_b:.2f} s" if measured else "not measured"
             listed = "; ".join(f"{text[:24]} {verdicts[text]}" for text in outcome.wrong)
             print(
-                f"  {'adaptive' if adaptive else 'even budget':<12} {seconds:6.1f} s  step {step:.3f} s  "
+                f"  {sampling:<12} {seconds:6.1f} s  step {step:.3f} s  "
                 f"wrong/undecided {len(outcome.wrong)}/{len(outcome.undecided)} {listed}  "
                 f"start A / B {starts} ({start.label})",
                 flush=True,

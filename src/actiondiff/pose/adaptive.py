@@ -21,6 +21,9 @@ from actiondiff.video import Sampling
 MOVEMENT_PAD_S = 0.5
 """Seconds posed densely on each side of the movement found in the sparse track (its onset and rest
 are read to one sparse step, and the smoothing windows at its edges reach into the still parts)."""
+SAME_BODY_SHIFT = 0.05
+"""Largest median distance (image fraction) between the two passes' hip centres at the same moments for
+them to have followed one body (the second pass chooses the main performer again in its own opening)."""
 
 
 def movement_sampling(
@@ -42,8 +45,9 @@ def movement_sampling(
 
 def held_track(moving: PoseTrack, sparse: PoseTrack, sampling: Sampling) -> PoseTrack:
     """The movement's dense track (posed at `sampling`) extended over the whole video on its time grid:
-    each row before and after it repeats the nearest pose of the sparse track (`FrameSample.held_from`)."""
-    if not moving.frames or sampling.fps is None:
+    each row before and after it repeats the nearest pose of the sparse track (`FrameSample.held_from`).
+    The sparse track as it is when the dense one followed another body."""
+    if not moving.frames or sampling.fps is None or not _same_body(moving, sparse):
         return sparse
     step, video_fps = 1.0 / sampling.fps, moving.video.fps or sampling.fps
     offset = sampling.start_s - math.floor(sampling.start_s / step + 1e-6) * step
@@ -72,6 +76,20 @@ def held_track(moving: PoseTrack, sparse: PoseTrack, sampling: Sampling) -> Pose
             "performer": sparse.performer,
         }
     )
+
+
+def _same_body(moving: PoseTrack, sparse: PoseTrack) -> bool:
+    """Whether both tracks' hip centres lie within `SAME_BODY_SHIFT` of each other (median over the
+    moving track's rows, each against the sparse track's nearest row, where both found a body)."""
+
+    def hips(track: PoseTrack) -> np.ndarray:
+        left, right = track.landmark("left_hip"), track.landmark("right_hip")
+        return (track.image_xyz[:, left, :2] + track.image_xyz[:, right, :2]) / 2
+
+    same_moments = _nearest(sparse.timestamps, moving.timestamps)
+    shift = np.linalg.norm(hips(moving) - hips(sparse)[same_moments], axis=1)
+    found = np.isfinite(shift)
+    return bool(found.any()) and float(np.median(shift[found])) <= SAME_BODY_SHIFT
 
 
 def _nearest(times: np.ndarray, at: np.ndarray) -> np.ndarray:
