@@ -41,6 +41,17 @@ class PoseConfig(BaseModel):
         description="With fps unset: frames sampled per video, at most the video's own rate and 30 fps, "
         "at least 10 fps (a clip of a few seconds is sampled at every frame, a long one more sparsely).",
     )
+    adaptive: bool = Field(
+        default=True,
+        description="With fps unset, for a video over `frame_budget`: pose the movement found in the "
+        "budgeted samples again at the dense rate, and hold the sparse poses over the still parts.",
+    )
+    movement_budget: int = Field(
+        default=600,
+        ge=10,
+        description="Most frames posed again over an adaptive video's movement (a longer movement is "
+        "sampled more sparsely, never below the first pass's rate).",
+    )
     max_side: int = Field(default=640, ge=64, description="Longer image side given to the model.")
     model_complexity: int = Field(default=1, ge=0, le=2)
     flip_test: bool = Field(

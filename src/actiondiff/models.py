@@ -76,6 +76,11 @@ class FrameSample(BaseModel):
 
     index: int
     timestamp: float = Field(description="Seconds from the start of the video.")
+    held_from: int | None = Field(
+        default=None,
+        description="Set on a row that was not posed: the index of the posed frame whose pose it repeats "
+        "(a still stretch of an adaptively sampled video, filled onto the movement's dense time grid).",
+    )
 
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")

@@ -3,7 +3,8 @@
 A `FrameSource` knows up front every consumer's frames (the pose model's samples, the localizer's
 frame embedder, annotated key frames, and whether a vision model may be shown pose samples later)
 and serves all of them from one decoding pass. Pose samples a vision model may need are kept as
-JPEG, not as raw pixels, so a long video does not hold hundreds of megabytes.
+JPEG, not as raw pixels, so a long video does not hold hundreds of megabytes. A video sampled
+adaptively (`pose.adaptive`) is decoded a second time over its movement only.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import numpy as np
 from actiondiff.config import Config
 from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures, Reading, compute_features
+from actiondiff.kinematics.phases import movement_span
 from actiondiff.knowledge import ActionProfile
 from actiondiff.models import FrameSample, PoseTrack, SubActionSpan, VideoInfo
 from actiondiff.pipeline.localize import Localization
-from actiondiff.pose import extract_pose, pose_sampling
-from actiondiff.video import Frame, Sampling, decode_pass, probe
+from actiondiff.pose import extract_pose, held_track, movement_sampling, pose_sampling
+from actiondiff.video import Frame, Sampling, decode_pass, probe, sample_frames
 
 KEPT_JPEG_QUALITY = 95
 """Quality of the pose samples kept for a vision model (it is sent re-encoded at a lower quality)."""
@@ -39,24 +41,46 @@ class FrameSource:
     """Video frame indices wanted exactly (annotated key frames)."""
     keep_pose_images: bool = False
     """Keep the pose samples (as JPEG) for a vision model that asks for some of them later."""
+    movement: Sampling | None = None
+    """The second pose pass of an adaptively sampled video (see `observe`)."""
+    pose_rows: list[FrameSample] = field(default_factory=list)
+    """The pose track's rows, once posed (`pose_images` reads a held row's image from its posed frame)."""
     passes: int = 0
     _kept: dict[int, list[Frame]] = field(default_factory=dict)
-    _pose_jpeg: list[tuple[FrameSample, bytes]] = field(default_factory=list)
+    _pose_jpeg: dict[int, bytes] = field(default_factory=dict)
+    """Kept pose samples by video frame index."""
+    _movement_decoded: bool = False
 
     def pose_frames(self) -> Iterator[Frame]:
         """The pose samples, decoded now; what the other consumers need is kept on the way."""
         yield from self._decode(with_pose=True)
+
+    def movement_frames(self) -> Iterator[Frame]:
+        """The second pass's pose samples (`movement`), decoded now on their own."""
+        if self.movement is None or self._movement_decoded:
+            raise RuntimeError(f"{self.info.path}: no movement pass to decode, or decoded already")
+        self._movement_decoded = True
+        for frame in sample_frames(self.info.path, self.movement, self.info):
+            self._keep_pose_image(frame)
+            yield frame
 
     def localizer_frames(self) -> list[Frame]:
         self._ensure_decoded()
         return self._kept.get(LOCALIZER, [])
 
     def pose_images(self, rows: set[int]) -> dict[int, np.ndarray]:
-        """Images of these rows of the pose samples (the pose track's order)."""
+        """Images of these rows of the pose track (`pose_rows`)."""
         self._ensure_decoded()
-        return {
-            row: _from_jpeg(self._pose_jpeg[row][1]) for row in sorted(rows) if row < len(self._pose_jpeg)
+        if self.keep_pose_images and self.movement is not None and not self._movement_decoded:
+            for _ in self.movement_frames():
+                pass
+        posed = {
+            row: sample.index if sample.held_from is None else sample.held_from
+            for row, sample in enumerate(self.pose_rows)
+            if row in rows
         }
+        kept = self._pose_jpeg
+        return {row: _from_jpeg(kept[index]) for row, index in posed.items() if index in kept}
 
     def frames_at(self, indices: Sequence[int]) -> list[Frame]:
         """The annotated key frames with these video frame indices, in index order."""
@@ -87,11 +111,14 @@ class FrameSource:
         for which, frame in decode_pass(self.info.path, [s for _, s in used], self.info):
             role = used[which][0]
             if role == POSE:
-                if self.keep_pose_images:
-                    self._pose_jpeg.append((frame.sample, _to_jpeg(frame.image)))
+                self._keep_pose_image(frame)
                 yield frame
             elif role == LOCALIZER or frame.sample.index in self.key_frames:
                 self._kept.setdefault(role, []).append(frame)
+
+    def _keep_pose_image(self, frame: Frame) -> None:
+        if self.keep_pose_images:
+            self._pose_jpeg[frame.sample.index] = _to_jpeg(frame.image)
 
     def _key_sampling(self) -> Sampling | None:
         """Every frame over the annotated key frames' range (their exact indices are picked from it)."""
@@ -122,9 +149,25 @@ def _from_jpeg(data: bytes) -> np.ndarray:
 
 
 def observe(path: Path, source: FrameSource, config: Config) -> tuple[PoseTrack, KinematicFeatures]:
-    """Pose (cached by content) and kinematic features of one video, its frames from `source`."""
-    track = extract_pose(path, config, info=source.info, frames=source.pose_frames())
-    return track, compute_features(track)
+    """Pose (cached by content) and kinematic features of one video, its frames from `source`.
+
+    A video sampled below the dense rate has its movement (found in that track) posed again densely,
+    from a second decoding over the movement only, and the still parts held (`held_track`).
+    """
+    info = source.info
+    track = extract_pose(path, config, info=info, frames=source.pose_frames())
+    features = compute_features(track)
+    moving = movement_span(features)
+    times = features.timestamps
+    if moving is not None:
+        span_s = (float(times[moving[0]]), float(times[moving[1]]))
+        source.movement = movement_sampling(config, info, source.pose, span_s)
+    if source.movement is not None:
+        dense = extract_pose(path, config, source.movement, info=info, frames=source.movement_frames())
+        track = held_track(dense, track, source.movement)
+        features = compute_features(track)
+    source.pose_rows = track.frames
+    return track, features
 
 
 def observe_clip(path: str | Path, config: Config) -> tuple[PoseTrack, KinematicFeatures]:

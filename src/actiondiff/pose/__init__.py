@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from actiondiff.pose.adaptive import held_track, movement_sampling
     from actiondiff.pose.draw import contact_sheet, draw_skeleton, overlay_frames, write_png
     from actiondiff.pose.estimator import MediaPipePoseEstimator
     from actiondiff.pose.extract import expected_frames, extract_pose, pose_sampling
@@ -23,6 +24,8 @@ _HOMES = {
     "draw_skeleton": "draw",
     "expected_frames": "extract",
     "extract_pose": "extract",
+    "held_track": "adaptive",
+    "movement_sampling": "adaptive",
     "overlay_frames": "draw",
     "pose_sampling": "extract",
     "write_png": "draw",
@@ -36,6 +39,8 @@ __all__ = [
     "draw_skeleton",
     "expected_frames",
     "extract_pose",
+    "held_track",
+    "movement_sampling",
     "overlay_frames",
     "pose_sampling",
     "write_png",

@@ -25,8 +25,13 @@ def pose_sampling(config: Config, info: VideoInfo) -> Sampling:
     fps = config.pose.fps
     if fps is None:
         budget_fps = config.pose.frame_budget / max(info.duration_s, 1e-6)
-        fps = min(info.fps or DENSE_FPS, DENSE_FPS, max(SPARSE_FPS, budget_fps))
+        fps = min(dense_fps(info), max(SPARSE_FPS, budget_fps))
     return Sampling(fps=fps, max_side=config.pose.max_side)
+
+
+def dense_fps(info: VideoInfo) -> float:
+    """The rate a short clip is posed at: every frame, up to `DENSE_FPS`."""
+    return min(info.fps or DENSE_FPS, DENSE_FPS)
 
 
 def extract_pose(
