@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from actiondiff.kinematics.clean import clean_track
+from actiondiff.kinematics.clean import clean_track, robust_spread
 from actiondiff.models import KinematicCurves, PoseTrack
 from actiondiff.pose.landmarks import LANDMARK_NAMES
 from actiondiff.storage import atomic_write_bytes
@@ -87,9 +87,9 @@ class KinematicFeatures:
     columns: dict[str, np.ndarray]
     units: dict[str, str]
     fps: float = field(default=0.0)
-    cleaned_off: dict[str, np.ndarray] = field(default_factory=dict)
-    """Per column, what cleaning took off each sample (raw minus cleaned): the frame-to-frame jitter the
-    pose model left; empty for features computed without cleaning."""
+    cleaned_off: dict[str, float] = field(default_factory=dict)
+    """Per column, the robust standard deviation of what cleaning took off (raw minus cleaned): the
+    frame-to-frame jitter the pose model left; empty for features computed without cleaning."""
 
     def __len__(self) -> int:
         return len(self.timestamps)
@@ -158,7 +158,7 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     if clean:
         raw = compute_features(track, clean=False)
         cleaned = compute_features(clean_track(track), clean=False)
-        return replace(cleaned, cleaned_off={n: raw.columns[n] - cleaned.columns[n] for n in raw.columns})
+        return replace(cleaned, cleaned_off=_cleaned_off(raw.columns, cleaned.columns))
     times = track.timestamps
     world = to_y_up(np.asarray(track.world_xyz, dtype=np.float64))
     image = np.asarray(track.image_xyz, dtype=np.float64)[:, :, :2]
@@ -277,6 +277,11 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     fps = (len(times) - 1) / float(times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
     frames = np.array([f.index for f in track.frames], dtype=np.int64)
     return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)
+
+
+def _cleaned_off(raw: dict[str, np.ndarray], cleaned: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per column, the robust spread of raw minus cleaned over the rows that moved."""
+    return {name: robust_spread(values - cleaned[name], values) for name, values in raw.items()}
 
 
 def _tilt_from_vertical(segment: np.ndarray) -> np.ndarray:

@@ -56,37 +56,29 @@ class Spread:
         return math.sqrt(self.jitter**2 + self.repetitions**2 + self.windows**2 + self.systematic**2)
 
 
-def column_noise(features: KinematicFeatures, rows: np.ndarray | None = None) -> dict[str, float]:
+def column_noise(features: KinematicFeatures) -> dict[str, float]:
     """Per column, the robust standard deviation of its residual against a wider smoothed curve
-    (0 for a column with too few values), at most that of what cleaning took off it (`cleaned_off`,
-    when known): the residual also holds the movement's own curvature where it turns sharply. Both
-    over `rows` when given (the movement: a held still stretch, repeated or posed alike, shows the
-    tracker's slow drift, not its jitter, and would pull the median to zero)."""
+    (0 for a column with too few values), at most what cleaning took off it (`cleaned_off`, when
+    known): the residual also holds the movement's own curvature where it turns sharply."""
     step = 1.0 / features.fps if features.fps else 0.04
     window = max(5, 2 * (round(RESIDUAL_WINDOW_S / step) // 2) + 1)
     names = list(features.columns)
     values = np.column_stack([features.columns[n] for n in names])
     finite = np.isfinite(values)
     usable = finite.sum(axis=0) > window
-    every = np.arange(len(values))
+    rows = np.arange(len(values))
     filled = np.zeros_like(values)
     for column in np.flatnonzero(usable):
         seen = finite[:, column]
-        filled[:, column] = np.interp(every, every[seen], values[seen, column])
+        filled[:, column] = np.interp(rows, rows[seen], values[seen, column])
     if not usable.any():
         return dict.fromkeys(names, 0.0)
     residual = np.where(finite, filled - savgol(filled, window), np.nan)
-    kept = every if rows is None else rows
-    noise = {}
-    for i, name in enumerate(names):
-        if not usable[i]:
-            noise[name] = 0.0
-            continue
-        spread = robust_spread(residual[kept, i], values[kept, i])
-        if (off := features.cleaned_off.get(name)) is not None:
-            spread = min(spread, robust_spread(off[kept], values[kept, i]))
-        noise[name] = spread
-    return noise
+    residual[:, ~usable] = 0.0
+    residual_noise = {
+        n: robust_spread(residual[:, i], values[:, i]) if usable[i] else 0.0 for i, n in enumerate(names)
+    }
+    return {n: min(v, features.cleaned_off.get(n, math.inf)) for n, v in residual_noise.items()}
 
 
 def _correlated_unit_noise(white: np.ndarray, window: int) -> np.ndarray:
@@ -108,8 +100,7 @@ def _seed(features: KinematicFeatures) -> int:
 def jitter_replicas(reading: Reading, count: int = REPLICATES) -> list[Reading]:
     """Replicate readings of one performance: its pose jitter added anew, repetitions found again."""
     features = reading.features
-    moving = None if reading.moving is None else np.arange(reading.moving[0], reading.moving[1] + 1)
-    noise = column_noise(features, moving)
+    noise = column_noise(features)
     names = list(features.columns)
     scale = np.array([noise[n] for n in names])
     step = 1.0 / features.fps if features.fps else 0.04
