@@ -24,6 +24,7 @@ from actiondiff.errors import DatasetError, describe_validation_error
 from actiondiff.kinematics.phases import Driver, Phase
 from actiondiff.kinematics.quantities import QUANTITIES, unknown_quantity
 from actiondiff.models import ActionPlan, Difference, SubAction
+from actiondiff.storage import parse_yaml
 
 
 class DriverSpec(BaseModel):
@@ -122,7 +123,7 @@ def parse_entries(source: str, text: str) -> list[ActionEntry]:
     """The entries of an actions YAML text: one entry (as `actiondiff actions --show` prints it) or a
     list of them. `DatasetError` naming `source`, the entry and the field when one is invalid."""
     try:
-        data: Any = yaml.safe_load(text)
+        data: Any = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise DatasetError(f"action library {source}", f"not valid YAML: {exc}") from exc
     items = data if isinstance(data, list) else [data]

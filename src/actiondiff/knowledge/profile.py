@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel
 
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.phases import Driver, Movement, Phase
 from actiondiff.kinematics.quantities import Quantity, find_quantity
 from actiondiff.knowledge.library import ActionEntry, DriverSpec, load_library, match_action
+from actiondiff.storage import parse_yaml
 
 
 class _DriverRule(BaseModel):
@@ -55,7 +55,7 @@ class GenericProfile(BaseModel):
 @functools.cache
 def generic() -> GenericProfile:
     text = (resources.files("actiondiff.knowledge") / "generic.yaml").read_text(encoding="utf-8")
-    return GenericProfile.model_validate(yaml.safe_load(text))
+    return GenericProfile.model_validate(parse_yaml(text))
 
 
 def phase_from_words(sub_action: str, driver: Driver) -> Phase | None:
