@@ -37,7 +37,9 @@ def wrap_deg(angle: np.ndarray | float) -> np.ndarray:
 
 
 def _axis_frames(track: PoseTrack) -> tuple[np.ndarray, np.ndarray]:
-    """The rows with both hips visible and a left-right axis, and each one's azimuth (deg)."""
+    """The rows with both hips visible and a left-right axis, and each one's azimuth (deg, see
+    `VideoQuality.azimuth_deg`): the mean direction of the hip line and the shoulder line, seen from
+    above."""
     world = np.asarray(track.world_xyz, dtype=np.float64)
     hips = [track.landmark(name) for name in _AXIS_PAIRS[0]]
     rows = np.flatnonzero(np.all(np.nan_to_num(track.visibility[:, hips]) >= VISIBLE, axis=1))
@@ -50,12 +52,6 @@ def _axis_frames(track: PoseTrack) -> tuple[np.ndarray, np.ndarray]:
     azimuths = np.degrees(np.arctan2(axis[:, 1], axis[:, 0]))
     finite = np.isfinite(azimuths)
     return rows[finite], azimuths[finite]
-
-
-def body_azimuths(track: PoseTrack) -> np.ndarray:
-    """Per frame with both hips visible, the azimuth (deg, see `VideoQuality.azimuth_deg`) of the
-    body's left-right axis: the mean direction of the hip line and the shoulder line, seen from above."""
-    return _axis_frames(track)[1]
 
 
 def robust_azimuth(azimuths: np.ndarray) -> tuple[float | None, float]:
@@ -82,9 +78,13 @@ def side_asymmetry(track: PoseTrack) -> list[float]:
     Frames whose left and right read swapped against the majority are swapped back first. Empty when
     the hips are never visible."""
     rows, each = _axis_frames(track)
+    return _asymmetry(track, rows, each, robust_azimuth(each)[0])
+
+
+def _asymmetry(track: PoseTrack, rows: np.ndarray, each: np.ndarray, majority: float | None) -> list[float]:
+    """`side_asymmetry` from the rows with a left-right axis, their azimuths and the majority's."""
     if not rows.size:
         return []
-    majority, _ = robust_azimuth(each)
     world = np.asarray(track.world_xyz, dtype=np.float64)[rows]
     swapped = np.abs(wrap_deg(each - (majority or 0.0))) >= 90.0
     world[swapped] = world[swapped][:, list(MIRRORED)]
@@ -105,7 +105,7 @@ def side_asymmetry(track: PoseTrack) -> list[float]:
 
 def video_quality(track: PoseTrack) -> VideoQuality:
     """The viewpoint, detection rate, joint visibility and frame rate of one video's pose track."""
-    azimuths = body_azimuths(track)
+    rows, azimuths = _axis_frames(track)
     azimuth, swaps = robust_azimuth(azimuths)
     detected = track.detected
     visibility = track.visibility[detected]
@@ -119,5 +119,5 @@ def video_quality(track: PoseTrack) -> VideoQuality:
         joint_visibility={name: round(float(v), 3) for name, v in zip(names, means, strict=True)},
         fps=track.video.fps,
         variable_frame_rate=track.video.variable_frame_rate,
-        side_asymmetry=side_asymmetry(track),
+        side_asymmetry=_asymmetry(track, rows, azimuths, azimuth),
     )
