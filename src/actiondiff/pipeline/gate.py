@@ -58,6 +58,16 @@ def view_words(azimuth: float | None) -> str:
     return f"from the back-{side}" if turn < 180.0 - FRONT_DEG else "from behind"
 
 
+def _views(a: VideoQuality, b: VideoQuality) -> str:
+    """Both views in words: "A from the front-right, B from the front"."""
+    return f"A {view_words(a.azimuth_deg)}, B {view_words(b.azimuth_deg)}"
+
+
+def _least_sure(a: VideoQuality, b: VideoQuality) -> tuple[str, VideoQuality]:
+    """The video whose left and right the pose model swapped in more frames, with its name."""
+    return max((("A", a), ("B", b)), key=lambda side: side[1].left_right_swaps)
+
+
 def _quality_notes(side: str, quality: VideoQuality) -> list[str]:
     notes = []
     if quality.detection_rate < LOW_DETECTION:
@@ -103,11 +113,11 @@ def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
     b_view = min(_b_views(a, b), key=lambda view: view.apart, default=None)
     apart = None if b_view is None else b_view.apart
     differ = apart is not None and apart > VIEW_THRESHOLD_DEG
-    views = f"A {view_words(a.azimuth_deg)}, B {view_words(b.azimuth_deg)}"
+    views = _views(a, b)
     if b_view is not None and b_view.relabeled:
-        unsure = max((a, "A"), (b, "B"), key=lambda side: side[0].left_right_swaps)
+        side, unsure = _least_sure(a, b)
         views += (
-            f" (the pose model read {unsure[1]}'s left and right swapped in {unsure[0].left_right_swaps:.0%} "
+            f" (the pose model read {side}'s left and right swapped in {unsure.left_right_swaps:.0%} "
             "of its frames, so whether it faced the camera is unsure: B is read the other way round)"
         )
     if b_view is not None and b_view.mirrored:
@@ -160,18 +170,18 @@ def view_reason(check: QualityCheck, quantity: Quantity) -> str:
     else:
         how = f"A and B were filmed from views about {apart:.0f} deg apart around the body"
     return (
-        f"{how} (A {view_words(check.a.azimuth_deg)}, B {view_words(check.b.azimuth_deg)}); the "
+        f"{how} ({_views(check.a, check.b)}); the "
         f"{quantity.description} depends on the view and was not compared"
     )
 
 
 def facing_reason(check: QualityCheck, quantity: Quantity) -> str:
     """Why a view-sensitive quantity was not compared where the pose model read one body turned round."""
-    side, quality = max((("A", check.a), ("B", check.b)), key=lambda pair: pair[1].left_right_swaps)
-    views = f"A {view_words(check.a.azimuth_deg)}, B {view_words(check.b.azimuth_deg)}"
+    side, quality = _least_sure(check.a, check.b)
     return (
         f"the pose model read {side}'s left and right swapped in {quality.left_right_swaps:.0%} of its "
-        f"frames, and one body turned the other way round from the other in most of them ({views}); the "
+        f"frames, and one body turned the other way round from the other in most of them "
+        f"({_views(check.a, check.b)}); the "
         f"{quantity.description} depends on which way the body faces and was not compared"
     )
 
