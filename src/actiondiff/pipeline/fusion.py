@@ -23,7 +23,7 @@ def counted(evidence: Sequence[Evidence], model: ModelCalibration | None) -> Wei
     """The labelled evidence that counts, each with its confidence and weight: measured verdicts as
     they are (calibrated already, weight 1); a fitted model's answers tempered, at its weight beside a
     measured verdict and alone at weight 1; an uncalibrated model's answers only where nothing measured
-    decided, capped at `UNCALIBRATED_CAP`."""
+    decided, capped at `UNCALIBRATED_CAP`. An answer at weight 0 does not count and is left out."""
     labelled = [e for e in evidence if e.label is not None]
     measured = [e for e in labelled if e.source == "kinematics"]
     answers = [e for e in labelled if e.source != "kinematics"]
@@ -34,7 +34,7 @@ def counted(evidence: Sequence[Evidence], model: ModelCalibration | None) -> Wei
             weighed.append((answer, temper(stated, model.temperature), model.weight if measured else 1.0))
         elif not measured:
             weighed.append((answer, min(stated, UNCALIBRATED_CAP), 1.0))
-    return weighed
+    return [item for item in weighed if item[2] > 0]
 
 
 def fuse(evidence: Sequence[Evidence], model: ModelCalibration | None) -> tuple[Label | None, float, str]:
@@ -43,7 +43,10 @@ def fuse(evidence: Sequence[Evidence], model: ModelCalibration | None) -> tuple[
     Returns the winning label, its normalised probability, and the source of the strongest counted item
     that agrees with it; (None, 0.0, "") when nothing labelled counts.
     """
-    weighed = [(e, p, w) for e, p, w in counted(evidence, model) if w > 0]
+    return _fused(counted(evidence, model))
+
+
+def _fused(weighed: Weighed) -> tuple[Label | None, float, str]:
     if not weighed:
         return None, 0.0, ""
     probs = combine([(e.label, p, w) for e, p, w in weighed if e.label is not None])
@@ -57,7 +60,8 @@ def decide(
 ) -> Difference:
     """The difference with its verdict from the fused evidence, or undecided with the reason (`model`:
     the vision model's calibration, None when no model was asked)."""
-    label, confidence, source = fuse(evidence, model) if evidence else (None, 0.0, "")
+    weighed = counted(evidence, model)
+    label, confidence, source = _fused(weighed)
     reason = None
     if label is None:
         if not evidence:
@@ -66,7 +70,7 @@ def decide(
             reason = "; ".join([e.summary for e in evidence] + ([] if model is not None else [NO_VLM]))
     elif source:
         reason = f"decided by {source}"
-        kept = {id(e) for e, _, w in counted(evidence, model) if w > 0}
+        kept = {id(e) for e, _, _ in weighed}
         if any(e.label is not None and id(e) not in kept for e in evidence):
             why = "its fitted weight is 0" if model is not None and model.fitted else "it is not calibrated"
             reason += f" (the model's answer does not count beside the measurement: {why})"
