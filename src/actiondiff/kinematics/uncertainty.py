@@ -74,7 +74,6 @@ def column_noise(features: KinematicFeatures) -> dict[str, float]:
     if not usable.any():
         return dict.fromkeys(names, 0.0)
     residual = np.where(finite, filled - savgol(filled, window), np.nan)
-    residual[:, ~usable] = 0.0
     residual_noise = {
         n: robust_spread(residual[:, i], values[:, i]) if usable[i] else 0.0 for i, n in enumerate(names)
     }
