@@ -220,6 +220,11 @@ class Difference(BaseModel):
     the quantity depends on the view, the pose model read one body turned the other way round (its left
     and right swapped in most frames), or a joint it needs was not visible; `reason` says it in words."""
 
+    @property
+    def measured(self) -> Evidence | None:
+        """The kinematic evidence, with the quantity it was read as, if the statement was measured."""
+        return next((e for e in self.evidence if e.source == "kinematics" and e.quantity is not None), None)
+
 
 class SubAction(BaseModel):
     """One step of an action's fixed sequence, with texts to retrieve its frames by."""

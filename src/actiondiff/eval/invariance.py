@@ -191,7 +191,7 @@ class Proposal:
 
 
 def proposal(difference: Difference) -> Proposal:
-    measured = next((e for e in difference.evidence if e.source == "kinematics" and e.quantity), None)
+    measured = difference.measured
     more: Label | None = None
     if measured is not None and measured.value_a is not None and measured.value_b is not None:
         more = "A" if measured.value_a > measured.value_b else "B"

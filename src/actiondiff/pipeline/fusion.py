@@ -90,11 +90,6 @@ def effect(difference: Difference) -> float:
     return 0.0
 
 
-def measured_quantity(difference: Difference) -> str | None:
-    """The quantity the kinematic evidence of a difference was read as, if any."""
-    return next((e.quantity for e in difference.evidence if e.source == "kinematics" and e.quantity), None)
-
-
 def discovered(
     verdicts: Sequence[Difference], limit: int, family: Callable[[str], list[str]]
 ) -> list[Difference]:
@@ -104,7 +99,7 @@ def discovered(
     groups: dict[str, list[tuple[int, Difference]]] = {}
     for d in verdicts:
         if d.label in ("A", "B"):
-            quantity = measured_quantity(d)
+            quantity = d.measured.quantity if d.measured is not None else None
             members = family(quantity) if quantity else [d.key]
             groups.setdefault(members[0], []).append((members.index(quantity) if quantity else 0, d))
     ranked = sorted(groups.values(), key=lambda g: max((effect(d), d.confidence) for _, d in g), reverse=True)

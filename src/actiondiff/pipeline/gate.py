@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actiondiff.kinematics.quantities import Quantity, find_quantity
-from actiondiff.models import Difference, Evidence, PoseTrack, QualityCheck, VideoQuality
+from actiondiff.models import Difference, PoseTrack, QualityCheck, VideoQuality
 from actiondiff.pose.quality import VISIBLE, video_quality, wrap_deg
 
 VIEW_THRESHOLD_DEG = 25.0
@@ -221,9 +221,7 @@ def gate_difference(
     these two videos: views that differ for a view-sensitive quantity (said even where the measurement
     itself could not decide, since the view is the deeper reason), a body read turned round
     (`QualityCheck.relabeled`: forward reads as back), or a joint it needs unseen."""
-    measured: Evidence | None = next(
-        (e for e in difference.evidence if e.source == "kinematics" and e.quantity is not None), None
-    )
+    measured = difference.measured
     if measured is None or measured.quantity is None:
         return difference
     quantity = find_quantity(measured.quantity)
