@@ -9,7 +9,6 @@ So torch is imported, and scipy imported and called, only while holding `TORCH_I
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,8 +38,7 @@ def bound_malloc() -> None:
     consumers) and frees a frame-sized block per sample: with glibc's defaults, memory one thread
     freed stayed in its heap or fragmented it, and a real-pair compare peaked at 570-690 MiB
     (varying from run to run) instead of 548, at the same speed."""
-    name = ctypes.util.find_library("c")
-    mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name is not None else None
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # the process's own symbols: libc's, no lookup
     if mallopt is not None:
         mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
         mallopt(_M_MMAP_THRESHOLD, MALLOC_MMAP_BYTES)
