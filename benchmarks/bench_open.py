@@ -22,9 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from actiondiff.config import Config
+from actiondiff.eval.calibration_set import sample_pairs
 from actiondiff.eval.invariance import OPEN_CASES, OpenOutcome, Proposal, proposal, run_open_case
 from actiondiff.knowledge.profile import generic
 from actiondiff.models import Label
@@ -71,9 +70,9 @@ class Truth:
     more: Label
 
     @classmethod
-    def of(cls, difference: dict[str, str]) -> Truth:
-        a_more = (difference["label"] == "A") == (difference.get("direction", "more") == "more")
-        return cls(difference["quantity"], "A" if a_more else "B")
+    def of(cls, label: Label, quantity: str, direction: str) -> Truth:
+        a_more = (label == "A") == (direction == "more")
+        return cls(quantity, "A" if a_more else "B")
 
     def found(self, proposed: list[Proposal], by_family: bool) -> bool:
         """Whether a proposal measured this quantity (or, `by_family`, one of its family) with the
@@ -95,14 +94,15 @@ def bundled_pairs(config: Config) -> None:
 
     print("\nbundled pairs, N = ceil(1.5 x true A/B): recovered by quantity / by family; vs itself")
     totals: dict[str, Counter[str]] = {}
-    for folder in sorted(p.parent for p in (REPO / "data" / "samples").glob("*/pair.yaml")):
-        pair = yaml.safe_load((folder / "pair.yaml").read_text())
-        truths = [Truth.of(d) for d in pair["differences"] if d["label"] in ("A", "B")]
+    for pair in sample_pairs(REPO / "data" / "samples"):
+        if not pair.group.endswith("-ab"):
+            continue  # each pair once, A first
+        truths = [Truth.of(label, *pair.named[text]) for text, label in pair.truth.items() if label in "AB"]
         n_open = math.ceil(1.5 * len(truths))
-        for action in (pair["action"], MADE_UP):
-            videos = folder / "a.mp4", folder / "b.mp4"
-            result = compare(*videos, action=action, n_open=n_open, config=config)
-            itself = compare(videos[0], videos[0], action=action, n_open=n_open, config=config)
+        folder = pair.a.parent
+        for action in (pair.action, MADE_UP):
+            result = compare(pair.a, pair.b, action=action, n_open=n_open, config=config)
+            itself = compare(pair.a, pair.a, action=action, n_open=n_open, config=config)
             proposed = [proposal(d) for d in result.differences]
             counts = Counter(
                 quantity=sum(t.found(proposed, by_family=False) for t in truths),
