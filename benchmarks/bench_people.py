@@ -2,7 +2,7 @@
 the values measured in A and B and the reason; then, for the obvious and the constructed pairs apart,
 the share of statements decided and how many verdicts are wrong.
 
-Usage: python benchmarks/bench_people.py [CORPUS_DIR]
+Usage: python benchmarks/bench_people.py [CORPUS_DIR] [--only obvious|constructed]
 (default: $ACTIONDIFF_CORPUS, else the configured cache folder's `corpus/`). The clips are not in git
 (data/corpus/manifest.yaml says where each comes from); a clip that is not there is reported as not
 fetched, with its repository, path and commit, and its pairs are skipped. Prepared spans, edited
@@ -11,8 +11,8 @@ copies and pose are cached under the configured cache folder, so a second run is
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -65,8 +65,12 @@ def run(
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     config = Config()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = Path(os.environ.get("ACTIONDIFF_CORPUS", config.cache_dir / "corpus"))
-    corpus_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    parser.add_argument("corpus_dir", nargs="?", type=Path, default=default)
+    parser.add_argument("--only", choices=("obvious", "constructed"))
+    args = parser.parse_args()
+    corpus_dir = args.corpus_dir
     corpus = load_corpus()
     used = {c for p in corpus.pairs.obvious for c in (p.a, p.b)} | set(corpus.pairs.constructed.clips)
     for clip in missing_clips(corpus, sorted(used), corpus_dir):
@@ -74,8 +78,10 @@ def main() -> None:
     work = config.cache_dir / "people-clips"
     work.mkdir(parents=True, exist_ok=True)
     reasons = {(f"{p.a} vs {p.b}", t.text): t.reason for p in corpus.pairs.obvious for t in p.truth}
-    run("obvious", obvious_pairs(corpus, corpus_dir, work), config, reasons)
-    run("constructed", constructed_pairs(corpus, corpus_dir, work), config, reasons)
+    if args.only != "constructed":
+        run("obvious", obvious_pairs(corpus, corpus_dir, work), config, reasons)
+    if args.only != "obvious":
+        run("constructed", constructed_pairs(corpus, corpus_dir, work), config, reasons)
 
 
 if __name__ == "__main__":
