@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from actiondiff.eval.people import load_corpus, missing_clips
+from actiondiff.eval.invariance import START, case_named
+from actiondiff.eval.people import constructed_truth, load_corpus, missing_clips
 from actiondiff.video.reader import probe
 
 
@@ -29,6 +30,14 @@ def test_a_missing_clip_is_reported_with_its_provenance(tmp_path: Path) -> None:
     clip = next(c for c in corpus.clips if c.source.repository)
     (absent,) = missing_clips(corpus, [clip.id], tmp_path)
     assert clip.source.commit in absent.source.describe()
+
+
+@pytest.mark.parametrize(("lead_in_s", "start"), [(0.0, "C"), (0.2, None), (1.5, "B")])
+def test_a_slowed_copy_starts_later_by_its_grown_lead_in(lead_in_s: float, start: str | None) -> None:
+    clip = load_corpus().clips[0].model_copy(update={"lead_in_s": lead_in_s})
+    truth = constructed_truth(case_named("slowed x2"), clip)
+    assert truth.get(START) == start
+    assert constructed_truth(case_named("mirror"), clip)[START] == "C"
 
 
 @pytest.mark.real

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from actiondiff.config import real_clips_dir
 from actiondiff.eval.calibration_set import CalibrationPair
-from actiondiff.eval.invariance import ACTION, STATEMENTS, case_named, case_videos
+from actiondiff.eval.invariance import ACTION, START, STATEMENTS, Case, case_named, case_videos
 from actiondiff.models import Label
 from actiondiff.video.edits import Edit, apply_edit
 
@@ -59,6 +59,8 @@ class Clip(BaseModel):
     use: tuple[float, float] | None = None
     """[start, end] seconds of the original that the pairs compare (None: all of it)."""
     scale: float = 1.0
+    lead_in_s: float = 0.0
+    """Seconds of stillness before the first repetition in the span compared (by sight)."""
     committed_in_ci: bool = False
     """The clip comes from a wheel the dev set-up caches, so CI has it."""
 
@@ -140,6 +142,25 @@ def obvious_pairs(corpus: Corpus, corpus_dir: Path, work: Path) -> list[Calibrat
     return pairs
 
 
+CLEARLY_LATER = 0.5
+"""A slowed copy's first repetition starts clearly later when its lead-in grew by this many seconds."""
+NOT_LATER = 0.1
+
+
+def constructed_truth(case: Case, clip: Clip) -> dict[str, Label]:
+    """The case's truth on this clip. The invariance suite's clips move from their first frame; a clip
+    with a lead-in, slowed, starts its first repetition later by the lead-in's growth: B when that is
+    clear, C when it is nil, and not scored in between (neither holds by construction)."""
+    truth: dict[str, Label] = {text: case.expected.get(text, "C") for text in STATEMENTS}
+    slowdown = case.edit.slowdown if case.edit else 1.0
+    added = clip.lead_in_s * (slowdown - 1.0)
+    if added >= CLEARLY_LATER:
+        truth[START] = "B"
+    elif added > NOT_LATER:
+        del truth[START]
+    return truth
+
+
 def constructed_pairs(corpus: Corpus, corpus_dir: Path, work: Path) -> list[CalibrationPair]:
     """Each present constructed clip against its edited copies, with the invariance suite's statements."""
     pairs = []
@@ -150,6 +171,6 @@ def constructed_pairs(corpus: Corpus, corpus_dir: Path, work: Path) -> list[Cali
         prepared = corpus.clip(clip).prepared(corpus_dir, work)
         for case in map(case_named, spec.cases):
             a, b = case_videos(case, prepared, [prepared], work)
-            truth: dict[str, Label] = {text: case.expected.get(text, "C") for text in STATEMENTS}
+            truth = constructed_truth(case, corpus.clip(clip))
             pairs.append(CalibrationPair(f"{clip} / {case.name}", "constructed", a, b, ACTION, truth))
     return pairs
