@@ -68,11 +68,13 @@ class Clip(BaseModel):
         return (real_clips_dir() if self.source.package else corpus_dir) / self.local
 
     def prepared(self, corpus_dir: Path, work: Path) -> Path:
-        """The span and size the pairs compare, written into `work` once."""
-        target = work / f"{self.id}.mp4"
+        """The span and size the pairs compare, written into `work` once (named by both, so a changed
+        span is written anew)."""
+        start, end = self.use if self.use else (0.0, None)
+        span = f"{start:g}-{'end' if end is None else f'{end:g}'}"
+        target = work / f"{self.id}-{span}-x{self.scale:g}.mp4"
         if target.exists():
             return target
-        start, end = self.use if self.use else (0.0, None)
         edit = Edit(trim_s=start, keep_s=None if end is None else end - start, scale=self.scale)
         return apply_edit(self.original(corpus_dir), target, edit)
 
