@@ -29,7 +29,7 @@ def test_a_missing_clip_is_reported_with_its_provenance(tmp_path: Path) -> None:
     corpus = load_corpus()
     clip = next(c for c in corpus.clips if c.source.repository)
     (absent,) = missing_clips(corpus, [clip.id], tmp_path)
-    assert clip.source.commit in absent.source.describe()
+    assert clip.source.commit is not None and clip.source.commit in absent.source.describe()
 
 
 @pytest.mark.parametrize(("lead_in_s", "start"), [(0.0, "C"), (0.2, None), (1.5, "B")])
