@@ -28,6 +28,8 @@ class Edit:
     """Seconds for which the first frame is held before the video starts."""
     trim_s: float = 0.0
     """Seconds cut from the start (before any hold)."""
+    keep_s: float | None = None
+    """Seconds kept after the cut (None: to the end)."""
     scale: float = 1.0
     slowdown: float = 1.0
     """Playback slower by this factor (2.0: every frame shown twice as long)."""
@@ -39,8 +41,9 @@ def apply_edit(source: str | Path, target: str | Path, edit: Edit) -> Path:
     """Write `source` edited by `edit` to `target` (H.264 mp4, written atomically)."""
     info = probe(source)
     skipped = round(edit.trim_s * info.fps)
+    end = None if edit.keep_s is None else skipped + round(edit.keep_s * info.fps)
     frames = (
-        frame.image for frame in islice(sample_frames(source, Sampling(fps=info.fps), info), skipped, None)
+        frame.image for frame in islice(sample_frames(source, Sampling(fps=info.fps), info), skipped, end)
     )
 
     def edited() -> Iterator[np.ndarray]:
