@@ -196,6 +196,12 @@ class Evidence(BaseModel):
     )
     frames_a: list[int] = Field(default_factory=list, description="Video frame indices of A used.")
     frames_b: list[int] = Field(default_factory=list, description="Video frame indices of B used.")
+    view_error: float | None = Field(
+        default=None,
+        description="How far the two videos' views could move the difference (the quantity's units; the "
+        "view model at the views' measured difference, `kinematics.views`): a verdict clears the margin "
+        "plus it. None: the same view, or a quantity that does not depend on the view.",
+    )
     label: Label | None = None
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
 
@@ -342,6 +348,23 @@ class VideoQuality(BaseModel):
         "(the camera stands to its right), -90 = its left side does, +-180 = filmed from behind. None when "
         "the hips are never visible."
     )
+    azimuth_uncertainty_deg: float | None = Field(
+        default=None,
+        description="How far the azimuth may be off: the reading's error against calibrated cameras, "
+        "widened by the frames' own spread and by left-right swaps (`pose.quality`). None when unknown.",
+    )
+    feet_azimuth_deg: float | None = Field(
+        default=None,
+        description="The azimuth the feet point to (heel to toes, both feet): which way the body faces "
+        "without the left and right labels, which the pose model can swap when the head is hidden. None "
+        "when the feet were not seen.",
+    )
+    feet_turned: bool = Field(
+        default=False,
+        description="The feet point clearly against the left-right labels' majority, so the labels are "
+        "taken as swapped and the azimuth turned round: what is read along the body's own facing from "
+        "those labels (trunk lean, toe-out, the front leg) is read backwards in this video.",
+    )
     azimuth_frames: int = Field(description="Frames the azimuth is the median over (hips visible).")
     left_right_swaps: float = Field(
         description="Share of those frames whose left and right sides read swapped against the rest (the "
@@ -369,7 +392,11 @@ class QualityCheck(BaseModel):
     view_difference_deg: float | None = Field(
         description="How far apart the two viewpoints are around the body (0..180); None if one is unknown."
     )
-    view_threshold_deg: float = Field(description="Views further apart than this count as different.")
+    view_uncertainty_deg: float | None = Field(
+        default=None,
+        description="How far the view difference may be off (both azimuths' uncertainties combined); "
+        "views closer than this read as the same view.",
+    )
     b_view_deg: float | None = Field(
         default=None,
         description="B's azimuth as compared with A's: reflected when `mirrored`, turned half round when "
@@ -391,7 +418,10 @@ class QualityCheck(BaseModel):
         description="The pose model swapped left and right in so many frames that whether a body faced "
         "the camera is unsure, and B's view read the other way round is the nearer one.",
     )
-    views_differ: bool = Field(description="View-sensitive quantities were not compared.")
+    views_differ: bool = Field(
+        description="The views are further apart than their uncertainty: a view-sensitive quantity is "
+        "decided only where its difference clears the margin plus its view error (`kinematics.views`)."
+    )
     summary: str = Field(description="The views in plain words, as the CLI, web page and report show them.")
 
 

@@ -50,7 +50,7 @@ from actiondiff.models import (
 )
 from actiondiff.pipeline.differ import VideoFrames, ask_vlm
 from actiondiff.pipeline.fusion import decide, discovered
-from actiondiff.pipeline.gate import gate_difference, quality_check
+from actiondiff.pipeline.gate import gate_difference, quality_check, view_bounded
 from actiondiff.pipeline.localize import (
     Localization,
     localization_from_spans,
@@ -315,8 +315,9 @@ class TwoVideoJob:
         shown: tuple[VideoFrames, list[int], VideoFrames, list[int]] | None,
     ) -> Difference:
         """The verdict on one difference: measured on both performances in matched windows, and the
-        vision model's answer on the frames `shown` (None: no model, or nothing to show); withheld by
-        the quality gate where the two videos cannot support it."""
+        vision model's answer on the frames `shown` (None: no model, or nothing to show); decided
+        again with the view error where the views differ, and withheld by the quality gate where the
+        two videos cannot support it."""
         self.say(f"deciding: {difference.text}")
         evidence: list[Evidence] = []
         polarity = 1.0 if difference.direction == "more" else -1.0
@@ -326,7 +327,7 @@ class TwoVideoJob:
             difference.text, a, b, self.embedder, linked=linked, matched=pair.matched, replicas=pair.replicas
         )
         if measured is not None:
-            evidence.append(measured)
+            evidence.append(view_bounded(measured, pair.quality))
         if self.vlm is not None and shown is not None:
             evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
         verdict = decide(difference, evidence, self.model_calibration)
