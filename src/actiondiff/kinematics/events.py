@@ -4,11 +4,11 @@ Most sports actions happen once (a jump, a golf swing, a throw, a serve): no dri
 and back several times, so phases are events of the movement itself rather than of a repetition.
 
 - A jump: the hip centre rises clearly above its standing level and the ankles leave the floor. Its
-  events are the movement onset (`phases.movement_onset`), the countermovement bottom (the lowest hip
-  before take-off), take-off and landing (the ankles above / back within `FEET_LEVEL` of their rise
+  events are the onset (where the hips leave standing for the dip, within the movement of
+  `phases.movement_span`), the countermovement bottom (the lowest hip before take-off), take-off and landing (the ankles above / back within `FEET_LEVEL` of their rise
   off the floor), and the flight peak (the highest hip).
 - A swing (golf, throw, serve, racket stroke): the hands go out from where they were at the start
-  (address), turn (the top of the backswing, where they are slowest far from address) and come
+  (address; the onset is where they leave it for good), turn (the top of the backswing, where they are slowest far from address) and come
   through fastest (impact or release), then follow through to the end of the movement.
 
 Every event is a sample row found from image positions normalised by the torso (y up) and from
@@ -39,6 +39,10 @@ TURN_SHARE = 0.5
 distance from address before impact."""
 PAUSE_SHARE = 0.08
 """The hands pause at the top while their speed stays below this share of their peak speed."""
+ONSET_SHARE = 0.1
+"""The jump (swing) starts where the hips stay below standing (the hands away from address) by more than
+this share of the dip's depth (of the backswing's reach) until the bottom (the top): the movement's
+own onset may be an earlier fidget or waggle."""
 TOP_SHARE = 0.35
 """At the top the hands are at most this share of their peak speed; otherwise they never turned."""
 
@@ -159,7 +163,15 @@ def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvent
     takeoff, landing = start + int(before[-1]), peak + int(after[0])
     dip = hip[start : takeoff + 1]
     bottom = start + int(np.nanargmin(dip)) if np.isfinite(dip).any() else takeoff
-    return JumpEvents(start, bottom, takeoff, peak, landing, end, hip_rest, legs)
+    onset = _left(hip[start : bottom + 1] < hip_rest - ONSET_SHARE * max(hip_rest - hip[bottom], 0.0))
+    return JumpEvents(start + onset, bottom, takeoff, peak, landing, end, hip_rest, legs)
+
+
+def _left(away: np.ndarray) -> int:
+    """The row after the last one not `away` (0 when none is): where a run of rows away from a starting
+    level that lasts to the end of `away` begins."""
+    still = np.flatnonzero(~away)
+    return int(still[-1]) + 1 if still.size else 0
 
 
 def _hand_paths(features: KinematicFeatures) -> tuple[np.ndarray, np.ndarray]:
@@ -195,6 +207,7 @@ def read_swing(features: KinematicFeatures, moving: tuple[int, int]) -> SwingEve
     peak_speed = float(speed[impact])
     if away[top] < LEAST_BACKSWING or speed[top] > TOP_SHARE * peak_speed:
         return None
+    start += _left(away[start : top + 1] > ONSET_SHARE * away[top])
     slow = speed <= max(PAUSE_SHARE * peak_speed, float(speed[top]))
     top_start, top_end = top, top
     while top_start > start and slow[top_start - 1]:
