@@ -5,11 +5,13 @@ and back several times, so phases are events of the movement itself rather than 
 
 - A jump: the hip centre rises clearly above its standing level and the ankles leave the floor. Its
   events are the onset (where the hips leave standing for the dip, within the movement of
-  `phases.movement_span`), the countermovement bottom (the lowest hip before take-off), take-off and landing (the ankles above / back within `FEET_LEVEL` of their rise
-  off the floor), and the flight peak (the highest hip).
+  `phases.movement_span`), the countermovement bottom (the lowest hip before take-off), take-off and
+  landing (the ankles above / back within `FEET_LEVEL` of their rise off the floor), and the flight
+  peak (the highest hip).
 - A swing (golf, throw, serve, racket stroke): the hands go out from where they were at the start
-  (address; the onset is where they leave it for good), turn (the top of the backswing, where they are slowest far from address) and come
-  through fastest (impact or release), then follow through to the end of the movement.
+  (address; the onset is where they leave it for good), turn (the top of the backswing, where they
+  are slowest far from address) and come through fastest (impact or release), then follow through
+  to the end of the movement.
 
 Every event is a sample row found from image positions normalised by the torso (y up) and from
 speeds, so neither mirroring, image size nor a time offset moves it; a slowed copy moves every event
