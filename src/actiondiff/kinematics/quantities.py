@@ -282,8 +282,10 @@ def start_time(reading: Reading) -> Measurement | None:
     return Measurement(onset, [int(np.argmin(np.abs(reading.features.timestamps - onset)))])
 
 
-JumpReading = Callable[[Reading, JumpEvents], tuple[float, int] | None]
-SwingReading = Callable[[Reading, SwingEvents], tuple[float, int] | None]
+Read = tuple[float, list[int]]
+"""A value and the sample rows it was read from."""
+JumpReading = Callable[[Reading, JumpEvents], Read | None]
+SwingReading = Callable[[Reading, SwingEvents], Read | None]
 
 
 def of_jump(read: JumpReading) -> Compute:
@@ -292,7 +294,7 @@ def of_jump(read: JumpReading) -> Compute:
     def compute(reading: Reading) -> Measurement | None:
         jump = reading.events.jump
         found = read(reading, jump) if jump is not None else None
-        return Measurement(found[0], [found[1]], (found[0],)) if found is not None else None
+        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
 
     return compute
 
@@ -303,73 +305,74 @@ def of_swing(read: SwingReading) -> Compute:
     def compute(reading: Reading) -> Measurement | None:
         swing = reading.events.swing
         found = read(reading, swing) if swing is not None else None
-        return Measurement(found[0], [found[1]], (found[0],)) if found is not None else None
+        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
 
     return compute
 
 
-def between(first: str, last: str) -> Callable[[Reading, JumpEvents | SwingEvents], tuple[float, int]]:
-    """Seconds from one event (field name of the events) to another, at the later one's row."""
+def between(first: str, last: str) -> Callable[[Reading, JumpEvents | SwingEvents], Read]:
+    """Seconds from one event (field name of the events) to another, read from the rows between them
+    (each event is found from the path over them)."""
 
-    def read(reading: Reading, events: JumpEvents | SwingEvents) -> tuple[float, int]:
+    def read(reading: Reading, events: JumpEvents | SwingEvents) -> Read:
         start, stop = getattr(events, first), getattr(events, last)
         times = reading.features.timestamps
-        return float(times[stop] - times[start]), int(stop)
+        return float(times[stop] - times[start]), list(range(start, stop + 1))
 
     return read
 
 
-def flight_time(reading: Reading, jump: JumpEvents) -> tuple[float, int]:
+def flight_time(reading: Reading, jump: JumpEvents) -> Read:
     """Seconds off the floor: from the last grounded row before the peak to the first after it, less
     one sample (both ends are rows on the floor)."""
-    seconds, row = between("takeoff", "landing")(reading, jump)
+    seconds, rows = between("takeoff", "landing")(reading, jump)
     step = 1.0 / reading.features.fps if reading.features.fps else 0.0
-    return max(seconds - step, 0.0), row
+    return max(seconds - step, 0.0), rows
 
 
-def countermovement_depth(reading: Reading, jump: JumpEvents) -> tuple[float, int]:
+def countermovement_depth(reading: Reading, jump: JumpEvents) -> Read:
     """How far the hip centre drops below standing before take-off, in leg lengths."""
-    return (
-        jump.standing - float(reading.features["hip_centre_y"][jump.bottom])
-    ) / jump.leg_length, jump.bottom
+    drop = jump.standing - float(reading.features["hip_centre_y"][jump.bottom])
+    return drop / jump.leg_length, [jump.bottom]
 
 
-def landing_flexion(reading: Reading, jump: JumpEvents) -> tuple[float, int] | None:
+def landing_flexion(reading: Reading, jump: JumpEvents) -> Read | None:
     """Deepest knee flexion (180 - knee angle) from landing to the end of the movement."""
     knees = reading.features["knee_angle"][jump.landing : jump.end + 1]
     if not np.isfinite(knees).any():
         return None
     at = int(np.nanargmin(knees))
-    return 180.0 - float(knees[at]), jump.landing + at
+    return 180.0 - float(knees[at]), [jump.landing + at]
 
 
-def arm_swing(reading: Reading, jump: JumpEvents) -> tuple[float, int] | None:
+def arm_swing(reading: Reading, jump: JumpEvents) -> Read | None:
     """Range of arm elevation (hip-shoulder-elbow angle) from the onset to the flight peak: the arms
     swinging back and up into the jump."""
     arms = reading.features["shoulder_angle"][jump.onset : jump.peak + 1]
     if np.isfinite(arms).sum() < 2:
         return None
-    return float(np.nanmax(arms) - np.nanmin(arms)), jump.onset + int(np.nanargmax(arms))
+    return float(np.nanmax(arms) - np.nanmin(arms)), [jump.onset + int(np.nanargmax(arms))]
 
 
-def tempo_ratio(reading: Reading, swing: SwingEvents) -> tuple[float, int] | None:
+def tempo_ratio(reading: Reading, swing: SwingEvents) -> Read | None:
     """Backswing time over downswing time (a golf swing's tempo, about 3 : 1)."""
     back, _ = between("onset", "top_start")(reading, swing)
-    down, row = between("top_end", "impact")(reading, swing)
-    return (back / down, row) if down > 0 else None
+    down, _ = between("top_end", "impact")(reading, swing)
+    return (back / down, list(range(swing.onset, swing.impact + 1))) if down > 0 else None
 
 
-def backswing_length(reading: Reading, swing: SwingEvents) -> tuple[float, int]:
+def backswing_length(reading: Reading, swing: SwingEvents) -> Read:
     """How far (torso lengths) the hands are from where they started at the top of the backswing."""
-    return float(np.linalg.norm(swing.hands[swing.top_start] - swing.hands[swing.onset])), swing.top_start
+    return float(np.linalg.norm(swing.hands[swing.top_start] - swing.hands[swing.onset])), [swing.top_start]
 
 
-def hand_speed(reading: Reading, swing: SwingEvents) -> tuple[float, int]:
-    """The hands' peak speed (torso lengths per second), at impact or release."""
-    return float(swing.speed[swing.impact]), swing.impact
+def hand_speed(reading: Reading, swing: SwingEvents) -> Read:
+    """The hands' peak speed (torso lengths per second), at impact or release, read over the downswing
+    (the speed is a gradient of the path)."""
+    return float(swing.speed[swing.impact]), list(range(swing.top_end, swing.impact + 1))
 
 
-def hip_shoulder_separation(reading: Reading, swing: SwingEvents) -> tuple[float, int] | None:
+def hip_shoulder_separation(reading: Reading, swing: SwingEvents) -> Read | None:
     """At the top of the backswing, how far the shoulder line is turned past the hip line about the
     vertical (degrees, world landmarks): mirroring turns both lines alike, so it keeps the angle."""
     row, features = swing.top_start, reading.features
@@ -380,7 +383,7 @@ def hip_shoulder_separation(reading: Reading, swing: SwingEvents) -> tuple[float
         return float(np.degrees(np.arctan2(dz, dx)))
 
     turned = (heading("shoulder") - heading("hip") + 180.0) % 360.0 - 180.0
-    return (abs(turned), row) if np.isfinite(turned) else None
+    return (abs(turned), [row]) if np.isfinite(turned) else None
 
 
 def rear_knee_height(features: KinematicFeatures) -> np.ndarray:
