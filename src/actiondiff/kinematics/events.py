@@ -41,6 +41,15 @@ TURN_SHARE = 0.5
 distance from address before impact."""
 PAUSE_SHARE = 0.08
 """The hands pause at the top while their speed stays below this share of their peak speed."""
+FLIGHT_SAG = 0.05
+"""In a jump up the hips stay above standing, less this many leg lengths, from take-off to landing."""
+PEAK_WITHIN = (0.3, 0.7)
+"""Where the flight peak lies between take-off and landing (a ballistic arc peaks half-way): outside,
+the body did not fly up and come down (a jump down from a box read 0.29)."""
+THROUGH_FASTER = 1.5
+"""A swing comes through at least this much faster than its backswing went out (golf's tempo is 3 : 1)."""
+LEAST_FOLLOW_THROUGH_S = 0.2
+"""A swing follows through for at least this long after impact or release (not the video's end)."""
 ONSET_SHARE = 0.1
 """The jump (swing) starts where the hips stay below standing (the hands away from address) by more than
 this share of the dip's depth (of the backswing's reach) until the bottom (the top): the movement's
@@ -163,6 +172,11 @@ def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvent
     if not before.size or not after.size:
         return None
     takeoff, landing = start + int(before[-1]), peak + int(after[0])
+    if (
+        np.nanmin(hip[takeoff : landing + 1]) < hip_rest - FLIGHT_SAG * legs
+        or not PEAK_WITHIN[0] <= (peak - takeoff) / max(landing - takeoff, 1) <= PEAK_WITHIN[1]
+    ):
+        return None  # the hips drop below standing in the air, or do not rise and fall as one arc
     dip = hip[start : takeoff + 1]
     bottom = start + int(np.nanargmin(dip)) if np.isfinite(dip).any() else takeoff
     onset = _left(hip[start : bottom + 1] < hip_rest - ONSET_SHARE * max(hip_rest - hip[bottom], 0.0))
@@ -195,6 +209,7 @@ def read_swing(features: KinematicFeatures, moving: tuple[int, int]) -> SwingEve
     if len(features) < 5 or end - start < 4:
         return None
     hands, speed = _hand_paths(features)
+    times = features.timestamps
     moving_speed = speed[start : end + 1]
     if not np.isfinite(moving_speed).any():
         return None
@@ -210,6 +225,15 @@ def read_swing(features: KinematicFeatures, moving: tuple[int, int]) -> SwingEve
     if away[top] < LEAST_BACKSWING or speed[top] > TOP_SHARE * peak_speed:
         return None
     start += _left(away[start : top + 1] > ONSET_SHARE * away[top])
+    back_speed = speed[start : top + 1]
+    if (
+        top <= start
+        or impact - top < 2
+        or times[end] - times[impact] < LEAST_FOLLOW_THROUGH_S
+        or not np.isfinite(back_speed).any()
+        or peak_speed < THROUGH_FASTER * float(np.nanmax(back_speed))
+    ):
+        return None  # hands that go out and come back alike (a squat's arms, a wave) do not swing
     slow = speed <= max(PAUSE_SHARE * peak_speed, float(speed[top]))
     top_start, top_end = top, top
     while top_start > start and slow[top_start - 1]:
