@@ -366,10 +366,13 @@ def backswing_length(reading: Reading, swing: SwingEvents) -> Read:
     return float(np.linalg.norm(swing.hands[swing.top_start] - swing.hands[swing.onset])), [swing.top_start]
 
 
-def hand_speed(reading: Reading, swing: SwingEvents) -> Read:
-    """The hands' peak speed (torso lengths per second), at impact or release, read over the downswing
-    (the speed is a gradient of the path)."""
-    return float(swing.speed[swing.impact]), list(range(swing.top_end, swing.impact + 1))
+def hand_speed(reading: Reading, swing: SwingEvents) -> Read | None:
+    """The hands' peak speed (torso lengths per second) from the top of the backswing on: through
+    impact or release."""
+    through = swing.speed[swing.top_end : swing.end + 1]
+    if not np.isfinite(through).any():
+        return None
+    return float(np.nanmax(through)), list(range(swing.top_end, swing.impact + 1))
 
 
 def hip_shoulder_separation(reading: Reading, swing: SwingEvents) -> Read | None:
