@@ -42,7 +42,8 @@ distance from address before impact."""
 PAUSE_SHARE = 0.08
 """The hands pause at the top while their speed stays below this share of their peak speed."""
 FLIGHT_SAG = 0.05
-"""In a jump up the hips stay above standing, less this many leg lengths, from take-off to landing."""
+"""In a jump up the hips stay above standing, less this many leg lengths, in the air (the rows between
+take-off and landing: on the landing row they may already give, -0.17 in a slowed copy)."""
 PEAK_WITHIN = (0.3, 0.7)
 """Where the flight peak lies between take-off and landing (a ballistic arc peaks half-way): outside,
 the body did not fly up and come down (a jump down from a box read 0.29)."""
@@ -175,7 +176,7 @@ def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvent
         return None
     takeoff, landing = start + int(before[-1]), peak + int(after[0])
     if (
-        np.nanmin(hip[takeoff : landing + 1]) < hip_rest - FLIGHT_SAG * legs
+        np.nanmin(hip[takeoff + 1 : landing]) < hip_rest - FLIGHT_SAG * legs
         or not PEAK_WITHIN[0] <= (peak - takeoff) / max(landing - takeoff, 1) <= PEAK_WITHIN[1]
     ):
         return None  # the hips drop below standing in the air, or do not rise and fall as one arc
