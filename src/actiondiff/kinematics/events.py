@@ -41,9 +41,9 @@ TURN_SHARE = 0.5
 distance from address before impact."""
 PAUSE_SHARE = 0.08
 """The hands pause at the top while their speed stays below this share of their peak speed."""
-FLIGHT_SAG = 0.05
+FLIGHT_SAG = 0.15
 """In a jump up the hips stay above standing, less this many leg lengths, in the air (the rows between
-take-off and landing: on the landing row they may already give, -0.17 in a slowed copy)."""
+take-off and landing; a tucked jump's hips come down before its ankles: -0.06 in demo1's slowed copy)."""
 PEAK_WITHIN = (0.3, 0.7)
 """Where the flight peak lies between take-off and landing (a ballistic arc peaks half-way): outside,
 the body did not fly up and come down (a jump down from a box read 0.29)."""
