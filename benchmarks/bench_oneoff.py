@@ -108,7 +108,7 @@ def tally(
     """Print a case's verdicts against its truth and add right / wrong / decided to `counts`."""
     for text, label in verdicts.items():
         expected = truth.get(text)
-        wrong = label in ("A", "B") and label != expected
+        wrong = label in ("A", "B") and expected is not None and label != expected
         right = label is not None and label == expected
         counts.update(statements=1, decided=label is not None, right=right, wrong=wrong)
         mark = "WRONG" if wrong else ("ok" if right else "-")

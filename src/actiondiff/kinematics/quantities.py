@@ -533,7 +533,7 @@ QUANTITIES: tuple[Quantity, ...] = (
                        "the swing goes from the backswing into the downswing without a pause")),
     Quantity("backswing_duration", "time from the start of the movement to the top of the backswing in a "
              "one-off swing or throw", "s", "swing", 0.1, of_swing(between("onset", "top_start")),
-             crossed=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
              phrases=("takes longer over the backswing", "makes a quicker backswing"),
              more=(r"backswing\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
                    r"slower backswing"),
@@ -541,7 +541,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the backswing takes longer", "the backswing is quicker")),
     Quantity("downswing_duration", "time from the top of the backswing to impact or release in a one-off "
              "swing or throw", "s", "swing", 0.05, of_swing(between("top_end", "impact")),
-             crossed=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
              phrases=("takes longer over the downswing", "makes a quicker downswing"),
              more=(r"(downswing|forward swing)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? "
                    r"longer)|slower (downswing|forward swing)"),
@@ -550,7 +550,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the downswing takes longer", "the downswing is quicker")),
     Quantity("swing_duration", "time from the start of the movement to impact or release in a one-off swing "
              "or throw", "s", "swing", 0.1, of_swing(between("onset", "impact")), crossed=False,
-             relative_margin=0.15, joints=("shoulder", "wrist"),
+             view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
              phrases=("takes longer over the swing", "completes the swing faster"),
              more=(r"\b(swing|throw|serve)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
                    r"slower (swing|throw|serve)\b"),
