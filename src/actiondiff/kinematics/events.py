@@ -48,7 +48,8 @@ PEAK_WITHIN = (0.3, 0.7)
 """Where the flight peak lies between take-off and landing (a ballistic arc peaks half-way): outside,
 the body did not fly up and come down (a jump down from a box read 0.29)."""
 THROUGH_FASTER = 1.5
-"""A swing comes through at least this much faster than its backswing went out (golf's tempo is 3 : 1)."""
+"""A swing comes through at least this much faster than its backswing went out (golf's tempo is 3 : 1);
+the backswing's speed is its 90th percentile, so one jittery row does not count as its pace."""
 LEAST_FOLLOW_THROUGH_S = 0.2
 """A swing follows through for at least this long after impact or release (not the video's end)."""
 FAST_SHARE = 0.5
@@ -249,7 +250,7 @@ def read_swing(features: KinematicFeatures, moving: tuple[int, int]) -> SwingEve
         or impact - top < 2
         or times[end] - times[impact] < LEAST_FOLLOW_THROUGH_S
         or not np.isfinite(back_speed).any()
-        or peak_speed < THROUGH_FASTER * float(np.nanmax(back_speed))
+        or peak_speed < THROUGH_FASTER * float(np.nanpercentile(back_speed, 90))
     ):
         return None  # hands that go out and come back alike (a squat's arms, a wave) do not swing
     impact = _passing(away, speed, impact, top, end)
