@@ -513,7 +513,7 @@ QUANTITIES: tuple[Quantity, ...] = (
                    r"arms?\b.{0,15}\bswing\w*\b.{0,10}\bless"),
              examples=("the arm swing into the jump is bigger", "the arms swing less")),
     Quantity("tempo_ratio", "backswing time over downswing time in a one-off swing or throw", "ratio",
-             "swing", 0.5, of_swing(tempo_ratio), crossed=False, relative_margin=0.15,
+             "swing", 0.5, of_swing(tempo_ratio), crossed=False, relative_margin=0.35,
              joints=("shoulder", "wrist"),
              phrases=("has a slower backswing relative to the downswing",
                       "has a quicker backswing relative to the downswing"),
