@@ -148,7 +148,20 @@ def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config
     return Outcome(case.name, clip.stem, verdicts, case.expected, withheld, case.other_view, unswapped)
 
 
-TEMPO = frozenset({"rep_duration", "descent_duration", "ascent_duration", "hold_duration"})
+TEMPO = frozenset(
+    {
+        "rep_duration",
+        "descent_duration",
+        "ascent_duration",
+        "hold_duration",
+        "flight_time",
+        "jump_duration",
+        "swing_duration",
+        "backswing_duration",
+        "downswing_duration",
+        "top_pause",
+    }
+)
 """Quantities of the movement's tempo: a copy played slower has more of each."""
 CONFIDENT = 0.8
 """Open mode on an edit that changes nothing proposes no A/B difference above this confidence."""

@@ -22,6 +22,7 @@ from actiondiff.kinematics.crossing import MatchedPair
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.phases import Movement
 from actiondiff.kinematics.quantities import (
+    EVENT_PHASES,
     Measurement,
     Quantity,
     Reading,
@@ -160,7 +161,9 @@ def unmeasured_reason(quantity: Quantity, reading_a: Reading, reading_b: Reading
         if quantity.compute(reading) is not None:
             continue
         column = reading.movement.driver.column
-        if quantity.key == "rep_count" and reading.repetitions:
+        if quantity.phase in EVENT_PHASES:
+            reasons.append(f"video {name} shows no one-off {quantity.phase} ({EVENT_NEEDS[quantity.phase]})")
+        elif quantity.key == "rep_count" and reading.repetitions:
             reasons.append(f"video {name} shows no repetition of {column}, so the whole movement stands in "
                            "for one and nothing can be counted")  # fmt: skip
         elif not any(w.size for w in reading.windows(quantity.phase)):
@@ -169,6 +172,13 @@ def unmeasured_reason(quantity: Quantity, reading_a: Reading, reading_b: Reading
             joints = ", ".join(quantity.joints) or "its joints"
             reasons.append(f"video {name}: {joints} not visible in its '{quantity.phase}' window")
     return "; ".join(reasons) or "no value in the windows matched between the videos"
+
+
+EVENT_NEEDS = {
+    "jump": "the hips do not rise clearly above standing with the feet off the floor",
+    "swing": "the hands do not go out from where they start, turn and come through faster",
+}
+"""What a one-off event needs and the video lacks, for `unmeasured_reason` (`events` has the figures)."""
 
 
 def measure_quantity(
@@ -296,7 +306,7 @@ def _segmentation_spread(quantity: Quantity, own: MatchedPair, matched: Sequence
     matched through the alignment. Where the two videos end a repetition at different moments, no
     resampling of either shows it (cam04 against its half-size copy: repetitions of 1.1 and 0.5 s on
     their own, the same length matched; the ascent read 0.83 vs 0.23 s)."""
-    if quantity.crossed or quantity.unit != "s" or quantity.phase == "whole" or not matched:
+    if quantity.crossed or quantity.unit != "s" or quantity.phase in ("whole", *EVENT_PHASES) or not matched:
         return 0.0
     own_reps, aligned_reps = _measured(REPETITION, [own]), _measured(REPETITION, matched)
     if not own_reps or not aligned_reps:

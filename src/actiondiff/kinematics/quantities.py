@@ -22,9 +22,11 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
+from actiondiff.kinematics.events import Events, JumpEvents, SwingEvents, read_events
 from actiondiff.kinematics.features import SIDES, KinematicFeatures
 from actiondiff.kinematics.phases import (
     Driver,
@@ -76,9 +78,15 @@ class Reading:
     def driver(self) -> Driver:
         return self.movement.driver
 
+    @cached_property
+    def events(self) -> Events:
+        """The movement's one-off events (`events.read_events`): a jump or a swing, read on demand."""
+        return read_events(self.features, self.moving)
+
     def windows(self, phase: str) -> list[np.ndarray]:
         """Row windows (one per repetition) of a phase: out, extreme, back, down, up, top, bottom, rep,
-        rest, whole (the movement, so a still lead-in or tail does not count). `top`/`bottom` are the
+        rest, whole (the movement, so a still lead-in or tail does not count), jump or swing (the
+        one-off event's span, none when the movement shows no such event). `top`/`bottom` are the
         extreme or the rest, whichever is high/low for the action (a push-up's top is its rest, a
         press's top its extreme).
 
@@ -87,6 +95,9 @@ class Reading:
         the whole video (so extremes are still measurable, durations are not).
         """
         every = np.arange(len(self.features))
+        if phase in EVENT_PHASES:
+            found = self.events.jump if phase == "jump" else self.events.swing
+            return [np.arange(found.onset, found.end + 1)] if found is not None else []
         if phase == "whole":
             return [every if self.moving is None else np.arange(self.moving[0], self.moving[1] + 1)]
         if phase in ("down", "up"):
@@ -123,6 +134,9 @@ class Reading:
 
 
 Compute = Callable[[Reading], Measurement | None]
+
+EVENT_PHASES = ("jump", "swing")
+"""Phases of one-off actions (`events`): quantities read between the events of a jump or a swing."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +282,113 @@ def start_time(reading: Reading) -> Measurement | None:
     return Measurement(onset, [int(np.argmin(np.abs(reading.features.timestamps - onset)))])
 
 
+Read = tuple[float, list[int]]
+"""A value and the sample rows it was read from."""
+JumpReading = Callable[[Reading, JumpEvents], Read | None]
+SwingReading = Callable[[Reading, SwingEvents], Read | None]
+
+
+def of_jump(read: JumpReading) -> Compute:
+    """A quantity of the one-off jump (`events.read_jump`): None when the movement shows no jump."""
+
+    def compute(reading: Reading) -> Measurement | None:
+        jump = reading.events.jump
+        found = read(reading, jump) if jump is not None else None
+        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
+
+    return compute
+
+
+def of_swing(read: SwingReading) -> Compute:
+    """A quantity of the one-off swing (`events.read_swing`): None when the movement shows no swing."""
+
+    def compute(reading: Reading) -> Measurement | None:
+        swing = reading.events.swing
+        found = read(reading, swing) if swing is not None else None
+        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
+
+    return compute
+
+
+def between(first: str, last: str) -> Callable[[Reading, JumpEvents | SwingEvents], Read]:
+    """Seconds from one event (field name of the events) to another, read from the rows between them
+    (each event is found from the path over them)."""
+
+    def read(reading: Reading, events: JumpEvents | SwingEvents) -> Read:
+        start, stop = getattr(events, first), getattr(events, last)
+        times = reading.features.timestamps
+        return float(times[stop] - times[start]), list(range(start, stop + 1))
+
+    return read
+
+
+def flight_time(reading: Reading, jump: JumpEvents) -> Read:
+    """Seconds off the floor: from the last grounded row before the peak to the first after it, less
+    one sample (both ends are rows on the floor)."""
+    seconds, rows = between("takeoff", "landing")(reading, jump)
+    step = 1.0 / reading.features.fps if reading.features.fps else 0.0
+    return max(seconds - step, 0.0), rows
+
+
+def countermovement_depth(reading: Reading, jump: JumpEvents) -> Read:
+    """How far the hip centre drops below standing before take-off, in leg lengths."""
+    drop = jump.standing - float(reading.features["hip_centre_y"][jump.bottom])
+    return drop / jump.leg_length, [jump.bottom]
+
+
+def landing_flexion(reading: Reading, jump: JumpEvents) -> Read | None:
+    """Deepest knee flexion (180 - knee angle) from landing to the end of the movement."""
+    knees = reading.features["knee_angle"][jump.landing : jump.end + 1]
+    if not np.isfinite(knees).any():
+        return None
+    at = int(np.nanargmin(knees))
+    return 180.0 - float(knees[at]), [jump.landing + at]
+
+
+def arm_swing(reading: Reading, jump: JumpEvents) -> Read | None:
+    """Range of arm elevation (hip-shoulder-elbow angle) from the onset to the flight peak: the arms
+    swinging back and up into the jump."""
+    arms = reading.features["shoulder_angle"][jump.onset : jump.peak + 1]
+    if np.isfinite(arms).sum() < 2:
+        return None
+    return float(np.nanmax(arms) - np.nanmin(arms)), [jump.onset + int(np.nanargmax(arms))]
+
+
+def tempo_ratio(reading: Reading, swing: SwingEvents) -> Read | None:
+    """Backswing time over downswing time (a golf swing's tempo, about 3 : 1)."""
+    back, _ = between("onset", "top_start")(reading, swing)
+    down, _ = between("top_end", "impact")(reading, swing)
+    return (back / down, list(range(swing.onset, swing.impact + 1))) if down > 0 else None
+
+
+def backswing_length(reading: Reading, swing: SwingEvents) -> Read:
+    """How far (torso lengths) the hands are from where they started at the top of the backswing."""
+    return float(np.linalg.norm(swing.hands[swing.top_start] - swing.hands[swing.onset])), [swing.top_start]
+
+
+def hand_speed(reading: Reading, swing: SwingEvents) -> Read | None:
+    """The hands' peak speed (torso lengths per second) from the top of the backswing on: through
+    impact or release."""
+    through = swing.speed[swing.top_end : swing.end + 1]
+    if not np.isfinite(through).any():
+        return None
+    return float(np.nanmax(through)), list(range(swing.top_end, swing.impact + 1))
+
+
+def hip_shoulder_separation(reading: Reading, swing: SwingEvents) -> Read | None:
+    """At the top of the backswing, how far the shoulder line is turned past the hip line about the
+    vertical (degrees, world landmarks): mirroring turns both lines alike, so it keeps the angle."""
+    row, features = swing.top_start, reading.features
+
+    def heading(joint: str) -> float:
+        dx = features[f"left_{joint}_wx"][row] - features[f"right_{joint}_wx"][row]
+        dz = features[f"left_{joint}_wz"][row] - features[f"right_{joint}_wz"][row]
+        return float(np.degrees(np.arctan2(dz, dx)))
+
+    turned = (heading("shoulder") - heading("hip") + 180.0) % 360.0 - 180.0
+    return (abs(turned), [row]) if np.isfinite(turned) else None
+
+
 def rear_knee_height(features: KinematicFeatures) -> np.ndarray:
     """Per sample, the rear knee's height above the floor in shoulder widths, in a split stance.
 
@@ -346,6 +467,128 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=(rf"{_REAR_KNEE}(.{{0,30}}\b(closer|nearer|lower|down to|towards?|touch\w*|(almost|nearly) "
                    rf"(to|on))\b|.{{0,15}}\bdrops?)"),
              examples=("the back knee stays higher off the floor", "the back knee gets closer to the floor")),
+    Quantity("flight_time", "time off the floor in a one-off jump (take-off to landing)", "s", "jump", 0.05,
+             of_jump(flight_time), crossed=False, relative_margin=0.15,
+             view_sensitive=False, joints=("hip", "ankle"),
+             phrases=("stays in the air longer", "lands sooner"),
+             more=(r"(longer|more) (flight|hang ?time|time in the air|air ?time)|(stays?|hangs?) in the air "
+                   r"longer|(flight|hang ?time|air ?time)\b.{0,15}\blonger"),
+             less=(r"(shorter|less) (flight|hang ?time|time in the air|air ?time)|"
+                   r"(flight|hang ?time|air ?time)\b.{0,15}\bshorter|lands? sooner"),
+             examples=("the flight time is longer", "the flight time is shorter")),
+    Quantity("jump_duration", "time from the start of the movement to landing in a one-off jump", "s", "jump",
+             0.1, of_jump(between("onset", "landing")), crossed=False, relative_margin=0.15,
+             view_sensitive=False, joints=("hip", "ankle"),
+             phrases=("takes longer over the jump", "completes the jump faster"),
+             more=r"\bjumps?\b.{0,20}\b(takes? longer|slow(er|ly)?\b|more time|lasts? longer)|slower jump",
+             less=r"\bjumps?\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|(faster|quicker) jump",
+             examples=("the jump takes longer", "the jump is quicker")),
+    Quantity("countermovement_depth", "hip drop below standing before take-off in a one-off jump",
+             "x leg length", "jump", 0.05, of_jump(countermovement_depth), crossed=False,
+             joints=("hip", "knee", "ankle"),
+             phrases=("dips lower before the take-off", "dips less before the take-off"),
+             more=(r"counter-?movement\b.{0,20}\b(deeper|lower|bigger|larger)|deeper counter-?movement|"
+                   r"(dips?|sinks?|drops?)\b.{0,15}\b(lower|deeper|further)\b.{0,25}\b(before|into) (the )?"
+                   r"(jump|take-?off)"),
+             less=(r"counter-?movement\b.{0,20}\b(shallower|smaller)|shallower counter-?movement|"
+                   r"(dips?|sinks?|drops?) less\b.{0,25}\b(before|into) (the )?(jump|take-?off)"),
+             examples=("the countermovement before the jump is deeper",
+                       "the dip before take-off is shallower")),
+    Quantity("landing_knee_flexion", "deepest knee flexion (180 - knee angle) after landing a one-off jump",
+             "deg", "jump", 8.0, of_jump(landing_flexion), crossed=False,
+             joints=("hip", "knee", "ankle"),
+             phrases=("bends the knees more on landing", "lands with straighter knees"),
+             more=(r"softer landing|land\w*\b.{0,20}\b(softer|more knee (bend|flexion))|"
+                   r"knees?\b.{0,15}\bbend\w*\b.{0,15}\b(on|when|during|at|after) (the )?land"),
+             less=r"(stiff|stiffer|harder) landing|land\w*\b.{0,25}\b(stiff|straight(er)? (legs|knees))",
+             examples=("the knees bend more on landing", "the landing is stiffer")),
+    Quantity("arm_swing", "range of arm elevation (hip-shoulder-elbow angle) from the start of a one-off "
+             "jump to its peak", "deg", "jump", 15.0, of_jump(arm_swing), crossed=False,
+             joints=("hip", "shoulder", "elbow"),
+             phrases=("swings the arms more into the jump", "swings the arms less into the jump"),
+             more=(r"arms?\b.{0,15}\bswing\w*\b.{0,15}\b(more|higher|further|harder|bigger)|"
+                   r"(bigger|more|stronger|fuller) arm swing|"
+                   r"arm swing\b.{0,25}\b(bigger|larger|stronger|fuller)"),
+             less=(r"(smaller|less|weaker) arm swing|arm swing\b.{0,25}\b(smaller|weaker)|"
+                   r"arms?\b.{0,15}\bswing\w*\b.{0,10}\bless"),
+             examples=("the arm swing into the jump is bigger", "the arms swing less")),
+    Quantity("tempo_ratio", "backswing time over downswing time in a one-off swing or throw", "ratio",
+             "swing", 0.5, of_swing(tempo_ratio), crossed=False, relative_margin=0.35,
+             joints=("shoulder", "wrist"),
+             phrases=("has a slower backswing relative to the downswing",
+                      "has a quicker backswing relative to the downswing"),
+             more=(r"tempo ratio\b.{0,15}\b(higher|larger|bigger)|backswing\b.{0,25}\b(slower|longer) "
+                   r"(relative|compared) to the (downswing|forward swing)"),
+             less=(r"tempo ratio\b.{0,15}\b(lower|smaller)|backswing\b.{0,25}\b(quicker|faster|shorter) "
+                   r"(relative|compared) to the (downswing|forward swing)"),
+             examples=("the backswing is slower relative to the downswing", "the tempo ratio is lower")),
+    Quantity("top_pause", "pause of the hands at the top of the backswing in a one-off swing or throw", "s",
+             "swing", 0.15, of_swing(between("top_start", "top_end")), crossed=False, relative_margin=0.25,
+             joints=("shoulder", "wrist"),
+             phrases=("pauses longer at the top of the backswing", "pauses less at the top of the backswing"),
+             more=r"paus\w*\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\bpaus",
+             less=(r"(no|without (a )?|shorter) pause\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\b"
+                   r"(without|no) (a )?pause"),
+             examples=("there is a longer pause at the top of the backswing",
+                       "the swing goes from the backswing into the downswing without a pause")),
+    Quantity("backswing_duration", "time from the start of the movement to the top of the backswing in a "
+             "one-off swing or throw", "s", "swing", 0.1, of_swing(between("onset", "top_start")),
+             crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             phrases=("takes longer over the backswing", "makes a quicker backswing"),
+             more=(r"backswing\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
+                   r"slower backswing"),
+             less=r"backswing\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|(faster|quicker) backswing",
+             examples=("the backswing takes longer", "the backswing is quicker")),
+    Quantity("downswing_duration", "time from the top of the backswing to impact or release in a one-off "
+             "swing or throw", "s", "swing", 0.05, of_swing(between("top_end", "impact")),
+             crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             phrases=("takes longer over the downswing", "makes a quicker downswing"),
+             more=(r"(downswing|forward swing)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? "
+                   r"longer)|slower (downswing|forward swing)"),
+             less=(r"(downswing|forward swing)\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|"
+                   r"(faster|quicker) (downswing|forward swing)"),
+             examples=("the downswing takes longer", "the downswing is quicker")),
+    Quantity("swing_duration", "time from the start of the movement to impact or release in a one-off swing "
+             "or throw", "s", "swing", 0.1, of_swing(between("onset", "impact")), crossed=False,
+             view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             phrases=("takes longer over the swing", "completes the swing faster"),
+             more=(r"\b(swing|throw|serve)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
+                   r"slower (swing|throw|serve)\b"),
+             less=(r"\b(swing|throw|serve)\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|"
+                   r"(faster|quicker) (swing|throw|serve)\b"),
+             examples=("the swing is slower", "the swing is quicker")),
+    Quantity("backswing_length", "distance of the hands from where they started at the top of the backswing "
+             "in a one-off swing or throw", "torso", "swing", 0.2, of_swing(backswing_length),
+             crossed=False, joints=("shoulder", "wrist"),
+             phrases=("makes a longer backswing", "makes a shorter backswing"),
+             more=(r"(longer|bigger|fuller|wider) backswing|backswing\b.{0,15}\b(is )?(longer|bigger|fuller|"
+                   r"wider)\b|takes? the (club|racket|ball|arm) (further|farther) back"),
+             less=(r"(shorter|smaller|more compact|compact) backswing|backswing\b.{0,15}\b(is )?(shorter|"
+                   r"smaller|more compact)"),
+             examples=("the backswing is longer", "the backswing is shorter and more compact")),
+    Quantity("peak_hand_speed", "peak speed of the hands, at impact or release of a one-off swing or throw",
+             "torso/s", "swing", 1.0, of_swing(hand_speed), crossed=False, relative_margin=0.15,
+             joints=("shoulder", "wrist"),
+             phrases=("moves the hands faster at impact or release",
+                      "moves the hands more slowly at impact or release"),
+             more=(r"(more|higher|greater) (hand|club|club ?head|swing|arm|racket|bat) speed|"
+                   r"(hand|club ?head|swing|arm|racket|bat) speed is higher|(hands?|club|arm)\b.{0,20}\b"
+                   r"(faster|quicker) (through|at|into) (impact|release|the ball|contact)"),
+             less=(r"(less|lower) (hand|club|club ?head|swing|arm|racket|bat) speed|"
+                   r"(hand|club ?head|swing|arm|racket|bat) speed is lower"),
+             examples=("the hands move faster through impact", "the hand speed is lower")),
+    Quantity("hip_shoulder_separation", "shoulder line turned past the hip line at the top of the backswing "
+             "(one-off swing or throw)", "deg", "swing", 8.0, of_swing(hip_shoulder_separation),
+             crossed=False, joints=("shoulder", "hip"),
+             phrases=("turns the shoulders further past the hips",
+                      "turns the hips and shoulders more together"),
+             more=(r"(hip[- ]shoulder|x-?factor)\b.{0,15}\b(separation|gap|larger|bigger|greater|more)|"
+                   r"(more|larger|bigger|greater) (hip[- ]shoulder )?separation|shoulders?\b.{0,20}\bturn\w*"
+                   r"\b.{0,15}\b(further|more) (past|than|against) the hips"),
+             less=(r"(less|smaller) (hip[- ]shoulder )?separation|(hips? and shoulders?|shoulders? and hips?)"
+                   r"\b.{0,15}\b(turn|rotate)\w* (together|as one)"),
+             examples=("the hip-shoulder separation at the top is larger",
+                       "the hips and shoulders turn together")),
     Quantity("step_length", "split-stance length: front to back ankle along the facing direction",
              "x shoulder width", "extreme", 0.15, extreme("step_length_ratio", "extreme", "max"),
              joints=("shoulder", "hip", "ankle"),
@@ -441,7 +684,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("stance_width", "ankle spacing over leg length (median over the movement)", "x leg length",
              "whole", 0.1, spread("stance_width_legs", "whole", "median"),
              joints=("hip", "knee", "ankle"),
-             phrases=("stands with a wider stance", "stands with a narrower stance"),
+             phrases=("places the feet wider apart", "places the feet closer together"),
              more=(r"wider (stance|feet|base)|(stance|base) is wider|"
                    r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader stance"),
              less=(r"narrower (stance|feet|base)|(stance|base) is narrower|feet\b.{0,15}\bcloser|"
@@ -513,7 +756,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              rise("hip_centre_y"),
              joints=("shoulder", "hip"),
              phrases=("jumps higher", "jumps lower"),
-             more=r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height",
+             more=(r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height|"
+                   r"hips?\b.{0,15}\b(rises?|go(es)?|gets?)\b.{0,10}\bhigher"),
              examples=("the jump is higher", "the jump is lower")),
     Quantity("hold_duration", "pause at the extreme of each repetition", "s", "extreme", 0.15,
              duration("extreme"), crossed=False, relative_margin=0.25,

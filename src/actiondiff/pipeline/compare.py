@@ -366,10 +366,16 @@ class TwoVideoJob:
                 said.append(f"video {side} shows {performer.reason}")
             repetitions, times = performance.reading.repetitions, performance.features.timestamps
             if repetitions and repetitions[0].source == "movement":
+                events = performance.reading.events.describe(times)
                 said.append(
                     f"no repetition of {self.profile.driver.column} was found in video {side}: its phases "
                     f"are read from the whole body's movement ({times[repetitions[0].start]:.2f} s to "
-                    f"{times[repetitions[0].end]:.2f} s, turning at {times[repetitions[0].turn]:.2f} s)"
+                    f"{times[repetitions[0].end]:.2f} s, turning at {times[repetitions[0].turn]:.2f} s); "
+                    + (
+                        f"read as a one-off action, {events}"
+                        if events
+                        else "it shows no one-off jump or swing"
+                    )
                 )
             if performance.localization.method == "uniform":
                 said.append(
