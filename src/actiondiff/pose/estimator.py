@@ -23,12 +23,16 @@ from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED, N_LANDMARKS
 from actiondiff.pose.people import (
     MAX_JUMP,
     OPENING_S,
+    SIZE_CHANGE,
     Landmarks,
+    chosen,
     distinct,
+    implausible,
     jump,
     link,
     masked,
     seen,
+    size_change,
 )
 from actiondiff.threads import fan_out
 from actiondiff.video import Frame
@@ -265,8 +269,12 @@ class MediaPipePoseEstimator:
         video: VideoInfo,
         frames: Iterable[Frame],
         on_frame: Callable[[FrameSample], None] | None = None,
+        performer: tuple[float, float] | None = None,
     ) -> PoseTrack:
         """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found).
+
+        `performer` (x, y as fractions of the first frame) picks the main performer: the person nearest
+        it is followed, however many people show.
 
         The frames are decoded on this thread while the tracker runs on another and the flip test's
         mirrored tracker on a third, so both cores work on one video (with several people in the
@@ -295,11 +303,12 @@ class MediaPipePoseEstimator:
             aspect = width / height
             rest = chain(after, remaining)
             choice: PerformerChoice | None = None
-            if self.people > 1 and self._others_found(opening, first[0], aspect):
+            picked = performer is not None and any(found is not None for found in first[0])
+            if picked or (self.people > 1 and self._others_found(opening, first[0], aspect)):
                 if mirror is not None:
                     mirror.reset()  # it posed the opening unmasked: it starts again on the performer alone
                 rows, choice = self._follow_performer(
-                    opening, first[0], _recorded(rest, samples), aspect, on_frame
+                    opening, first[0], _recorded(rest, samples), aspect, on_frame, performer
                 )
             else:
                 rows, *mirrored = (before + then for before, then in zip(first, posed(rest), strict=True))
@@ -316,6 +325,7 @@ class MediaPipePoseEstimator:
         rest: Iterator[Frame],
         aspect: float,
         on_frame: Callable[[FrameSample], None] | None,
+        point: tuple[float, float] | None = None,
     ) -> tuple[list[Landmarks | None], PerformerChoice]:
         """The main performer's landmarks on every frame (the opening's, as the tracker found them in
         `first`, and the rest's) and how the performer was chosen; see the class's description.
@@ -324,7 +334,7 @@ class MediaPipePoseEstimator:
         mirrored tracker on another (the performer's masked view of a frame is known before its pass)."""
         tracker = self._graph("tracker")
         mirror = self._graph("mirror") if self.flip_test else None
-        finders = [self._graph(f"finder {k}") for k in range(1, self.people)]
+        finders = [self._graph(f"finder {k}") for k in range(1, max(self.people, 2))]
 
         def others_of(image: np.ndarray, bodies: list[Landmarks]) -> list[Landmarks]:
             """Further bodies, each found with the ones before it masked out."""
@@ -340,16 +350,28 @@ class MediaPipePoseEstimator:
         ]
         people = link(seen_first, aspect)
         figures = [seen(person, aspect) for person in people]
-        chosen = int(np.argmax([person.score for person in figures]))
+        main = chosen(figures, people, point, aspect)
         performer: list[Landmarks | None] = []
+        times: list[float] = []
+
+        def followed(last: Landmarks | None, since: int, found: Landmarks | None) -> bool:
+            """Whether `found` can be the performer last seen `since` samples ago as `last`."""
+            return found is not None and (
+                last is None
+                or (
+                    jump(last, found, aspect) <= MAX_JUMP * since
+                    and size_change(last, found, aspect) <= SIZE_CHANGE**since
+                )
+            )
 
         def performer_views() -> Iterator[Frame]:
             """Each frame with everyone but the performer masked out, the performer's landmarks on it
             added to `performer`."""
             last, since = None, 0
-            for frame, found, bodies in zip(opening, people[chosen], seen_first, strict=True):
+            for frame, found, bodies in zip(opening, people[main], seen_first, strict=True):
                 others = [b for b in bodies if b is not found]
                 performer.append(found)
+                times.append(frame.sample.timestamp)
                 yield Frame(frame.sample, masked(frame.image, others))
                 last, since = (found, 1) if found is not None else (last, since + 1)
             # from here on the performer's tracker sees the frame with everyone else masked out
@@ -357,9 +379,12 @@ class MediaPipePoseEstimator:
                 view = masked(frame.image, others)
                 # a tracker that lost its body (the other person, now masked) finds one on its next call
                 found = _landmarks(tracker.process(view)) or _landmarks(tracker.process(view))
-                if found is not None and last is not None and jump(last, found, aspect) > MAX_JUMP * since:
-                    found = None
+                if found is not None and not followed(last, since, found):
+                    tracker.reset()  # it follows someone else: look afresh in the masked view
+                    found = _landmarks(tracker.process(view))
+                    found = found if followed(last, since, found) else None
                 performer.append(found)
+                times.append(frame.sample.timestamp)
                 if on_frame is not None:
                     on_frame(frame.sample)
                 yield Frame(frame.sample, view)
@@ -378,7 +403,11 @@ class MediaPipePoseEstimator:
                 for found, back in zip(performer, mirrored, strict=True)
             ]
         lost = sum(found is None for found in performer[len(opening) :])
-        return rows, PerformerChoice(people=figures, chosen=chosen, lost_frames=lost)
+        odd = implausible(rows, times, aspect)
+        rows = [None if drop else found for found, drop in zip(rows, odd, strict=True)]
+        return rows, PerformerChoice(
+            people=figures, chosen=main, lost_frames=lost, dropped_frames=sum(odd), picked=point
+        )
 
     def _pose_track(
         self,
@@ -403,6 +432,20 @@ class MediaPipePoseEstimator:
             performer=choice,
         )
 
+    def people_in(self, image: np.ndarray, most: int) -> list[Landmarks]:
+        """Up to `most` people in one picture, each posed afresh with the ones found before masked out."""
+        height, width = image.shape[:2]
+        with self._lock:
+            probe = self._graph("probe", static=True)
+            bodies: list[Landmarks] = []
+            while len(bodies) < most and (found := _landmarks(probe.process(masked(image, bodies)))):
+                more = distinct([*bodies, found], width / height)
+                if len(more) == len(bodies):
+                    break
+                bodies = more
+            probe.reset()
+        return bodies
+
     def _others_found(
         self, opening: Sequence[Frame], first: Sequence[Landmarks | None], aspect: float
     ) -> bool:
@@ -420,3 +463,25 @@ class MediaPipePoseEstimator:
             other = _landmarks(probe.process(masked(opening[k].image, [found])))
             hits += other is not None and len(distinct([found, other], aspect)) == 2
         return hits >= PEOPLE_FOUND
+
+
+class PersonMasks:
+    """The pose model's segmentation of the body it follows, frame after frame (a person cut out of
+    one video to be pasted into another: `actiondiff.video.edits.Paste`)."""
+
+    def __init__(self, model_complexity: int = 1) -> None:
+        self._graph = _load_solution().Pose(
+            static_image_mode=False,
+            model_complexity=model_complexity,
+            smooth_landmarks=True,
+            enable_segmentation=True,
+            smooth_segmentation=True,
+        )
+        weakref.finalize(self, self._graph.close)
+
+    def of(self, image: np.ndarray) -> np.ndarray:
+        """The body's mask (0..1, the image's size; zeros when nobody is found)."""
+        result = self._graph.process(image)
+        if result.segmentation_mask is None:
+            return np.zeros(image.shape[:2], np.float32)
+        return np.asarray(result.segmentation_mask, dtype=np.float32)

@@ -1,8 +1,9 @@
 """Edits of a video whose effect on a comparison is known in advance: the invariance suite's inputs.
 
-Mirroring, a held lead-in, a smaller size, coarse compression and a slower playback change nothing
-about the performance itself (or, for playback speed, only its tempo), so a comparison must answer
-the same. Trimming the start cuts what was filmed there, so its effect depends on the clip.
+Mirroring, a held lead-in, a smaller size, coarse compression, a slower playback and a second person
+pasted in beside the performer change nothing about the performance itself (or, for playback speed,
+only its tempo), so a comparison must answer the same. Trimming the start cuts what was filmed there,
+so its effect depends on the clip.
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ from actiondiff.video.writer import write_video
 
 
 @dataclass(frozen=True)
+class Paste:
+    """A real person cut out of another video, frame by frame, and laid over this one at the same place
+    (the source filmed by the same camera, or a place where it covers nobody)."""
+
+    source: Path
+    columns: tuple[float, float]
+    """The share of the source's width the person is cut from (the rest of the source is ignored)."""
+
+
+@dataclass(frozen=True)
 class Edit:
     """What to do to every frame and to the timeline; the default changes nothing but re-encodes."""
 
@@ -33,15 +44,19 @@ class Edit:
     """Playback slower by this factor (2.0: every frame shown twice as long)."""
     crf: int = 23
     """x264's constant rate factor of the written copy (23: its default; 40: heavy blocking)."""
+    paste: Paste | None = None
+    """A second person pasted in (before any other edit); the source's last frame is held if it is shorter."""
 
 
 def apply_edit(source: str | Path, target: str | Path, edit: Edit) -> Path:
     """Write `source` edited by `edit` to `target` (H.264 mp4, written atomically)."""
     info = probe(source)
     skipped = round(edit.trim_s * info.fps)
-    frames = (
+    frames: Iterator[np.ndarray] = (
         frame.image for frame in islice(sample_frames(source, Sampling(fps=info.fps), info), skipped, None)
     )
+    if edit.paste is not None:
+        frames = _pasted(frames, edit.paste, info.fps)
 
     def edited() -> Iterator[np.ndarray]:
         for index, image in enumerate(frames):
@@ -57,3 +72,30 @@ def apply_edit(source: str | Path, target: str | Path, edit: Edit) -> Path:
 
     write_video(target, edited(), fps=info.fps / edit.slowdown, crf=edit.crf)
     return Path(target)
+
+
+def _pasted(frames: Iterator[np.ndarray], paste: Paste, fps: float) -> Iterator[np.ndarray]:
+    """Each frame with the person of `paste.source`'s frame at the same time laid behind its own
+    performer: the person is cut out by the pose model's segmentation mask (found on the source with
+    its other columns greyed out, so that the model follows that person), and left out wherever the
+    frame's own performer (its segmentation mask) stands, so the performer is never covered."""
+    from actiondiff.pose.estimator import PersonMasks  # the pose model, only for this edit
+
+    source = (frame.image for frame in sample_frames(paste.source, Sampling(fps=fps), probe(paste.source)))
+    pasted, performer = PersonMasks(), PersonMasks()
+    person: np.ndarray | None = None
+    alpha = np.zeros((1, 1, 1))
+    for image in frames:
+        if (taken := next(source, None)) is not None:
+            height, width = image.shape[:2]
+            person = cv2.resize(taken, (width, height), interpolation=cv2.INTER_AREA)
+            left, right = (round(share * width) for share in paste.columns)
+            alone = person.copy()
+            alone[:, :left] = 127
+            alone[:, right:] = 127
+            alpha = np.clip(pasted.of(alone), 0.0, 1.0)[:, :, None]
+        if person is None:
+            yield image
+            continue
+        behind = alpha * (1.0 - np.clip(performer.of(image), 0.0, 1.0)[:, :, None])
+        yield (image * (1.0 - behind) + person * behind).astype(np.uint8)
