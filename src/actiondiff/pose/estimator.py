@@ -330,8 +330,8 @@ class MediaPipePoseEstimator:
         """The main performer's landmarks on every frame (the opening's, as the tracker found them in
         `first`, and the rest's) and how the performer was chosen; see the class's description.
 
-        The tracker and finders run on this thread (each frame's masks need the frame before), the
-        mirrored tracker on another (the performer's masked view of a frame is known before its pass)."""
+        The tracker and finders run on this thread (a frame's view depends on the tracker's pass), the
+        mirrored tracker on another (the performer's view of a frame is known before its pass)."""
         tracker = self._graph("tracker")
         mirror = self._graph("mirror") if self.flip_test else None
         finders = [self._graph(f"finder {k}") for k in range(1, max(self.people, 2))]
@@ -365,22 +365,25 @@ class MediaPipePoseEstimator:
             )
 
         def performer_views() -> Iterator[Frame]:
-            """Each frame with everyone but the performer masked out, the performer's landmarks on it
-            added to `performer`."""
+            """Each frame as the performer's tracker saw it, the performer's landmarks on it added to
+            `performer`: in the opening with everyone else masked out; from then on as it is, while the
+            tracker keeps following the performer (so a second person in view changes nothing), and
+            with the others found again and masked out when it lost the performer or took someone else."""
             last, since = None, 0
             for frame, found, bodies in zip(opening, people[main], seen_first, strict=True):
-                others = [b for b in bodies if b is not found]
                 performer.append(found)
                 times.append(frame.sample.timestamp)
-                yield Frame(frame.sample, masked(frame.image, others))
+                yield Frame(frame.sample, masked(frame.image, [b for b in bodies if b is not found]))
                 last, since = (found, 1) if found is not None else (last, since + 1)
-            # from here on the performer's tracker sees the frame with everyone else masked out
             for frame in rest:
-                view = masked(frame.image, others)
-                # a tracker that lost its body (the other person, now masked) finds one on its next call
-                found = _landmarks(tracker.process(view)) or _landmarks(tracker.process(view))
-                if found is not None and not followed(last, since, found):
-                    tracker.reset()  # it follows someone else: look afresh in the masked view
+                view = frame.image
+                found = _landmarks(tracker.process(view))
+                if not followed(last, since, found):
+                    for finder in finders:
+                        finder.reset()  # its last frame may be long ago: it looks afresh
+                    others = [] if last is None else others_of(view, [last])[1:]
+                    view = masked(frame.image, others)
+                    tracker.reset()  # look afresh, the others masked out
                     found = _landmarks(tracker.process(view))
                     found = found if followed(last, since, found) else None
                 performer.append(found)
@@ -389,8 +392,6 @@ class MediaPipePoseEstimator:
                     on_frame(frame.sample)
                 yield Frame(frame.sample, view)
                 last, since = (found, 1) if found is not None else (last, since + 1)
-                if last is not None:
-                    others = others_of(frame.image, [last])[1:] or others
 
         if mirror is None:
             for _ in performer_views():
