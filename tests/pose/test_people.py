@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from actiondiff.pose.estimator import _in_frame, _small_window
 from actiondiff.pose.people import (
     SIZE_CHANGE,
     Landmarks,
@@ -73,3 +74,23 @@ def test_a_pose_that_stands_out_from_the_performers_own_track_is_implausible() -
     odd = implausible(rows, times, aspect=1.0)
     assert [k for k, drop in enumerate(odd) if drop] == [10, 11, 20]
     assert size_change(body(0.5, 0.4), squashed, aspect=1.0) > SIZE_CHANGE
+
+
+def test_a_small_performer_gets_a_window_and_its_landmarks_come_back_into_the_frame() -> None:
+    """A body a fifth of a 1000 x 500 frame high is posed again on a square around it; landmarks found on
+    the window (mirrored or not) land where they are in the frame."""
+    small, large = body(0.3, 0.2), body(0.5, 0.6)
+    assert _small_window([large] * 5, (500, 1000, 3)) is None
+    window = _small_window([small, None, small], (500, 1000, 3))
+    assert window is not None
+    left, top, right, bottom = window
+    assert right - left == bottom - top == 250 and left <= 0.2 * 1000 and right >= 0.4 * 1000
+    xy = small[0][:, :2] * [1000, 500]
+    inside = ((xy - [left, top]) / (right - left), small[1], small[2])
+    on_window = np.concatenate([inside[0], small[0][:, 2:]], axis=1).astype(np.float32)
+    back = _in_frame((on_window, small[1], small[2]), window, (500, 1000, 3), mirrored=False)
+    assert back is not None and np.allclose(back[0][:, :2], small[0][:, :2], atol=1e-5)
+    flipped = on_window.copy()
+    flipped[:, 0] = 1.0 - flipped[:, 0]
+    mirrored = _in_frame((flipped, small[1], small[2]), window, (500, 1000, 3), mirrored=True)
+    assert mirrored is not None and np.allclose(1.0 - mirrored[0][:, 0], small[0][:, 0], atol=1e-5)

@@ -170,6 +170,13 @@ def _performers_flip_test(
     return _flip_test(found, mirrored)
 
 
+def _flip_tested(passes: Sequence[list[Landmarks | None]]) -> list[Landmarks | None]:
+    """The landmarks of one pass, or, given a mirrored pass too, `_flip_test` of both."""
+    if len(passes) == 1:
+        return passes[0]
+    return [_flip_test(one, _unmirror(back)) for one, back in zip(*passes, strict=True)]
+
+
 def _opening(frames: Iterator[Frame], opening: list[Frame], after: list[Frame]) -> Iterator[Frame]:
     """The frames of the first `OPENING_S` seconds, each also kept in `opening`; the frame after them
     goes to `after` (the rest is what `frames` has left)."""
@@ -194,16 +201,72 @@ def _close_all(graphs: dict[str, Any]) -> None:
     graphs.clear()
 
 
+Window = tuple[int, int, int, int]
+"""A part of the frame in pixels: left, top, right, bottom."""
+SMALL_PERFORMER = 0.3
+"""A body whose landmark box is lower than this share of the frame (median over the first second) is
+posed a second time on a window around it (`_small_window`): the detector sees the whole frame at
+224 x 224, where such a body is a few dozen pixels high."""
+WINDOW_HEIGHTS = 2.5
+"""The window's side, in the body's heights (it still holds the body when it moves a little)."""
+
+
+def _small_window(first: Sequence[Landmarks | None], shape: tuple[int, ...]) -> Window | None:
+    """The window a small performer is posed again on: a square of `WINDOW_HEIGHTS` body heights (at
+    least the box of all its first-second poses) around where it stood; None when it is not small."""
+    found = [f[0][:, :2] for f in first if f is not None]
+    if not found:
+        return None
+    height, width = shape[:2]
+    tall = float(np.median([np.ptp(xy[:, 1]) for xy in found]))
+    if tall >= SMALL_PERFORMER:
+        return None
+    points = np.concatenate(found) * [width, height]
+    low, high = points.min(axis=0), points.max(axis=0)
+    side = round(min(max(WINDOW_HEIGHTS * tall * height, *(high - low)), width, height))
+    left, top = np.clip(np.rint((low + high - side) / 2), 0, [width - side, height - side]).astype(int)
+    return int(left), int(top), int(left) + side, int(top) + side
+
+
+def _in_frame(
+    found: Landmarks | None, window: Window, shape: tuple[int, ...], mirrored: bool
+) -> Landmarks | None:
+    """Landmarks found on `window` (mirrored or not) put into the frame's own coordinates (mirrored
+    as the whole frame would be, for `_unmirror`)."""
+    if found is None:
+        return None
+    height, width = shape[:2]
+    left, top, right, bottom = window
+    image = found[0].astype(np.float64)
+    x = image[:, 0] if not mirrored else 1.0 - image[:, 0]
+    x = (left + x * (right - left)) / width
+    image[:, 0] = x if not mirrored else 1.0 - x
+    image[:, 1] = (top + image[:, 1] * (bottom - top)) / height
+    image[:, 2] *= (right - left) / width
+    return image.astype(np.float32), found[1], found[2]
+
+
 def _posing(
-    graph: Any, *, mirrored: bool = False, on_frame: Callable[[FrameSample], None] | None = None
+    graph: Any,
+    *,
+    mirrored: bool = False,
+    on_frame: Callable[[FrameSample], None] | None = None,
+    window: Window | None = None,
 ) -> Callable[[Iterator[Frame]], list[Landmarks | None]]:
-    """A consumer of frames that poses each (mirrored, or as it is) with this tracker."""
+    """A consumer of frames that poses each (mirrored, or as it is; the whole frame or `window`) with
+    this tracker."""
 
     def run(stream: Iterator[Frame]) -> list[Landmarks | None]:
         found = []
         for frame in stream:
-            image = np.ascontiguousarray(frame.image[:, ::-1]) if mirrored else frame.image
-            found.append(_landmarks(graph.process(image)))
+            image = frame.image
+            if window is not None:
+                image = image[window[1] : window[3], window[0] : window[2]]
+            image = np.ascontiguousarray(image[:, ::-1]) if mirrored else image
+            landmarks = _landmarks(graph.process(image))
+            if window is not None:
+                landmarks = _in_frame(landmarks, window, frame.image.shape, mirrored)
+            found.append(landmarks)
             if on_frame is not None:
                 on_frame(frame.sample)
         return found
@@ -288,10 +351,19 @@ class MediaPipePoseEstimator:
             mirror = self._graph("mirror") if self.flip_test else None
             samples: list[FrameSample] = []
 
-            def posed(frames: Iterable[Frame]) -> list[list[Landmarks | None]]:
-                """The tracker's landmarks of the frames (and the mirrored tracker's, not yet put back)."""
+            def windowed(window: Window) -> list[Callable[[Iterator[Frame]], list[Landmarks | None]]]:
+                """Consumers posing `window` of each frame by the window's own trackers (as `posed`)."""
+                streams = [_posing(self._graph("window"), window=window)]
+                if mirror is not None:
+                    streams += [_posing(self._graph("window mirror"), mirrored=True, window=window)]
+                return streams
+
+            def posed(frames: Iterable[Frame], window: Window | None = None) -> list[list[Landmarks | None]]:
+                """The tracker's landmarks of the frames (and the mirrored tracker's, not yet put back),
+                then those of `window`'s trackers."""
                 streams = [_posing(tracker, on_frame=on_frame)]
                 streams += [_posing(mirror, mirrored=True)] if mirror is not None else []
+                streams += windowed(window) if window is not None else []
                 return fan_out(_recorded(frames, samples), streams)
 
             remaining = iter(frames)
@@ -311,11 +383,16 @@ class MediaPipePoseEstimator:
                     opening, first[0], _recorded(rest, samples), aspect, on_frame, performer
                 )
             else:
-                rows, *mirrored = (before + then for before, then in zip(first, posed(rest), strict=True))
-                if mirrored:
-                    rows = [
-                        _flip_test(one, _unmirror(back)) for one, back in zip(rows, *mirrored, strict=True)
-                    ]
+                window = _small_window(first[0], opening[0].image.shape) if opening else None
+                if window is not None:  # a small performer: its window is posed too, and preferred
+                    with _quiet_graph_start():
+                        first += fan_out(iter(opening), windowed(window))
+                passes = [before + then for before, then in zip(first, posed(rest, window), strict=True)]
+                whole = 2 if mirror is not None else 1
+                rows = _flip_tested(passes[:whole])
+                if window is not None:
+                    near = _flip_tested(passes[whole:])
+                    rows = [close or far for far, close in zip(rows, near, strict=True)]
         return self._pose_track(video, samples, rows, choice)
 
     def _follow_performer(
@@ -364,28 +441,48 @@ class MediaPipePoseEstimator:
                 )
             )
 
+        def follow(
+            frame: Frame, last: Landmarks | None, since: int, others: list[Landmarks] | None
+        ) -> tuple[Landmarks | None, np.ndarray]:
+            """The performer's pose on one frame (None if not found near `last`, seen `since` samples
+            before) and the view it was found on: the frame as it is while the tracker keeps the
+            performer (so a second person in view changes nothing), else the frame posed afresh with the
+            others (`others`, or found again when None) masked out."""
+            found = _landmarks(tracker.process(frame.image))
+            if followed(last, since, found):
+                return found, frame.image
+            if others is None:
+                for finder in finders:
+                    finder.reset()  # its last frame may be long ago: it looks afresh
+                others = [] if last is None else others_of(frame.image, [last])[1:]
+            view = masked(frame.image, others)
+            tracker.reset()
+            found = _landmarks(tracker.process(view))
+            return (found if followed(last, since, found) else None), view
+
         def performer_views() -> Iterator[Frame]:
             """Each frame as the performer's tracker saw it, the performer's landmarks on it added to
-            `performer`: in the opening with everyone else masked out; from then on as it is, while the
-            tracker keeps following the performer (so a second person in view changes nothing), and
-            with the others found again and masked out when it lost the performer or took someone else."""
-            last, since = None, 0
-            for frame, found, bodies in zip(opening, people[main], seen_first, strict=True):
+            `performer`. In the opening: the tracker's own poses if it followed the performer there,
+            else the opening followed again (its poses checked against the finders' of the performer,
+            which stand in where it finds none)."""
+            last: Landmarks | None = None
+            since = 0
+            own = all(row is None or row is found for row, found in zip(people[main], first, strict=True))
+            if not own:
+                tracker.reset()
+            for frame, row, bodies in zip(opening, people[main], seen_first, strict=True):
+                others = [body for body in bodies if body is not row]
+                found, view = (
+                    (row, frame.image) if own else follow(frame, row or last, 1 if row else since, others)
+                )
+                found = found or row
                 performer.append(found)
                 times.append(frame.sample.timestamp)
-                yield Frame(frame.sample, masked(frame.image, [b for b in bodies if b is not found]))
+                # the mirrored tracker, reset, is shown the others masked out until it found the performer
+                yield Frame(frame.sample, masked(frame.image, others) if last is None else view)
                 last, since = (found, 1) if found is not None else (last, since + 1)
             for frame in rest:
-                view = frame.image
-                found = _landmarks(tracker.process(view))
-                if not followed(last, since, found):
-                    for finder in finders:
-                        finder.reset()  # its last frame may be long ago: it looks afresh
-                    others = [] if last is None else others_of(view, [last])[1:]
-                    view = masked(frame.image, others)
-                    tracker.reset()  # look afresh, the others masked out
-                    found = _landmarks(tracker.process(view))
-                    found = found if followed(last, since, found) else None
+                found, view = follow(frame, last, since, None)
                 performer.append(found)
                 times.append(frame.sample.timestamp)
                 if on_frame is not None:

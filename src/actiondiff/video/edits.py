@@ -44,6 +44,8 @@ class Edit:
     """Playback slower by this factor (2.0: every frame shown twice as long)."""
     crf: int = 23
     """x264's constant rate factor of the written copy (23: its default; 40: heavy blocking)."""
+    inset: float = 1.0
+    """The picture shrunk by this factor in the middle of a grey frame of its own size (a far performer)."""
     paste: Paste | None = None
     """A second person pasted in (before any other edit); the source's last frame is held if it is shorter."""
 
@@ -62,6 +64,8 @@ def apply_edit(source: str | Path, target: str | Path, edit: Edit) -> Path:
         for index, image in enumerate(frames):
             if edit.mirror:
                 image = image[:, ::-1]
+            if edit.inset != 1.0:
+                image = _inset(image, edit.inset)
             if edit.scale != 1.0:
                 height, width = image.shape[:2]
                 size = (round(width * edit.scale), round(height * edit.scale))
@@ -99,3 +103,13 @@ def _pasted(frames: Iterator[np.ndarray], paste: Paste, fps: float) -> Iterator[
             continue
         behind = alpha * (1.0 - np.clip(performer.of(image), 0.0, 1.0)[:, :, None])
         yield (image * (1.0 - behind) + person * behind).astype(np.uint8)
+
+
+def _inset(image: np.ndarray, factor: float) -> np.ndarray:
+    """`image` shrunk by `factor` in the middle of a grey frame of its own size."""
+    height, width = image.shape[:2]
+    small = cv2.resize(image, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_AREA)
+    out = np.full_like(image, 127)
+    top, left = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+    out[top : top + small.shape[0], left : left + small.shape[1]] = small
+    return out
