@@ -118,3 +118,23 @@ def test_the_picked_athletes_reach_the_job(client: TestClient) -> None:
     assert response.status_code == 202, response.text
     request = response.json()["request"]
     assert request["performer_a"] == [0.25, 0.5] and request["performer_b"] is None
+
+
+def test_the_people_of_a_first_frame_are_listed_for_picking(
+    client: TestClient, real_person_photo: Path
+) -> None:
+    """`POST /api/people` with a real photograph: each person found has a box and a centre as fractions of
+    the picture, the centre inside the box; a file that is no picture is refused in plain words."""
+    response = client.post(
+        "/api/people", files={"frame": ("f.png", real_person_photo.read_bytes(), "image/png")}
+    )
+    assert response.status_code == 200, response.text
+    found = response.json()
+    assert found["width"] > 0 and found["height"] > 0 and found["people"], found
+    for person in found["people"]:
+        left, top, right, bottom = person["box"]
+        assert 0 <= left <= person["centre_x"] <= right <= 1 and 0 <= top <= person["centre_y"] <= bottom <= 1
+    scores = [person["score"] for person in found["people"]]
+    assert scores == sorted(scores, reverse=True)
+    refused = client.post("/api/people", files={"frame": ("f.png", b"not a picture", "image/png")})
+    assert refused.status_code == 400 and "not a picture this app can read" in refused.json()["detail"]

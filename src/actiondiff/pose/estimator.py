@@ -533,7 +533,7 @@ class MediaPipePoseEstimator:
     def people_in(self, image: np.ndarray, most: int) -> list[Landmarks]:
         """Up to `most` people in one picture, each posed afresh with the ones found before masked out."""
         height, width = image.shape[:2]
-        with self._lock:
+        with self._lock, _quiet_graph_start():
             probe = self._graph("probe", static=True)
             bodies: list[Landmarks] = []
             while len(bodies) < most and (found := _landmarks(probe.process(masked(image, bodies)))):
