@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from actiondiff.config import Config
+from actiondiff.errors import InputError
 from actiondiff.models import Difference, Label
 from actiondiff.video.edits import Edit, Paste, apply_edit
 
@@ -79,8 +80,12 @@ the man (nearer the camera in cam01, behind him in cam04), covering nobody."""
 
 
 def second_person(clip: Path) -> Paste:
-    """The woman of the two-person clip filmed by `clip`'s camera, to paste into `clip`."""
-    return Paste(clip.parent.parent / "multi" / clip.name, SECOND_PERSON[clip.stem])
+    """The woman of the two-person clip filmed by `clip`'s camera, to paste into `clip` (a pose2sim
+    one-person clip: the case runs on those only)."""
+    source = clip.parent.parent / "multi" / clip.name
+    if clip.stem not in SECOND_PERSON or not source.is_file():
+        raise InputError(clip, f"the second-person case pastes pose2sim's two-person clip {source}: missing")
+    return Paste(source, SECOND_PERSON[clip.stem])
 
 
 @dataclass(frozen=True)
