@@ -111,7 +111,9 @@ class PersonSeen(BaseModel):
     centrality: float
     """1 at the frame's centre, 0 at a corner."""
     score: float
-    """height x detection_rate x centrality: the largest is the main performer."""
+    """height x detection_rate x centrality: the largest is the main performer (unless one is picked)."""
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """Landmark box in the first frame the person was found in: left, top, right, bottom (fractions)."""
 
 
 class PerformerChoice(BaseModel):
@@ -122,18 +124,33 @@ class PerformerChoice(BaseModel):
     """Index in `people` of the main performer."""
     lost_frames: int
     """Frames after the first second where the performer was not found near where it last was (NaN)."""
+    dropped_frames: int = 0
+    """Frames whose pose was found but dropped as implausible against the performer's own track (NaN)."""
+    picked: tuple[float, float] | None = None
+    """The point (x, y, fractions of the first frame) the user picked the performer by; None: by score."""
 
     @property
     def reason(self) -> str:
         """The choice in words, for a notice."""
         main = self.people[self.chosen]
         others = ", ".join(f"{p.score:.2f}" for i, p in enumerate(self.people) if i != self.chosen)
+        why = (
+            f"the person nearest the point picked at x={self.picked[0]:.2f}, y={self.picked[1]:.2f}"
+            if self.picked is not None
+            else "the largest x most often found x most central"
+        )
         return (
             f"{len(self.people)} people in its first second: the one measured stands at "
-            f"x={main.centre_x:.2f}, y={main.centre_y:.2f} of the frame, the largest x most often found x "
-            f"most central (box {main.height:.2f} of the frame high, found in {main.detection_rate:.0%} "
+            f"x={main.centre_x:.2f}, y={main.centre_y:.2f} of the frame, {why} "
+            f"(box {main.height:.2f} of the frame high, found in {main.detection_rate:.0%} "
             f"of frames, centrality {main.centrality:.2f}: score {main.score:.2f} against {others})"
             + (f"; it was not found in {self.lost_frames} later frames" if self.lost_frames else "")
+            + (
+                f"; {self.dropped_frames} frames were dropped as implausible (a body pieced together "
+                "from two people, or its hips out of place)"
+                if self.dropped_frames
+                else ""
+            )
         )
 
 

@@ -130,6 +130,11 @@ class AlignedPair:
         return cls(a, b, alignment, matched, replicas, quality_check(a.track, b.track))
 
 
+Point = tuple[float, float]
+Performers = tuple[Point | None, Point | None]
+"""Per video (A, B), the point the user picked the main performer by, or None (see `pose.performer`)."""
+
+
 class JobOptions(TypedDict, total=False):
     """What a comparison is asked to do (see `compare`)."""
 
@@ -140,6 +145,7 @@ class JobOptions(TypedDict, total=False):
     config: Config | None
     description: str
     progress: Progress | None
+    performers: Performers
 
 
 @dataclass
@@ -163,6 +169,7 @@ class TwoVideoJob:
     embedder: LazySentenceEmbedder
     frame_embedder: FrameTextEmbedder | None
     say: Progress
+    performers: Performers = (None, None)
 
     @classmethod
     def start(cls, a: str | Path, b: str | Path, **asked: Unpack[JobOptions]) -> TwoVideoJob:
@@ -202,6 +209,7 @@ class TwoVideoJob:
             embedder=embedder,
             frame_embedder=resolve_frame_embedder(settings.frame, config),
             say=progress or (lambda _step: None),
+            performers=asked.get("performers") or (None, None),
         )
 
     def frame_sources(self, key_frames: tuple[Sequence[int], Sequence[int]] = ((), ())) -> list[FrameSource]:
@@ -228,8 +236,8 @@ class TwoVideoJob:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pose")
         try:
             poses = [
-                pool.submit(observe, path, source, self.config)
-                for path, source in zip(self.paths, sources, strict=True)
+                pool.submit(observe, path, source, self.config.with_performer(point))
+                for path, source, point in zip(self.paths, sources, self.performers, strict=True)
             ]
             self.say("proposing differences")
             plan, proposer = propose(
@@ -432,6 +440,7 @@ def compare(
     config: Config | None = None,
     description: str = "",
     progress: Progress | None = None,
+    performers: Performers = (None, None),
 ) -> ComparisonResult:
     """Compare two videos of `action`: closed mode with `differences`, open mode with `n_open`.
 
@@ -441,9 +450,10 @@ def compare(
     Every statement gets a verdict A / B / C with confidence and evidence, or label None with the
     reason it could not be decided (a failed model request included). Backends come from
     `config.backends`. Raises `InputError` for an unusable action name or a video in which nobody
-    is visible.
+    is visible. `performers` picks the main performer of A and of B by a point on its first frame
+    (x, y as fractions of the frame; None: chosen by `pose.people`'s rule).
     """
     return TwoVideoJob.start(
         a, b, action=action, differences=differences, named=named, n_open=n_open, config=config,
-        description=description, progress=progress,
+        description=description, progress=progress, performers=performers,
     ).run()  # fmt: skip

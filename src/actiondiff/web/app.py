@@ -16,7 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
+import cv2
+import numpy as np
+from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -31,7 +33,7 @@ from actiondiff.errors import ActionDiffError
 from actiondiff.export.angles import aligned_angles_csv
 from actiondiff.export.timeline import aligned_knots
 from actiondiff.knowledge import ActionEntry, find_action, load_library
-from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
+from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult, PersonSeen
 from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
@@ -56,6 +58,20 @@ class SyncNudge(BaseModel):
 
 
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="A job id.")]
+MAX_PICTURE_BYTES = 20_000_000
+"""Largest first-frame picture `POST /api/people` takes."""
+
+
+class PeopleFound(BaseModel):
+    """The people pose finds in one picture (a video's first frame), for the user to pick the athlete:
+    send the picked one's `centre_x,centre_y` (or any point in its `box`) as `performer_a`/`performer_b`."""
+
+    width: int
+    height: int
+    """The picture's size in pixels; every position in `people` is a fraction of it."""
+    people: list[PersonSeen] = Field(
+        description="Largest x most central first (the one a comparison would likely choose unpicked)."
+    )
 
 
 def create_app(config: Config | None = None, compare: CompareFn | None = None) -> FastAPI:
@@ -133,6 +149,18 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         entry = find_action(name)
         return None if entry is None else _action(entry)
 
+    @app.get("/api/samples/{name}/people/{side}")
+    def sample_people(name: str, side: Side) -> PeopleFound:
+        """The people in the first frame of a sample pair's video A or B (as `POST /api/people`)."""
+        pair = sample_pairs(samples_dir).get(name)
+        if pair is None:
+            raise HTTPException(404, f"no sample pair {name}")
+        path = pair.a if side == "a" else pair.b
+        images = read_keyframes(path, probe(path), [0])
+        if not images:
+            raise HTTPException(404, f"video {side.upper()} of sample {name} has no frame to show")
+        return _people_found(next(iter(images.values())), config)
+
     @app.get("/api/samples")
     def samples() -> list[dict[str, str]]:
         """The bundled sample pairs that can be compared without uploading."""
@@ -196,11 +224,26 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
                 raise
             name_a, name_b = str(form.video_a.filename), str(form.video_b.filename)
         names = {"name_a": name_a, "name_b": name_b, "video_a": video_a, "video_b": video_b}
+        names |= dict(zip(("performer_a", "performer_b"), form.performers, strict=True))
         job_request = JobRequest.model_validate({**asdict(request), "mode": request.mode, **names})
         job = Job(id=job_id, created_at=now(), request=job_request)
         store.add(job)
         runner.submit(job_id)
         return job
+
+    @uploads.post("/api/people")
+    async def people(
+        frame: Annotated[UploadFile, File(description="The video's first frame as a PNG or JPEG picture.")],
+    ) -> PeopleFound:
+        """The people in a video's first frame (the page grabs it from its <video> element), each with its
+        landmark box and hip centre as fractions of the picture."""
+        data = await frame.read(MAX_PICTURE_BYTES + 1)
+        if len(data) > MAX_PICTURE_BYTES:
+            raise UploadRejected("frame", f"larger than {MAX_PICTURE_BYTES // 1_000_000} MB", 413)
+        decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise UploadRejected("frame", "not a picture this app can read: send the frame as PNG or JPEG")
+        return await asyncio.to_thread(_people_found, np.ascontiguousarray(decoded[:, :, ::-1]), config)
 
     app.include_router(uploads)
 
@@ -350,6 +393,13 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         return FileResponse(cached, media_type="image/jpeg")
 
     return app
+
+
+def _people_found(image: np.ndarray, config: Config) -> PeopleFound:
+    from actiondiff.pose.extract import people_in_picture  # loads the pose model: import when asked
+
+    height, width = image.shape[:2]
+    return PeopleFound(width=width, height=height, people=people_in_picture(image, config))
 
 
 def _sync_data(result: ComparisonResult) -> dict[str, Any]:

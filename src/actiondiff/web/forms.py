@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import UploadFile as ReceivedFile
 
-from actiondiff.errors import describe_error
-from actiondiff.pipeline.request import CompareRequest, clean_statements, compare_request
+from actiondiff.errors import InputError, describe_error
+from actiondiff.pipeline.request import CompareRequest, clean_statements, compare_request, parse_point
 
 MAX_STATEMENTS = 50
 MAX_STATEMENT_CHARS = 300
@@ -35,8 +35,13 @@ class JobForm(BaseModel):
     sample: str = Field(default="", description="A sample pair's name, instead of two uploads.")
     video_a: UploadFile | None = None
     video_b: UploadFile | None = None
+    performer_a: str = Field(
+        default="",
+        description="A's athlete: a point x,y on its first frame (fractions, 0 to 1); empty: chosen.",
+    )
+    performer_b: str = Field(default="", description="B's athlete, as performer_a.")
 
-    @field_validator("action", "mode", "differences", "sample", mode="before")
+    @field_validator("action", "mode", "differences", "sample", "performer_a", "performer_b", mode="before")
     @classmethod
     def _text(cls, value: object) -> object:
         if isinstance(value, ReceivedFile):
@@ -58,6 +63,20 @@ class JobForm(BaseModel):
                 {"limit": MAX_STATEMENT_CHARS, "start": too_long[0][:40]},
             )  # fmt: skip
         return text
+
+    @field_validator("performer_a", "performer_b")
+    @classmethod
+    def _point(cls, text: str) -> str:
+        try:
+            parse_point(text, "performer")
+        except InputError as exc:
+            raise PydanticCustomError("point", "{problem}", {"problem": exc.cause}) from exc
+        return text
+
+    @property
+    def performers(self) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
+        """The points picked on A's and B's first frames (None where none was)."""
+        return parse_point(self.performer_a, "performer_a"), parse_point(self.performer_b, "performer_b")
 
     @field_validator("n_open", mode="before")
     @classmethod
