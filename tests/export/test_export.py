@@ -76,11 +76,12 @@ def test_the_offset_shifts_b_and_the_angles_table_follows_the_alignment(
     curves_a, curves_b = squat_result.curves_a, squat_result.curves_b
     assert curves_a is not None and curves_b is not None
     assert header[:4] == ["time_a_s", "frame_a", "time_b_s", "frame_b"]
-    assert "left_knee_angle_a" in header and "left_knee_angle_b" in header
+    assert "left_knee_angle_a_deg" in header and "left_knee_angle_b_deg" in header
+    assert all(h.endswith(("_deg", "_deg_per_s", "_torso")) for h in header[4:]), "every value has its unit"
     assert len(rows) == len(curves_a.timestamps)
     times_b = [float(r[2]) for r in rows]
     assert times_b == sorted(times_b) and times_b[-1] > times_b[0]
-    knee_a, knee_b = header.index("left_knee_angle_a"), header.index("left_knee_angle_b")
+    knee_a, knee_b = header.index("left_knee_angle_a_deg"), header.index("left_knee_angle_b_deg")
     for row, value in zip(rows, curves_a.values["left_knee_angle"], strict=True):
         assert row[knee_a] == ("" if value is None else f"{value:.2f}")
     middle = rows[len(rows) // 2]
