@@ -3,6 +3,7 @@ tool, picking the athlete on the first frame, arrow keys, zoom, slow playback, a
 (uploaded names only in the result JSON, B's skeleton on its last frame, a step at the clip's end).
 
 One server and one browser serve the whole module; its two comparisons run once, through the API.
+Set ACTIONDIFF_SCREENSHOT_DIR to also keep screenshots there (docs/screenshot-phone.png, -angle.png).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -73,6 +75,11 @@ def portrait_job(
     files = {side: (name, path.read_bytes(), kind) for side, (name, path, kind) in files.items()}
     job_id = submit(web, files, action="squat", mode="closed", differences="the squat is deeper")
     return job_id, finished(web, job_id)
+
+
+def keep_screenshot(name: str, picture: bytes) -> None:
+    if folder := os.environ.get("ACTIONDIFF_SCREENSHOT_DIR"):
+        Path(folder, name).write_bytes(picture)
 
 
 def fits(page: Page) -> bool:
@@ -151,6 +158,8 @@ def test_a_result_fits_a_phone(
     for side in ("a", "b"):
         box = page.locator(f"#video-{side}").bounding_box()
         assert box is not None and box["height"] / box["width"] == pytest.approx(960 / 640, rel=0.03), box
+    page.locator(".players").scroll_into_view_if_needed()
+    keep_screenshot("screenshot-phone.png", page.screenshot())
 
 
 def test_an_angle_measured_on_a_paused_frame_is_kept_and_exported(
@@ -183,6 +192,7 @@ def test_an_angle_measured_on_a_paused_frame_is_kept_and_exported(
     assert stored[0]["degrees"] == pytest.approx(expected, abs=0.5)
     assert page.locator("#measurements .degrees").inner_text() == f"{stored[0]['degrees']:.1f}°"
     assert overlay_ink(page, "a") > 0
+    keep_screenshot("screenshot-angle.png", page.locator(".players").screenshot())
 
     rows = list(csv.DictReader(io.StringIO(httpx.get(f"{web}/api/jobs/{job_id}/measurements.csv").text)))
     assert rows[0]["video"] == "A" and rows[0]["frame"] == str(frame)
