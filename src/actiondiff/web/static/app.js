@@ -643,9 +643,13 @@ const measuring = {
         const [x, y] = points[1];
         const mirrored = $(`#mirror-${side}`).checked;  // the canvas is flipped with the video: flip the text back
         context.save();
-        context.translate(x + (mirrored ? -8 : 8) * ratio, y - 8 * ratio);
+        context.translate(x + (mirrored ? -10 : 10) * ratio, y - 10 * ratio);
         if (mirrored) context.scale(-1, 1);
-        context.fillText(`${m.degrees.toFixed(1)}°`, 0, 0);
+        const text = `${m.degrees.toFixed(1)}°`, pad = 4 * ratio;
+        context.fillStyle = "rgba(15, 23, 42, 0.8)";
+        context.fillRect(-pad, -16 * ratio, context.measureText(text).width + 2 * pad, 21 * ratio);
+        context.fillStyle = "#facc15";
+        context.fillText(text, 0, 0);
         context.restore();
       }
     }
