@@ -179,7 +179,8 @@ def test_an_angle_measured_on_a_paused_frame_is_kept_and_exported(
     # Hip, knee and ankle where the pose model found them: what a coach clicks for the knee angle.
     pose = result.pose_a
     row = int(abs(pose.timestamps - frame / info.fps).argmin())
-    clicks = [tuple(pose.image_xyz[row, pose.landmark(f"left_{j}"), :2]) for j in ("hip", "knee", "ankle")]
+    at = [pose.image_xyz[row, pose.landmark(f"left_{joint}"), :2] for joint in ("hip", "knee", "ankle")]
+    clicks = [(float(x), float(y)) for x, y in at]
     for fx, fy in clicks:
         page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
     page.wait_for_function("document.querySelector('#measurements-state').textContent === 'saved'")
