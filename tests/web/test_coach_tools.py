@@ -77,6 +77,11 @@ def portrait_job(
     return job_id, finished(web, job_id)
 
 
+def get(url: str) -> httpx.Response:
+    """A GET with room for a loaded machine (the suite's browser tests share two cores)."""
+    return httpx.get(url, timeout=60)
+
+
 def keep_screenshot(name: str, picture: bytes) -> None:
     if folder := os.environ.get("ACTIONDIFF_SCREENSHOT_DIR"):
         Path(folder, name).write_bytes(picture)
@@ -188,26 +193,27 @@ def test_an_angle_measured_on_a_paused_frame_is_kept_and_exported(
     (x0, y0), (x1, y1), (x2, y2) = ((x * info.width, y * info.height) for x, y in clicks)
     expected = math.degrees(abs(math.atan2(y0 - y1, x0 - x1) - math.atan2(y2 - y1, x2 - x1)))
     expected = 360 - expected if expected > 180 else expected
-    stored = httpx.get(f"{web}/api/jobs/{job_id}/result.json").json()["annotations"]
+    stored = get(f"{web}/api/jobs/{job_id}/result.json").json()["annotations"]
     assert len(stored) == 1 and stored[0]["side"] == "a" and stored[0]["frame"] == frame
     assert stored[0]["degrees"] == pytest.approx(expected, abs=1.5), "clicks land on whole CSS pixels"
     assert page.locator("#measurements .degrees").inner_text() == f"{stored[0]['degrees']:.1f}°"
     assert overlay_ink(page, "a") > 0
     keep_screenshot("screenshot-angle.png", page.locator(".players").screenshot())
 
-    rows = list(csv.DictReader(io.StringIO(httpx.get(f"{web}/api/jobs/{job_id}/measurements.csv").text)))
+    rows = list(csv.DictReader(io.StringIO(get(f"{web}/api/jobs/{job_id}/measurements.csv").text)))
     assert rows[0]["video"] == "A" and rows[0]["frame"] == str(frame)
     assert float(rows[0]["angle_deg"]) == pytest.approx(stored[0]["degrees"], abs=0.01)
-    report = httpx.get(f"{web}/api/jobs/{job_id}/report.html").text
+    report = get(f"{web}/api/jobs/{job_id}/report.html").text
     assert "Angles measured by hand" in report and f"{stored[0]['degrees']:.1f}°" in report
 
     page.reload()
     page.wait_for_selector("#measurements li")
     page.locator("#measurements button", has_text="Delete").click()
     page.wait_for_function("document.querySelector('#measurements-state').textContent === 'saved'")
-    assert httpx.get(f"{web}/api/jobs/{job_id}/result.json").json()["annotations"] == []
+    assert get(f"{web}/api/jobs/{job_id}/result.json").json()["annotations"] == []
     refused = httpx.put(
         f"{web}/api/jobs/{job_id}/annotations",
+        timeout=60,
         json=[{"side": "b", "frame": 10**6, "points": [[0.1, 0.1], [0.2, 0.2], [0.3, 0.1]]}],
     )
     assert refused.status_code == 400 and "frames" in refused.json()["detail"]
@@ -265,14 +271,14 @@ def test_the_last_frame_keeps_b_s_skeleton_and_a_step_at_the_end_keeps_the_offse
     page.click("#step-b-forward")
     page.wait_for_timeout(500)
     assert page.text_content("#offset") == offset and page.text_content("#offset-state") == ""
-    assert httpx.get(f"{web}/api/jobs/{job_id}/result.json").json()["sync_offset_s"] == 0.0
+    assert get(f"{web}/api/jobs/{job_id}/result.json").json()["sync_offset_s"] == 0.0
 
 
 def test_the_result_json_names_the_uploads_not_the_server_s_files(
     web: str, squat_job: tuple[str, ComparisonResult]
 ) -> None:
     job_id, _ = squat_job
-    text = httpx.get(f"{web}/api/jobs/{job_id}/result.json?download=1").text
+    text = get(f"{web}/api/jobs/{job_id}/result.json?download=1").text
     result = ComparisonResult.model_validate_json(text)
     assert (str(result.pair.a), str(result.video_b.path)) == ("Anna squat.mp4", "Ben squat.mp4")
     assert result.pose_a is not None and str(result.pose_a.video.path) == "Anna squat.mp4"
@@ -283,13 +289,13 @@ def test_the_side_by_side_export_of_a_portrait_pair_is_full_size(
     web: str, portrait_job: tuple[str, ComparisonResult], tmp_path: Path
 ) -> None:
     job_id, result = portrait_job
-    status = httpx.post(f"{web}/api/jobs/{job_id}/export").json()
+    status = httpx.post(f"{web}/api/jobs/{job_id}/export", timeout=60).json()
     while status["state"] == "running":
         time.sleep(0.5)
-        status = httpx.get(f"{web}/api/jobs/{job_id}/export").json()
+        status = get(f"{web}/api/jobs/{job_id}/export").json()
     assert status["state"] == "done", status
     target = tmp_path / "portrait.mp4"
-    target.write_bytes(httpx.get(f"{web}{status['url']}", timeout=60).content)
+    target.write_bytes(get(f"{web}{status['url']}").content)
     with av.open(str(target)) as container:
         stream = container.streams.video[0]
         width, height = stream.codec_context.width, stream.codec_context.height
