@@ -461,6 +461,31 @@ class ModelCalibration(BaseModel):
     summary: str = Field(default="", description="In words, as the CLI, web page and report say it.")
 
 
+MAX_ANNOTATIONS = 200
+"""Most hand-made measurements one result keeps."""
+
+NormalisedPoint = tuple[
+    Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)],
+    Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)],
+]
+"""(x, y) as fractions of the displayed frame's width and height, from its top left."""
+
+
+class AngleMeasurement(BaseModel):
+    """An angle measured by hand on one paused frame (the web app's angle tool: three clicks).
+
+    The middle point is the vertex; the angle is between the rays to the other two, in the frame's
+    pixels (the points are stored as fractions, so the video's aspect ratio sets the degrees).
+    """
+
+    side: Literal["a", "b"]
+    frame: int = Field(ge=0, description="Index of the frame in its video.")
+    time_s: float = Field(ge=0.0, allow_inf_nan=False, description="The frame's time in its video.")
+    points: tuple[NormalisedPoint, NormalisedPoint, NormalisedPoint]
+    degrees: float = Field(ge=0.0, le=180.0, description="The angle at the middle point.")
+    label: str = Field(default="", max_length=80, description="What was measured, as the user named it.")
+
+
 class ComparisonResult(BaseModel):
     """Everything a comparison produced: enough to audit it or render it again."""
 
@@ -494,4 +519,10 @@ class ComparisonResult(BaseModel):
         default=0.0,
         description="A hand-set shift of B against the alignment in seconds (+ shows B later), as nudged in "
         "the web app; the report and the export use it.",
+    )
+    annotations: list[AngleMeasurement] = Field(
+        default_factory=list,
+        max_length=MAX_ANNOTATIONS,
+        description="Angles measured by hand on paused frames in the web app; the report and the "
+        "measurements CSV list them.",
     )

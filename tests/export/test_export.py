@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import subprocess
 import sys
@@ -17,8 +18,8 @@ from typer.testing import CliRunner
 from actiondiff.cli import app
 from actiondiff.errors import InputError
 from actiondiff.export import AlignedTimeline, aligned_angles_csv, export_side_by_side
-from actiondiff.export.video import CAPTION_HOLD_S, captions
-from actiondiff.models import ComparisonResult
+from actiondiff.export.video import CAPTION_HOLD_S, HEIGHT, MIN_WIDTH, captions, fitted_height
+from actiondiff.models import ComparisonResult, VideoInfo
 from actiondiff.video import probe
 
 
@@ -70,11 +71,12 @@ def test_the_offset_shifts_b_and_the_angles_table_follows_the_alignment(
     curves_a, curves_b = squat_result.curves_a, squat_result.curves_b
     assert curves_a is not None and curves_b is not None
     assert header[:4] == ["time_a_s", "frame_a", "time_b_s", "frame_b"]
-    assert "left_knee_angle_a" in header and "left_knee_angle_b" in header
+    assert "left_knee_angle_a_deg" in header and "left_knee_angle_b_deg" in header
+    assert all(h.endswith(("_deg", "_deg_per_s", "_torso")) for h in header[4:]), "every value has its unit"
     assert len(rows) == len(curves_a.timestamps)
     times_b = [float(r[2]) for r in rows]
     assert times_b == sorted(times_b) and times_b[-1] > times_b[0]
-    knee_a, knee_b = header.index("left_knee_angle_a"), header.index("left_knee_angle_b")
+    knee_a, knee_b = header.index("left_knee_angle_a_deg"), header.index("left_knee_angle_b_deg")
     for row, value in zip(rows, curves_a.values["left_knee_angle"], strict=True):
         assert row[knee_a] == ("" if value is None else f"{value:.2f}")
     middle = rows[len(rows) // 2]
@@ -121,3 +123,22 @@ def test_the_export_command_writes_the_video_or_the_table(
     wrong = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "x.gif")])
     assert isinstance(wrong.exception, InputError) and wrong.exception.exit_code == 3
     assert ".mp4 (video) or a .csv" in str(wrong.exception)
+
+
+def test_a_portrait_pair_is_exported_at_least_min_width_wide() -> None:
+    """Issue #33: two 1080x1920 phone videos made a 542x528 export; landscape pairs keep 480 rows."""
+
+    def shaped(width: int, height: int) -> VideoInfo:
+        return VideoInfo(path=Path(f"{width}x{height}.mp4"), container="mp4", codec="h264", width=width,
+                         height=height, rotation=0, fps=30.0, duration_s=2.0, n_frames=60)  # fmt: skip
+
+    landscape = shaped(640, 480)
+    assert fitted_height(landscape, landscape) == HEIGHT
+    phone = shaped(1080, 1920)
+    rows = fitted_height(phone, phone)
+    assert 2 * rows * 1080 / 1920 >= MIN_WIDTH and rows < 1920
+    assert fitted_height(shaped(240, 426), shaped(240, 426)) == HEIGHT, "small videos: enlarged as before"
+    tall = shaped(1080, 2400)
+    assert fitted_height(tall, tall) == math.ceil(MIN_WIDTH / (2 * 1080 / 2400))
+    mixed = fitted_height(landscape, phone)
+    assert mixed > HEIGHT and mixed * (640 / 480 + 1080 / 1920) == pytest.approx(MIN_WIDTH, abs=2)

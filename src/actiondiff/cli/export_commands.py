@@ -30,8 +30,14 @@ def export(
         ),
     ] = None,
     height: Annotated[
-        int, typer.Option(min=120, max=2160, help="Height of the videos in the export (pixels).")
-    ] = 480,
+        int | None,
+        typer.Option(
+            min=120,
+            max=2160,
+            help=r"Height of the videos in the export (pixels) \[default: 480, taller for portrait "
+            "videos so that the pair is at least 960 pixels wide].",
+        ),
+    ] = None,
 ) -> None:
     """Export a comparison: the two videos side by side in step, or their joint angles in step.
 

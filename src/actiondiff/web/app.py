@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import cv2
 import numpy as np
-from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Body, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -30,10 +30,18 @@ from pydantic import BaseModel, Field
 from actiondiff.backends.images import encode_jpeg
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
-from actiondiff.export.angles import aligned_angles_csv
+from actiondiff.export.angles import aligned_angles_csv, measured_angles_csv
 from actiondiff.export.timeline import aligned_knots
+from actiondiff.kinematics.features import joint_angle
 from actiondiff.knowledge import ActionEntry, find_action, load_library
-from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult, PersonSeen
+from actiondiff.models import (
+    MAX_ACTION_CHARS,
+    MAX_ANNOTATIONS,
+    AngleMeasurement,
+    ComparisonResult,
+    NormalisedPoint,
+    PersonSeen,
+)
 from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
@@ -55,6 +63,15 @@ class SyncNudge(BaseModel):
     """`PUT /api/jobs/{id}/sync`: B's hand-set shift against the alignment."""
 
     offset_s: float = Field(allow_inf_nan=False)
+
+
+class AngleMark(BaseModel):
+    """One angle of `PUT /api/jobs/{id}/annotations`: where it was clicked; the server measures it."""
+
+    side: Side
+    frame: int = Field(ge=0)
+    points: tuple[NormalisedPoint, NormalisedPoint, NormalisedPoint]
+    label: str = Field(default="", max_length=80)
 
 
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="A job id.")]
@@ -280,14 +297,19 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
 
+    def save_result(job_id: str, result: ComparisonResult) -> None:
+        """Replace a finished job's result; the report made from the old one goes."""
+        store.set_result(job_id, result.model_dump_json())
+        load_result.cache_clear()
+        (data_dir / "jobs" / job_id / "report.html").unlink(missing_ok=True)
+
     @app.get("/api/jobs/{job_id}/result.json")
     def result_json(job_id: JobId, download: bool = False) -> Response:
-        """The result (schema-versioned `ComparisonResult`); `?download=1` to save it."""
-        text = store.result(job_id)
-        if text is None:
-            raise HTTPException(404, f"job {job_id} has no result (yet)")
+        """The result (schema-versioned `ComparisonResult`), its videos named as uploaded (where the
+        server keeps them is its own business); `?download=1` to save it."""
+        shared = _named_as_uploaded(load_result(job_id), _names(job_or_404(job_id)))
         headers = _attachment(f"actiondiff-{job_id}.json") if download else {}
-        return Response(text, media_type="application/json", headers=headers)
+        return Response(shared.model_dump_json(), media_type="application/json", headers=headers)
 
     @app.get("/api/jobs/{job_id}/report.html")
     def report(job_id: JobId, download: bool = False) -> Response:
@@ -335,12 +357,28 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         limit = max(result.video_a.duration_s, result.video_b.duration_s)
         if abs(nudge.offset_s) > limit:
             raise UploadRejected("offset_s", f"must be within ±{limit:.2f} s (the longer video's length)")
-        store.set_result(
-            job_id, result.model_copy(update={"sync_offset_s": nudge.offset_s}).model_dump_json()
-        )
-        load_result.cache_clear()
-        (data_dir / "jobs" / job_id / "report.html").unlink(missing_ok=True)
+        save_result(job_id, result.model_copy(update={"sync_offset_s": nudge.offset_s}))
         return {"offset_s": nudge.offset_s}
+
+    @app.put("/api/jobs/{job_id}/annotations")
+    def set_annotations(
+        job_id: JobId, marks: Annotated[list[AngleMark], Body(max_length=MAX_ANNOTATIONS)]
+    ) -> list[AngleMeasurement]:
+        """Keep the angles measured by hand with the result (the whole list, replacing the last one):
+        each is measured here from its three points in its video's pixels."""
+        result = load_result(job_id)
+        measured = [_measured(mark, result) for mark in marks]
+        save_result(job_id, result.model_copy(update={"annotations": measured}))
+        return measured
+
+    @app.get("/api/jobs/{job_id}/measurements.csv")
+    def measurements(job_id: JobId) -> Response:
+        """The angles measured by hand, one row each."""
+        return Response(
+            measured_angles_csv(load_result(job_id)),
+            media_type="text/csv",
+            headers=_attachment(f"actiondiff-{job_id}-measured-angles.csv"),
+        )
 
     @app.post("/api/jobs/{job_id}/export", status_code=202)
     def start_export(job_id: JobId) -> ExportStatus:
@@ -411,6 +449,7 @@ def _sync_data(result: ComparisonResult) -> dict[str, Any]:
         "map": {"a": knots_a.round(4).tolist(), "b": knots_b.round(4).tolist()},
         "pose": {"a": _skeletons(result, "a"), "b": _skeletons(result, "b")},
         "offset": result.sync_offset_s,
+        "annotations": [m.model_dump(mode="json") for m in result.annotations],
         "edges": SKELETON_INDEX_EDGES,
     }
 
@@ -430,6 +469,35 @@ def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
         "points": [[point[:2] for point in frame] for frame in arrays["image_xyz"]],
         "visibility": arrays["visibility"],
     }
+
+
+def _measured(mark: AngleMark, result: ComparisonResult) -> AngleMeasurement:
+    """The angle at the middle point of a mark, in its frame's pixels."""
+    info = result.video_a if mark.side == "a" else result.video_b
+    if mark.frame >= info.n_frames:
+        shown = f"video {mark.side.upper()} has {info.n_frames} frames, not {mark.frame + 1}"
+        raise UploadRejected("frame", shown)
+    pixels = np.array(mark.points) * np.array([info.width, info.height])
+    degrees = float(joint_angle(pixels[0], pixels[1], pixels[2]))
+    if not np.isfinite(degrees):
+        raise UploadRejected("points", "the corner of an angle must differ from both of its other points")
+    return AngleMeasurement(
+        side=mark.side, frame=mark.frame, time_s=round(mark.frame / info.fps, 4), points=mark.points,
+        degrees=round(degrees, 2), label=mark.label,
+    )  # fmt: skip
+
+
+def _named_as_uploaded(result: ComparisonResult, names: tuple[str, str]) -> ComparisonResult:
+    """The result with each video's path replaced by its name as uploaded (or the sample pair's)."""
+    paths = {"a": Path(names[0]), "b": Path(names[1])}
+    update: dict[str, Any] = {"pair": result.pair.model_copy(update=paths)}
+    for side, path in paths.items():
+        info = getattr(result, f"video_{side}").model_copy(update={"path": path})
+        update[f"video_{side}"] = info
+        pose = getattr(result, f"pose_{side}")
+        if pose is not None:
+            update[f"pose_{side}"] = pose.model_copy(update={"video": info})
+    return result.model_copy(update=update)
 
 
 def _action(entry: ActionEntry) -> dict[str, Any]:
