@@ -103,10 +103,11 @@ def segment_repetitions(
     return found
 
 
-REP_LEVEL = 0.35
-"""A repetition's turning point is at least this fraction of the way from rest to the largest extreme of
-the movement, and stands this far above the rest around it: a partial or failed repetition (a third of
-the way down) counts, pose jitter on a held position does not (also bounded by `min_amplitude`)."""
+REP_HEIGHT, REP_PROMINENCE = 0.5, 0.4
+"""A repetition's turning point is at least `REP_HEIGHT` of the way from rest to the largest extreme of
+the movement and stands `REP_PROMINENCE` above the rest around it: a half-deep repetition counts.
+Lower (0.35 both) also found a third-deep one, but on the synthetic calibration set it also found
+noise as a second lunge and counted 2 against 1 twice."""
 
 
 def _excursions(
@@ -121,11 +122,10 @@ def _excursions(
     progress = np.interp(np.arange(len(values)), np.flatnonzero(np.isfinite(values)), finite)
     progress = (progress - rest) / (peak - rest)
     spacing = max(1, round(0.4 * fps)) if fps else 1
-    least = max(REP_LEVEL, driver.min_amplitude / (peak - rest))
     repetitions: list[Repetition] = []
     # an open end is read as if the signal returned to rest after it, so a held last extreme is a peak
     ended = np.r_[progress, 0.0] if open_end else progress
-    for turn in peaks(ended, height=least, prominence=least, distance=spacing):
+    for turn in peaks(ended, height=REP_HEIGHT, prominence=REP_PROMINENCE, distance=spacing):
         turn = min(turn, len(progress) - 1)
         floor = repetitions[-1].end if repetitions else 0
         if turn <= floor:
@@ -293,7 +293,7 @@ def find_repetitions(
     return [found] if found is not None else []
 
 
-PARTIAL_SHARE = 0.5
+PARTIAL_SHARE = 0.75
 """A repetition whose excursion is under this share of the deepest one's is partial (a failed or half
 repetition)."""
 
