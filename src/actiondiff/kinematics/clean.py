@@ -65,12 +65,17 @@ CUT_CONTRAST = 4.0
 CUT_CONTEXT = 3
 """Samples on each side a jump is compared with; the levels either side must differ by as much, so one
 misdetected frame is not a cut."""
+SHOT_S = 1.0
+"""A cut has a steady shot on each side: no other jump of half its size within this long. A body that
+flickers while it walks into or out of the picture (a dark push-up clip: thirteen such jumps in its
+first 2 s and last 3 s, none a cut) is not cut."""
 
 
 def camera_cuts(track: PoseTrack) -> list[int]:
     """Rows where the video cuts to another camera or framing, from the raw track: the body's size or
     place in the picture jumps at once (`CUT_SCALE`, `CUT_SHIFT`), far more than in the steps around
-    it, and stays. A pose missing over a gap is bridged (read between the poses either side)."""
+    it, and stays, with a steady shot on each side (`SHOT_S`). A pose missing over a gap is bridged
+    (read between the poses either side)."""
     if not len(track.frames):
         return []
     pixels = np.asarray(track.image_xyz, dtype=np.float64)[:, :, :2] * [track.video.width, track.video.height]
@@ -86,17 +91,23 @@ def camera_cuts(track: PoseTrack) -> list[int]:
         return []
     size = np.log(torso[seen])
     place = hips[seen] / np.median(torso[seen])
+    times = track.timestamps[seen]
     cuts = []
     for values, least in ((size[:, None], CUT_SCALE), (place, CUT_SHIFT)):
         steps = np.linalg.norm(np.diff(values, axis=0), axis=1)
+        jumps = np.flatnonzero(steps >= least / 2)
         for i in np.flatnonzero(steps >= least):
             around = np.r_[steps[max(0, i - CUT_CONTEXT) : i], steps[i + 1 : i + 1 + CUT_CONTEXT]]
             before = np.median(values[max(0, i - CUT_CONTEXT + 1) : i + 1], axis=0)
             after = np.median(values[i + 1 : i + 1 + CUT_CONTEXT], axis=0)
+            others = jumps[(jumps != i) & (np.abs(times[jumps] - times[i]) < SHOT_S)]
             if (
                 around.size
                 and steps[i] >= CUT_CONTRAST * float(np.median(around))
                 and np.linalg.norm(after - before) >= least
+                and not others.size
+                and times[i] - times[0] >= SHOT_S / 2
+                and times[-1] - times[i + 1] >= SHOT_S / 2
             ):
                 cuts.append(int(seen[i + 1]))
     return sorted(set(cuts))
