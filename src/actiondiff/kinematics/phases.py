@@ -278,18 +278,24 @@ def movement_repetition(features: KinematicFeatures, moving: tuple[int, int]) ->
     return Repetition(start, hold_start, turn, hold_end, end, source="movement")
 
 
-def ends_away(features: KinematicFeatures) -> bool:
+HELD_TAIL_S = 0.5
+"""Least still tail after the movement for a video to end held (`ends_away`)."""
+
+
+def ends_away(features: KinematicFeatures, moving: tuple[int, int]) -> bool:
     """Whether the video ends held away from its starting posture (stuck at the bottom of a failed
-    squat, say): its still tail is then part of the last repetition, not rest after it."""
-    away = _displacement(features)
-    if len(away) < 3 or not np.isfinite(away).any():
+    squat, say): the body comes to rest (`movement_span`) at least `HELD_TAIL_S` before the end, beyond
+    90 % of its largest displacement from the start; its still tail is then part of the last repetition,
+    not rest after it. A clip that stops while the body still moves does not end held (the pose2sim
+    clips end on the way down: read as held, they showed a repetition their slowed copies did not)."""
+    away, times = _displacement(features), features.timestamps
+    if times[-1] - times[moving[1]] < HELD_TAIL_S or not np.isfinite(away).any():
         return False
     settle = max(1, round(SETTLE_S * features.fps)) if features.fps else 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         ending = float(np.nanmedian(away[-settle:]))
-    largest = float(np.nanmax(away))
-    return largest >= LEAST_DISPLACEMENT and ending >= HOLD_LEVEL * largest
+    return ending >= HOLD_LEVEL * float(np.nanmax(away))
 
 
 def find_repetitions(
@@ -298,7 +304,7 @@ def find_repetitions(
     """The driving signal's repetitions within the movement (its `movement_span`, None when the body
     never moves: a still lead-in or tail does not change what counts as rest; a video that `ends_away`
     keeps its tail, and its last repetition may end there), or failing that the whole movement as one."""
-    open_end = moving is not None and ends_away(features)
+    open_end = moving is not None and ends_away(features, moving)
     within = (moving[0], len(features) - 1) if moving is not None and open_end else moving
     if repetitions := segment_repetitions(features, driver, within, open_end=open_end):
         return repetitions
