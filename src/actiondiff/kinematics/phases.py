@@ -125,33 +125,20 @@ def _excursions(
     repetitions: list[Repetition] = []
     # an open end is read as if the signal returned to rest after it, so a held last extreme is a peak
     ended = np.r_[progress, 0.0] if open_end else progress
-    turns = peaks(ended, height=REP_HEIGHT, prominence=REP_PROMINENCE, distance=spacing)
-    for turn, following in zip(turns, [*turns[1:], len(ended) - 1], strict=False):
+    for turn in peaks(ended, height=REP_HEIGHT, prominence=REP_PROMINENCE, distance=spacing):
+        turn = min(turn, len(progress) - 1)
         floor = repetitions[-1].end if repetitions else 0
         if turn <= floor:
             continue
-        start_level = _return_level(ended, floor, turn)
-        end_level = _return_level(ended, following, turn)
-        turn = min(turn, len(progress) - 1)
         start = turn
-        while start > floor and progress[start - 1] > start_level:
+        while start > floor and progress[start - 1] > START_LEVEL:
             start -= 1
         end = turn
-        while end < len(progress) - 1 and progress[end + 1] > end_level:
+        while end < len(progress) - 1 and progress[end + 1] > START_LEVEL:
             end += 1
         hold_start, hold_end = _hold(progress, turn, start, end)
         repetitions.append(Repetition(max(start - 1, floor), hold_start, turn, hold_end, end))
     return repetitions
-
-
-def _return_level(progress: np.ndarray, bound: int, turn: int) -> float:
-    """Where a repetition starts (or ends): `START_LEVEL` of the way from the lowest point between its
-    turning point and `bound` (the end of the repetition before it, or the next turning point) up to
-    the turn. Reps that return to a resting level of their own (a push-up's straight arms, 150 deg)
-    are then apart even when a walk into the picture sets a lower global rest (arms hanging, 174 deg)."""
-    low, high = sorted((bound, turn))
-    base = max(0.0, float(progress[low : high + 1].min()))
-    return base + START_LEVEL * (float(progress[turn]) - base)
 
 
 def peaks(values: np.ndarray, *, height: float, prominence: float, distance: int) -> list[int]:
