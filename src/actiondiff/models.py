@@ -275,6 +275,41 @@ class SubActionSpan(BaseModel):
     end_s: float
 
 
+class RepetitionReading(BaseModel):
+    """One repetition of a performance as its driving signal shows it (`kinematics.phases`)."""
+
+    number: int = Field(ge=1, description="1 for the first repetition in time.")
+    start_s: float
+    turn_s: float = Field(description="The turning point: the driving signal's extreme.")
+    end_s: float
+    start_frame: int
+    end_frame: int
+    duration_s: float
+    hold_s: float = Field(description="Time near the extreme (beyond 90 % of the way to the turning point).")
+    extreme: float | None = Field(default=None, description="The driving signal at the turning point.")
+    excursion: float | None = Field(
+        default=None,
+        description="How far the driving signal moved from the repetition's start to its turning point: "
+        "its depth.",
+    )
+    partial: bool = Field(default=False, description="Its excursion is under half the deepest repetition's.")
+    source: Literal["driver", "movement"] = Field(
+        default="driver", description="Found in the driving signal, or the whole-body movement standing in."
+    )
+
+
+class Repetitions(BaseModel):
+    """Every repetition of one performance, the signal they were read from, and the camera cuts seen."""
+
+    signal: str = Field(description="The driving feature column, e.g. knee_angle.")
+    unit: str = ""
+    repetitions: list[RepetitionReading] = Field(default_factory=list)
+    cuts_s: list[float] = Field(
+        default_factory=list,
+        description="Times where a new camera shot starts: the body's size or place in the picture jumps.",
+    )
+
+
 class KeyFrameSpan(BaseModel):
     """An annotated sub-action span of one video (inclusive video frame indices)."""
 
@@ -503,6 +538,8 @@ class ComparisonResult(BaseModel):
     quality: QualityCheck | None = None
     curves_a: KinematicCurves | None = None
     curves_b: KinematicCurves | None = None
+    repetitions_a: Repetitions | None = None
+    repetitions_b: Repetitions | None = None
     pose_a: PoseTrack | None = None
     pose_b: PoseTrack | None = None
     backends: dict[str, str] = Field(default_factory=dict, description="Stage -> backend/model name.")

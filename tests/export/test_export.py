@@ -120,6 +120,11 @@ def test_the_export_command_writes_the_video_or_the_table(
     table = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "angles.csv")])
     assert table.exit_code == 0, table.output
     assert (tmp_path / "angles.csv").read_text().startswith("time_a_s,frame_a,time_b_s,frame_b,")
+    reps = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "reps.csv"), "--repetitions"])
+    assert reps.exit_code == 0, reps.output
+    rows = list(csv.DictReader((tmp_path / "reps.csv").open()))
+    assert [(r["video"], r["repetition"]) for r in rows] == [("A", "1"), ("A", "2"), ("B", "1"), ("B", "2")]
+    assert {r["signal"] for r in rows} == {"knee_angle"} and all(float(r["duration_s"]) > 0.5 for r in rows)
     wrong = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "x.gif")])
     assert isinstance(wrong.exception, InputError) and wrong.exception.exit_code == 3
     assert ".mp4 (video) or a .csv" in str(wrong.exception)

@@ -141,3 +141,28 @@ def swinging_world(
             at(np.full(round(0.5 * fps), 135.0)),
         ]
     )
+
+
+def spliced(*parts: tuple[PoseTrack, np.ndarray | range]) -> PoseTrack:
+    """Rows of real tracks played one after another on the first track's time grid: a row repeated is a
+    frozen frame (a stuck bottom), rows skipped play faster, another track's rows are a camera cut."""
+    first = parts[0][0]
+    fps = first.video.fps
+    rows = [(track, np.asarray(r, dtype=int)) for track, r in parts]
+    count = sum(len(r) for _, r in rows)
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(track, name)[r] for track, r in rows])
+
+    step = first.timestamps[1] - first.timestamps[0]
+    frames = [FrameSample(index=round(i * step * fps), timestamp=round(i * step, 4)) for i in range(count)]
+    video = first.video.model_copy(update={"duration_s": count * step, "n_frames": round(count * step * fps)})
+    return first.model_copy(
+        update={
+            "video": video,
+            "frames": frames,
+            "image_xyz": joined("image_xyz"),
+            "world_xyz": joined("world_xyz"),
+            "visibility": joined("visibility"),
+        }
+    )

@@ -39,7 +39,9 @@ def test_closed_offline_measures_the_known_differences(squat_pair: Path, offline
     undecided = verdicts["the hair is shinier"]
     assert undecided.label is None and undecided.reason and "no vision-language model" in undecided.reason
     assert "no measured quantity matches" in undecided.reason and "closest: " in undecided.reason
-    assert [s.sub_action for s in result.spans_a] == [s.name for s in result.plan.sub_actions]  # type: ignore[union-attr]
+    assert [s.sub_action for s in result.spans_a] == [s.name for s in result.plan.sub_actions] * 2  # type: ignore[union-attr]
+    for table in (result.repetitions_a, result.repetitions_b):  # the sample's two repetitions each
+        assert table is not None and table.signal == "knee_angle" and len(table.repetitions) == 2
     assert result.alignment is not None and result.curves_a is not None and result.pose_b is not None
     assert result.backends["proposer"] == "library:squat" and result.usage["requests"] == 0
 
@@ -149,7 +151,7 @@ def test_cli_with_an_openai_compatible_server(
     assert result.model_calibration is not None and not result.model_calibration.fitted
     assert "model answers from openai:test-vlm are not calibrated" in " ".join(run.output.split())
     assert result.usage["prompt_tokens"] == 100 * len(chat_server.requests)
-    assert [s.sub_action for s in result.spans_b] == ["standing", "descent", "bottom", "ascent"]
+    assert [s.sub_action for s in result.spans_b] == ["standing", "descent", "bottom", "ascent"] * 2
 
 
 def test_cli_closed_mode_needs_statements_or_open(squat_pair: Path) -> None:

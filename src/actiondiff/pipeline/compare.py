@@ -30,7 +30,7 @@ from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.crossing import MatchedPair, matched_readings
 from actiondiff.kinematics.measure import Replicas, measure_readings
-from actiondiff.kinematics.phases import phase_spans
+from actiondiff.kinematics.phases import describe_repetitions, phase_spans
 from actiondiff.kinematics.quantities import match_rules
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import ActionProfile, resolve_profile
@@ -385,6 +385,12 @@ class TwoVideoJob:
                         else "it shows no one-off jump or swing"
                     )
                 )
+            if cuts := performance.features.cuts:
+                said.append(
+                    f"video {side} cuts to another camera or framing at "
+                    f"{', '.join(f'{times[c]:.2f} s' for c in cuts)}: repetitions are read on each side of a "
+                    "cut on their own, and no repetition spans one"
+                )
             if performance.localization.method == "uniform":
                 said.append(
                     f"the sub-actions of video {side} could not be found from the pose (no repetition of "
@@ -414,6 +420,8 @@ class TwoVideoJob:
             quality=pair.quality,
             curves_a=a.features.curves(),
             curves_b=b.features.curves(),
+            repetitions_a=describe_repetitions(a.features, a.reading.repetitions, self.profile.driver),
+            repetitions_b=describe_repetitions(b.features, b.reading.repetitions, self.profile.driver),
             pose_a=a.track,
             pose_b=b.track,
             backends={

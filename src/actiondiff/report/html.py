@@ -133,7 +133,8 @@ def theme_css() -> str:
 def render_sections(
     result: ComparisonResult, frame_url: FrameUrl, names: tuple[str, str] | None = None
 ) -> dict[str, str]:
-    """The result's parts as HTML fragments: summary, differences, timelines of A and B, curves.
+    """The result's parts as HTML fragments: summary, differences, timelines of A and B, curves, and
+    the per-repetition tables of A and B.
 
     `names` are the videos' names as the person knows them (the web app's uploaded names), by
     default the file names the result holds.
@@ -150,6 +151,9 @@ def render_sections(
         "timeline_a": timeline_svg(result.spans_a, result.video_a.duration_s, "a"),
         "timeline_b": timeline_svg(result.spans_b, result.video_b.duration_s, "b"),
         "curves": str(module.curves(panels)),  # type: ignore[attr-defined]
+        "repetitions": str(
+            module.repetitions((("a", result.repetitions_a), ("b", result.repetitions_b)), names)  # type: ignore[attr-defined]
+        ),
     }
 
 

@@ -31,6 +31,7 @@ from actiondiff.backends.images import encode_jpeg
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
 from actiondiff.export.angles import aligned_angles_csv, measured_angles_csv
+from actiondiff.export.repetitions import repetitions_csv
 from actiondiff.export.timeline import aligned_knots
 from actiondiff.kinematics.features import joint_angle
 from actiondiff.knowledge import ActionEntry, find_action, load_library
@@ -411,6 +412,15 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
             aligned_angles_csv(result, sync_offset(result)),
             media_type="text/csv",
             headers=_attachment(f"actiondiff-{job_id}-angles.csv"),
+        )
+
+    @app.get("/api/jobs/{job_id}/repetitions.csv")
+    def repetitions(job_id: JobId) -> Response:
+        """Every repetition of A and B: times, duration, hold at the extreme and depth."""
+        return Response(
+            repetitions_csv(load_result(job_id)),
+            media_type="text/csv",
+            headers=_attachment(f"actiondiff-{job_id}-repetitions.csv"),
         )
 
     @app.get("/api/jobs/{job_id}/thumbs/{side}.jpg")

@@ -258,12 +258,14 @@ async function openJob(jobId) {
   $("#timeline-a").innerHTML = view.sections.timeline_a;
   $("#timeline-b").innerHTML = view.sections.timeline_b;
   $("#curves").innerHTML = view.sections.curves;
+  $("#repetitions").innerHTML = view.sections.repetitions;
   $("#result-title").textContent = `${job.request.action}: ${job.request.name_a} vs ${job.request.name_b}`;
   $("#download-json").href = `/api/jobs/${jobId}/result.json?download=1`;
   $("#download-report").href = `/api/jobs/${jobId}/report.html?download=1`;
   $("#download-angles").href = `/api/jobs/${jobId}/angles.csv`;
   $("#download-measurements").href = `/api/jobs/${jobId}/measurements.csv`;
   measuring.load(view.sync.annotations || []);
+  $("#download-repetitions").href = `/api/jobs/${jobId}/repetitions.csv`;
   showExport(await getJSON(`/api/jobs/${jobId}/export`));
   player.load(jobId, view.sync);
   $("#setup").open = false;
@@ -701,10 +703,12 @@ function zoom(picture) {
   dialog.showModal();
 }
 
-/** A click on a sub-action span: both videos to the start of that sub-action. */
+/** A click on a sub-action span: both videos to the start of that sub-action (in the same repetition
+ * when the other video has as many, else its first). */
 function jumpToSpan(span) {
   const side = span.dataset.side, other = side === "a" ? "b" : "a";
-  const twin = $$(`#timeline-${other} .span`).find((s) => s.dataset.name === span.dataset.name);
+  const named = $$(`#timeline-${other} .span`).filter((s) => s.dataset.name === span.dataset.name);
+  const twin = named.find((s) => s.dataset.occurrence === span.dataset.occurrence) || named[0];
   const frames = { [side]: Number(span.dataset.frame), [other]: twin ? Number(twin.dataset.frame) : null };
   player.jump(frames.a, frames.b);
 }
