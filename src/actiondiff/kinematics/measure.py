@@ -21,6 +21,7 @@ from actiondiff.kinematics.calibration import load_calibration
 from actiondiff.kinematics.crossing import MatchedPair
 from actiondiff.kinematics.features import KinematicFeatures
 from actiondiff.kinematics.phases import Movement
+from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.kinematics.quantities import (
     Measurement,
     Quantity,
@@ -68,8 +69,10 @@ def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple
 def _example_similarity(text: str, embedder: SentenceEmbedder) -> tuple[tuple[Quantity, ...], np.ndarray]:
     """The candidate quantities of a statement and its cosine to each one's (more, less) examples."""
     quantities = candidates(text)
-    vectors = embedder.embed([text, *(example for q in quantities for example in q.examples)])
-    return quantities, (vectors[1:] @ vectors[0]).reshape(len(quantities), 2)
+    plain = read_phrasing(text)
+    vectors = embedder.embed([plain.text, *(example for q in quantities for example in q.examples)])
+    similarity = (vectors[1:] @ vectors[0]).reshape(len(quantities), 2)
+    return quantities, similarity[:, ::-1] if plain.negated else similarity
 
 
 def _best_example(quantities: Sequence[Quantity], similarity: np.ndarray) -> tuple[Quantity, float] | None:
