@@ -125,7 +125,8 @@ def test_a_quantity_with_nothing_to_read_in_says_so() -> None:
         "the squat is deeper", still, still, movement=resolve_profile("squat").movement
     )
     assert evidence is not None and evidence.label is None and evidence.quantity == "depth"
-    assert "not measurable in both videos" in evidence.summary
+    assert "could not be measured in both videos" in evidence.summary
+    assert evidence.detail is not None and "not measurable in both videos" in evidence.detail
     assert (
         measure_statement("the hair is shinier", still, still, movement=resolve_profile("squat").movement)
         is None

@@ -38,7 +38,9 @@ def test_closed_offline_measures_the_known_differences(squat_pair: Path, offline
         assert evidence.frames_a and evidence.frames_b
     undecided = verdicts["the hair is shinier"]
     assert undecided.label is None and undecided.reason and "no vision-language model" in undecided.reason
-    assert "no measured quantity matches" in undecided.reason and "closest: " in undecided.reason
+    assert "none of the body measurements fits" in undecided.reason and "closest" in undecided.reason
+    assert "cosine" not in undecided.reason, "the technical reason is one click away: the detail"
+    assert "no measured quantity matches" in (undecided.evidence[0].detail or "")
     assert [s.sub_action for s in result.spans_a] == [s.name for s in result.plan.sub_actions]  # type: ignore[union-attr]
     assert result.alignment is not None and result.curves_a is not None and result.pose_b is not None
     assert result.backends["proposer"] == "library:squat" and result.usage["requests"] == 0
@@ -136,7 +138,7 @@ def test_cli_with_an_openai_compatible_server(
     arms = result.differences[texts.index("the facial expression is more focused")]
     assert deeper.label == "A" and {e.source for e in deeper.evidence} == {"kinematics", "vlm"}
     unmatched, looked = arms.evidence
-    assert unmatched.label is None and "no measured quantity matches" in unmatched.summary
+    assert unmatched.label is None and "none of the body measurements fits" in unmatched.summary
     assert arms.label == "A" and looked.source == "vlm"
     assert looked.confidence is not None and looked.confidence > 0.8
     assert len(looked.frames_a) == 3 and len(looked.frames_b) == 3

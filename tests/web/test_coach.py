@@ -242,7 +242,7 @@ def test_portrait_videos_long_names_and_what_stood_in(
     assert result.video_a.height > result.video_a.width
     open_job(page, web, job_id)
     notices = page.locator("#summary .notices").inner_text()
-    assert "generic profile" in notices, notices
+    assert "measured as a general movement" in notices, notices
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     title = page.locator("#result-title").bounding_box()
     assert title is not None and title["width"] <= 1280

@@ -100,7 +100,7 @@ def tally(differences: Iterable[Difference]) -> str:
         parts.append(f"{same} no difference")
     if undecided:
         parts.append(f"{undecided} undecided")
-    return ", ".join(parts) if labels else "no statements"
+    return ", ".join(parts) if labels else "no difference found"
 
 
 def effect(difference: Difference) -> tuple[float, float]:
