@@ -93,7 +93,7 @@ def _closest_quantities(quantities: Sequence[Quantity], similarity: np.ndarray, 
         source="kinematics",
         summary=(
             "none of the body measurements fits these words, so nothing was measured; say what the body does "
-            "and which way, e.g. 'B stands up faster' or 'the squat is deeper' (closest measurements: "
+            "and which way, e.g. 'B stands up faster' or 'A bends the knees more' (closest measurements: "
             f"{'; '.join(quantities[i].description for i in nearest)})"
         ),
         detail=(
