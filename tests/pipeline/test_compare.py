@@ -64,7 +64,8 @@ def test_open_offline_discovers_by_measuring_any_action(squat_pair: Path, offlin
     )
     found = {d.quantity: d.label for d in made_up.differences}
     assert {"depth": "A", "stance_width": "B", "start_delay": "B"}.items() <= found.items()
-    assert any("generic" in n for n in made_up.notices) and made_up.backends["proposer"] == "measured"
+    assert any("general movement" in n for n in made_up.notices)
+    assert made_up.backends["proposer"] == "measured"
     itself = compare(
         squat_pair / "a.mp4", squat_pair / "a.mp4", action="squat", n_open=5, config=offline_config
     )
