@@ -197,6 +197,9 @@ class Evidence(BaseModel):
 
     source: Literal["kinematics", "vlm", "llm", "library", "fusion"]
     summary: str
+    """What was found, in words for a coach (the body, the direction, what would decide it)."""
+    detail: str | None = None
+    """The same in technical terms (quantity, how it was matched, intervals, margins), one click away."""
     quantity: str | None = None
     value_a: float | None = None
     value_b: float | None = None

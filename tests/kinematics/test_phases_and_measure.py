@@ -103,7 +103,8 @@ def test_a_quantity_measured_by_key_is_the_statement_measured(
         "the descent is slower", *features, movement=resolve_profile("squat").movement
     )
     assert by_key is not None and by_statement is not None
-    assert by_key.model_dump(exclude={"summary"}) == by_statement.model_dump(exclude={"summary"})
+    worded = {"summary", "detail"}  # the detail says how the quantity was found (by key, by rule)
+    assert by_key.model_dump(exclude=worded) == by_statement.model_dump(exclude=worded)
     assert by_key.value_a == pytest.approx(0.46, abs=0.01) and by_key.value_b == pytest.approx(0.24, abs=0.01)
     assert by_key.label == "A"  # A has more descent time: A descends more slowly
     replicas = jitter_replicas(readings[0]), jitter_replicas(readings[1])
@@ -127,7 +128,8 @@ def test_a_quantity_with_nothing_to_read_in_says_so() -> None:
         "the squat is deeper", still, still, movement=resolve_profile("squat").movement
     )
     assert evidence is not None and evidence.label is None and evidence.quantity == "depth"
-    assert "not measurable in both videos" in evidence.summary
+    assert "could not be measured in both videos" in evidence.summary
+    assert evidence.detail is not None and "not measurable in both videos" in evidence.detail
     assert (
         measure_statement("the hair is shinier", still, still, movement=resolve_profile("squat").movement)
         is None

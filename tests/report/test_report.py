@@ -116,7 +116,7 @@ def test_the_summary_ranks_and_speaks_plainly(squat_result: ComparisonResult) ->
     assert tally(result.differences).endswith(", 1 undecided") and "1 no difference" in tally(
         result.differences
     )
-    assert tally([]) == "no statements"
+    assert tally([]) == "no difference found"
     ranked = re.findall(
         r'<p class="text">([^<]*)</p>', sections["differences"].split('<details class="settled">')[0]
     )

@@ -23,7 +23,6 @@ def post(client: TestClient, **kwargs: object) -> tuple[int, object]:
     [
         {"sample": "squat", "differences": ""},
         {"sample": "squat", "action": "squat", "mode": "closed", "differences": " \n \n"},
-        {"sample": "squat", "mode": "open", "n_open": ""},
     ],
 )
 def test_nothing_to_decide_is_refused_at_once(client: TestClient, fields: dict[str, str]) -> None:
@@ -63,24 +62,28 @@ def test_statements_are_cleaned_and_the_unused_mode_field_ignored(client: TestCl
 @pytest.mark.parametrize(
     ("kwargs", "says"),
     [
-        ({"data": {"sample": "squat", "mode": "sideways"}}, "field mode: Input should be 'closed' or 'open'"),
+        ({"data": {"sample": "squat", "mode": "sideways"}}, "Mode: Input should be 'closed' or 'open'"),
         (
             {"data": {"sample": "squat", "mode": "open", "n_open": "many"}},
-            "field n_open: must be a whole number from 1 to 50, got 'many'",
+            "Number of differences to find: type a whole number from 1 to 50 (got 'many')",
         ),
-        ({"data": {"sample": "squat", "differences": "x" * 301}}, "field differences: a statement is longer"),
+        ({"data": {"sample": "squat", "differences": "x" * 301}}, "Statements: a statement is longer"),
         (
             {"data": {"sample": "squat", "differences": "\n".join(f"s{i}" for i in range(51))}},
-            "field differences: at most 50 statements, got 51",
+            "Statements: at most 50 statements, got 51",
         ),
         (
             {"data": {"sample": "squat"}, "files": {"differences": ("d.txt", b"x", "text/plain")}},
-            "field differences: expected a text field, got a file",
+            "Statements: expected a text field, got a file",
         ),
         ({"data": {"action": "   ", "differences": "x"}}, "action: name the action in 1 to 200 characters"),
         (
             {"data": {"sample": "squat", "differences": "x", "performer_b": "0.5;2"}},
             "field performer_b: give the performer as x,y with each from 0 to 1",
+        ),
+        (  # open mode chosen: asked for its number, not told to choose open mode
+            {"data": {"sample": "squat", "mode": "open", "n_open": ""}},
+            "Open mode: type how many differences to find, a whole number from 1 to 50",
         ),
     ],
 )

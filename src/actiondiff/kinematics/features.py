@@ -41,6 +41,13 @@ MAIN_CURVES = ("left_knee_angle", "right_knee_angle", "left_hip_angle", "right_h
 _INDEX = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
 
+def body_words(column: str) -> str:
+    """A feature column as a coach would name it: `knee_angle` -> "knee bend", `hip_centre_y` -> "hip
+    centre height"."""
+    words = column.replace("_angle", " bend").replace("_y", " height").replace("_x", " sideways position")
+    return words.replace("_", " ")
+
+
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Interior angle a-b-c in degrees for arrays of points (..., D); NaN where a segment is degenerate."""
     u, v = a - b, c - b

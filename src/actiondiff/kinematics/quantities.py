@@ -36,6 +36,7 @@ from actiondiff.kinematics.phases import (
     movement_onset,
     movement_span,
 )
+from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.models import SubActionSpan
 
 
@@ -427,10 +428,30 @@ _LEGS = r"(knees?|legs?|squat|lunge|thighs?)"
 """Statement words that put a left/right comparison on the legs (knee asymmetry measures only them)."""
 _REPS = (
     r"(repetitions?|\breps?|movement|motion|exercise|cycles?|squats?|lunges?|push-?ups?|jumping jacks?|"
-    r"jacks|deadlifts?|press(es)?|curls?|burpees?|(who|person|performer|athlete|lifter) (moves?|goes))"
+    r"jacks|deadlifts?|press(es)?|curls?|burpees?|tempo|pace|cadence|rhythm|"
+    r"(who|person|performer|athlete|lifter) (moves?|goes|is))"
 )
 """Subjects whose speed is the time per repetition ("the lunge is faster", "who moves faster"); "the
 run-up is faster" or "the knot is tied faster" is not."""
+_COUNTED = (
+    r"(rep(etition)?s|cycles|squats|lunges|push-?ups|jumping jacks|jacks|deadlifts|press(es)?|curls|"
+    r"burpees|jumps)\b"
+)
+"""What a count of repetitions is said in ("does more squats", "fewer push-ups")."""
+_DOWN = r"(descen|lower|eccentric|drop|((way|going|goes|go|gets?|comes?|moves?|sinks?) down))"
+_UP = (
+    r"(ascen|ris(e|es|ing)\b|concentric|((way|stands?|standing|comes?|coming|gets?|getting|goes|going|"
+    r"drives?|pushes?) up)|stand)"
+)
+"""The way down and the way up of a repetition, as statements name them."""
+
+
+def _smaller_range(joint: str) -> str:
+    """Statements that a joint moves through a smaller range ("a smaller hip range of motion")."""
+    smaller = r"(smaller|less|reduced|limited|shorter|narrower)"
+    return rf"{smaller} {joint} range|{joint}s?\b.{{0,25}}\b{smaller} range"
+
+
 _REAR_KNEE = r"(back|rear|trail(ing)?) knee\b"
 """The knee of the leg behind in a split stance, as statements name it."""
 ONE_LIMB = re.compile(
@@ -593,21 +614,22 @@ QUANTITIES: tuple[Quantity, ...] = (
              "x shoulder width", "extreme", 0.15, extreme("step_length_ratio", "extreme", "max"),
              joints=("shoulder", "hip", "ankle"),
              phrases=("takes a longer step", "takes a shorter step"),
-             more=r"(step|stride|split stance)\b.{0,15}\b(longer|bigger|larger|further)|longer (step|stride)",
-             less=r"(step|stride|split stance)\b.{0,15}\bshorter|shorter (step|stride)",
+             more=(r"(step|stride|split stance)s?\b.{0,15}\b(longer|bigger|larger|further)|"
+                   r"(longer|bigger|larger) (lunge )?(step|stride)"),
+             less=r"(step|stride|split stance)s?\b.{0,15}\bshorter|(shorter|smaller) (lunge )?(step|stride)",
              examples=("the step is longer", "the step is shorter")),
     Quantity("knee_valgus", "knees caving in at the bottom (knee gap under ankle gap)", "%", "extreme",
              8.0, extreme("knee_over_ankle_width", "extreme", "min", _inward_percent),
              joints=("knee", "ankle"),
              phrases=("lets the knees cave inward more", "keeps the knees further out"),
              more=r"knees?\b.{0,20}\b(cave|caving|collapse|buckl|come in|go in|move in|inward)|valgus",
-             less=r"knees?\b.{0,20}\b(out\b|outward|over (the )?toes)",
+             less=r"knees?\b.{0,20}\b(out\b|outward|(?<!forward )(?<!past )over (the )?toes)",
              examples=("the knees cave inward more", "the knees track out over the toes more")),
     Quantity("heel_lift", "heel rise off the floor", "m", "rep", 0.02, rise("heel_lift"),
              joints=("heel", "foot_index"),
              phrases=("lifts the heels more", "keeps the heels flatter"),
              more=(r"heels?\b.{0,15}\b(lift|rise|raise|come up|come off|off the (floor|ground))|on (the|"
-                   r"their) toes"),
+                   r"their) toes|onto (the|their) toes"),
              less=r"heels?\b.{0,20}\b(flat|down|planted|grounded)",
              examples=("the heels lift off the floor more", "the heels stay flat on the ground")),
     Quantity("shin_tilt", "knee travel forward (shin tilt) at the bottom", "deg", "extreme", 5.0,
@@ -653,6 +675,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              joints=("shoulder", "elbow", "wrist"),
              phrases=("straightens the arms more", "keeps the arms more bent"),
              more=(r"(arms?|elbows?)\b.{0,25}\b(extend|straight|lock)|locks? out (the )?(arms?|elbows?)|"
+                   r"(straighten|extend)\w*\b.{0,10}\b(arms?|elbows?)|"
                    r"(arm|elbow) (extension|lockout)"),
              less=r"(arms?|elbows?)\b.{0,20}\bbent|bent (arms?|elbows?)",
              examples=("the arms are more fully extended at the top", "the elbows stay more bent")),
@@ -686,9 +709,10 @@ QUANTITIES: tuple[Quantity, ...] = (
              joints=("hip", "knee", "ankle"),
              phrases=("places the feet wider apart", "places the feet closer together"),
              more=(r"wider (stance|feet|base)|(stance|base) is wider|"
-                   r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader stance"),
+                   r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader (stance|base)|"
+                   r"(wider|broader) (foot|feet) (placement|position)|(places?|sets?|puts?) the feet wider"),
              less=(r"narrower (stance|feet|base)|(stance|base) is narrower|feet\b.{0,15}\bcloser|"
-                   r"(legs|feet|ankles)\b.{0,15}\btogether"),
+                   r"(legs|feet|ankles)\b.{0,15}\btogether|narrower (foot|feet) (placement|position)"),
              examples=("the stance is wider with feet further apart", "the feet are closer together")),
     Quantity("depth", "deepest knee flexion (180 - knee angle) in a repetition", "deg", "rep", 8.0,
              extreme("knee_angle", "rep", "min", _flexion),
@@ -697,35 +721,40 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=(r"(squat|lunge|knees?|hips?|sit)\w*\b.{0,20}\b(deep|lower\b)|deep(er)? (squat|lunge|knee)|"
                    r"(squat|lunge) depth|below parallel|lower (squat|position|bottom)|"
                    r"more knee (bend|flexion)|"
+                   r"^(the performer )?(goes|gets|sinks?|drops?|sits?) (lower|deeper)\b|"
                    r"knees?\b.{0,10}\bbend\w*\b.{0,10}\b(more|further)\b(?! (un)?even)|"
                    r"bend\w*\b.{0,5}\bknees\b.{0,5}\b(more|further)\b(?! (un)?even)"),
              less=(r"(squat|lunge|knees?|knee bend)\w*\b.{0,20}\b(shallow|less deep|partial)|"
                    r"(shallow|partial|half|quarter)(er)? (squat|lunge|knee bend)|above parallel|"
-                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\bless|bend\w*\b.{0,5}\bknees\b.{0,5}\bless\b"),
+                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\bless|bend\w*\b.{0,5}\bknees\b.{0,5}\bless\b|"
+                   r"less knee (bend|flexion)"),
              examples=("the squat is deeper", "the squat is shallower")),
     Quantity("knee_range", "knee range of motion over a repetition", "deg", "rep", 8.0,
              spread("knee_angle", "rep", "range"),
              joints=("hip", "knee", "ankle"),
              phrases=("moves the knees through a larger range", "moves the knees through a smaller range"),
-             more=r"knee\b.{0,20}\brange|range of motion\b.{0,25}\bknee",
+             more=r"knees?\b.{0,30}\brange|range of motion\b.{0,25}\bknee",
+             less=_smaller_range("knee"),
              examples=("the knees move through a larger range of motion", "the knee range is smaller")),
     Quantity("hip_range", "hip range of motion over a repetition", "deg", "rep", 8.0,
              spread("hip_angle", "rep", "range"),
              joints=("shoulder", "hip", "knee"),
              phrases=("moves the hips through a larger range", "moves the hips through a smaller range"),
-             more=r"hip\b.{0,20}\brange|range of motion\b.{0,25}\bhip",
+             more=r"hips?\b.{0,30}\brange|range of motion\b.{0,25}\bhip",
+             less=_smaller_range("hip"),
              examples=("the hips move through a larger range of motion", "the hips move less")),
     Quantity("elbow_range", "elbow range of motion over a repetition", "deg", "rep", 8.0,
              spread("elbow_angle", "rep", "range"),
              joints=("shoulder", "elbow", "wrist"),
              phrases=("moves the elbows through a larger range", "moves the elbows through a smaller range"),
-             more=r"elbow\b.{0,20}\brange|range of motion\b.{0,25}\b(elbow|arm)",
+             more=r"elbows?\b.{0,30}\brange|range of motion\b.{0,25}\b(elbow|arm)",
+             less=_smaller_range("elbow"),
              examples=("the arms move through a larger range of motion", "the elbow range is smaller")),
     Quantity("knee_asymmetry", "left-right knee angle difference during repetitions", "deg", "rep", 5.0,
              spread("knee_asymmetry", "rep", "mean"),
              joints=("hip", "knee", "ankle"),
              phrases=("bends the two knees more unevenly", "bends the two knees more evenly"),
-             more=(rf"{_LEGS}\b.{{0,30}}\b(asymmetr|uneven|imbalanc)|(asymmetr|uneven|imbalanc)\w*\b.{{0,30}}"
+             more=(rf"{_LEGS}\b.{{0,30}}\b(asymmetr|uneven|imbalanc|lopsided)|(asymmetr|uneven|imbalanc)\w*\b.{{0,30}}"
                    rf"\b{_LEGS}|favou?rs? (one|the left|the right) (leg|knee|side)"),
              less=(rf"{_LEGS}\b.{{0,30}}\b(symmetr|even(ly)?\b|balanced)|(symmetr|even(ly)?|balanced)\w*\b"
                    rf".{{0,30}}\b{_LEGS}"),
@@ -735,7 +764,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              joints=("shoulder", "hip"),
              phrases=("shifts the hips sideways more", "keeps the hips more centred"),
              more=(r"shift(s|ing)?\b.{0,20}\b(weight|hips?|side)|hips?\b.{0,10}\b(shift|drift)|"
-                   r"lateral (shift|lean)|leans? to (one|the) side"),
+                   r"lateral (shift|lean)|leans? to (one|the) side|"
+                   r"(drifts?|shifts?|leans?) to the (left|right)"),
              examples=("the hips shift to one side more", "the hips stay centred")),
     Quantity("hand_path_deviation", "largest sideways drift of the hands", "torso", "rep",
              0.1, spread("wrist_centre_x", "rep", "deviation"),
@@ -750,7 +780,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              joints=("shoulder", "hip"),
              phrases=("sways more", "sways less"),
              more=r"sway|wobbl|unstable|less (stable|steady|balanced)|los(es|ing) balance|unsteady",
-             less=r"(?<!less )(?<!un)\b(stable|steady)|more balanced|(stays?|keeps?|held|holds?) still",
+             less=(r"(?<!less )(?<!un)\b(stable|steady|steadier)|more balanced|better balance|"
+                   r"(stays?|keeps?|held|holds?) still|(keeps?|holds?) (the |their )?balance"),
              examples=("the body sways and wobbles more", "the body is more stable")),
     Quantity("jump_height", "rise of the hip centre above standing (jump height proxy)", "torso", "rep", 0.1,
              rise("hip_centre_y"),
@@ -758,6 +789,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              phrases=("jumps higher", "jumps lower"),
              more=(r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height|"
                    r"hips?\b.{0,15}\b(rises?|go(es)?|gets?)\b.{0,10}\bhigher"),
+             less=r"jumps?\b.{0,15}\blower|lower jump|less (height|air)",
              examples=("the jump is higher", "the jump is lower")),
     Quantity("hold_duration", "pause at the extreme of each repetition", "s", "extreme", 0.15,
              duration("extreme"), crossed=False, relative_margin=0.25,
@@ -769,23 +801,24 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("peak_speed", "peak speed of the return from the extreme", "deg/s", "back",
              25.0, driver_speed, relative_margin=0.15,
              phrases=("returns from the turning point faster", "returns from the turning point more slowly"),
-             more=r"explosive|powerful|more (speed|velocity)|faster (drive|extension)|accelerat",
+             more=(r"explosive|powerful|more (speed|velocity|power)|faster (drive|extension)|accelerat|"
+                   r"drives? (up )?harder"),
+             less=r"less (explosive|powerful|power|speed)|(slower|weaker) (drive|extension)",
              examples=("the drive out of the bottom is more explosive", "the drive is less powerful")),
     Quantity("descent_duration", "time taken going down (eccentric phase)", "s", "down", 0.1,
              duration("down"), crossed=False, relative_margin=0.15,
              phrases=("descends more slowly", "descends faster"),
-             more=(r"slow(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down)|(descen|lower|"
-                   r"eccentric)\w*\b.{0,20}\b(slow|longer|controlled|under control)|controlled descent"),
-             less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down|drop)|"
-                   r"(descen|lower|eccentric|drop)\w*\b.{0,20}\b(fast|quick|rapid)"),
+             more=(rf"slow(er|ly)?\b.{{0,25}}\b{_DOWN}|{_DOWN}\w*\b.{{0,20}}\b(slow|longer|controlled|"
+                   rf"under control)|controlled descent|(takes? longer|more time)\b.{{0,25}}\b{_DOWN}"),
+             less=rf"(fast|quick)(er|ly)?\b.{{0,25}}\b{_DOWN}|{_DOWN}\w*\b.{{0,20}}\b(fast|quick|rapid)",
              examples=("the descent is slower", "the descent is faster")),
     Quantity("ascent_duration", "time taken coming up (concentric phase)", "s", "up", 0.1,
              duration("up"), crossed=False, relative_margin=0.15,
              phrases=("rises more slowly", "rises faster"),
-             more=(r"slow(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|ris|"
-                   r"concentric)\w*\b.{0,20}\b(slow|longer)"),
-             less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|"
-                   r"ris|concentric|pull|lift off)\w*\b.{0,20}\b(fast|quick|rapid)"),
+             more=(rf"slow(er|ly)?\b.{{0,25}}\b{_UP}|{_UP}\w*\b.{{0,20}}\b(slow|longer)|"
+                   rf"(takes? longer|more time)\b.{{0,25}}\b{_UP}"),
+             less=(rf"(fast|quick)(er|ly)?\b.{{0,25}}\b{_UP}|({_UP}|pull|lift off)\w*\b.{{0,20}}\b(fast|"
+                   r"quick|rapid)"),
              examples=("the ascent is slower", "the ascent is faster")),
     Quantity("toe_out", "toe-out angle of the feet from straight ahead", "deg", "whole", 6.0,
              spread("toe_out", "whole", "mean"),
@@ -804,8 +837,8 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("rep_count", "number of repetitions", "reps", "rep", 0.5, repetition_count, crossed=False,
              view_sensitive=False,
              phrases=("performs more repetitions", "performs fewer repetitions"),
-             more=r"more (rep(etition)?s|cycles)|additional rep|(performed|done|repeated) more times",
-             less=r"fewer (rep(etition)?s|cycles)|(performed|done|repeated) fewer times",
+             more=rf"(more|additional) {_COUNTED}|additional rep|(performed|done|repeated) more times",
+             less=rf"fewer {_COUNTED}|(performed|done|repeated) fewer times",
              examples=("performs more repetitions", "performs fewer repetitions")),
     Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, duration("rep"),
              relative_margin=0.15,
@@ -843,7 +876,7 @@ def unknown_quantity(key: object, shown: int = 3) -> str:
 
 def candidates(text: str) -> tuple[Quantity, ...]:
     """The quantities a statement may be about: only the `one_limb` ones if it names one limb."""
-    if ONE_LIMB.search(text.lower()):
+    if ONE_LIMB.search(read_phrasing(text).text):
         return tuple(q for q in QUANTITIES if q.one_limb)
     return QUANTITIES
 
@@ -851,12 +884,13 @@ def candidates(text: str) -> tuple[Quantity, ...]:
 def match_rules(text: str) -> tuple[Quantity, float] | None:
     """The quantity a statement is about and its polarity (+1 more, -1 less), by the regex rules.
 
-    None when no candidate quantity's patterns match.
+    The statement is read as its plain claim first (`phrasing.read_phrasing`: "B is not quicker" is
+    "is quicker", denied). None when no candidate quantity's patterns match.
     """
-    lowered = text.lower()
-    for quantity in candidates(lowered):
-        if quantity.less and re.search(quantity.less, lowered):
-            return quantity, -1.0
-        if re.search(quantity.more, lowered):
-            return quantity, 1.0
+    phrasing = read_phrasing(text)
+    for quantity in candidates(text):
+        if quantity.less and re.search(quantity.less, phrasing.text):
+            return quantity, -phrasing.sign
+        if re.search(quantity.more, phrasing.text):
+            return quantity, phrasing.sign
     return None

@@ -61,7 +61,7 @@ from actiondiff.pipeline.model_calibration import load_model_calibration
 from actiondiff.pipeline.performance import FrameSource, Performance, frame_source, observe
 from actiondiff.pipeline.propose import library_link, propose
 from actiondiff.pipeline.request import check_action
-from actiondiff.video import probe
+from actiondiff.video import check_performance
 
 Progress = Callable[[str], None]
 KINEMATIC_PHASES = "kinematic phases"
@@ -194,7 +194,7 @@ class TwoVideoJob:
         trust = None if vlm is None else load_model_calibration(config.cache_dir, vlm.name, settings.base_url)
         return cls(
             paths=paths,
-            infos=(probe(paths[0]), probe(paths[1])),
+            infos=(check_performance(paths[0]), check_performance(paths[1])),
             action=action,
             description=description,
             differences=differences,

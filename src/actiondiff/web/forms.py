@@ -23,6 +23,18 @@ MAX_STATEMENT_CHARS = 300
 MAX_OPEN = 50
 HOW = "pick or type at least one statement, or choose open mode"
 """How the page takes statements or N, added to the core's refusals."""
+NO_N = f"type how many differences to find, a whole number from 1 to {MAX_OPEN}"
+"""The refusal of open mode chosen with its number left empty."""
+FIELD_NAMES = {
+    "n_open": "Number of differences to find",
+    "differences": "Statements",
+    "action": "Action",
+    "mode": "Mode",
+    "sample": "Sample pair",
+    "video_a": "Video A",
+    "video_b": "Video B",
+}
+"""The form's fields as the page labels them, for its error messages."""
 
 
 class JobForm(BaseModel):
@@ -89,7 +101,7 @@ class JobForm(BaseModel):
             number = 0
         if not 1 <= number <= MAX_OPEN:
             raise PydanticCustomError(
-                "n_open", "must be a whole number from 1 to {limit}, got '{value}'",
+                "n_open", "type a whole number from 1 to {limit} (got '{value}')",
                 {"limit": MAX_OPEN, "value": str(value)},
             )  # fmt: skip
         return number
@@ -97,6 +109,8 @@ class JobForm(BaseModel):
     def request(self, action: str) -> CompareRequest:
         """What `compare()` gets: the statements in closed mode, N in open mode (the other is ignored)."""
         closed = self.mode == "closed"
+        if not closed and self.n_open is None:
+            raise InputError("Open mode", NO_N)
         return compare_request(
             action,
             self.differences.splitlines() if closed else None,
@@ -106,7 +120,11 @@ class JobForm(BaseModel):
 
 
 def describe_form_errors(errors: Sequence[Mapping[str, Any]]) -> str:
-    """The first problem of a form that failed validation, as `field <name>: <what is wrong>`."""
+    """The first problem of a form that failed validation, as `<the field's label>: <what is wrong>`
+    (`field <name>: ...` for a field the page does not show)."""
     error = errors[0]
     loc = tuple(error.get("loc", ()))
-    return describe_error({**error, "loc": loc[1:] if loc[:1] == ("body",) else loc})
+    loc = loc[1:] if loc[:1] == ("body",) else loc
+    if len(loc) == 1 and str(loc[0]) in FIELD_NAMES:
+        return f"{FIELD_NAMES[str(loc[0])]}: {error['msg']}"
+    return describe_error({**error, "loc": loc})

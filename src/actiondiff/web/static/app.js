@@ -113,6 +113,11 @@ async function submitForm(event) {
     }
     data.append("differences", statements.join("\n"));
   } else {
+    if (!$("#n-open").value.trim()) {
+      // the server's refusal word for word (web/forms.py NO_N)
+      $("#form-error").textContent = "Open mode: type how many differences to find, a whole number from 1 to 50.";
+      return;
+    }
     data.append("n_open", $("#n-open").value);
   }
   $("#run").disabled = true;
