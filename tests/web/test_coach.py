@@ -296,7 +296,8 @@ def test_the_side_by_side_export_from_the_page(
     assert written.duration_s == pytest.approx(result.video_a.duration_s, abs=1.5 / result.video_a.fps)
 
     angles = httpx.get(f"{web}{page.get_attribute('#download-angles', 'href')}").text.splitlines()
-    assert angles[0].startswith("time_a_s,frame_a,time_b_s,frame_b,left_knee_angle_a_deg,left_knee_angle_b_deg")
+    header = "time_a_s,frame_a,time_b_s,frame_b,left_knee_angle_a_deg,left_knee_angle_b_deg"
+    assert angles[0].startswith(header)
     assert result.curves_a is not None and len(angles) == 1 + len(result.curves_a.timestamps)
 
 
