@@ -17,7 +17,7 @@ import cv2
 import httpx
 import numpy as np
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Page
 
 from actiondiff.export import AlignedTimeline
 from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
@@ -26,7 +26,7 @@ from actiondiff.video import probe
 from actiondiff.web.uploads import NOT_A_VIDEO
 from tests.conftest import shared_cache
 from tests.support.bad_videos import photo_named_as_video
-from tests.web.browser import chromium, current_times, serving
+from tests.web.browser import current_times, serving
 
 STATEMENTS = ["the squat is deeper", "the stance is wider", "more repetitions are performed",
               "the descent is faster", "the athlete smiles more", "B stands up faster",
@@ -43,22 +43,6 @@ def web(tmp_path_factory: pytest.TempPathFactory, squat_pair: Path) -> Iterator[
     folder = tmp_path_factory.mktemp("coach")
     with serving(folder / "web", shared_cache(tmp_path_factory.getbasetemp())) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    with chromium(tmp_path_factory.mktemp("chromium")) as context:
-        yield context
-
-
-@pytest.fixture
-def page(browser: BrowserContext) -> Iterator[Page]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert not errors, errors
 
 
 def portrait(source: Path, target: Path) -> Path:

@@ -20,11 +20,11 @@ from pathlib import Path
 import av
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Page, Route
 
 from actiondiff.models import ComparisonResult
 from tests.conftest import shared_cache
-from tests.web.browser import chromium, current_times, serving
+from tests.web.browser import current_times, serving
 from tests.web.test_coach import finished, open_job, portrait, scrub_to, submit
 
 PHONE = {"width": 390, "height": 844}
@@ -35,22 +35,6 @@ def web(tmp_path_factory: pytest.TempPathFactory, squat_pair: Path) -> Iterator[
     folder = tmp_path_factory.mktemp("coach-tools")
     with serving(folder / "web", shared_cache(tmp_path_factory.getbasetemp())) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    with chromium(tmp_path_factory.mktemp("chromium")) as context:
-        yield context
-
-
-@pytest.fixture
-def page(browser: BrowserContext) -> Iterator[Page]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert not errors, errors
 
 
 @pytest.fixture(scope="module")
