@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
@@ -287,28 +288,29 @@ Read = tuple[float, list[int]]
 """A value and the sample rows it was read from."""
 JumpReading = Callable[[Reading, JumpEvents], Read | None]
 SwingReading = Callable[[Reading, SwingEvents], Read | None]
+OneOff = TypeVar("OneOff", JumpEvents, SwingEvents)
+"""The events of one kind of one-off action."""
+
+
+def _of_event(
+    events_of: Callable[[Reading], OneOff | None], read: Callable[[Reading, OneOff], Read | None]
+) -> Compute:
+    def compute(reading: Reading) -> Measurement | None:
+        events = events_of(reading)
+        found = read(reading, events) if events is not None else None
+        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
+
+    return compute
 
 
 def of_jump(read: JumpReading) -> Compute:
     """A quantity of the one-off jump (`events.read_jump`): None when the movement shows no jump."""
-
-    def compute(reading: Reading) -> Measurement | None:
-        jump = reading.events.jump
-        found = read(reading, jump) if jump is not None else None
-        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
-
-    return compute
+    return _of_event(lambda reading: reading.events.jump, read)
 
 
 def of_swing(read: SwingReading) -> Compute:
     """A quantity of the one-off swing (`events.read_swing`): None when the movement shows no swing."""
-
-    def compute(reading: Reading) -> Measurement | None:
-        swing = reading.events.swing
-        found = read(reading, swing) if swing is not None else None
-        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
-
-    return compute
+    return _of_event(lambda reading: reading.events.swing, read)
 
 
 def between(first: str, last: str) -> Callable[[Reading, JumpEvents | SwingEvents], Read]:
