@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("obvious", "constructed"))
     args = parser.parse_args()
     corpus_dir = args.corpus_dir
-    corpus = load_corpus()
+    corpus = load_corpus(Path(__file__).resolve().parent.parent / "data" / "corpus")
     used = {c for p in corpus.pairs.obvious for c in (p.a, p.b)} | set(corpus.pairs.constructed.clips)
     for clip in missing_clips(corpus, sorted(used), corpus_dir):
         print(f"not fetched: {clip.id} ({clip.source.describe()}), expected at {clip.original(corpus_dir)}")

@@ -11,10 +11,13 @@ import pytest
 from actiondiff.eval.invariance import START, case_named
 from actiondiff.eval.people import constructed_truth, load_corpus, missing_clips
 from actiondiff.video.reader import probe
+from tests.conftest import REPO
+
+CORPUS = REPO / "data" / "corpus"
 
 
 def test_the_manifest_names_where_every_clip_comes_from() -> None:
-    corpus = load_corpus()
+    corpus = load_corpus(CORPUS)
     ids = [c.id for c in corpus.clips]
     assert len(ids) == len(set(ids))
     for clip in corpus.clips:
@@ -26,7 +29,7 @@ def test_the_manifest_names_where_every_clip_comes_from() -> None:
 
 
 def test_a_missing_clip_is_reported_with_its_provenance(tmp_path: Path) -> None:
-    corpus = load_corpus()
+    corpus = load_corpus(CORPUS)
     clip = next(c for c in corpus.clips if c.source.repository)
     (absent,) = missing_clips(corpus, [clip.id], tmp_path)
     assert clip.source.commit is not None and clip.source.commit in absent.source.describe()
@@ -34,7 +37,7 @@ def test_a_missing_clip_is_reported_with_its_provenance(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("lead_in_s", "start"), [(0.0, "C"), (0.2, None), (1.5, "B")])
 def test_a_slowed_copy_starts_later_by_its_grown_lead_in(lead_in_s: float, start: str | None) -> None:
-    clip = load_corpus().clips[0].model_copy(update={"lead_in_s": lead_in_s})
+    clip = load_corpus(CORPUS).clips[0].model_copy(update={"lead_in_s": lead_in_s})
     truth = constructed_truth(case_named("slowed x2"), clip)
     assert truth.get(START) == start
     assert constructed_truth(case_named("mirror"), clip)[START] == "C"
@@ -42,7 +45,7 @@ def test_a_slowed_copy_starts_later_by_its_grown_lead_in(lead_in_s: float, start
 
 @pytest.mark.real
 def test_the_clip_a_wheel_ships_is_cached_as_described() -> None:
-    corpus = load_corpus()
+    corpus = load_corpus(CORPUS)
     (clip,) = [c for c in corpus.clips if c.committed_in_ci]
     info = probe(clip.original(Path("unused: a wheel's clip lives in the real-clips cache")))
     assert (info.width, info.height, round(info.fps)) == (1768, 994, 30)

