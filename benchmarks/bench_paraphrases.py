@@ -14,9 +14,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from actiondiff.eval.paraphrases import read_paraphrases, score_paraphrases
+from actiondiff.eval.paraphrases import ParaphraseScores, read_paraphrases, score_paraphrases
 
 PARAPHRASES = Path(__file__).resolve().parents[1] / "data/paraphrases.yaml"
+
+
+def show_misses(scores: ParaphraseScores) -> None:
+    """Every phrasing not read right: wrong or unmatched, with what it was read as."""
+    for outcome in scores.outcomes:
+        if outcome.kind != "right":
+            print(f"  {outcome.kind:9} {outcome.item.text!r} -> {outcome.found}")
 
 
 def main() -> None:
@@ -35,9 +42,7 @@ def main() -> None:
         f"{scores.named_total} read right, {len(scores.named_wrongly)} phrasings misread"
     )
     if "--show" in sys.argv:
-        for outcome in scores.outcomes:
-            if outcome.kind != "right":
-                print(f"  {outcome.kind:9} {outcome.item.text!r} -> {outcome.found}")
+        show_misses(scores)
         for outcome in scores.named_wrongly:
             print(f"  named    {outcome.item.text!r} -> {outcome.named} (not {outcome.item.named})")
     held_out = score_paraphrases(read_paraphrases(PARAPHRASES, "held_out"), embedder)
@@ -48,9 +53,7 @@ def main() -> None:
         f"misread in {len(held_out.named_wrongly)}"
     )
     if "--show" in sys.argv:
-        for outcome in held_out.outcomes:
-            if outcome.kind != "right":
-                print(f"  {outcome.kind:9} {outcome.item.text!r} -> {outcome.found}")
+        show_misses(held_out)
     if total.accuracy < 0.95 or total.wrong or scores.named_wrongly:
         raise SystemExit("below the target: at least 95 % right and none wrong")
 

@@ -375,10 +375,8 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     @app.get("/api/jobs/{job_id}/measurements.csv")
     def measurements(job_id: JobId) -> Response:
         """The angles measured by hand, one row each."""
-        return Response(
-            measured_angles_csv(load_result(job_id)),
-            media_type="text/csv",
-            headers=_attachment(f"actiondiff-{job_id}-measured-angles.csv"),
+        return _csv_download(
+            measured_angles_csv(load_result(job_id)), f"actiondiff-{job_id}-measured-angles.csv"
         )
 
     @app.post("/api/jobs/{job_id}/export", status_code=202)
@@ -408,20 +406,14 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     def angles(job_id: JobId) -> Response:
         """The joint angles of A and B, one row per sampled frame of A with B at the aligned moment."""
         result = load_result(job_id)
-        return Response(
-            aligned_angles_csv(result, sync_offset(result)),
-            media_type="text/csv",
-            headers=_attachment(f"actiondiff-{job_id}-angles.csv"),
+        return _csv_download(
+            aligned_angles_csv(result, sync_offset(result)), f"actiondiff-{job_id}-angles.csv"
         )
 
     @app.get("/api/jobs/{job_id}/repetitions.csv")
     def repetitions(job_id: JobId) -> Response:
         """Every repetition of A and B: times, duration, hold at the extreme and depth."""
-        return Response(
-            repetitions_csv(load_result(job_id)),
-            media_type="text/csv",
-            headers=_attachment(f"actiondiff-{job_id}-repetitions.csv"),
-        )
+        return _csv_download(repetitions_csv(load_result(job_id)), f"actiondiff-{job_id}-repetitions.csv")
 
     @app.get("/api/jobs/{job_id}/thumbs/{side}.jpg")
     def thumbnail(job_id: JobId, side: Side) -> Response:
@@ -529,3 +521,7 @@ def _request_video(job: Job, side: Side) -> Path:
 
 def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def _csv_download(table: str, filename: str) -> Response:
+    return Response(table, media_type="text/csv", headers=_attachment(filename))
