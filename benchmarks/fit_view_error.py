@@ -29,7 +29,7 @@ from pathlib import Path
 
 from actiondiff.config import Config
 from actiondiff.eval.invariance import ACTION
-from actiondiff.kinematics.quantities import QUANTITIES
+from actiondiff.kinematics.quantities import QUANTITIES, STAND_INS, Quantity
 from actiondiff.kinematics.uncertainty import INTERVAL_Z, SYSTEMATIC_SHARE
 from actiondiff.kinematics.views import VIEW_ERROR_FILE
 from actiondiff.pipeline.compare import compare
@@ -40,9 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scripts.fetch_real_clips import default_cache
 from tests.realfootage.calibration import camera_yaws
 
-SENSITIVE = [q for q in QUANTITIES if q.view_sensitive]
-STATEMENTS = {q.examples[0]: (q.key, "more") for q in SENSITIVE}
-"""One statement per view-sensitive quantity, linked to it (its own "more" example)."""
+SENSITIVE = [q for q in (*QUANTITIES, *STAND_INS) if q.view_sensitive]
+STATEMENTS = {(q.examples[0] or q.description): (q.key, "more") for q in SENSITIVE}
+"""One statement per view-sensitive quantity, linked to it (its own "more" example; a stand-in, which
+has none, its description)."""
 
 
 def camera_pairs(folder: Path, config: Config) -> list[dict[str, object]]:
@@ -72,6 +73,7 @@ def camera_pairs(folder: Path, config: Config) -> list[dict[str, object]]:
         pairs.append({
             "footage": folder.name, "a": a.stem, "b": b.stem, "true_deg": round(abs(true), 1),
             "read_deg": None if read is None else round(abs(read), 1),
+            "reflected_deg": None if read is None else round(abs(float(wrap_deg(-read_b - read_a))), 1),
             "azimuth_error_deg": None if read is None else round(abs(float(wrap_deg(read + true))), 1),
             "readings": readings,
         })  # fmt: skip
@@ -96,10 +98,14 @@ SATURATION_DEG = 90.0
 views (front and back see a body much alike), and a slope over 170 deg must not make a small one."""
 
 
-def _degrees(pair: dict[str, object]) -> float:
-    """The pair's degrees apart for the fit: the true angle, the read one where smaller, at most
+def _degrees(pair: dict[str, object], quantity: Quantity) -> float:
+    """The pair's degrees apart for the fit: the true angle, the read one where smaller (for a quantity
+    read from both sides alike, B's view reflected where nearer: `gate.views_apart`), at most
     `SATURATION_DEG`."""
-    return min(float(pair["true_deg"]), float(pair["read_deg"] or 180.0), SATURATION_DEG)  # type: ignore[arg-type]
+    read = float(pair["read_deg"] or 180.0)  # type: ignore[arg-type]
+    if quantity.either_side:
+        read = min(read, float(pair.get("reflected_deg") or 180.0))  # type: ignore[arg-type]
+    return min(float(pair["true_deg"]), read, SATURATION_DEG)  # type: ignore[arg-type]
 
 
 def slopes(pairs: list[dict[str, object]]) -> dict[str, dict[str, object]]:
@@ -109,9 +115,9 @@ def slopes(pairs: list[dict[str, object]]) -> dict[str, dict[str, object]]:
     fitted = {}
     for quantity in SENSITIVE:
         seen = [
-            (view_effect(p["readings"][quantity.key]) / _degrees(p), p)  # type: ignore[index]
+            (view_effect(p["readings"][quantity.key]) / _degrees(p, quantity), p)  # type: ignore[index]
             for p in pairs
-            if quantity.key in p["readings"] and _degrees(p)  # type: ignore[operator]
+            if quantity.key in p["readings"] and _degrees(p, quantity)  # type: ignore[operator]
         ]
         if not seen:
             continue

@@ -222,6 +222,12 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     wrist_n = (point("left_wrist", normalised) + point("right_wrist", normalised)) / 2
     add("wrist_centre_x", wrist_n[:, 0], "torso")
     add("wrist_height", wrist_n[:, 1] - shoulder_n[:, 1], "torso")
+    # Heights in the image against a limb's own length: a camera turned about the vertical moves them
+    # little (a thigh or an arm hanging straight is seen whole from any side of the body), where
+    # MediaPipe's guessed depth turns a knee bend seen end-on into a shallower angle (the stand-ins of
+    # `quantities.STAND_INS`).
+    add("hip_below_knee", _rise_over_limb(pixels, "knee", "hip"), "thigh")
+    add("arm_rise", _rise_over_limb(pixels, "wrist", "shoulder"), "arm")
 
     # Distances in metres and as ratios to shoulder width (body-size free).
     def distance(a: str, b: str) -> np.ndarray:
@@ -293,6 +299,19 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
 def _cleaned_off(raw: dict[str, np.ndarray], cleaned: dict[str, np.ndarray]) -> dict[str, float]:
     """Per column, the robust spread of raw minus cleaned over the rows that moved."""
     return {name: robust_spread(values - cleaned[name], values) for name, values in raw.items()}
+
+
+def _rise_over_limb(pixels: np.ndarray, end: str, base: str) -> np.ndarray:
+    """Per sample, how far `end` stands above `base` in the image (y up), in lengths of the limb between
+    them (its 95th-percentile image length over the video: a straight limb hanging or standing upright
+    shows its whole length from any side), both sides averaged."""
+    sides = {}
+    for side in SIDES:
+        limb = pixels[:, _INDEX[f"{side}_{end}"]] - pixels[:, _INDEX[f"{side}_{base}"]]
+        lengths = np.linalg.norm(limb, axis=-1)
+        length = np.nanpercentile(lengths, 95) if np.isfinite(lengths).any() else np.nan
+        sides[f"{side}_rise"] = limb[:, 1] / length if length > 0 else np.full(len(limb), np.nan)
+    return _bilateral(sides, "rise")
 
 
 def _tilt_from_vertical(segment: np.ndarray) -> np.ndarray:

@@ -134,13 +134,15 @@ def measure_readings(
     linked: tuple[str, float] | None = None,
     matched: Sequence[MatchedPair] = (),
     replicas: Replicas | None = None,
+    stand_in: bool = False,
 ) -> Evidence | None:
     """Evidence for a statement on two readings (built once per performance); None when no quantity
     matches it, unlabelled evidence saying why when the matched quantity cannot be read in both.
 
     `linked` (quantity key, polarity) is the action library's own link for one of its statements, or
     the quantity a statements file names for it; without it the statement is matched to a quantity
-    by rule or embedding. `matched`, `replicas`: see `measure_quantity`.
+    by rule or embedding. `matched`, `replicas`: see `measure_quantity`. With `stand_in`, the matched
+    quantity's view-robust stand-in (`Quantity.stand_in`) is measured instead: None when it has none.
     """
     if linked is not None:
         quantity, polarity, how = find_quantity(linked[0]), linked[1], "link"
@@ -153,6 +155,10 @@ def measure_readings(
         (quantity, polarity), how = found, "embedding"
     else:
         return None
+    if stand_in:
+        if not quantity.stand_in:
+            return None
+        quantity, how = find_quantity(quantity.stand_in), f"{how}, standing in for {quantity.key}"
     measured = measure_quantity(
         quantity, reading_a, reading_b, polarity, how=how, matched=matched, replicas=replicas
     )

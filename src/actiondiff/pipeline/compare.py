@@ -50,7 +50,7 @@ from actiondiff.models import (
 )
 from actiondiff.pipeline.differ import VideoFrames, ask_vlm
 from actiondiff.pipeline.fusion import decide, discovered
-from actiondiff.pipeline.gate import gate_difference, quality_check, view_bounded
+from actiondiff.pipeline.gate import gate_difference, quality_check, stood_in, view_bounded
 from actiondiff.pipeline.localize import (
     Localization,
     localization_from_spans,
@@ -325,21 +325,32 @@ class TwoVideoJob:
         """The verdict on one difference: measured on both performances in matched windows, and the
         vision model's answer on the frames `shown` (None: no model, or nothing to show); decided
         again with the view error where the views differ, and withheld by the quality gate where the
-        two videos cannot support it."""
+        two videos cannot support it. A measurement the gate withholds is measured again by its
+        view-robust stand-in (`Quantity.stand_in`), which decides in its place when the gate lets it,
+        saying so."""
         self.say(f"deciding: {difference.text}")
-        evidence: list[Evidence] = []
         polarity = 1.0 if difference.direction == "more" else -1.0
         linked = (difference.quantity, polarity) if difference.quantity else None
-        a, b = pair.a.reading, pair.b.reading
-        measured = measure_readings(
-            difference.text, a, b, self.embedder, linked=linked, matched=pair.matched, replicas=pair.replicas
-        )
-        if measured is not None:
-            evidence.append(view_bounded(measured, pair.quality))
+        seen: list[Evidence] = []
         if self.vlm is not None and shown is not None:
-            evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
-        verdict = decide(difference, evidence, self.model_calibration)
-        return gate_difference(verdict, pair.quality, (pair.a.track, pair.b.track))
+            seen.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
+
+        def measured(stand_in: bool) -> Evidence | None:
+            return measure_readings(
+                difference.text, pair.a.reading, pair.b.reading, self.embedder, linked=linked,
+                matched=pair.matched, replicas=pair.replicas, stand_in=stand_in,
+            )  # fmt: skip
+
+        def gated(measurement: Evidence | None) -> Difference:
+            evidence = [view_bounded(measurement, pair.quality)] if measurement is not None else []
+            verdict = decide(difference, [*evidence, *seen], self.model_calibration)
+            return gate_difference(verdict, pair.quality, (pair.a.track, pair.b.track))
+
+        verdict = gated(measured(stand_in=False))
+        if verdict.withheld is None or (other := measured(stand_in=True)) is None:
+            return verdict
+        instead = gated(other)
+        return verdict if instead.label is None else stood_in(instead, verdict)
 
     def run(self) -> ComparisonResult:
         """The steps in order: frames, plan and pose, performances, a verdict per difference."""

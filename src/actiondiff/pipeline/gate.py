@@ -179,19 +179,32 @@ def side_agreement(a: VideoQuality, b: VideoQuality) -> float | None:
     return round(float(first @ second) / (sizes[0] * sizes[1]), 3)
 
 
+def views_apart(check: QualityCheck, quantity: Quantity) -> float | None:
+    """The views' difference as the quantity sees it (deg). A quantity read from both sides alike
+    (`Quantity.either_side`) reads a view and its reflection about the body's midline alike, since a
+    mirror only swaps the sides it averages: the nearer of B's view and its reflection counts (the
+    pose2sim cam03 and cam04, 138 deg to either side of the back, read hip depth 0.004 thigh apart where
+    knee flexion read 20 deg apart)."""
+    apart, a, b = check.view_difference_deg, check.a.azimuth_deg, check.b_view_deg
+    if apart is None or not quantity.either_side or a is None or b is None:
+        return apart
+    return min(apart, round(abs(float(wrap_deg(-b - a))), 1))
+
+
 def view_bounded(evidence: Evidence, check: QualityCheck) -> Evidence:
     """Measured evidence decided again where the views differ (`QualityCheck.views_differ`) and its
     quantity depends on them: with the quantity's view error at the views' measured difference
     (`Evidence.view_error`), an A / B verdict must clear the margin plus it and a C lie within the margin
     less it, at the calibrated confidence of what is left over. Other evidence comes back as it is; so
     does a quantity whose view effect the footage did not measure (`gate_difference` withholds it)."""
-    apart, interval, margin = check.view_difference_deg, evidence.interval_difference, evidence.margin
+    interval, margin = evidence.interval_difference, evidence.margin
     a, b = evidence.value_a, evidence.value_b
     if not check.views_differ or evidence.quantity is None:
         return evidence
+    quantity = find_quantity(evidence.quantity)
+    apart = views_apart(check, quantity)
     if apart is None or interval is None or margin is None or a is None or b is None:
         return evidence
-    quantity = find_quantity(evidence.quantity)
     error = view_error(quantity, apart)
     if not quantity.view_sensitive or error is None:
         return evidence
@@ -215,7 +228,7 @@ def view_reason(check: QualityCheck, quantity: Quantity, evidence: Evidence | No
     be and which views would decide it: "B was filmed about 60 deg further to the side than A (...);
     the views can move the ... by up to 22 deg (view model), and the difference ... does not clear the
     margin 8 plus that: film both from the side to decide it"."""
-    a, b, apart = check.a.azimuth_deg or 0.0, check.b_view_deg or 0.0, check.view_difference_deg or 0.0
+    a, b, apart = check.a.azimuth_deg or 0.0, check.b_view_deg or 0.0, views_apart(check, quantity) or 0.0
     front_half = abs(a) <= BACK_DEG and abs(b) <= BACK_DEG
     same_side = a * b >= 0 or min(abs(a), abs(b)) < FRONT_DEG
     if front_half and same_side:
@@ -223,6 +236,8 @@ def view_reason(check: QualityCheck, quantity: Quantity, evidence: Evidence | No
         how = f"{further} was filmed about {apart:.0f} deg further to the side than {nearer}"
     else:
         how = f"A and B were filmed from views about {apart:.0f} deg apart around the body"
+    if apart < (check.view_difference_deg or 0.0):
+        how += " (B's view reflected about the body's midline, which this reading does not tell apart)"
     settle = f"film both {settling_view(quantity)} (or both from one view) to decide it"
     error = view_error(quantity, apart)
     if error is None:
@@ -267,12 +282,16 @@ def feet_reason(side: str, quantity: Quantity) -> str:
 
 def unseen_joint(track: PoseTrack, frames: list[int], quantity: Quantity) -> tuple[str, float] | None:
     """The least visible landmark among those `quantity` is read from, over these video frames, if
-    its mean visibility there is under `VISIBLE`: (name, visibility)."""
+    its mean visibility there is under `VISIBLE`: (name, visibility). A quantity read from both sides
+    alike (`Quantity.either_side`) needs each joint seen on one side only: the better seen counts."""
     rows = [row for row, sample in enumerate(track.frames) if sample.index in set(frames)]
     if not rows or not quantity.joints:
         return None
     names = [f"{side}_{joint}" for joint in quantity.joints for side in ("left", "right")]
     seen = np.nan_to_num(track.visibility[np.ix_(rows, [track.landmark(n) for n in names])]).mean(axis=0)
+    if quantity.either_side:
+        better = seen.reshape(-1, 2).argmax(axis=1) + np.arange(0, len(names), 2)
+        names, seen = [names[i] for i in better], seen[better]
     worst = int(np.argmin(seen))
     return (names[worst], float(seen[worst])) if seen[worst] < VISIBLE else None
 
@@ -321,3 +340,23 @@ def gate_difference(
         if (unseen := unseen_joint(track, frames, quantity)) is not None:
             return _withheld(difference, _visibility_reason(side, frames, *unseen, quantity), "visibility")
     return difference
+
+
+def stood_in(instead: Difference, withheld: Difference) -> Difference:
+    """The verdict of a quantity's view-robust stand-in, saying which reading it replaces and why that
+    one was withheld (no silent fallback)."""
+    measured, replaced = instead.measured, withheld.measured
+    if measured is None or replaced is None or replaced.quantity is None:
+        return instead
+    original = find_quantity(replaced.quantity)
+    note = (
+        f"read as the {find_quantity(measured.quantity or '').description} in place of the "
+        f"{original.description}, which was withheld: {withheld.reason}"
+    )
+    noted = measured.model_copy(update={"summary": f"{measured.summary}; {note}"})
+    return instead.model_copy(
+        update={
+            "evidence": [noted if e is measured else e for e in instead.evidence],
+            "reason": f"{instead.reason}, {note}",
+        }
+    )
