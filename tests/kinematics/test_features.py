@@ -11,7 +11,7 @@ from actiondiff.kinematics import (
     joint_angle,
 )
 from actiondiff.pose import LANDMARK_NAMES
-from tests.kinematics.builders import make_track, standing_world
+from tests.kinematics.builders import make_track, one_arm_raised, standing_world, turned_world
 
 L = LANDMARK_NAMES.index
 
@@ -122,3 +122,14 @@ def test_front_leg_of_a_split_stance() -> None:
     assert np.isclose(features["front_shin_tilt"][0], 20.0, atol=1e-6)
     front, right, left = (features[f"{side}_knee_angle"][0] for side in ("front", "right", "left"))
     assert front == right != left
+
+
+def test_heights_against_the_limbs_own_length_do_not_turn_with_the_camera() -> None:
+    """The stand-ins' columns: standing straight, the hips are a thigh above the knees and the hands an
+    arm below the shoulders (-1 each) from any side; one arm raised overhead averages the sides to 0."""
+    for degrees in (0.0, 35.0, 90.0, 150.0, -90.0):
+        standing = compute_features(make_track(turned_world(degrees)), clean=False)
+        np.testing.assert_allclose(standing["hip_below_knee"], -1.0, atol=1e-6)
+        np.testing.assert_allclose(standing["arm_rise"], -1.0, atol=1e-6)
+        raised = compute_features(make_track(one_arm_raised(degrees)), clean=False)
+        np.testing.assert_allclose(raised["arm_rise"], 0.0, atol=1e-6)

@@ -9,9 +9,14 @@ import numpy as np
 import pytest
 
 from actiondiff.config import Config
-from actiondiff.kinematics import compute_features
+from actiondiff.kinematics import KinematicFeatures, compute_features
 from actiondiff.kinematics.clean import camera_cuts
-from actiondiff.kinematics.phases import describe_repetitions, find_repetitions, movement_span
+from actiondiff.kinematics.phases import (
+    describe_repetitions,
+    driver_onset,
+    find_repetitions,
+    movement_span,
+)
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import PoseTrack, Repetitions
 from actiondiff.pose import extract_pose
@@ -89,3 +94,20 @@ def test_a_cut_between_two_real_cameras_is_found_and_no_repetition_spans_it(
     table = repetitions(cut)
     assert table.cuts_s == [pytest.approx(cut.frames[len(one.frames)].timestamp)]
     assert all(r.end_s < table.cuts_s[0] or r.start_s >= table.cuts_s[0] for r in table.repetitions)
+
+
+def test_the_first_repetition_starts_where_its_driver_leaves_its_start_not_where_the_body_first_stirs() -> (
+    None
+):
+    """Knees straight for 6 s while the body shifts (a bar settled, feet moved), then a squat: the start
+    is the knees' 6 s, read the same at 10 and 30 fps."""
+    for fps in (10.0, 30.0):
+        times = np.arange(round(9 * fps)) / fps
+        knee = np.full(len(times), 175.0) + 0.5 * np.sin(7.0 * times)  # pose jitter
+        squat = (times >= 6.0) & (times <= 8.0)
+        knee[squat] -= 90.0 * np.sin(np.pi * (times[squat] - 6.0) / 2.0)
+        features = KinematicFeatures(
+            times, np.arange(len(times)), {"knee_angle": knee}, {"knee_angle": "deg"}, fps
+        )
+        onset = driver_onset(features, "knee_angle", turn=int(np.argmin(knee)))
+        assert onset == pytest.approx(6.0, abs=0.2)

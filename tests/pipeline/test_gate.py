@@ -8,7 +8,7 @@ from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.kinematics.uncertainty import INTERVAL_Z, interval_verdict
 from actiondiff.kinematics.views import view_error
 from actiondiff.models import Difference, Evidence, PoseTrack
-from actiondiff.pipeline.gate import gate_difference, quality_check, view_bounded
+from actiondiff.pipeline.gate import gate_difference, quality_check, stood_in, view_bounded, views_apart
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
 from tests.kinematics.builders import make_track, one_arm_raised, turned_world
 from tests.pose.test_quality import mirrored
@@ -185,3 +185,33 @@ def test_the_feet_turn_round_a_side_view_whose_left_and_right_the_model_swapped(
     assert lean.reason is not None and lean.reason.endswith(
         "film it with the face or chest in view to decide it"
     )
+
+
+def test_a_reading_of_both_sides_alike_takes_a_view_and_its_reflection_as_one() -> None:
+    pair = tracks(60.0, -60.0)  # front-right against front-left: each the other's reflection
+    check = quality_check(*pair)
+    assert check.view_difference_deg == 120.0
+    assert views_apart(check, find_quantity("depth")) == 120.0
+    assert views_apart(check, find_quantity("hip_depth")) == 0.0
+
+
+def test_a_reading_of_both_sides_alike_needs_each_joint_seen_on_one_side() -> None:
+    a, b = tracks(90.0, 90.0)
+    visibility = np.array(b.visibility)
+    visibility[:, [LANDMARK_NAMES.index("left_knee"), LANDMARK_NAMES.index("left_hip")]] = 0.1  # the far side
+    b = b.model_copy(update={"visibility": visibility})
+    check = quality_check(a, b)
+    assert gate_difference(measured("depth"), check, (a, b)).withheld == "visibility"
+    assert gate_difference(measured("hip_depth"), check, (a, b)).label == "A"
+
+
+def test_a_stand_in_decides_in_place_of_a_withheld_reading_and_says_so() -> None:
+    pair = tracks(90.0, 0.0)
+    check = quality_check(*pair)
+    withheld = gate_difference(measured("depth"), check, pair)
+    decided = stood_in(measured("hip_depth"), withheld)
+    assert (decided.label, decided.measured and decided.measured.quantity) == ("A", "hip_depth")
+    note = "read as the lowest hip height in a repetition, in thigh lengths below the knees"
+    assert decided.reason is not None and decided.reason.startswith(note)
+    assert withheld.reason is not None and decided.reason.endswith(withheld.reason)
+    assert decided.measured is not None and "in place of the deepest knee flexion" in decided.measured.summary

@@ -224,12 +224,28 @@ def movement_onset(features: KinematicFeatures, *, from_end: bool = False) -> fl
     times = features.timestamps
     if from_end:
         away, times = away[::-1], times[-1] - times[::-1]
-    if (
-        len(away) < 3
-        or not np.isfinite(away).any()
-        or (largest := float(np.nanmax(away))) < LEAST_DISPLACEMENT
-    ):
+    if len(away) < 3 or not np.isfinite(away).any() or float(np.nanmax(away)) < LEAST_DISPLACEMENT:
         return None
+    return _onset(away, times)
+
+
+def driver_onset(features: KinematicFeatures, column: str, turn: int) -> float | None:
+    """When the driving signal starts to leave its starting level on the way to the first repetition's
+    turning point (row `turn`), measured against that repetition alone: shifting the feet or settling a
+    bar before it is not its start (the corpus's barbell squat: the body moves from 0.3 s, the knees
+    from 8.7 s). None when the signal does not move before the turn."""
+    values = features[column][: turn + 1]
+    settle = max(1, round(SETTLE_S * features.fps)) if features.fps else 1
+    if np.isfinite(values).sum() < 3 or not np.isfinite(values[:settle]).any():
+        return None
+    away = np.abs(values - np.nanmedian(values[:settle]))
+    return _onset(away, features.timestamps[: turn + 1]) if np.nanmax(away) > 0 else None
+
+
+def _onset(away: np.ndarray, times: np.ndarray) -> float:
+    """The time a distance from the start (`away`, per row) starts to grow: the last still row before it
+    passes `MOVING_SHARE` of its largest, extrapolated back to zero along the rise between them."""
+    largest = float(np.nanmax(away))
     left = int(np.flatnonzero(away >= MOVING_SHARE * largest)[0])
     still = np.flatnonzero(away[:left] <= STILL_SHARE * largest)
     if not still.size:

@@ -33,6 +33,7 @@ from actiondiff.kinematics.phases import (
     Driver,
     Movement,
     Repetition,
+    driver_onset,
     find_repetitions,
     movement_onset,
     movement_span,
@@ -277,10 +278,22 @@ def repetition_count(reading: Reading) -> Measurement | None:
     return Measurement(float(len(reps)), [r.turn for r in reps])
 
 
+SETTLING_S = 1.0
+"""A first repetition whose driving signal leaves its start this long after the body first moves starts
+there: the body was settling (a bar, the feet), not repeating. Closer, the body's onset marks it, read
+from every landmark and so steadier (on the pose2sim clips and the samples the two are within 0.4 s)."""
+
+
 def start_time(reading: Reading) -> Measurement | None:
     """When the body starts to move (`phases.movement_onset`), so a still lead-in of any action is
-    measured as such. None when the body never moves."""
-    onset = movement_onset(reading.features)
+    measured as such; or, where the first repetition's driver starts more than `SETTLING_S` later
+    (`phases.driver_onset`), then: a lead-in spent settling a bar or walking in is not the first
+    repetition. None when nothing moves."""
+    reps, onset = reading.repetitions, movement_onset(reading.features)
+    if reps and reps[0].source == "driver":
+        first = driver_onset(reading.features, reading.driver.column, reps[0].turn)
+        if first is not None and (onset is None or first - onset > SETTLING_S):
+            onset = first
     if onset is None:
         return None
     return Measurement(onset, [int(np.argmin(np.abs(reading.features.timestamps - onset)))])
@@ -859,11 +872,11 @@ QUANTITIES: tuple[Quantity, ...] = (
 STAND_INS: tuple[Quantity, ...] = (
     Quantity("hip_depth", "lowest hip height in a repetition, in thigh lengths below the knees (read in "
              "the image, which a camera turned around the body does not change)", "thigh", "rep", 0.15,
-             extreme("hip_below_knee", "rep", "max"), more="", either_side=True, crossed=False,
+             extreme("hip_below_knee", "rep", "max"), more="", either_side=True,
              joints=("hip", "knee"), phrases=("sinks the hips lower", "keeps the hips higher")),
     Quantity("arm_height", "highest hand height in a repetition, in arm lengths above the shoulders (read "
              "in the image, which a camera turned around the body does not change)", "arm", "rep", 0.15,
-             extreme("arm_rise", "rep", "max"), more="", either_side=True, crossed=False,
+             extreme("arm_rise", "rep", "max"), more="", either_side=True,
              joints=("shoulder", "wrist"), phrases=("raises the hands higher", "keeps the hands lower")),
 )  # fmt: skip
 """Readings of a catalogue quantity's claim from heights in the image against the limbs' own lengths

@@ -357,6 +357,6 @@ def stood_in(instead: Difference, withheld: Difference) -> Difference:
     return instead.model_copy(
         update={
             "evidence": [noted if e is measured else e for e in instead.evidence],
-            "reason": f"{instead.reason}, {note}",
+            "reason": note if instead.reason is None else f"{instead.reason}, {note}",
         }
     )
