@@ -222,7 +222,10 @@ def measure_quantity(
     """
     if isinstance(quantity, str):
         quantity = find_quantity(quantity)
-    crossed = bool(matched) and quantity.crossed
+    # a stand-in's matched windows need repetitions that pair one to one: 3 squats mapped onto 8 read
+    # the standing between them as the bottom
+    paired = not quantity.either_side or len(reading_a.repetitions) == len(reading_b.repetitions)
+    crossed = bool(matched) and quantity.crossed and paired
     pairs = list(matched) if crossed else [(reading_a, reading_b)]
     values = _measured(quantity, pairs)
     if not values:
