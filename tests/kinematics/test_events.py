@@ -8,7 +8,7 @@ import pytest
 from actiondiff.kinematics import Reading, compute_features, measure_quantity
 from actiondiff.kinematics.quantities import EVENT_PHASES, QUANTITIES
 from actiondiff.knowledge import resolve_profile
-from actiondiff.pose.landmarks import MIRRORED
+from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
 from tests.kinematics.builders import jumping_world, make_track, standing_world, swinging_world
 
 EVENT_QUANTITIES = [q for q in QUANTITIES if q.phase in EVENT_PHASES]
@@ -87,3 +87,15 @@ def test_a_slowed_copy_is_decided_slower_and_a_mirrored_one_the_same(
     own, slowed = reading(world, action), reading(world, action, fps=15.0)
     assert measure_quantity(key, own, slowed).label == "B"
     assert measure_quantity(key, own, reading(mirrored(world), action)).label == "C"
+
+
+def test_a_head_that_drifts_through_the_swing_moves_more_than_one_held_still() -> None:
+    still = swinging_world(pause_s=0.3)
+    drifting = still.copy()
+    nose = LANDMARK_NAMES.index("nose")
+    drifting[:, nose, 0] += np.linspace(0.0, 0.15, len(drifting))  # 15 cm sideways over the swing
+    steady, moved = reading(still, "golf swing"), reading(drifting, "golf swing")
+    assert values(steady)["head_movement"] == pytest.approx(0.0, abs=0.02)
+    assert values(moved)["head_movement"] > 0.1
+    assert measure_quantity("head_movement", moved, steady).label == "A"
+    assert measure_quantity("head_movement", moved, reading(mirrored(drifting), "golf swing")).label == "C"

@@ -220,6 +220,9 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     add("hip_centre_y", hip_n[:, 1], "torso")
     shoulder_n = (point("left_shoulder", normalised) + point("right_shoulder", normalised)) / 2
     wrist_n = (point("left_wrist", normalised) + point("right_wrist", normalised)) / 2
+    head = point("nose", normalised)
+    add("head_x", head[:, 0], "torso")
+    add("head_y", head[:, 1], "torso")
     add("wrist_centre_x", wrist_n[:, 0], "torso")
     add("wrist_height", wrist_n[:, 1] - shoulder_n[:, 1], "torso")
     # Heights in the image against a limb's own length: a camera turned about the vertical moves them

@@ -393,6 +393,18 @@ def hand_speed(reading: Reading, swing: SwingEvents) -> Read | None:
     return float(np.nanmax(through)), list(range(swing.top_end, swing.impact + 1))
 
 
+def head_movement(reading: Reading, swing: SwingEvents) -> Read | None:
+    """How far the head (the nose, in the image) strays from where it was at the start of the movement,
+    at most, up to impact: the coach's "keep the head still over the ball" (torso lengths)."""
+    rows = np.arange(swing.onset, swing.impact + 1)
+    head = np.stack([reading.features["head_x"][rows], reading.features["head_y"][rows]], axis=1)
+    seen = np.isfinite(head).all(axis=1)
+    if seen.sum() < 2:
+        return None
+    strayed = np.linalg.norm(head[seen] - head[seen][0], axis=1)
+    return float(strayed.max()), [int(rows[seen][int(np.argmax(strayed))])]
+
+
 def hip_shoulder_separation(reading: Reading, swing: SwingEvents) -> Read | None:
     """At the top of the backswing, how far the shoulder line is turned past the hip line about the
     vertical (degrees, world landmarks): mirroring turns both lines alike, so it keeps the angle."""
@@ -615,6 +627,15 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=(r"(less|lower) (hand|club|club ?head|swing|arm|racket|bat) speed|"
                    r"(hand|club ?head|swing|arm|racket|bat) speed is lower"),
              examples=("the hands move faster through impact", "the hand speed is lower")),
+    Quantity("head_movement", "largest move of the head from where it started, up to impact, in a one-off "
+             "swing or throw", "torso", "swing", 0.1, of_swing(head_movement), crossed=False,
+             relative_margin=0.25, joints=("ear",), either_side=True,
+             phrases=("moves the head more during the swing", "keeps the head stiller during the swing"),
+             more=(r"head\b.{0,20}\b(moves?|sways?|shifts?|bobs?|drifts?|lifts?)\w*\b.{0,15}\b(more|further|a lot)|"
+                   r"more head (movement|motion|sway)"),
+             less=(r"head\b.{0,20}\b(still(er)?|steadier|quieter|more still)|keeps? the head (still|steady)|"
+                   r"less head (movement|motion|sway)"),
+             examples=("the head moves more during the swing", "the head stays more still over the ball")),
     Quantity("hip_shoulder_separation", "shoulder line turned past the hip line at the top of the backswing "
              "(one-off swing or throw)", "deg", "swing", 8.0, of_swing(hip_shoulder_separation),
              crossed=False, joints=("shoulder", "hip"),
