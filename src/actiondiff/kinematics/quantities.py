@@ -631,8 +631,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              "swing or throw", "torso", "swing", 0.1, of_swing(head_movement), crossed=False,
              relative_margin=0.25, joints=("ear",), either_side=True,
              phrases=("moves the head more during the swing", "keeps the head stiller during the swing"),
-             more=(r"head\b.{0,20}\b(moves?|sways?|shifts?|bobs?|drifts?|lifts?)\w*\b.{0,15}\b(more|further|a lot)|"
-                   r"more head (movement|motion|sway)"),
+             more=(r"head\b.{0,20}\b(moves?|sways?|shifts?|bobs?|drifts?|lifts?)\w*\b.{0,15}\b"
+                   r"(more|further|a lot)|more head (movement|motion|sway)"),
              less=(r"head\b.{0,20}\b(still(er)?|steadier|quieter|more still)|keeps? the head (still|steady)|"
                    r"less head (movement|motion|sway)"),
              examples=("the head moves more during the swing", "the head stays more still over the ball")),
