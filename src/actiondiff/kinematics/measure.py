@@ -24,6 +24,8 @@ from actiondiff.kinematics.phases import Movement
 from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.kinematics.quantities import (
     EVENT_PHASES,
+    REPETITION_SPAN,
+    Compute,
     Measurement,
     Quantity,
     Reading,
@@ -44,9 +46,6 @@ from actiondiff.models import Evidence, Label, SubActionSpan
 
 if TYPE_CHECKING:  # not imported at run time: the backends package loads its clients
     from actiondiff.backends.base import SentenceEmbedder
-
-REPETITION = find_quantity("rep_duration")
-"""The repetitions' length: where the two videos' own repetitions end against the matched ones."""
 
 EMBEDDING_THRESHOLD = 0.6
 """Least cosine similarity between a statement and a quantity's example for an embedding match."""
@@ -218,7 +217,7 @@ def measure_quantity(
         quantity = find_quantity(quantity)
     crossed = bool(matched) and quantity.crossed
     pairs = list(matched) if crossed else [(reading_a, reading_b)]
-    values = _measured(quantity, pairs)
+    values = _measured(quantity.compute, pairs)
     if not values:
         return None
     value_a = float(np.mean([one.value for one, _ in values]))
@@ -262,13 +261,14 @@ def measure_quantity(
     )
 
 
-def _measured(quantity: Quantity, pairs: Sequence[MatchedPair]) -> list[tuple[Measurement, Measurement]]:
-    """The quantity on each pair of readings where it is measurable (and finite) in both."""
+def _measured(compute: Compute, pairs: Sequence[MatchedPair]) -> list[tuple[Measurement, Measurement]]:
+    """A quantity's reading (`Quantity.compute`) on each pair of readings where it is measurable (and
+    finite) in both."""
     return [
         (one, other)
         for in_a, in_b in pairs
-        if (one := quantity.compute(in_a)) is not None
-        and (other := quantity.compute(in_b)) is not None
+        if (one := compute(in_a)) is not None
+        and (other := compute(in_b)) is not None
         and np.isfinite([one.value, other.value]).all()
     ]
 
@@ -291,7 +291,7 @@ def _errors(
             if crossed
             else [(replica_a, replica_b)]
         )
-        if found := _measured(quantity, jittered):
+        if found := _measured(quantity.compute, jittered):
             drawn.append(
                 (np.mean([one.value for one, _ in found]), np.mean([other.value for _, other in found]))
             )
@@ -326,7 +326,8 @@ def _segmentation_spread(quantity: Quantity, own: MatchedPair, matched: Sequence
     their own, the same length matched; the ascent read 0.83 vs 0.23 s)."""
     if quantity.crossed or quantity.unit != "s" or quantity.phase in ("whole", *EVENT_PHASES) or not matched:
         return 0.0
-    own_reps, aligned_reps = _measured(REPETITION, [own]), _measured(REPETITION, matched)
+    # the repetitions' own spans, where their ends show (the cycle between their middles hides them)
+    own_reps, aligned_reps = _measured(REPETITION_SPAN, [own]), _measured(REPETITION_SPAN, matched)
     if not own_reps or not aligned_reps:
         return 0.0
     return abs(_mean_difference(own_reps) - _mean_difference(aligned_reps))
