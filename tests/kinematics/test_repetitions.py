@@ -3,6 +3,7 @@ stuck bottom, a failed last rep, a partial rep, irregular tempo, and real camera
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from actiondiff.config import Config
 from actiondiff.kinematics import compute_features
 from actiondiff.kinematics.clean import camera_cuts
 from actiondiff.kinematics.phases import describe_repetitions, find_repetitions, movement_span
+from actiondiff.kinematics.quantities import Reading, find_quantity
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import PoseTrack, Repetitions
 from actiondiff.pose import extract_pose
@@ -89,3 +91,49 @@ def test_a_cut_between_two_real_cameras_is_found_and_no_repetition_spans_it(
     table = repetitions(cut)
     assert table.cuts_s == [pytest.approx(cut.frames[len(one.frames)].timestamp)]
     assert all(r.end_s < table.cuts_s[0] or r.start_s >= table.cuts_s[0] for r in table.repetitions)
+
+
+STAND, PART_WAY, HALF_UP = 70, 27, 29
+"""Sample rows of squat A: standing between its repetitions (knee 166 deg), a third of the way down on
+rep 1's descent (137 deg: a rest of the repetitions' own above the standing one) and 56 % of the way
+down (122 deg)."""
+
+
+def test_repetitions_that_rest_above_the_standing_rest_are_apart(squat_a: PoseTrack) -> None:
+    """Standing, then three squats from a rest a third of the way down and back to it (as push-ups rest
+    on straight arms after a walk in on hanging ones), then standing up: three repetitions, not one."""
+    rows = np.arange(len(squat_a.frames))
+    down = np.arange(PART_WAY, TURN + 1)
+    rep = np.r_[down, down[::-1], np.full(12, PART_WAY)]
+    own_rest = np.r_[rows[:PART_WAY], np.tile(rep, 3), rows[PART_WAY:20:-1], np.full(25, STAND)]
+    table = repetitions(spliced((squat_a, own_rest)))
+    assert len(table.repetitions) == 3
+    for first, second in pairwise(table.repetitions):
+        assert second.start_s - first.end_s > 0.2  # each ends on the way back to the rest between them
+
+
+def test_a_dip_less_than_half_way_back_stays_one_repetition(squat_a: PoseTrack) -> None:
+    """Down to the bottom, up 44 % of the way, down again and stand: one repetition (a wobble)."""
+    rows = np.arange(len(squat_a.frames))
+    bounce = np.arange(HALF_UP, TURN + 1)
+    wobbled = np.r_[rows[: TURN + 1], bounce[::-1], bounce, rows[TURN + 1 : 75]]
+    (one,) = repetitions(spliced((squat_a, wobbled))).repetitions
+    assert one.source == "driver"
+
+
+def test_a_rest_between_repetitions_lengthens_the_time_per_repetition_not_their_spans(
+    squat_a: PoseTrack,
+) -> None:
+    """One second more standing between the two squats: each repetition's own span is unchanged, the
+    time per repetition (the cycle, `rep_duration`) one second longer."""
+    rows = np.arange(len(squat_a.frames))
+    rested = spliced((squat_a, np.r_[rows[:STAND], np.full(25, STAND), rows[STAND:]]))
+    plain, longer = (
+        Reading.of(compute_features(t), resolve_profile("squat").movement) for t in (squat_a, rested)
+    )
+    cycle = find_quantity("rep_duration").compute
+    assert [r.end - r.start for r in longer.repetitions] == [r.end - r.start for r in plain.repetitions]
+    measured, before = cycle(longer), cycle(plain)
+    assert measured is not None and before is not None
+    assert measured.value - before.value == pytest.approx(1.0, abs=0.05)
+    assert 2.4 <= before.value <= 3.0  # 2.7 s from middle to middle; the spans are 1.5 s each

@@ -125,20 +125,46 @@ def _excursions(
     repetitions: list[Repetition] = []
     # an open end is read as if the signal returned to rest after it, so a held last extreme is a peak
     ended = np.r_[progress, 0.0] if open_end else progress
-    for turn in peaks(ended, height=REP_HEIGHT, prominence=REP_PROMINENCE, distance=spacing):
-        turn = min(turn, len(progress) - 1)
+    turns = [
+        min(t, len(progress) - 1)
+        for t in peaks(ended, height=REP_HEIGHT, prominence=REP_PROMINENCE, distance=spacing)
+    ]
+    start_level = START_LEVEL
+    for turn, following in zip(turns, [*turns[1:], None], strict=False):
         floor = repetitions[-1].end if repetitions else 0
         if turn <= floor:
             continue
         start = turn
-        while start > floor and progress[start - 1] > START_LEVEL:
+        while start > floor and progress[start - 1] > start_level:
             start -= 1
+        end_level = START_LEVEL if following is None else _return_level(progress, turn, following)
         end = turn
-        while end < len(progress) - 1 and progress[end + 1] > START_LEVEL:
+        while end < len(progress) - 1 and progress[end + 1] > end_level:
             end += 1
         hold_start, hold_end = _hold(progress, turn, start, end)
         repetitions.append(Repetition(max(start - 1, floor), hold_start, turn, hold_end, end))
+        start_level = START_LEVEL if following is None else _return_level(progress, following, turn)
     return repetitions
+
+
+RETURN_SHARE = 0.5
+"""Between two turning points, a dip that comes back to rest at least this share of the way from the
+lower of them ends one repetition and starts the next even when it stays above `START_LEVEL` of the
+whole movement's amplitude: push-ups rest on straight arms (150 deg) where a walk into the picture set
+rest at hanging arms (174 deg), and there the dips come back 60-90 % of the way. A dip that comes back
+less is a wobble within one repetition."""
+
+
+def _return_level(progress: np.ndarray, turn: int, neighbour: int) -> float:
+    """The level where a repetition at `turn` starts or ends on the side of the `neighbour` turning point:
+    `START_LEVEL` of the movement's amplitude, or, when the lowest point between them comes back
+    `RETURN_SHARE` of the way to rest but not that far, `START_LEVEL` of the way from that lowest point
+    up to the turn (the repetition's own rest)."""
+    low, high = sorted((turn, neighbour))
+    base = float(progress[low : high + 1].min())
+    if base <= START_LEVEL or base > (1.0 - RETURN_SHARE) * min(progress[turn], progress[neighbour]):
+        return START_LEVEL
+    return base + START_LEVEL * (float(progress[turn]) - base)
 
 
 def peaks(values: np.ndarray, *, height: float, prominence: float, distance: int) -> list[int]:

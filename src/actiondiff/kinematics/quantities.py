@@ -870,7 +870,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=rf"fewer {_COUNTED}|(performed|done|repeated) fewer times",
              examples=("performs more repetitions", "performs fewer repetitions")),
     Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, cycle_time,
-             relative_margin=0.15, crossed=False,
+             relative_margin=0.15,
              view_sensitive=False,
              phrases=("takes longer per repetition", "completes each repetition faster"),
              more=(rf"{_REPS}\b.{{0,25}}\b(slow(er|ly)?|takes? longer|more time|longer)\b|"
