@@ -11,7 +11,10 @@ import pytest
 
 from actiondiff.config import Config
 from actiondiff.kinematics import compute_features
+from actiondiff.kinematics.align import align
 from actiondiff.kinematics.clean import camera_cuts
+from actiondiff.kinematics.crossing import matched_readings
+from actiondiff.kinematics.measure import measure_quantity
 from actiondiff.kinematics.phases import describe_repetitions, find_repetitions, movement_span
 from actiondiff.kinematics.quantities import Reading, find_quantity
 from actiondiff.knowledge import resolve_profile
@@ -137,3 +140,23 @@ def test_a_rest_between_repetitions_lengthens_the_time_per_repetition_not_their_
     assert measured is not None and before is not None
     assert measured.value - before.value == pytest.approx(1.0, abs=0.05)
     assert 2.4 <= before.value <= 3.0  # 2.7 s from middle to middle; the spans are 1.5 s each
+
+
+def test_two_slow_repetitions_against_three_quick_ones_read_each_video_s_own_tempo(
+    squat_a: PoseTrack,
+) -> None:
+    """The sample's two squats at half speed against three at its own speed: the time per repetition
+    is read in each video's own repetitions (matched windows would map two onto three) and is twice as
+    long in the slow one."""
+    rows = np.arange(len(squat_a.frames))
+    slow = spliced((squat_a, np.repeat(rows, 2)))
+    quick = spliced((squat_a, np.r_[rows[:STAND], rows[20:STAND], rows[STAND:]]))
+    features = [compute_features(t) for t in (slow, quick)]
+    movement = resolve_profile("squat").movement
+    readings = [Reading.of(f, movement) for f in features]
+    assert [len(r.repetitions) for r in readings] == [2, 3]
+    matched = matched_readings(*readings, align(*features))
+    tempo = measure_quantity("rep_duration", *readings, matched=matched)
+    assert tempo is not None and tempo.value_a is not None and tempo.value_b is not None
+    assert "matched windows" not in tempo.detail and tempo.label == "A"
+    assert tempo.value_a == pytest.approx(2 * tempo.value_b, rel=0.15)

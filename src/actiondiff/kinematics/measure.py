@@ -329,6 +329,8 @@ def _segmentation_spread(quantity: Quantity, own: MatchedPair, matched: Sequence
     their own, the same length matched; the ascent read 0.83 vs 0.23 s)."""
     if quantity.unit != "s" or quantity.phase in ("whole", *EVENT_PHASES) or not matched:
         return 0.0
+    if quantity.phase == "rep" and all(len(reading.repetitions) > 1 for reading in own):
+        return 0.0  # the cycle between neighbours' middles does not move with where each one ends
     # the repetitions' own spans, where their ends show (the cycle between their middles hides them)
     own_reps, aligned_reps = _measured(REPETITION_SPAN, [own]), _measured(REPETITION_SPAN, matched)
     if not own_reps or not aligned_reps:
