@@ -124,6 +124,19 @@ def test_a_dip_less_than_half_way_back_stays_one_repetition(squat_a: PoseTrack) 
     assert one.source == "driver"
 
 
+def test_a_wobble_then_a_return_to_the_own_rest_ends_the_repetition_there(squat_a: PoseTrack) -> None:
+    """From a rest a third of the way down: a squat that wobbles half way up at the bottom, back to
+    that rest, a second squat, then standing up: two repetitions (the first takes its wobble in and
+    still ends at the rest after it)."""
+    rows = np.arange(len(squat_a.frames))
+    down, bounce = np.arange(PART_WAY, TURN + 1), np.arange(HALF_UP, TURN + 1)
+    rest = np.full(12, PART_WAY)
+    wobbled = np.r_[down, bounce[::-1], bounce, down[::-1], rest]
+    track = np.r_[rows[:PART_WAY], wobbled, down, down[::-1], rest, rows[PART_WAY:20:-1], np.full(25, STAND)]
+    first, second = repetitions(spliced((squat_a, track))).repetitions
+    assert second.start_s - first.end_s > 0.2
+
+
 def test_a_rest_between_repetitions_lengthens_the_time_per_repetition_not_their_spans(
     squat_a: PoseTrack,
 ) -> None:
