@@ -127,7 +127,8 @@ def _stance_legs(m: Any, body: Body) -> float:
 
 
 def _rep_time(m: Any, _: Body) -> float:
-    return float(m.tempo.out + m.tempo.hold + m.tempo.back)
+    """Time per repetition as `rep_duration` reads it: the cycle, the pause between repetitions in it."""
+    return float(m.tempo.cycle)
 
 
 TEMPO_KNOBS = (

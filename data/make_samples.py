@@ -224,7 +224,7 @@ PAIRS: dict[str, Pair[Any]] = {
                 Difference(
                     "each repetition takes longer",
                     "rep_duration",
-                    lambda m: m.tempo.out + m.tempo.hold + m.tempo.back,
+                    lambda m: m.tempo.cycle,  # as rep_duration reads it: the pause between repetitions in it
                 ),
                 Difference("the first repetition starts later", "start_delay", lambda m: m.tempo.lead_in),
                 Difference("more repetitions are performed", "rep_count", lambda m: m.tempo.reps),
@@ -330,7 +330,7 @@ PAIRS: dict[str, Pair[Any]] = {
                 Difference(
                     "each repetition takes longer",
                     "rep_duration",
-                    lambda m: m.tempo.out + m.tempo.hold + m.tempo.back,
+                    lambda m: m.tempo.cycle,
                 ),
                 Difference("more repetitions are performed", "rep_count", lambda m: m.tempo.reps),
             ),

@@ -3,6 +3,7 @@ stuck bottom, a failed last rep, a partial rep, irregular tempo, and real camera
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +11,18 @@ import pytest
 
 from actiondiff.config import Config
 from actiondiff.kinematics import KinematicFeatures, compute_features
+from actiondiff.kinematics.align import align
 from actiondiff.kinematics.clean import camera_cuts
+from actiondiff.kinematics.crossing import matched_readings
+from actiondiff.kinematics.measure import measure_quantity
 from actiondiff.kinematics.phases import (
     describe_repetitions,
     driver_onset,
     find_repetitions,
     movement_span,
 )
+from actiondiff.kinematics.quantities import Reading, find_quantity
+from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import resolve_profile
 from actiondiff.models import PoseTrack, Repetitions
 from actiondiff.pose import extract_pose
@@ -111,3 +117,83 @@ def test_the_first_repetition_starts_where_its_driver_leaves_its_start_not_where
         )
         onset = driver_onset(features, "knee_angle", turn=int(np.argmin(knee)))
         assert onset == pytest.approx(6.0, abs=0.2)
+
+
+STAND, PART_WAY, HALF_UP = 70, 27, 29
+"""Sample rows of squat A: standing between its repetitions (knee 166 deg), a third of the way down on
+rep 1's descent (137 deg: a rest of the repetitions' own above the standing one) and 56 % of the way
+down (122 deg)."""
+
+
+def test_repetitions_that_rest_above_the_standing_rest_are_apart(squat_a: PoseTrack) -> None:
+    """Standing, then three squats from a rest a third of the way down and back to it (as push-ups rest
+    on straight arms after a walk in on hanging ones), then standing up: three repetitions, not one."""
+    rows = np.arange(len(squat_a.frames))
+    down = np.arange(PART_WAY, TURN + 1)
+    rep = np.r_[down, down[::-1], np.full(12, PART_WAY)]
+    own_rest = np.r_[rows[:PART_WAY], np.tile(rep, 3), rows[PART_WAY:20:-1], np.full(25, STAND)]
+    table = repetitions(spliced((squat_a, own_rest)))
+    assert len(table.repetitions) == 3
+    for first, second in pairwise(table.repetitions):
+        assert second.start_s - first.end_s > 0.2  # each ends on the way back to the rest between them
+
+
+def test_a_dip_less_than_half_way_back_stays_one_repetition(squat_a: PoseTrack) -> None:
+    """Down to the bottom, up 44 % of the way, down again and stand: one repetition (a wobble)."""
+    rows = np.arange(len(squat_a.frames))
+    bounce = np.arange(HALF_UP, TURN + 1)
+    wobbled = np.r_[rows[: TURN + 1], bounce[::-1], bounce, rows[TURN + 1 : 75]]
+    (one,) = repetitions(spliced((squat_a, wobbled))).repetitions
+    assert one.source == "driver"
+
+
+def test_a_wobble_then_a_return_to_the_own_rest_ends_the_repetition_there(squat_a: PoseTrack) -> None:
+    """From a rest a third of the way down: a squat that wobbles half way up at the bottom, back to
+    that rest, a second squat, then standing up: two repetitions (the first takes its wobble in and
+    still ends at the rest after it)."""
+    rows = np.arange(len(squat_a.frames))
+    down, bounce = np.arange(PART_WAY, TURN + 1), np.arange(HALF_UP, TURN + 1)
+    rest = np.full(12, PART_WAY)
+    wobbled = np.r_[down, bounce[::-1], bounce, down[::-1], rest]
+    track = np.r_[rows[:PART_WAY], wobbled, down, down[::-1], rest, rows[PART_WAY:20:-1], np.full(25, STAND)]
+    first, second = repetitions(spliced((squat_a, track))).repetitions
+    assert second.start_s - first.end_s > 0.2
+
+
+def test_a_rest_between_repetitions_lengthens_the_time_per_repetition_not_their_spans(
+    squat_a: PoseTrack,
+) -> None:
+    """One second more standing between the two squats: each repetition's own span is unchanged, the
+    time per repetition (the cycle, `rep_duration`) one second longer."""
+    rows = np.arange(len(squat_a.frames))
+    rested = spliced((squat_a, np.r_[rows[:STAND], np.full(25, STAND), rows[STAND:]]))
+    plain, longer = (
+        Reading.of(compute_features(t), resolve_profile("squat").movement) for t in (squat_a, rested)
+    )
+    cycle = find_quantity("rep_duration").compute
+    assert [r.end - r.start for r in longer.repetitions] == [r.end - r.start for r in plain.repetitions]
+    measured, before = cycle(longer), cycle(plain)
+    assert measured is not None and before is not None
+    assert measured.value - before.value == pytest.approx(1.0, abs=0.05)
+    assert 2.4 <= before.value <= 3.0  # 2.7 s from middle to middle; the spans are 1.5 s each
+
+
+def test_two_slow_repetitions_against_three_quick_ones_read_each_video_s_own_tempo(
+    squat_a: PoseTrack,
+) -> None:
+    """The sample's two squats at half speed against three at its own speed: the time per repetition
+    is read in each video's own repetitions (matched windows would map two onto three) and is twice as
+    long in the slow one."""
+    rows = np.arange(len(squat_a.frames))
+    slow = spliced((squat_a, np.repeat(rows, 2)))
+    quick = spliced((squat_a, np.r_[rows[:STAND], rows[20:STAND], rows[STAND:]]))
+    features = [compute_features(t) for t in (slow, quick)]
+    movement = resolve_profile("squat").movement
+    readings = [Reading.of(f, movement) for f in features]
+    assert [len(r.repetitions) for r in readings] == [2, 3]
+    matched = matched_readings(*readings, align(*features))
+    replicas = jitter_replicas(readings[0], 8), jitter_replicas(readings[1], 8)  # a few keep it quick
+    tempo = measure_quantity("rep_duration", *readings, matched=matched, replicas=replicas)
+    assert tempo is not None and tempo.value_a is not None and tempo.value_b is not None
+    assert "matched windows" not in tempo.detail and tempo.label == "A"
+    assert tempo.value_a == pytest.approx(2 * tempo.value_b, rel=0.15)

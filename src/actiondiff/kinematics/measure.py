@@ -24,6 +24,8 @@ from actiondiff.kinematics.phases import Movement
 from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.kinematics.quantities import (
     EVENT_PHASES,
+    REPETITION_SPAN,
+    Compute,
     Measurement,
     Quantity,
     Reading,
@@ -44,9 +46,6 @@ from actiondiff.models import Evidence, Label, SubActionSpan
 
 if TYPE_CHECKING:  # not imported at run time: the backends package loads its clients
     from actiondiff.backends.base import SentenceEmbedder
-
-REPETITION = find_quantity("rep_duration")
-"""The repetitions' length: where the two videos' own repetitions end against the matched ones."""
 
 EMBEDDING_THRESHOLD = 0.6
 """Least cosine similarity between a statement and a quantity's example for an embedding match."""
@@ -222,12 +221,15 @@ def measure_quantity(
     """
     if isinstance(quantity, str):
         quantity = find_quantity(quantity)
-    # a stand-in's matched windows need repetitions that pair one to one: 3 squats mapped onto 8 read
-    # the standing between them as the bottom
-    paired = not quantity.either_side or len(reading_a.repetitions) == len(reading_b.repetitions)
+    # a time or a stand-in read in matched windows needs repetitions that pair one to one: 3 slow
+    # push-ups mapped onto 4 quick ones read 2.95 vs 2.29 s per push-up there (5.6 vs 2.2 s on their
+    # own), 3 squats mapped onto 8 read the standing between them as a bottom
+    paired = (quantity.unit != "s" and not quantity.either_side) or len(reading_a.repetitions) == len(
+        reading_b.repetitions
+    )
     crossed = bool(matched) and quantity.crossed and paired
     pairs = list(matched) if crossed else [(reading_a, reading_b)]
-    values = _measured(quantity, pairs)
+    values = _measured(quantity.compute, pairs)
     if not values:
         return None
     value_a = float(np.mean([one.value for one, _ in values]))
@@ -236,7 +238,7 @@ def measure_quantity(
         replicas = jitter_replicas(reading_a), jitter_replicas(reading_b)
     margin = quantity.decision_margin(value_a, value_b)
     error_a, error_b, error_difference = _errors(quantity, pairs, values, replicas, crossed, margin)
-    if (segmented := _segmentation_spread(quantity, (reading_a, reading_b), matched)) > 0:
+    if not crossed and (segmented := _segmentation_spread(quantity, (reading_a, reading_b), matched)) > 0:
         error_difference = replace(error_difference, windows=math.hypot(error_difference.windows, segmented))
     label, excess = interval_verdict(polarity * (value_a - value_b), error_difference.total, margin)
     difference = interval(value_a - value_b, error_difference.total)
@@ -271,13 +273,14 @@ def measure_quantity(
     )
 
 
-def _measured(quantity: Quantity, pairs: Sequence[MatchedPair]) -> list[tuple[Measurement, Measurement]]:
-    """The quantity on each pair of readings where it is measurable (and finite) in both."""
+def _measured(compute: Compute, pairs: Sequence[MatchedPair]) -> list[tuple[Measurement, Measurement]]:
+    """A quantity's reading (`Quantity.compute`) on each pair of readings where it is measurable (and
+    finite) in both."""
     return [
         (one, other)
         for in_a, in_b in pairs
-        if (one := quantity.compute(in_a)) is not None
-        and (other := quantity.compute(in_b)) is not None
+        if (one := compute(in_a)) is not None
+        and (other := compute(in_b)) is not None
         and np.isfinite([one.value, other.value]).all()
     ]
 
@@ -300,7 +303,7 @@ def _errors(
             if crossed
             else [(replica_a, replica_b)]
         )
-        if found := _measured(quantity, jittered):
+        if found := _measured(quantity.compute, jittered):
             drawn.append(
                 (np.mean([one.value for one, _ in found]), np.mean([other.value for _, other in found]))
             )
@@ -328,14 +331,17 @@ def _errors(
 
 
 def _segmentation_spread(quantity: Quantity, own: MatchedPair, matched: Sequence[MatchedPair]) -> float:
-    """For a phase duration read in each video's own segmentation (0 for other quantities): how far
+    """For a duration read in each video's own segmentation (0 for other quantities): how far
     the repetitions' duration difference moves between each video's own repetitions and those
     matched through the alignment. Where the two videos end a repetition at different moments, no
     resampling of either shows it (cam04 against its half-size copy: repetitions of 1.1 and 0.5 s on
     their own, the same length matched; the ascent read 0.83 vs 0.23 s)."""
-    if quantity.crossed or quantity.unit != "s" or quantity.phase in ("whole", *EVENT_PHASES) or not matched:
+    if quantity.unit != "s" or quantity.phase in ("whole", *EVENT_PHASES) or not matched:
         return 0.0
-    own_reps, aligned_reps = _measured(REPETITION, [own]), _measured(REPETITION, matched)
+    if quantity.phase == "rep" and all(len(reading.repetitions) > 1 for reading in own):
+        return 0.0  # the cycle between neighbours' middles does not move with where each one ends
+    # the repetitions' own spans, where their ends show (the cycle between their middles hides them)
+    own_reps, aligned_reps = _measured(REPETITION_SPAN, [own]), _measured(REPETITION_SPAN, matched)
     if not own_reps or not aligned_reps:
         return 0.0
     return abs(_mean_difference(own_reps) - _mean_difference(aligned_reps))

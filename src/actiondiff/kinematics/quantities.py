@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import TypeVar
 
 import numpy as np
@@ -256,6 +257,32 @@ def duration(phase: str) -> Compute:
         return reading.duration(rows), int(rows[0])
 
     return _per_window(phase, reduce)
+
+
+REPETITION_SPAN = duration("rep")
+"""Each repetition's own length, start to end (the pauses at rest around it left out)."""
+
+
+def cycle_time(reading: Reading) -> Measurement | None:
+    """Time per repetition as anyone counts it: from the middle of one repetition to the middle of the
+    next, so the pauses at the extreme and at rest between them are part of it (4 slow push-ups in 23 s
+    read about 5.8 s each, whatever threshold ends a repetition's own span), one value per pair of
+    neighbours not split by a camera cut. A lone repetition (or a window standing in for one) reads
+    its own span: no rhythm is seen then."""
+    windows = [w for w in reading.windows("rep") if w.size]
+    if not windows:
+        return None
+    times, cuts = reading.features.timestamps, reading.features.cuts
+    middles = [(float(times[w[0]]) + float(times[w[-1]])) / 2 for w in windows]
+    cycles = [
+        (after - before, int(window[0]))
+        for (before, after), window, following in zip(pairwise(middles), windows, windows[1:], strict=False)
+        if not any(window[-1] < cut <= following[0] for cut in cuts)
+    ]
+    if not cycles:
+        return REPETITION_SPAN(reading)
+    values = tuple(v for v, _ in cycles)
+    return Measurement(float(np.mean(values)), [row for _, row in cycles], values)
 
 
 def driver_speed(reading: Reading) -> Measurement | None:
@@ -878,7 +905,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=rf"(more|additional) {_COUNTED}|additional rep|(performed|done|repeated) more times",
              less=rf"fewer {_COUNTED}|(performed|done|repeated) fewer times",
              examples=("performs more repetitions", "performs fewer repetitions")),
-    Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, duration("rep"),
+    Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, cycle_time,
              relative_margin=0.15,
              view_sensitive=False,
              phrases=("takes longer per repetition", "completes each repetition faster"),
