@@ -8,7 +8,7 @@ import pytest
 from actiondiff.kinematics import Reading, compute_features, measure_quantity
 from actiondiff.kinematics.quantities import EVENT_PHASES, QUANTITIES
 from actiondiff.knowledge import resolve_profile
-from actiondiff.pose.landmarks import MIRRORED
+from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
 from tests.kinematics.builders import jumping_world, make_track, standing_world, swinging_world
 
 EVENT_QUANTITIES = [q for q in QUANTITIES if q.phase in EVENT_PHASES]
@@ -37,6 +37,22 @@ def test_a_jump_shows_take_off_flight_and_landing_where_they_were_built() -> Non
     assert measured["flight_time"] == pytest.approx(0.44, abs=0.07)
     assert measured["countermovement_depth"] > 0.1
     assert measured["tempo_ratio"] is None, "a jump is not read as a swing"
+
+
+def test_jump_height_is_the_hips_rise_in_leg_lengths_past_a_pose_drawn_with_half_legs() -> None:
+    """0.25 m over legs of 0.87 m; then with a pose at the top of the flight fitted too high (the hips
+    drawn 0.1 m up on the shirt, the knees at the hips, the ankles at the knees), as on a real clip
+    whose head left the frame: the arc through the whole-legged rows reads the rise within 0.05 (0.33;
+    all rows read 0.38: smoothing spreads the bad poses over their neighbours)."""
+    height = next(q for q in QUANTITIES if q.key == "jump_height").compute
+    world = jumping_world(height_m=0.25)
+    assert height(reading(world, "vertical jump")).value == pytest.approx(0.25 / 0.87, abs=0.02)
+    top = slice(34, 38)  # the middle of the flight's rows 30-41
+    for side in ("left", "right"):
+        hip, knee, ankle = (LANDMARK_NAMES.index(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
+        world[top, ankle], world[top, knee] = world[top, knee], world[top, hip]
+        world[top, hip, 1] -= 0.1
+    assert height(reading(world, "vertical jump")).value == pytest.approx(0.25 / 0.87, abs=0.05)
 
 
 def test_a_swing_shows_its_top_pause_and_tempo() -> None:

@@ -74,7 +74,10 @@ class JumpEvents:
     end: int
     standing: float
     leg_length: float
-    """Median image length of a leg (hip-knee-ankle) in torso lengths, the unit of heights."""
+    """Median image length of a leg (hip-knee-ankle) while standing, in torso lengths: the unit of heights
+    (over the whole clip when standing shows no leg). A bent or foreshortened leg reads shorter, and a
+    pose fitted to a body whose head has left the frame drew the legs at half their length in demo1's
+    flight."""
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,8 @@ def _mean_of_sides(features: KinematicFeatures, name: str) -> np.ndarray:
         return np.nanmean(np.stack([features[f"{side}_{name}"] for side in SIDES]), axis=0)
 
 
-def image_leg_length(features: KinematicFeatures) -> float:
-    """Median length of a leg (hip-knee plus knee-ankle) in the image, in torso lengths."""
+def image_legs(features: KinematicFeatures) -> np.ndarray:
+    """(2, T): per side and row, the image length of the leg (hip-knee plus knee-ankle), torso lengths."""
 
     def segment(side: str, a: str, b: str) -> np.ndarray:
         return np.hypot(
@@ -151,8 +154,13 @@ def image_leg_length(features: KinematicFeatures) -> float:
             features[f"{side}_{a}_y"] - features[f"{side}_{b}_y"],
         )
 
-    legs = [segment(side, "hip", "knee") + segment(side, "knee", "ankle") for side in SIDES]
-    return _median(np.concatenate(legs))
+    return np.stack([segment(side, "hip", "knee") + segment(side, "knee", "ankle") for side in SIDES])
+
+
+def image_leg_length(features: KinematicFeatures, rows: np.ndarray | None = None) -> float:
+    """Median length of a leg in the image over `rows` (all when None), in torso lengths."""
+    legs = image_legs(features)
+    return _median((legs if rows is None else legs[:, rows]).ravel())
 
 
 def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvents | None:
@@ -160,8 +168,10 @@ def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvent
     above standing with the ankles `LEAST_FEET_RISE` off the floor."""
     start, end = moving
     hip, ankles = features["hip_centre_y"], _mean_of_sides(features, "ankle_y")
-    legs = image_leg_length(features)
     standing = _standing_rows(features, moving)
+    legs = image_leg_length(features, standing)
+    if not legs > 0:
+        legs = image_leg_length(features)
     hip_rest, ankle_rest = _median(hip[standing]), _median(ankles[standing])
     window = hip[start : end + 1]
     if not (legs > 0 and np.isfinite([hip_rest, ankle_rest]).all() and np.isfinite(window).any()):
