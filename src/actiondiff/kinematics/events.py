@@ -47,9 +47,10 @@ take-off and landing; a tucked jump's hips come down before its ankles: -0.06 in
 PEAK_WITHIN = (0.3, 0.7)
 """Where the flight peak lies between take-off and landing (a ballistic arc peaks half-way): outside,
 the body did not fly up and come down (a jump down from a box read 0.29)."""
-THROUGH_FASTER = 1.5
-"""A swing comes through at least this much faster than its backswing went out (golf's tempo is 3 : 1);
-the backswing's speed is its 90th percentile, so one jittery row does not count as its pace."""
+THROUGH_FASTER = 1.3
+"""A swing comes through at least this much faster than its backswing went out (golf's tempo is 3 : 1, a
+chip's 1.35: joshkarbi's backyard chips 001 and 002); the backswing's speed is its 90th percentile, so
+one jittery row does not count as its pace."""
 LEAST_FOLLOW_THROUGH_S = 0.2
 """A swing follows through for at least this long after impact or release (not the video's end)."""
 FAST_SHARE = 0.5
@@ -187,7 +188,8 @@ def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvent
         return None
     takeoff, landing = start + int(before[-1]), peak + int(after[0])
     if (
-        np.nanmin(hip[takeoff + 1 : landing]) < hip_rest - FLIGHT_SAG * legs
+        landing - takeoff < 2  # no row in the air
+        or np.nanmin(hip[takeoff + 1 : landing]) < hip_rest - FLIGHT_SAG * legs
         or not PEAK_WITHIN[0] <= (peak - takeoff) / max(landing - takeoff, 1) <= PEAK_WITHIN[1]
     ):
         return None  # the hips drop below standing in the air, or do not rise and fall as one arc
