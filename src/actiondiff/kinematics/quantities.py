@@ -171,6 +171,8 @@ class Quantity:
     # durations: time-warping smears a phase's boundaries exactly where the two tempos differ)
     joints: tuple[str, ...] = ()  # landmarks it is read from, both sides ("knee": left and right knee)
     view_sensitive: bool = True  # reads differently from another viewpoint (see the module doc)
+    one_side_enough: bool = False  # read from the better seen side (a grip's hands, a throw's faster
+    # hand), so the visibility gate checks that side of each joint
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
@@ -585,7 +587,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the arm swing into the jump is bigger", "the arms swing less")),
     Quantity("tempo_ratio", "backswing time over downswing time in a one-off swing or throw", "ratio",
              "swing", 0.5, of_swing(tempo_ratio), crossed=False, relative_margin=0.35,
-             joints=("shoulder", "wrist"),
+             joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("has a slower backswing relative to the downswing",
                       "has a quicker backswing relative to the downswing"),
              more=(r"tempo ratio\b.{0,15}\b(higher|larger|bigger)|backswing\b.{0,25}\b(slower|longer) "
@@ -595,7 +597,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the backswing is slower relative to the downswing", "the tempo ratio is lower")),
     Quantity("top_pause", "pause of the hands at the top of the backswing in a one-off swing or throw", "s",
              "swing", 0.15, of_swing(between("top_start", "top_end")), crossed=False, relative_margin=0.25,
-             joints=("shoulder", "wrist"),
+             joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("pauses longer at the top of the backswing", "pauses less at the top of the backswing"),
              more=r"paus\w*\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\bpaus",
              less=(r"(no|without (a )?|shorter) pause\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\b"
@@ -605,6 +607,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("backswing_duration", "time from the start of the movement to the top of the backswing in a "
              "one-off swing or throw", "s", "swing", 0.1, of_swing(between("onset", "top_start")),
              crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             one_side_enough=True,
              phrases=("takes longer over the backswing", "makes a quicker backswing"),
              more=(r"backswing\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
                    r"slower backswing"),
@@ -613,6 +616,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("downswing_duration", "time from the top of the backswing to impact or release in a one-off "
              "swing or throw", "s", "swing", 0.05, of_swing(between("top_end", "impact")),
              crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             one_side_enough=True,
              phrases=("takes longer over the downswing", "makes a quicker downswing"),
              more=(r"(downswing|forward swing)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? "
                    r"longer)|slower (downswing|forward swing)"),
@@ -621,7 +625,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the downswing takes longer", "the downswing is quicker")),
     Quantity("swing_duration", "time from the start of the movement to impact or release in a one-off swing "
              "or throw", "s", "swing", 0.1, of_swing(between("onset", "impact")), crossed=False,
-             view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("takes longer over the swing", "completes the swing faster"),
              more=(r"\b(swing|throw|serve)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
                    r"slower (swing|throw|serve)\b"),
@@ -630,7 +634,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the swing is slower", "the swing is quicker")),
     Quantity("backswing_length", "distance of the hands from where they started at the top of the backswing "
              "in a one-off swing or throw", "torso", "swing", 0.2, of_swing(backswing_length),
-             crossed=False, joints=("shoulder", "wrist"),
+             crossed=False, joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("makes a longer backswing", "makes a shorter backswing"),
              more=(r"(longer|bigger|fuller|wider) backswing|backswing\b.{0,15}\b(is )?(longer|bigger|fuller|"
                    r"wider)\b|takes? the (club|racket|ball|arm) (further|farther) back"),
@@ -639,7 +643,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the backswing is longer", "the backswing is shorter and more compact")),
     Quantity("peak_hand_speed", "peak speed of the hands, at impact or release of a one-off swing or throw",
              "torso/s", "swing", 1.0, of_swing(hand_speed), crossed=False, relative_margin=0.15,
-             joints=("shoulder", "wrist"),
+             joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("moves the hands faster at impact or release",
                       "moves the hands more slowly at impact or release"),
              more=(r"(more|higher|greater) (hand|club|club ?head|swing|arm|racket|bat) speed|"

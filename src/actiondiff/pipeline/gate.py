@@ -267,12 +267,17 @@ def feet_reason(side: str, quantity: Quantity) -> str:
 
 def unseen_joint(track: PoseTrack, frames: list[int], quantity: Quantity) -> tuple[str, float] | None:
     """The least visible landmark among those `quantity` is read from, over these video frames, if
-    its mean visibility there is under `VISIBLE`: (name, visibility)."""
+    its mean visibility there is under `VISIBLE`: (name, visibility). A quantity read from one side
+    (`one_side_enough`) checks each joint's better seen side: golfdb's down-the-line swing hides the
+    left wrist behind the body (0.47) while the grip's right hand marks the hands."""
     rows = [row for row, sample in enumerate(track.frames) if sample.index in set(frames)]
     if not rows or not quantity.joints:
         return None
     names = [f"{side}_{joint}" for joint in quantity.joints for side in ("left", "right")]
     seen = np.nan_to_num(track.visibility[np.ix_(rows, [track.landmark(n) for n in names])]).mean(axis=0)
+    if quantity.one_side_enough:  # each joint's better seen side: (left, right) pairs in `names`
+        better = seen.reshape(-1, 2).argmax(axis=1) + np.arange(0, len(names), 2)
+        names, seen = [names[k] for k in better], seen[better]
     worst = int(np.argmin(seen))
     return (names[worst], float(seen[worst])) if seen[worst] < VISIBLE else None
 
