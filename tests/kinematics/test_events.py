@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from actiondiff.kinematics import Reading, compute_features, measure_quantity
+from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import EVENT_PHASES, QUANTITIES
 from actiondiff.knowledge import resolve_profile
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
@@ -63,6 +64,19 @@ def test_a_swing_shows_its_top_pause_and_tempo() -> None:
     assert measured["downswing_duration"] == pytest.approx(0.25, abs=0.06)  # through impact at mid-way
     assert measured["backswing_length"] > 1.5
     assert reading(swinging_world(pause_s=0.0), "golf swing").events.swing is not None
+
+
+def test_a_one_off_swing_places_its_sub_actions_at_its_events() -> None:
+    swing = reading(swinging_world(backswing_s=0.9, pause_s=0.5, through_s=0.5), "golf swing")
+    events, times = swing.events.swing, swing.features.timestamps
+    assert events is not None
+    profile = resolve_profile("golf swing")
+    names = [s.name for s in profile.entry.sub_actions] if profile.entry else []
+    spans = phase_spans(swing.features, names, profile.movement, [swing.events.as_repetition()])
+    starts = {s.sub_action: s.start_s for s in spans or []}
+    assert starts["backswing"] == pytest.approx(times[events.onset])
+    assert starts["top of backswing"] == pytest.approx(times[events.top_start])
+    assert starts["follow-through"] == pytest.approx(times[events.impact + 1])
 
 
 def test_standing_still_is_neither_a_jump_nor_a_swing() -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actiondiff.kinematics.features import SIDES, KinematicFeatures
-from actiondiff.kinematics.phases import SETTLE_S
+from actiondiff.kinematics.phases import SETTLE_S, Repetition
 
 LEAST_RISE = 0.15
 """Least rise of the hip centre (leg lengths) at its highest that counts as a jump."""
@@ -103,6 +103,16 @@ class Events:
 
     jump: JumpEvents | None
     swing: SwingEvents | None
+
+    def as_repetition(self) -> Repetition | None:
+        """The one-off action as one repetition, so its sub-actions' spans fall at its events: a swing
+        goes out from the onset, holds at the top and comes back through impact; a jump goes out from
+        its onset, holds in the air from take-off to landing, and recovers from landing."""
+        if (j := self.jump) is not None:
+            return Repetition(j.onset, j.takeoff + 1, j.peak, j.landing - 1, j.landing - 1, "movement")
+        if (s := self.swing) is not None:
+            return Repetition(s.onset, s.top_start, s.top_start, s.top_end, s.impact, "movement")
+        return None
 
     def describe(self, times: np.ndarray) -> str:
         """The events in words with their times, for the notices; empty when none was found."""
