@@ -63,6 +63,7 @@ CLIPS = (
     Clip("Rybeau-University+COSC428Project/reference_video.mp4", "golf swing"),
     Clip("abdulrehmanb42+JumpVisionMk1/demo1.mp4", "vertical jump"),
     Clip("abdulrehmanb42+JumpVisionMk1/demo.mp4", "vertical jump"),
+    Clip("joshkarbi+golf-swing-trainer/002.mp4", "golf swing"),
 )
 
 
@@ -80,9 +81,14 @@ SWING_SPEED: dict[str, Label] = {"the swing is slower": "A", "the backswing take
 """A slow-motion (or slow) swing against a real-time one: takeaway to impact takes over twice as long in
 the frames (1.0 to 3.3 s and 2.7 to 4.5 s against 1.8 to 2.6 s), and so does the backswing."""
 
+FULL_SWING: dict[str, Label] = {"the backswing is longer": "A", "the hands move faster through impact": "A"}
+"""A full iron swing against a chip, both face-on: at the top the hands are over the head against at the
+hip (frames 138 of 60 fps and 26 of 30 fps), and the full swing's club is a blur through impact."""
+
 PAIRS = (
     Pair(CLIPS[1], CLIPS[2], SWING_SPEED),
     Pair(CLIPS[0], CLIPS[2], SWING_SPEED),
+    Pair(CLIPS[2], CLIPS[5], FULL_SWING),
     Pair(
         CLIPS[3],
         CLIPS[4],

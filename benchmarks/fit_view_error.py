@@ -103,7 +103,7 @@ def _degrees(pair: dict[str, object], quantity: Quantity) -> float:
     read from both sides alike, B's view reflected where nearer: `gate.views_apart`), at most
     `SATURATION_DEG`."""
     read = float(pair["read_deg"] or 180.0)  # type: ignore[arg-type]
-    if quantity.either_side:
+    if quantity.sides_alike:
         read = min(read, float(pair.get("reflected_deg") or 180.0))  # type: ignore[arg-type]
     return min(float(pair["true_deg"]), read, SATURATION_DEG)  # type: ignore[arg-type]
 

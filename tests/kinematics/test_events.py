@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from actiondiff.kinematics import Reading, compute_features, measure_quantity
+from actiondiff.kinematics.phases import phase_spans
 from actiondiff.kinematics.quantities import EVENT_PHASES, QUANTITIES
 from actiondiff.knowledge import resolve_profile
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
@@ -39,6 +40,22 @@ def test_a_jump_shows_take_off_flight_and_landing_where_they_were_built() -> Non
     assert measured["tempo_ratio"] is None, "a jump is not read as a swing"
 
 
+def test_jump_height_is_the_hips_rise_in_leg_lengths_past_a_pose_drawn_with_half_legs() -> None:
+    """0.25 m over legs of 0.87 m; then with a pose at the top of the flight fitted too high (the hips
+    drawn 0.1 m up on the shirt, the knees at the hips, the ankles at the knees), as on a real clip
+    whose head left the frame: the arc through the whole-legged rows reads the rise within 0.05 (0.33;
+    all rows read 0.38: smoothing spreads the bad poses over their neighbours)."""
+    height = next(q for q in QUANTITIES if q.key == "jump_height").compute
+    world = jumping_world(height_m=0.25)
+    assert height(reading(world, "vertical jump")).value == pytest.approx(0.25 / 0.87, abs=0.02)
+    top = slice(34, 38)  # the middle of the flight's rows 30-41
+    for side in ("left", "right"):
+        hip, knee, ankle = (LANDMARK_NAMES.index(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
+        world[top, ankle], world[top, knee] = world[top, knee], world[top, hip]
+        world[top, hip, 1] -= 0.1
+    assert height(reading(world, "vertical jump")).value == pytest.approx(0.25 / 0.87, abs=0.05)
+
+
 def test_a_swing_shows_its_top_pause_and_tempo() -> None:
     swing = reading(swinging_world(backswing_s=0.9, pause_s=0.5, through_s=0.5), "golf swing")
     measured = values(swing)
@@ -47,6 +64,19 @@ def test_a_swing_shows_its_top_pause_and_tempo() -> None:
     assert measured["downswing_duration"] == pytest.approx(0.25, abs=0.06)  # through impact at mid-way
     assert measured["backswing_length"] > 1.5
     assert reading(swinging_world(pause_s=0.0), "golf swing").events.swing is not None
+
+
+def test_a_one_off_swing_places_its_sub_actions_at_its_events() -> None:
+    swing = reading(swinging_world(backswing_s=0.9, pause_s=0.5, through_s=0.5), "golf swing")
+    events, times = swing.events.swing, swing.features.timestamps
+    assert events is not None
+    profile = resolve_profile("golf swing")
+    names = [s.name for s in profile.entry.sub_actions] if profile.entry else []
+    spans = phase_spans(swing.features, names, profile.movement, [swing.events.as_repetition()])
+    starts = {s.sub_action: s.start_s for s in spans or []}
+    assert starts["backswing"] == pytest.approx(times[events.onset])
+    assert starts["top of backswing"] == pytest.approx(times[events.top_start])
+    assert starts["follow-through"] == pytest.approx(times[events.impact + 1])
 
 
 def test_standing_still_is_neither_a_jump_nor_a_swing() -> None:

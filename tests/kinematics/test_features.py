@@ -108,6 +108,20 @@ def test_short_gaps_are_filled_and_long_gaps_kept() -> None:
     assert np.allclose(features["left_knee_angle"][10:12], degrees[10:12], atol=0.5)
 
 
+def test_cleaning_drops_a_pose_collapsed_onto_one_line() -> None:
+    """A single frame whose shoulders fold onto the body's midline is dropped and filled from its
+    neighbours; a hand-spacing ratio to the shoulder width no longer jumps there."""
+    world = np.repeat(standing_world()[None], 30, axis=0)
+    midline = world[12, [L("left_hip"), L("right_hip")]].mean(axis=0)
+    for side, off in (("left", 0.01), ("right", -0.01)):
+        world[12, L(f"{side}_shoulder"), 0] = midline[0] + off
+    track = make_track(world)
+    assert np.allclose(clean_track(track).world_xyz[12], world[11], atol=1e-4)
+    assert compute_features(track, clean=False)["hand_distance_ratio"][12] > 5
+    ratio = compute_features(track)["hand_distance_ratio"]
+    assert np.allclose(ratio, ratio[0], atol=1e-3)
+
+
 def test_front_leg_of_a_split_stance() -> None:
     """Right foot 0.4 m forward with its shin tilted 20 degrees forward, left foot 0.4 m back."""
     world = standing_world()[None].copy()

@@ -141,6 +141,21 @@ def test_an_unseen_joint_withholds_the_quantities_read_from_it() -> None:
     assert gate_difference(measured("trunk_lean"), check, (a, b)).label == "A"  # no ankle in it
 
 
+def test_a_quantity_of_the_hands_together_needs_one_wrist_in_view() -> None:
+    """A golf grip: the swing's timing is read from both hands together, so the better seen wrist
+    marks them (a down-the-line view hides the lead wrist behind the body); both hidden withhold it."""
+    a, b = tracks(0.0, 0.0)
+    visibility = np.array(b.visibility)
+    visibility[3:6, LANDMARK_NAMES.index("left_wrist")] = 0.2
+    check = quality_check(a, b)
+    one_hidden = (a, b.model_copy(update={"visibility": visibility}))
+    assert gate_difference(measured("backswing_duration"), check, one_hidden).label == "A"
+    visibility[3:6, LANDMARK_NAMES.index("right_wrist")] = 0.3
+    both_hidden = (a, b.model_copy(update={"visibility": visibility}))
+    gated = gate_difference(measured("backswing_duration"), check, both_hidden)
+    assert (gated.label, gated.withheld) == (None, "visibility") and "right wrist" in (gated.reason or "")
+
+
 def test_a_mirrored_video_is_the_same_view_and_a_camera_on_the_other_side_is_not() -> None:
     performer = make_track(one_arm_raised(40.0))
     check = quality_check(performer, mirrored(performer))

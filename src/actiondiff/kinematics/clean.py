@@ -18,6 +18,11 @@ MAX_GAP_S = 0.4
 SMOOTH_WINDOW_S = 0.3
 """Savitzky–Golay window length; polynomial order 2 keeps turning points (squat bottoms) sharp."""
 MAD_TO_SD = 1.4826
+COLLAPSED_SHOULDERS = 0.3
+"""A pose whose world shoulder width is under this share of the track's median is a body collapsed onto
+one line, not a turn (world landmarks keep a sideways body's width in depth): pose2sim's two-person
+cam02 posed a walker turning round at 0.02 m for single frames against his 0.33 m, and every ratio to
+the shoulder width jumped fivefold there."""
 FROZEN_RELATIVE = 1e-6
 """A residual this small relative to its value is rounding (a repeated frame posed alike), not jitter:
 MediaPipe's jitter is around 1e-3 of a value, float32 rounding 1e-7."""
@@ -30,7 +35,8 @@ def clean_track(
     window_s: float = SMOOTH_WINDOW_S,
     cuts: Sequence[int] = (),
 ) -> PoseTrack:
-    """A copy of `track` with short gaps interpolated and jitter smoothed (Savitzky–Golay, order 2).
+    """A copy of `track` with collapsed poses dropped (`collapsed_rows`), short gaps interpolated and
+    jitter smoothed (Savitzky–Golay, order 2).
 
     Longer gaps stay NaN. Each run of detected frames is smoothed on its own, over time measured in
     samples, so the window adapts to the sampling rate (at least 5 samples, else left unsmoothed). A run
@@ -39,6 +45,7 @@ def clean_track(
     """
     if len(track.frames) == 0:
         return track
+    collapsed = collapsed_rows(track)
     times = track.timestamps
     step = float(times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else 1.0
     max_gap = max(1, round(max_gap_s / step)) if step > 0 else 1
@@ -48,11 +55,27 @@ def clean_track(
     for name in ("image_xyz", "world_xyz", "visibility"):
         values = np.array(getattr(track, name), dtype=np.float64)
         flat = values.reshape(len(times), -1)
+        if name != "visibility":
+            flat[collapsed] = np.nan  # dropped, then filled from the poses around like a missed frame
         for start, end in pairwise(edges):
             shot = _fill_gaps(flat[start:end], times[start:end], max_gap)
             flat[start:end] = shot if name == "visibility" else _smooth_runs(shot, window)
         arrays[name] = flat.reshape(values.shape).astype(np.float32)
     return track.model_copy(update=arrays)
+
+
+def collapsed_rows(track: PoseTrack) -> np.ndarray:
+    """Per row, whether its pose collapsed: world shoulder width under `COLLAPSED_SHOULDERS` of the
+    track's median."""
+    world = np.asarray(track.world_xyz, dtype=np.float64)
+    names = track.landmark_names
+    width = np.linalg.norm(
+        world[:, names.index("left_shoulder")] - world[:, names.index("right_shoulder")], axis=-1
+    )
+    seen = width[np.isfinite(width)]
+    if not seen.size:
+        return np.zeros(len(width), dtype=bool)
+    return np.isfinite(width) & (width < COLLAPSED_SHOULDERS * float(np.median(seen)))
 
 
 CUT_SCALE = 0.15

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actiondiff.kinematics.features import SIDES, KinematicFeatures
-from actiondiff.kinematics.phases import SETTLE_S
+from actiondiff.kinematics.phases import SETTLE_S, Repetition
 
 LEAST_RISE = 0.15
 """Least rise of the hip centre (leg lengths) at its highest that counts as a jump."""
@@ -47,9 +47,10 @@ take-off and landing; a tucked jump's hips come down before its ankles: -0.06 in
 PEAK_WITHIN = (0.3, 0.7)
 """Where the flight peak lies between take-off and landing (a ballistic arc peaks half-way): outside,
 the body did not fly up and come down (a jump down from a box read 0.29)."""
-THROUGH_FASTER = 1.5
-"""A swing comes through at least this much faster than its backswing went out (golf's tempo is 3 : 1);
-the backswing's speed is its 90th percentile, so one jittery row does not count as its pace."""
+THROUGH_FASTER = 1.3
+"""A swing comes through at least this much faster than its backswing went out (golf's tempo is 3 : 1, a
+chip's 1.35: joshkarbi's backyard chips 001 and 002); the backswing's speed is its 90th percentile, so
+one jittery row does not count as its pace."""
 LEAST_FOLLOW_THROUGH_S = 0.2
 """A swing follows through for at least this long after impact or release (not the video's end)."""
 FAST_SHARE = 0.5
@@ -74,7 +75,10 @@ class JumpEvents:
     end: int
     standing: float
     leg_length: float
-    """Median image length of a leg (hip-knee-ankle) in torso lengths, the unit of heights."""
+    """Median image length of a leg (hip-knee-ankle) while standing, in torso lengths: the unit of heights
+    (over the whole clip when standing shows no leg). A bent or foreshortened leg reads shorter, and a
+    pose fitted to a body whose head has left the frame drew the legs at half their length in demo1's
+    flight."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,16 @@ class Events:
 
     jump: JumpEvents | None
     swing: SwingEvents | None
+
+    def as_repetition(self) -> Repetition | None:
+        """The one-off action as one repetition, so its sub-actions' spans fall at its events: a swing
+        goes out from the onset, holds at the top and comes back through impact; a jump goes out from
+        its onset, holds in the air from take-off to landing, and recovers from landing."""
+        if (j := self.jump) is not None:
+            return Repetition(j.onset, j.takeoff + 1, j.peak, j.landing - 1, j.landing - 1, "movement")
+        if (s := self.swing) is not None:
+            return Repetition(s.onset, s.top_start, s.top_start, s.top_end, s.impact, "movement")
+        return None
 
     def describe(self, times: np.ndarray) -> str:
         """The events in words with their times, for the notices; empty when none was found."""
@@ -142,8 +156,8 @@ def _mean_of_sides(features: KinematicFeatures, name: str) -> np.ndarray:
         return np.nanmean(np.stack([features[f"{side}_{name}"] for side in SIDES]), axis=0)
 
 
-def image_leg_length(features: KinematicFeatures) -> float:
-    """Median length of a leg (hip-knee plus knee-ankle) in the image, in torso lengths."""
+def image_legs(features: KinematicFeatures) -> np.ndarray:
+    """(2, T): per side and row, the image length of the leg (hip-knee plus knee-ankle), torso lengths."""
 
     def segment(side: str, a: str, b: str) -> np.ndarray:
         return np.hypot(
@@ -151,8 +165,13 @@ def image_leg_length(features: KinematicFeatures) -> float:
             features[f"{side}_{a}_y"] - features[f"{side}_{b}_y"],
         )
 
-    legs = [segment(side, "hip", "knee") + segment(side, "knee", "ankle") for side in SIDES]
-    return _median(np.concatenate(legs))
+    return np.stack([segment(side, "hip", "knee") + segment(side, "knee", "ankle") for side in SIDES])
+
+
+def image_leg_length(features: KinematicFeatures, rows: np.ndarray | None = None) -> float:
+    """Median length of a leg in the image over `rows` (all when None), in torso lengths."""
+    legs = image_legs(features)
+    return _median((legs if rows is None else legs[:, rows]).ravel())
 
 
 def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvents | None:
@@ -160,8 +179,10 @@ def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvent
     above standing with the ankles `LEAST_FEET_RISE` off the floor."""
     start, end = moving
     hip, ankles = features["hip_centre_y"], _mean_of_sides(features, "ankle_y")
-    legs = image_leg_length(features)
     standing = _standing_rows(features, moving)
+    legs = image_leg_length(features, standing)
+    if not legs > 0:
+        legs = image_leg_length(features)
     hip_rest, ankle_rest = _median(hip[standing]), _median(ankles[standing])
     window = hip[start : end + 1]
     if not (legs > 0 and np.isfinite([hip_rest, ankle_rest]).all() and np.isfinite(window).any()):
@@ -177,7 +198,8 @@ def read_jump(features: KinematicFeatures, moving: tuple[int, int]) -> JumpEvent
         return None
     takeoff, landing = start + int(before[-1]), peak + int(after[0])
     if (
-        np.nanmin(hip[takeoff + 1 : landing]) < hip_rest - FLIGHT_SAG * legs
+        landing - takeoff < 2  # no row in the air
+        or np.nanmin(hip[takeoff + 1 : landing]) < hip_rest - FLIGHT_SAG * legs
         or not PEAK_WITHIN[0] <= (peak - takeoff) / max(landing - takeoff, 1) <= PEAK_WITHIN[1]
     ):
         return None  # the hips drop below standing in the air, or do not rise and fall as one arc

@@ -61,7 +61,7 @@ class Repetition:
     end: int
     source: Literal["driver", "movement"] = "driver"
     """Found in the action's driving signal, or the whole-body movement standing in (see
-    `movement_repetition`)."""
+    `movement_repetition`; a one-off action's events too, `events.Events.as_repetition`)."""
 
     def shifted(self, rows: int) -> Repetition:
         """The same repetition `rows` later (found in a slice starting there)."""
@@ -391,7 +391,10 @@ def describe_repetitions(
 
 
 def phase_spans(
-    features: KinematicFeatures, sub_actions: Sequence[str], movement: Movement
+    features: KinematicFeatures,
+    sub_actions: Sequence[str],
+    movement: Movement,
+    repetitions: Sequence[Repetition] | None = None,
 ) -> list[SubActionSpan] | None:
     """Spans of the sub-actions over every repetition, from their names' phases; None if unknown.
 
@@ -399,9 +402,11 @@ def phase_spans(
     absorbed by the sub-action before it. Each repetition repeats the sub-actions in order, so one name
     has a span per repetition (time-ordered). The rest between two repetitions goes to the recovery of
     the one before and the rest of the next, split in the middle when both are named. Returns None when
-    no repetition is found or no sub-action name points at a phase.
+    no repetition is found or no sub-action name points at a phase. `repetitions` are found in the
+    driver unless given (a one-off action's events, `events.Events.as_repetition`).
     """
-    repetitions = find_repetitions(features, movement.driver, movement_span(features))
+    if repetitions is None:
+        repetitions = find_repetitions(features, movement.driver, movement_span(features))
     if not repetitions or not sub_actions:
         return None
     named = [movement.phase_of(name) for name in sub_actions]

@@ -28,7 +28,14 @@ from typing import TypeVar
 
 import numpy as np
 
-from actiondiff.kinematics.events import Events, JumpEvents, SwingEvents, read_events
+from actiondiff.kinematics.events import (
+    Events,
+    JumpEvents,
+    SwingEvents,
+    image_leg_length,
+    image_legs,
+    read_events,
+)
 from actiondiff.kinematics.features import SIDES, KinematicFeatures
 from actiondiff.kinematics.phases import (
     Driver,
@@ -166,7 +173,10 @@ class Quantity:
     # durations: time-warping smears a phase's boundaries exactly where the two tempos differ)
     joints: tuple[str, ...] = ()  # landmarks it is read from, both sides ("knee": left and right knee)
     view_sensitive: bool = True  # reads differently from another viewpoint (see the module doc)
-    either_side: bool = False  # read from both sides alike: seen when one side's joints are in view
+    one_side_enough: bool = False  # read from the better seen side (a grip's hands, a throw's faster
+    # hand) or from both alike, so the visibility gate checks that side of each joint
+    sides_alike: bool = False  # reads both sides alike (their mean): a mirror leaves it, so a view and
+    # its reflection about the body's midline read alike (`gate.views_apart`)
     stand_in: str = ""  # a `STAND_INS` key: the same claim read from image heights, where views differ
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
@@ -381,6 +391,47 @@ def countermovement_depth(reading: Reading, jump: JumpEvents) -> Read:
     return drop / jump.leg_length, [jump.bottom]
 
 
+WHOLE_LEG = 0.9
+"""A pose in the air counts for the jump's height while each leg keeps this share of the standing leg's
+image length: a body fitted with its head out of the frame drew hips on the shirt and knees on the shorts
+(legs at half length) for a third of demo1's flight."""
+
+
+def flight_height(reading: Reading, jump: JumpEvents) -> Read | None:
+    """The hip centre's rise from standing to the flight peak, in standing leg lengths: the vertex of a
+    parabola (the body's ballistic arc) through the rows in the air whose legs are whole (`WHOLE_LEG`),
+    else the highest such row. A ratio of image lengths along the body's axis, so a mirror, the image
+    size or a camera turned about the vertical keep it."""
+    features = reading.features
+    air = np.arange(jump.takeoff, jump.landing + 1)
+    hip = features["hip_centre_y"]
+    whole = air[
+        (image_legs(features)[:, air] >= WHOLE_LEG * jump.leg_length).all(axis=0) & np.isfinite(hip[air])
+    ]
+    if whole.size < 3:
+        return None
+    times = features.timestamps[whole]
+    bend, slope, level = np.polyfit(times, hip[whole], 2)
+    vertex = -slope / (2 * bend) if bend < 0 else np.nan
+    if times[0] < vertex < times[-1]:
+        top, at = level - slope**2 / (4 * bend), int(whole[np.argmin(np.abs(times - vertex))])
+    else:
+        at = int(whole[np.argmax(hip[whole])])
+        top = float(hip[at])
+    return (float(top) - jump.standing) / jump.leg_length, [at]
+
+
+def jump_rise(reading: Reading) -> Measurement | None:
+    """The hips' rise in leg lengths: a one-off jump's `flight_height` when the movement shows one and
+    does not repeat, else the rise per repetition (`rise`) over the leg's image length."""
+    if reading.events.jump is not None and len(reading.repetitions) < 2:
+        return of_jump(flight_height)(reading)
+    found, legs = rise("hip_centre_y")(reading), image_leg_length(reading.features)
+    if found is None or not legs > 0:
+        return None
+    return Measurement(found.value / legs, found.rows, tuple(v / legs for v in found.per_window))
+
+
 def landing_flexion(reading: Reading, jump: JumpEvents) -> Read | None:
     """Deepest knee flexion (180 - knee angle) from landing to the end of the movement."""
     knees = reading.features["knee_angle"][jump.landing : jump.end + 1]
@@ -591,7 +642,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the arm swing into the jump is bigger", "the arms swing less")),
     Quantity("tempo_ratio", "backswing time over downswing time in a one-off swing or throw", "ratio",
              "swing", 0.5, of_swing(tempo_ratio), crossed=False, relative_margin=0.35,
-             joints=("shoulder", "wrist"),
+             joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("has a slower backswing relative to the downswing",
                       "has a quicker backswing relative to the downswing"),
              more=(r"tempo ratio\b.{0,15}\b(higher|larger|bigger)|backswing\b.{0,25}\b(slower|longer) "
@@ -601,7 +652,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the backswing is slower relative to the downswing", "the tempo ratio is lower")),
     Quantity("top_pause", "pause of the hands at the top of the backswing in a one-off swing or throw", "s",
              "swing", 0.15, of_swing(between("top_start", "top_end")), crossed=False, relative_margin=0.25,
-             joints=("shoulder", "wrist"),
+             joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("pauses longer at the top of the backswing", "pauses less at the top of the backswing"),
              more=r"paus\w*\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\bpaus",
              less=(r"(no|without (a )?|shorter) pause\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\b"
@@ -611,6 +662,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("backswing_duration", "time from the start of the movement to the top of the backswing in a "
              "one-off swing or throw", "s", "swing", 0.1, of_swing(between("onset", "top_start")),
              crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             one_side_enough=True,
              phrases=("takes longer over the backswing", "makes a quicker backswing"),
              more=(r"backswing\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
                    r"slower backswing"),
@@ -619,6 +671,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("downswing_duration", "time from the top of the backswing to impact or release in a one-off "
              "swing or throw", "s", "swing", 0.05, of_swing(between("top_end", "impact")),
              crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             one_side_enough=True,
              phrases=("takes longer over the downswing", "makes a quicker downswing"),
              more=(r"(downswing|forward swing)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? "
                    r"longer)|slower (downswing|forward swing)"),
@@ -627,7 +680,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the downswing takes longer", "the downswing is quicker")),
     Quantity("swing_duration", "time from the start of the movement to impact or release in a one-off swing "
              "or throw", "s", "swing", 0.1, of_swing(between("onset", "impact")), crossed=False,
-             view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("takes longer over the swing", "completes the swing faster"),
              more=(r"\b(swing|throw|serve)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
                    r"slower (swing|throw|serve)\b"),
@@ -636,7 +689,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the swing is slower", "the swing is quicker")),
     Quantity("backswing_length", "distance of the hands from where they started at the top of the backswing "
              "in a one-off swing or throw", "torso", "swing", 0.2, of_swing(backswing_length),
-             crossed=False, joints=("shoulder", "wrist"),
+             crossed=False, joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("makes a longer backswing", "makes a shorter backswing"),
              more=(r"(longer|bigger|fuller|wider) backswing|backswing\b.{0,15}\b(is )?(longer|bigger|fuller|"
                    r"wider)\b|takes? the (club|racket|ball|arm) (further|farther) back"),
@@ -645,7 +698,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the backswing is longer", "the backswing is shorter and more compact")),
     Quantity("peak_hand_speed", "peak speed of the hands, at impact or release of a one-off swing or throw",
              "torso/s", "swing", 1.0, of_swing(hand_speed), crossed=False, relative_margin=0.15,
-             joints=("shoulder", "wrist"),
+             joints=("shoulder", "wrist"), one_side_enough=True,
              phrases=("moves the hands faster at impact or release",
                       "moves the hands more slowly at impact or release"),
              more=(r"(more|higher|greater) (hand|club|club ?head|swing|arm|racket|bat) speed|"
@@ -656,7 +709,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the hands move faster through impact", "the hand speed is lower")),
     Quantity("head_movement", "largest move of the head from where it started, up to impact, in a one-off "
              "swing or throw", "torso", "swing", 0.1, of_swing(head_movement), crossed=False,
-             relative_margin=0.25, joints=("ear",), either_side=True,
+             relative_margin=0.25, joints=("ear",), one_side_enough=True,
              phrases=("moves the head more during the swing", "keeps the head stiller during the swing"),
              more=(r"head\b.{0,20}\b(moves?|sways?|shifts?|bobs?|drifts?|lifts?)\w*\b.{0,15}\b"
                    r"(more|further|a lot)|more head (movement|motion|sway)"),
@@ -848,9 +901,9 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=(r"(?<!less )(?<!un)\b(stable|steady|steadier)|more balanced|better balance|"
                    r"(stays?|keeps?|held|holds?) still|(keeps?|holds?) (the |their )?balance"),
              examples=("the body sways and wobbles more", "the body is more stable")),
-    Quantity("jump_height", "rise of the hip centre above standing (jump height proxy)", "torso", "rep", 0.1,
-             rise("hip_centre_y"),
-             joints=("shoulder", "hip"),
+    Quantity("jump_height", "hip-centre rise above standing to a one-off jump's flight peak, or per rep",
+             "x leg length", "rep", 0.06, jump_rise, crossed=False, relative_margin=0.15,
+             joints=("hip", "knee", "ankle"),
              phrases=("jumps higher", "jumps lower"),
              more=(r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height|"
                    r"hips?\b.{0,15}\b(rises?|go(es)?|gets?)\b.{0,10}\bhigher"),
@@ -920,11 +973,11 @@ QUANTITIES: tuple[Quantity, ...] = (
 STAND_INS: tuple[Quantity, ...] = (
     Quantity("hip_depth", "lowest hip height in a repetition, in thigh lengths below the knees (read in "
              "the image, which a camera turned around the body does not change)", "thigh", "rep", 0.15,
-             extreme("hip_below_knee", "rep", "max"), more="", either_side=True,
+             extreme("hip_below_knee", "rep", "max"), more="", one_side_enough=True, sides_alike=True,
              joints=("hip", "knee"), phrases=("sinks the hips lower", "keeps the hips higher")),
     Quantity("arm_height", "highest hand height in a repetition, in arm lengths above the shoulders (read "
              "in the image, which a camera turned around the body does not change)", "arm", "rep", 0.15,
-             extreme("arm_rise", "rep", "max"), more="", either_side=True,
+             extreme("arm_rise", "rep", "max"), more="", one_side_enough=True, sides_alike=True,
              joints=("shoulder", "wrist"), phrases=("raises the hands higher", "keeps the hands lower")),
 )  # fmt: skip
 """Readings of a catalogue quantity's claim from heights in the image against the limbs' own lengths

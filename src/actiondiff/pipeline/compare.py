@@ -29,8 +29,9 @@ from actiondiff.errors import InputError
 from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.crossing import MatchedPair, matched_readings
+from actiondiff.kinematics.events import read_events
 from actiondiff.kinematics.measure import Replicas, measure_readings
-from actiondiff.kinematics.phases import describe_repetitions, phase_spans
+from actiondiff.kinematics.phases import describe_repetitions, find_repetitions, movement_span, phase_spans
 from actiondiff.kinematics.quantities import match_rules
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import ActionProfile, resolve_profile
@@ -65,6 +66,8 @@ from actiondiff.video import check_performance
 
 Progress = Callable[[str], None]
 KINEMATIC_PHASES = "kinematic phases"
+ONE_OFF_EVENTS = "one-off events"
+"""Localization method: the sub-actions placed at the events of a one-off jump or swing."""
 """The localizer's name when sub-actions come from the phases of each video's own pose."""
 Observed = tuple[PoseTrack, KinematicFeatures]
 
@@ -122,7 +125,9 @@ class AlignedPair:
         # Sub-action starts anchor the path only when they come from annotations or frame embeddings:
         # an even split knows nothing, and phases found in each video's own pose on their own would
         # force the segmentations the alignment is there to reconcile.
-        independent = all(p.localization.method not in ("uniform", KINEMATIC_PHASES) for p in (a, b))
+        independent = all(
+            p.localization.method not in ("uniform", KINEMATIC_PHASES, ONE_OFF_EVENTS) for p in (a, b)
+        )
         anchors = (a.spans, b.spans) if independent else ((), ())
         alignment = align(a.features, b.features, spans_a=anchors[0], spans_b=anchors[1], moving=moving)
         matched = matched_readings(a.reading, b.reading, alignment)
@@ -266,7 +271,8 @@ class TwoVideoJob:
 
     def localize(self, plan: ActionPlan, source: FrameSource, observed: Observed) -> Localization:
         """Sub-action labels of one video's frames: the frame embedder's Viterbi path when one is
-        configured, else the kinematic phases, else an even split."""
+        configured, else the kinematic phases, else the events of a one-off jump or swing, else an even
+        split."""
         track, features = observed
         names = [s.name for s in plan.sub_actions]
         if self.frame_embedder is not None:
@@ -279,10 +285,20 @@ class TwoVideoJob:
                 self.config.compare.localizer,
                 self.config.compare.seed,
             )
-        spans = phase_spans(features, names, self.profile.movement)
-        if spans is None:
-            return uniform_localization(track.frames, names)
-        return localization_from_spans(track.frames, spans, names, KINEMATIC_PHASES)
+        movement, moving = self.profile.movement, movement_span(features)
+        repetitions = find_repetitions(features, movement.driver, moving)
+        one_off = read_events(features, moving).as_repetition()
+        # where the driver does not repeat, a one-off action's events place the sub-actions, not the
+        # movement's extent standing in for a repetition
+        if (
+            one_off is not None
+            and all(r.source == "movement" for r in repetitions)
+            and (spans := phase_spans(features, names, movement, [one_off])) is not None
+        ):
+            return localization_from_spans(track.frames, spans, names, ONE_OFF_EVENTS)
+        if (spans := phase_spans(features, names, movement, repetitions)) is not None:
+            return localization_from_spans(track.frames, spans, names, KINEMATIC_PHASES)
+        return uniform_localization(track.frames, names)
 
     def performances(
         self, plan: ActionPlan, sources: Sequence[FrameSource], observed: Sequence[Observed]
@@ -401,6 +417,12 @@ class TwoVideoJob:
                     f"video {side} cuts to another camera or framing at "
                     f"{', '.join(f'{times[c]:.2f} s' for c in cuts)}: repetitions are read on each side of a "
                     "cut on their own, and no repetition spans one"
+                )
+            if performance.localization.method == ONE_OFF_EVENTS:
+                said.append(
+                    f"the sub-actions of video {side} could not be found from repetitions of "
+                    f"{self.profile.driver.column}: they are placed at the events of its one-off action ("
+                    f"{performance.reading.events.describe(times)})"
                 )
             if performance.localization.method == "uniform":
                 said.append(

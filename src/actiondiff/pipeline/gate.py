@@ -181,12 +181,12 @@ def side_agreement(a: VideoQuality, b: VideoQuality) -> float | None:
 
 def views_apart(check: QualityCheck, quantity: Quantity) -> float | None:
     """The views' difference as the quantity sees it (deg). A quantity read from both sides alike
-    (`Quantity.either_side`) reads a view and its reflection about the body's midline alike, since a
+    (`Quantity.sides_alike`) reads a view and its reflection about the body's midline alike, since a
     mirror only swaps the sides it averages: the nearer of B's view and its reflection counts (the
     pose2sim cam03 and cam04, 138 deg to either side of the back, read hip depth 0.004 thigh apart where
     knee flexion read 20 deg apart)."""
     apart, a, b = check.view_difference_deg, check.a.azimuth_deg, check.b_view_deg
-    if apart is None or not quantity.either_side or a is None or b is None:
+    if apart is None or not quantity.sides_alike or a is None or b is None:
         return apart
     return min(apart, round(abs(float(wrap_deg(-b - a))), 1))
 
@@ -282,16 +282,17 @@ def feet_reason(side: str, quantity: Quantity) -> str:
 
 def unseen_joint(track: PoseTrack, frames: list[int], quantity: Quantity) -> tuple[str, float] | None:
     """The least visible landmark among those `quantity` is read from, over these video frames, if
-    its mean visibility there is under `VISIBLE`: (name, visibility). A quantity read from both sides
-    alike (`Quantity.either_side`) needs each joint seen on one side only: the better seen counts."""
+    its mean visibility there is under `VISIBLE`: (name, visibility). A quantity read from one side or
+    from both alike (`one_side_enough`) checks each joint's better seen side: golfdb's down-the-line
+    swing hides the left wrist behind the body (0.47) while the grip's right hand marks the hands."""
     rows = [row for row, sample in enumerate(track.frames) if sample.index in set(frames)]
     if not rows or not quantity.joints:
         return None
     names = [f"{side}_{joint}" for joint in quantity.joints for side in ("left", "right")]
     seen = np.nan_to_num(track.visibility[np.ix_(rows, [track.landmark(n) for n in names])]).mean(axis=0)
-    if quantity.either_side:
+    if quantity.one_side_enough:  # each joint's better seen side: (left, right) pairs in `names`
         better = seen.reshape(-1, 2).argmax(axis=1) + np.arange(0, len(names), 2)
-        names, seen = [names[i] for i in better], seen[better]
+        names, seen = [names[k] for k in better], seen[better]
     worst = int(np.argmin(seen))
     return (names[worst], float(seen[worst])) if seen[worst] < VISIBLE else None
 
