@@ -3,7 +3,6 @@ stuck bottom, a failed last rep, a partial rep, irregular tempo, and real camera
 
 from __future__ import annotations
 
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -119,45 +118,8 @@ def test_the_first_repetition_starts_where_its_driver_leaves_its_start_not_where
         assert onset == pytest.approx(6.0, abs=0.2)
 
 
-STAND, PART_WAY, HALF_UP = 70, 27, 29
-"""Sample rows of squat A: standing between its repetitions (knee 166 deg), a third of the way down on
-rep 1's descent (137 deg: a rest of the repetitions' own above the standing one) and 56 % of the way
-down (122 deg)."""
-
-
-def test_repetitions_that_rest_above_the_standing_rest_are_apart(squat_a: PoseTrack) -> None:
-    """Standing, then three squats from a rest a third of the way down and back to it (as push-ups rest
-    on straight arms after a walk in on hanging ones), then standing up: three repetitions, not one."""
-    rows = np.arange(len(squat_a.frames))
-    down = np.arange(PART_WAY, TURN + 1)
-    rep = np.r_[down, down[::-1], np.full(12, PART_WAY)]
-    own_rest = np.r_[rows[:PART_WAY], np.tile(rep, 3), rows[PART_WAY:20:-1], np.full(25, STAND)]
-    table = repetitions(spliced((squat_a, own_rest)))
-    assert len(table.repetitions) == 3
-    for first, second in pairwise(table.repetitions):
-        assert second.start_s - first.end_s > 0.2  # each ends on the way back to the rest between them
-
-
-def test_a_dip_less_than_half_way_back_stays_one_repetition(squat_a: PoseTrack) -> None:
-    """Down to the bottom, up 44 % of the way, down again and stand: one repetition (a wobble)."""
-    rows = np.arange(len(squat_a.frames))
-    bounce = np.arange(HALF_UP, TURN + 1)
-    wobbled = np.r_[rows[: TURN + 1], bounce[::-1], bounce, rows[TURN + 1 : 75]]
-    (one,) = repetitions(spliced((squat_a, wobbled))).repetitions
-    assert one.source == "driver"
-
-
-def test_a_wobble_then_a_return_to_the_own_rest_ends_the_repetition_there(squat_a: PoseTrack) -> None:
-    """From a rest a third of the way down: a squat that wobbles half way up at the bottom, back to
-    that rest, a second squat, then standing up: two repetitions (the first takes its wobble in and
-    still ends at the rest after it)."""
-    rows = np.arange(len(squat_a.frames))
-    down, bounce = np.arange(PART_WAY, TURN + 1), np.arange(HALF_UP, TURN + 1)
-    rest = np.full(12, PART_WAY)
-    wobbled = np.r_[down, bounce[::-1], bounce, down[::-1], rest]
-    track = np.r_[rows[:PART_WAY], wobbled, down, down[::-1], rest, rows[PART_WAY:20:-1], np.full(25, STAND)]
-    first, second = repetitions(spliced((squat_a, track))).repetitions
-    assert second.start_s - first.end_s > 0.2
+STAND = 70
+"""Sample row of squat A standing between its repetitions (knee 166 deg)."""
 
 
 def test_a_rest_between_repetitions_lengthens_the_time_per_repetition_not_their_spans(

@@ -129,46 +129,19 @@ def _excursions(
         min(t, len(progress) - 1)
         for t in peaks(ended, height=REP_HEIGHT, prominence=REP_PROMINENCE, distance=spacing)
     ]
-    for index, turn in enumerate(turns):
+    for turn in turns:
         floor = repetitions[-1].end if repetitions else 0
         if turn <= floor:
             continue
-        start, start_level = turn, _return_level(progress, turns, index, turn)
-        while start > floor and progress[start - 1] > start_level:
+        start = turn
+        while start > floor and progress[start - 1] > START_LEVEL:
             start -= 1
-        end, ahead = turn, index + 1
-        end_level = _return_level(progress, turns, ahead, turn)
-        while end < len(progress) - 1 and progress[end + 1] > end_level:
+        end = turn
+        while end < len(progress) - 1 and progress[end + 1] > START_LEVEL:
             end += 1
-            if ahead < len(turns) and end >= turns[ahead]:  # it took in a turning point: the next gap
-                ahead += 1
-                end_level = _return_level(progress, turns, ahead, turn)
         hold_start, hold_end = _hold(progress, turn, start, end)
         repetitions.append(Repetition(max(start - 1, floor), hold_start, turn, hold_end, end))
     return repetitions
-
-
-RETURN_SHARE = 0.5
-"""Between two turning points, a dip that comes back to rest at least this share of the way from the
-lower of them ends one repetition and starts the next even when it stays above `START_LEVEL` of the
-whole movement's amplitude: push-ups rest on straight arms (150 deg) where a walk into the picture set
-rest at hanging arms (174 deg), and there the dips come back 60-90 % of the way. A dip that comes back
-less is a wobble within one repetition."""
-
-
-def _return_level(progress: np.ndarray, turns: Sequence[int], gap: int, turn: int) -> float:
-    """The level where the repetition at `turn` starts or ends in the gap between turning points
-    `gap - 1` and `gap`: `START_LEVEL` of the movement's amplitude, or, when the gap's lowest point
-    comes back `RETURN_SHARE` of the way to rest from the lower of the two but not that far,
-    `START_LEVEL` of the way from that lowest point up to the turn (the repetition's own rest). Before
-    the first and after the last turning point: `START_LEVEL`."""
-    if not 0 < gap < len(turns):
-        return START_LEVEL
-    first, last = turns[gap - 1], turns[gap]
-    base = float(progress[first : last + 1].min())
-    if base <= START_LEVEL or base > (1.0 - RETURN_SHARE) * min(progress[first], progress[last]):
-        return START_LEVEL
-    return base + START_LEVEL * (float(progress[turn]) - base)
 
 
 def peaks(values: np.ndarray, *, height: float, prominence: float, distance: int) -> list[int]:
