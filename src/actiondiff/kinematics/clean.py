@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actiondiff.models import FrameSample, PoseTrack
+from actiondiff.models import FrameSample, HandTrack, PoseTrack
 
 MAX_GAP_S = 0.4
 """Gaps (frames without a body) up to this long are filled by linear interpolation."""
@@ -41,7 +41,21 @@ def clean_track(
         if name != "visibility":
             flat = _smooth_runs(flat, window)
         arrays[name] = flat.reshape(values.shape).astype(np.float32)
+    if track.hands is not None:
+        arrays["hands"] = _clean_hands(track.hands, times, max_gap, window)
     return track.model_copy(update=arrays)
+
+
+def _clean_hands(hands: HandTrack, times: np.ndarray, max_gap: int, window: int) -> HandTrack:
+    """The hands with short gaps filled and jitter smoothed like the body's, each hand on its own."""
+    arrays = {}
+    for name in ("image_xyz", "world_xyz"):
+        values = np.array(getattr(hands, name), dtype=np.float64)
+        for side in range(values.shape[1]):
+            flat = _fill_gaps(values[:, side].reshape(len(times), -1), times, max_gap)
+            values[:, side] = _smooth_runs(flat, window).reshape(values[:, side].shape)
+        arrays[name] = values.astype(np.float32)
+    return hands.model_copy(update=arrays)
 
 
 def _fill_gaps(values: np.ndarray, times: np.ndarray, max_gap: int) -> np.ndarray:

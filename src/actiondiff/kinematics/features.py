@@ -274,6 +274,11 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     add("front_shin_tilt", _tilt_from_vertical(front_shin), "deg")
     for joint in ANGLES:
         add(f"{joint}_angle", _bilateral(columns, f"{joint}_angle"), "deg")
+    if track.hands is not None:
+        from actiondiff.kinematics.hands import hand_columns  # reads the joint angles above
+
+        for name, (values, unit) in hand_columns(track).items():
+            add(name, values, unit)
     fps = (len(times) - 1) / float(times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
     frames = np.array([f.index for f in track.frames], dtype=np.int64)
     return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)

@@ -575,6 +575,10 @@ QUANTITIES: tuple[Quantity, ...] = (
 )  # fmt: skip
 """Ordered from specific to generic: the first quantity whose patterns match a statement answers it."""
 
+from actiondiff.kinematics.hand_quantities import HAND_QUANTITIES  # noqa: E402  (built from the helpers above)
+
+QUANTITIES = HAND_QUANTITIES + QUANTITIES
+
 
 def find_quantity(key: str) -> Quantity:
     for quantity in QUANTITIES:

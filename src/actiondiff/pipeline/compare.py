@@ -215,6 +215,7 @@ class TwoVideoJob:
                 localizer_fps=localizer_fps(self.profile, self.config) if embedding else None,
                 keep_pose_images=self.vlm is not None and not embedding,
                 key_frames=frames,
+                hands=self.profile.hands,
             )
             for info, frames in zip(self.infos, key_frames, strict=True)
         ]

@@ -1,0 +1,202 @@
+"""MediaPipe Hands (palm detector + 21-point hand landmarks, shipped inside the mediapipe 0.10.14 wheel)
+on the pose samples of a video, for the actions whose profile reads the hands (`ActionProfile.hands`).
+
+The hand graph runs beside the body pose on the same decoded frames (`track_with_hands`), is cached by
+content like the pose, and leaves left and right to the body where the body is seen: the hand model's
+own handedness is a guess per image, while the body pose (flip-tested) keeps its sides under a mirror.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from actiondiff.config import Config
+from actiondiff.models import FrameSample, HandTrack, PoseTrack
+from actiondiff.pose.estimator import _lean_packages, _load_solution, _quiet_graph_start
+from actiondiff.pose.landmarks import HAND_LANDMARK_NAMES, N_HAND_LANDMARKS
+from actiondiff.storage import DiskCache, content_key
+from actiondiff.threads import fan_out
+from actiondiff.video import Frame, Sampling, file_digest
+
+HAND_MODEL = "mediapipe-0.10.14/hand_landmark_full"
+SIDES = ("left", "right")
+_MODEL_SIDE = {"Left": 1, "Right": 0}
+"""The hand model labels hands as seen in a mirror (a selfie camera): its "Left" is the right hand of
+a performer filmed the ordinary way."""
+
+Hands = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""One frame's (image, world, confidence) arrays, (2, 21, 3), (2, 21, 3), (2, 21); NaN where unseen."""
+
+
+def _load_hands() -> Any:
+    _load_solution()  # the lean packages, the log settings and the bindings' numpy set-up
+    _lean_packages()
+    from mediapipe.python.solutions import hands as mp_hands
+
+    return mp_hands
+
+
+def _empty() -> Hands:
+    point = np.full((2, N_HAND_LANDMARKS, 3), np.nan, dtype=np.float32)
+    return point, point.copy(), point[:, :, 0].copy()
+
+
+def _hands(result: Any) -> Hands:
+    """The hands of one result by the model's handedness; two hands given one side: the surer keeps it."""
+    image, world, confidence = _empty()
+    found = zip(result.multi_hand_landmarks or [], result.multi_hand_world_landmarks or [],
+                result.multi_handedness or [], strict=True)  # fmt: skip
+    ranked = sorted(found, key=lambda hand: -hand[2].classification[0].score)
+    for points, metric, handedness in ranked:
+        label = handedness.classification[0]
+        side = _MODEL_SIDE[label.label]
+        side = side if np.isnan(image[side, 0, 0]) else 1 - side
+        if not np.isnan(image[side, 0, 0]):
+            continue
+        image[side] = [(p.x, p.y, p.z) for p in points.landmark]
+        world[side] = [(p.x, p.y, p.z) for p in metric.landmark]
+        confidence[side] = label.score
+    return image, world, confidence
+
+
+class MediaPipeHandEstimator:
+    """Both hands per frame, tracked in time order (the palm detector runs only when a hand is lost)."""
+
+    def __init__(self, model_complexity: int = 1, min_detection_confidence: float = 0.5) -> None:
+        self.model_complexity = model_complexity
+        self.min_detection_confidence = min_detection_confidence
+        self.name = HAND_MODEL if model_complexity else HAND_MODEL.replace("full", "lite")
+        self._graphs: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        weakref.finalize(self, _close, self._graphs)
+
+    def _graph(self) -> Any:
+        if "tracker" not in self._graphs:
+            self._graphs["tracker"] = _load_hands().Hands(
+                static_image_mode=False,
+                max_num_hands=2,
+                model_complexity=self.model_complexity,
+                min_detection_confidence=self.min_detection_confidence,
+            )
+        return self._graphs["tracker"]
+
+    def track(self, frames: Iterable[Frame], on_frame: Callable[[FrameSample], None] | None = None) -> HandTrack:
+        """The hands of every frame, sides as the hand model tells them (`sides_by_body` corrects them)."""
+        with self._lock:
+            graph = self._graph()
+            graph.reset()
+            samples: list[FrameSample] = []
+            rows: list[Hands] = []
+            with _quiet_graph_start():
+                for frame in frames:
+                    samples.append(frame.sample)
+                    rows.append(_hands(graph.process(frame.image)))
+                    if on_frame is not None:
+                        on_frame(frame.sample)
+        return hand_track(samples, rows, self.name)
+
+
+def _close(graphs: dict[str, Any]) -> None:
+    for graph in graphs.values():
+        graph.close()
+    graphs.clear()
+
+
+def hand_track(samples: list[FrameSample], rows: list[Hands], model: str) -> HandTrack:
+    """A `HandTrack` of per-frame hands."""
+    image, world, confidence = (np.stack(column) for column in zip(*rows, strict=True)) if rows else (
+        np.zeros((0, 2, N_HAND_LANDMARKS, 3), np.float32),) * 2 + (np.zeros((0, 2, N_HAND_LANDMARKS), np.float32),)  # fmt: skip
+    return HandTrack(frames=samples, landmark_names=list(HAND_LANDMARK_NAMES), image_xyz=image,
+                     world_xyz=world, confidence=confidence, model=model)  # fmt: skip
+
+
+def sides_by_body(hands: HandTrack, body: PoseTrack) -> HandTrack:
+    """The hands with left and right taken from the body pose wherever it shows both wrists: in each such
+    frame the pairing of hands to the body's wrists that puts them closer wins. Elsewhere the hand
+    model's handedness stands. The rows must be the body track's."""
+    wrists = body.image_xyz[:, [body.landmark("left_wrist"), body.landmark("right_wrist")], :2]
+    aspect = body.video.width / max(body.video.height, 1)
+    scale = np.array([aspect, 1.0])
+    hand_wrists = hands.image_xyz[:, :, 0, :2]
+
+    def cost(order: list[int]) -> np.ndarray:
+        gaps = np.linalg.norm((hand_wrists[:, order] - wrists) * scale, axis=-1)
+        return np.where(np.isnan(gaps), 0.0, gaps).sum(axis=1)
+
+    seen = np.isfinite(wrists).all(axis=(1, 2)) & np.isfinite(hand_wrists).any(axis=(1, 2))
+    swap = seen & (cost([1, 0]) < cost([0, 1]))
+    if not seen.any():
+        return hands
+    order = np.where(swap[:, None], [1, 0], [0, 1])
+    rows = np.arange(len(order))[:, None]
+    return hands.model_copy(
+        update={
+            "image_xyz": hands.image_xyz[rows, order],
+            "world_xyz": hands.world_xyz[rows, order],
+            "confidence": hands.confidence[rows, order],
+            "sides_from": "body",
+        }
+    )
+
+
+def hands_cache_key(digest: str, sampling: Sampling, estimator: MediaPipeHandEstimator) -> str:
+    return content_key(digest, sampling.key, estimator.name)
+
+
+@functools.cache
+def hand_estimator() -> MediaPipeHandEstimator:
+    """The hand model, one per process (its graph serves every video)."""
+    return MediaPipeHandEstimator()
+
+
+def cached_hands(path: str | Path, config: Config, sampling: Sampling) -> HandTrack | None:
+    """The hands of a file sampled this way, when they were tracked before."""
+    if not config.use_cache:
+        return None
+    key = hands_cache_key(file_digest(path), sampling, hand_estimator())
+    cached = DiskCache(config.cache_dir, "hands").get(key)
+    return None if cached is None else HandTrack.model_validate_json(gzip.decompress(cached))
+
+
+def extract_hands(path: str | Path, config: Config, sampling: Sampling, frames: Iterable[Frame]) -> HandTrack:
+    """The hands of a video's pose samples (`frames`), from the cache when tracked before."""
+    if (cached := cached_hands(path, config, sampling)) is not None:
+        return cached
+    track = hand_estimator().track(frames)
+    stored = track.model_dump_json()
+    if config.use_cache:
+        key = hands_cache_key(file_digest(path), sampling, hand_estimator())
+        DiskCache(config.cache_dir, "hands").put(key, gzip.compress(stored.encode("utf-8"), compresslevel=5))
+    return HandTrack.model_validate_json(stored)  # as the cache gives it back (see `extract_pose`)
+
+
+def track_with_hands(
+    path: str | Path,
+    config: Config,
+    sampling: Sampling,
+    frames: Iterator[Frame],
+    pose: Callable[[Iterator[Frame]], PoseTrack],
+) -> PoseTrack:
+    """The body track (`pose` over the frames) with its hands, both from one pass over `frames`: the
+    hand graph on its own thread beside the body's; nothing is decoded when both are cached."""
+    if cached_hands(path, config, sampling) is not None:
+        body = pose(frames)
+        hands = extract_hands(path, config, sampling, ())
+    else:
+        body, hands = fan_out(frames, [pose, lambda stream: extract_hands(path, config, sampling, stream)])
+    return with_hands(body, hands)
+
+
+def with_hands(body: PoseTrack, hands: HandTrack) -> PoseTrack:
+    """The body track carrying its hands, sides told by the body where it is seen."""
+    if [f.index for f in hands.frames] != [f.index for f in body.frames]:
+        raise ValueError(f"{body.video.path}: the hand and body tracks sampled different frames")
+    return body.model_copy(update={"hands": sides_by_body(hands, body)})
