@@ -41,9 +41,8 @@ def clean_track(
         if name != "visibility":
             flat = _smooth_runs(flat, window)
         arrays[name] = flat.reshape(values.shape).astype(np.float32)
-    if track.hands is not None:
-        arrays["hands"] = _clean_hands(track.hands, times, max_gap, window)
-    return track.model_copy(update=arrays)
+    hands = {} if track.hands is None else {"hands": _clean_hands(track.hands, times, max_gap, window)}
+    return track.model_copy(update={**arrays, **hands})
 
 
 def _clean_hands(hands: HandTrack, times: np.ndarray, max_gap: int, window: int) -> HandTrack:

@@ -102,8 +102,9 @@ def keystrokes(reading: Reading, rows: np.ndarray) -> np.ndarray:
                 if not np.isfinite(here) or here < np.nanmax(values[max(0, k - 2) : k + 3]):
                     continue
                 before, after = values[max(0, k - reach) : k], values[k + 1 : k + 1 + reach]
-                if (np.isfinite(before).any() and np.isfinite(after).any()
-                        and here - np.nanmin(before) >= TAP_DEG and here - np.nanmin(after) >= TAP_DEG):  # fmt: skip
+                if not (np.isfinite(before).any() and np.isfinite(after).any()):
+                    continue
+                if min(here - np.nanmin(before), here - np.nanmin(after)) >= TAP_DEG:
                     found.append(float(times[k]))
     merged: list[float] = []
     for t in sorted(found):
@@ -140,10 +141,9 @@ def bimanual_lag(reading: Reading) -> Measurement | None:
         return None
     left, right = (_standardised(reading.features[f"{s}_hand_speed"][rows]) for s in SIDES)
     reach = min(round(LAG_RANGE_S * reading.features.fps), len(rows) // 2)
-    lags = np.arange(-reach, reach + 1)
-    scores = [float(np.dot(left[max(0, -k) : len(left) - max(0, k)], right[max(0, k) : len(right) - max(0, -k)]))
-              / (len(left) - abs(k)) for k in lags]  # fmt: skip
-    best = int(lags[int(np.argmax(scores))])
+    lags = range(-reach, reach + 1)
+    scores = [_overlap(left, right, k) for k in lags]
+    best = lags[int(np.argmax(scores))]
     return Measurement(abs(best) / reading.features.fps, [int(rows[len(rows) // 2])])
 
 
@@ -167,8 +167,16 @@ def hand_peak_speed(reading: Reading) -> Measurement | None:
         speeds = np.stack([reading.features[f"{s}_hand_speed"][rows] for s in sides])
         if not np.isfinite(speeds).any():
             return None
-        return Measurement(float(np.nanmax(speeds)), [int(rows[np.nanargmax(np.nanmax(speeds, axis=0))])])
+        fastest = np.fmax.reduce(speeds, axis=0)  # NaN only where no hand is seen
+        return Measurement(float(np.nanmax(fastest)), [int(rows[np.nanargmax(fastest)])])
     return Measurement(float(np.mean(peaks)), at)
+
+
+def _overlap(left: np.ndarray, right: np.ndarray, lag: int) -> float:
+    """The mean product of the two curves with the right one shifted `lag` rows earlier."""
+    n = len(left) - abs(lag)
+    a, b = (left[:n], right[lag:]) if lag >= 0 else (left[-lag:], right[:n])
+    return float(np.dot(a, b)) / n
 
 
 def _standardised(values: np.ndarray) -> np.ndarray:
@@ -215,7 +223,8 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
     Quantity("finger_spread", "median angle between the index and little finger (spread of the hand)", "deg",
              "whole", 6.0, spread("finger_spread", "whole", "median"),
              phrases=("spreads the fingers wider", "keeps the fingers closer together"),
-             more=r"\bfingers?\b.{0,20}\b(spread|splayed|wider apart|further apart)|(wider|larger) (hand )?span",
+             more=(r"\bfingers?\b.{0,20}\b(spread|splayed|wider apart|further apart)|"
+                   r"(wider|larger) (hand )?span"),
              less=r"\bfingers?\b.{0,20}\b(closer together|together)",
              examples=("the fingers are spread wider", "the fingers are held closer together")),
     Quantity("wrist_rise", "median height of the wrist above the knuckles", "palm", "whole", 0.12,
@@ -233,7 +242,8 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
     Quantity("hand_path", "distance the palms travel over the task (both hands added)", "palm", "whole",
              2.0, path_length, relative_margin=0.15, crossed=False,
              phrases=("moves the hands over a longer path", "moves the hands more economically"),
-             more=(rf"{_HAND_MOTION}\b.{{0,20}}\b(travel|move)s?\b.{{0,10}}\b(further|farther|a longer (way|distance))\b|"
+             more=(rf"{_HAND_MOTION}\b.{{0,20}}\b(travel|move)s?\b.{{0,10}}\b"
+                   r"(further|farther|a longer (way|distance))\b|"
                    r"(longer|more) (hand )?path|(less|un)economical"),
              less=(rf"{_HAND_MOTION}\b.{{0,25}}\b(more )?(economical|efficient)|economy of (motion|movement)|"
                    r"(shorter|less) (hand )?path|wasted motion"),
@@ -247,7 +257,7 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
     Quantity("movement_count", "number of distinct hand movements in the task", "movements", "whole", 1.5,
              movement_count, relative_margin=0.2, crossed=False, view_sensitive=False,
              phrases=("makes more separate hand movements", "makes fewer hand movements"),
-             more=r"more (separate |distinct )?(hand )?(movements|motions|moves)\b|(regrasp|re-grasp)\w* more",
+             more=r"more (separate |distinct )?(hand )?(movements|motions|moves)\b",
              less=r"fewer (separate |distinct )?(hand )?(movements|motions|moves|regrasps)\b",
              examples=("the hands make more separate movements", "fewer hand movements are made")),
     Quantity("tap_rate", "keystrokes (finger taps, key presses) per second", "/s", "whole", 0.3,
@@ -257,7 +267,8 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
                    r"(faster|quicker|quickly|more rapid)|(faster|higher) (keystroke|tapping|typing|playing) "
                    r"(tempo|rate|speed)"),
              less=(r"(scale|notes?|keystrokes?|keys|taps?|tapping|typing|playing|played)\b.{0,20}\b"
-                   r"(slower|more slowly)|(slower|lower) (keystroke|tapping|typing|playing) (tempo|rate|speed)"),
+                   r"(slower|more slowly)|"
+                   r"(slower|lower) (keystroke|tapping|typing|playing) (tempo|rate|speed)"),
              examples=("the scale is played faster", "the notes are played more slowly")),
     Quantity("tap_unevenness", "unevenness of the keystroke tempo (spread of the intervals between key "
              "presses over their mean)", "%", "whole", 8.0, tap_unevenness, crossed=False,

@@ -31,9 +31,11 @@ def finger_flexion(world: np.ndarray, finger: str) -> np.ndarray:
     the thumb's knuckle and end joint, each other finger's knuckle, middle and end joints."""
     chain = FINGER_CHAINS[finger]
     joints = range(2, 4) if finger == "thumb" else range(1, 4)
-    return sum(
-        180.0 - joint_angle(world[:, chain[k - 1]], world[:, chain[k]], world[:, chain[k + 1]]) for k in joints
-    )
+    bends = [
+        180.0 - joint_angle(world[:, chain[k - 1]], world[:, chain[k]], world[:, chain[k + 1]])
+        for k in joints
+    ]
+    return np.sum(bends, axis=0)
 
 
 def hand_columns(track: PoseTrack) -> dict[str, tuple[np.ndarray, str]]:
@@ -58,7 +60,10 @@ def hand_columns(track: PoseTrack) -> dict[str, tuple[np.ndarray, str]]:
         columns[f"{side}_finger_spread"] = (joint_angle(index, np.zeros_like(index), pinky), "deg")
         knuckles_y = image[:, s, list(KNUCKLES), 1].mean(axis=1)
         columns[f"{side}_wrist_rise"] = (image[:, s, 0, 1] - knuckles_y, "palm")
-        columns[f"{side}_wrist_flexion"] = (_wrist_flexion(track, image[:, s], side, aspect, palm_length), "deg")
+        columns[f"{side}_wrist_flexion"] = (
+            _wrist_flexion(track, image[:, s], side, aspect, palm_length),
+            "deg",
+        )
         columns[f"{side}_palm_x"] = (palm[:, s, 0], "palm")
         columns[f"{side}_palm_y"] = (palm[:, s, 1], "palm")
         speed = np.linalg.norm(_derivative(palm[:, s], times), axis=-1)
@@ -68,7 +73,8 @@ def hand_columns(track: PoseTrack) -> dict[str, tuple[np.ndarray, str]]:
         with np.errstate(invalid="ignore"):
             both = np.where(np.isnan(left), right, np.where(np.isnan(right), left, (left + right) / 2))
         columns[name] = (both, columns[f"left_{name}"][1])
-    centre = np.nanmean(palm, axis=1) if np.isfinite(palm).any() else palm[:, 0]
+    seen = np.isfinite(palm[..., 0]).sum(axis=1)[:, None]
+    centre = np.where(seen > 0, np.nansum(palm, axis=1) / np.maximum(seen, 1), np.nan)  # the hands seen
     first = centre[np.isfinite(centre).all(axis=1)][:1]
     travel = np.linalg.norm(centre - first[0], axis=-1) if len(first) else np.full(len(times), np.nan)
     columns["hands_travel"] = (travel, "palm")

@@ -246,7 +246,7 @@ class TwoVideoJob:
             for side, path, pose in zip("AB", self.paths, poses, strict=True):
                 self.say(f"pose of video {side}")
                 track, features = pose.result()
-                if not track.detected.any():
+                if not track.detected.any() and (track.hands is None or not track.hands.found.any()):
                     raise InputError(
                         path,
                         f"nobody was detected in any of its {len(track.frames)} sampled frames: "

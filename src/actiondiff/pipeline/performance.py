@@ -224,4 +224,5 @@ def frame_source(info: VideoInfo, config: Config, *, localizer_fps: float | None
     """The frame source of one video for a comparison run with this configuration (`hands`: the
     action's profile reads the hands)."""
     localizer = Sampling(fps=localizer_fps, max_side=config.pose.max_side) if localizer_fps else None
-    return FrameSource(info, pose_sampling(config, info), localizer, key_frames, keep_pose_images, hands=hands)
+    sampling = pose_sampling(config, info)
+    return FrameSource(info, sampling, localizer, key_frames, keep_pose_images, hands=hands)

@@ -14,7 +14,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -32,6 +32,8 @@ _MODEL_SIDE = {"Left": 1, "Right": 0}
 """The hand model labels hands as seen in a mirror (a selfie camera): its "Left" is the right hand of
 a performer filmed the ordinary way."""
 
+SAME_HAND = 0.5
+"""Mean landmark distance, in palm lengths, under which two detections are one hand."""
 Hands = tuple[np.ndarray, np.ndarray, np.ndarray]
 """One frame's (image, world, confidence) arrays, (2, 21, 3), (2, 21, 3), (2, 21); NaN where unseen."""
 
@@ -52,19 +54,29 @@ def _empty() -> Hands:
 def _hands(result: Any) -> Hands:
     """The hands of one result by the model's handedness; two hands given one side: the surer keeps it."""
     image, world, confidence = _empty()
-    found = zip(result.multi_hand_landmarks or [], result.multi_hand_world_landmarks or [],
-                result.multi_handedness or [], strict=True)  # fmt: skip
-    ranked = sorted(found, key=lambda hand: -hand[2].classification[0].score)
+    detected = zip(result.multi_hand_landmarks or [], result.multi_hand_world_landmarks or [],
+                   result.multi_handedness or [], strict=True)  # fmt: skip
+    ranked = sorted(detected, key=lambda hand: -hand[2].classification[0].score)
     for points, metric, handedness in ranked:
         label = handedness.classification[0]
         side = _MODEL_SIDE[label.label]
         side = side if np.isnan(image[side, 0, 0]) else 1 - side
-        if not np.isnan(image[side, 0, 0]):
+        found = np.array([(p.x, p.y, p.z) for p in points.landmark], dtype=np.float32)
+        if not np.isnan(image[side, 0, 0]) or _same_hand(image[1 - side], found):
             continue
-        image[side] = [(p.x, p.y, p.z) for p in points.landmark]
+        image[side] = found
         world[side] = [(p.x, p.y, p.z) for p in metric.landmark]
         confidence[side] = label.score
     return image, world, confidence
+
+
+def _same_hand(one: np.ndarray, other: np.ndarray) -> bool:
+    """Whether two detections are one hand found twice (the tracker's hand and a fresh palm detection of
+    it): their landmarks lie on average within `SAME_HAND` palm lengths of each other."""
+    if np.isnan(one[0, 0]):
+        return False
+    palm = float(np.linalg.norm(one[9, :2] - one[0, :2]))
+    return float(np.linalg.norm(one[:, :2] - other[:, :2], axis=1).mean()) < SAME_HAND * max(palm, 1e-6)
 
 
 class MediaPipeHandEstimator:
@@ -88,7 +100,9 @@ class MediaPipeHandEstimator:
             )
         return self._graphs["tracker"]
 
-    def track(self, frames: Iterable[Frame], on_frame: Callable[[FrameSample], None] | None = None) -> HandTrack:
+    def track(
+        self, frames: Iterable[Frame], on_frame: Callable[[FrameSample], None] | None = None
+    ) -> HandTrack:
         """The hands of every frame, sides as the hand model tells them (`sides_by_body` corrects them)."""
         with self._lock:
             graph = self._graph()
@@ -112,10 +126,17 @@ def _close(graphs: dict[str, Any]) -> None:
 
 def hand_track(samples: list[FrameSample], rows: list[Hands], model: str) -> HandTrack:
     """A `HandTrack` of per-frame hands."""
-    image, world, confidence = (np.stack(column) for column in zip(*rows, strict=True)) if rows else (
-        np.zeros((0, 2, N_HAND_LANDMARKS, 3), np.float32),) * 2 + (np.zeros((0, 2, N_HAND_LANDMARKS), np.float32),)  # fmt: skip
-    return HandTrack(frames=samples, landmark_names=list(HAND_LANDMARK_NAMES), image_xyz=image,
-                     world_xyz=world, confidence=confidence, model=model)  # fmt: skip
+    image, world, confidence = (np.stack(column) for column in zip(*(rows or [_empty()]), strict=True))
+    if not rows:
+        image, world, confidence = image[:0], world[:0], confidence[:0]
+    return HandTrack(
+        frames=samples,
+        landmark_names=list(HAND_LANDMARK_NAMES),
+        image_xyz=image,
+        world_xyz=world,
+        confidence=confidence,
+        model=model,
+    )
 
 
 def sides_by_body(hands: HandTrack, body: PoseTrack) -> HandTrack:
@@ -188,11 +209,9 @@ def track_with_hands(
     """The body track (`pose` over the frames) with its hands, both from one pass over `frames`: the
     hand graph on its own thread beside the body's; nothing is decoded when both are cached."""
     if cached_hands(path, config, sampling) is not None:
-        body = pose(frames)
-        hands = extract_hands(path, config, sampling, ())
-    else:
-        body, hands = fan_out(frames, [pose, lambda stream: extract_hands(path, config, sampling, stream)])
-    return with_hands(body, hands)
+        return with_hands(pose(frames), extract_hands(path, config, sampling, ()))
+    body, hands = fan_out(frames, [pose, lambda stream: extract_hands(path, config, sampling, stream)])
+    return with_hands(cast(PoseTrack, body), cast(HandTrack, hands))
 
 
 def with_hands(body: PoseTrack, hands: HandTrack) -> PoseTrack:

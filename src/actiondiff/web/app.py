@@ -32,7 +32,7 @@ from actiondiff.export.angles import aligned_angles_csv
 from actiondiff.export.timeline import aligned_knots
 from actiondiff.knowledge import ActionEntry, find_action, load_library
 from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
-from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
+from actiondiff.pose.landmarks import HAND_EDGES, SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
 from actiondiff.storage import atomic_write_bytes, atomic_write_text
@@ -362,6 +362,7 @@ def _sync_data(result: ComparisonResult) -> dict[str, Any]:
         "pose": {"a": _skeletons(result, "a"), "b": _skeletons(result, "b")},
         "offset": result.sync_offset_s,
         "edges": SKELETON_INDEX_EDGES,
+        "hand_edges": HAND_EDGES,
     }
 
 
@@ -375,10 +376,12 @@ def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
     if pose is None:
         return None
     arrays = pose.model_dump(mode="json", include={"image_xyz", "visibility"})
+    hands = pose.hands.model_dump(mode="json", include={"image_xyz"})["image_xyz"] if pose.hands else None
     return {
         "times": [f.timestamp for f in pose.frames],
         "points": [[point[:2] for point in frame] for frame in arrays["image_xyz"]],
         "visibility": arrays["visibility"],
+        "hands": None if hands is None else [[[p[:2] for p in hand] for hand in frame] for frame in hands],
     }
 
 

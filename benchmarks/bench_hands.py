@@ -1,0 +1,207 @@
+"""Hand tracks on real hand footage: the mirror swaps left and right and nothing else, a slowed copy is
+decided slower, the wrong-verdict count, and what the hand pass costs per frame beside the body pose.
+
+Usage: python benchmarks/bench_hands.py [CORPUS]   (default /work/corpus; the sources and how to fetch
+them: benchmarks/hand_footage.yaml). Clips are built from the sources into CORPUS/hands-built:
+  gesture, rps   real footage of one hand (5 fps GIFs, each frame held 1/5 s at 30 fps, looped 3 times)
+  photo          a real photo of a hand and its mirror image moved and rotated over 6 s (motion by
+                 construction, not real: two hands, the image's left one moving 70 px, the right 25 px
+                 0.3 s later)
+Each clip is compared with its mirrored copy (every hand quantity must read C: the mirror only swaps
+the hands) and with its copy played 2x slower (truth below in SLOWED); per-side columns are checked
+to swap: the left hand's median of the clip within a margin of the right hand's of its mirror.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from actiondiff.config import Config
+from actiondiff.kinematics import KinematicFeatures, Reading
+from actiondiff.kinematics.hand_quantities import HAND_QUANTITIES
+from actiondiff.kinematics.measure import measure_readings
+from actiondiff.knowledge.profile import resolve_profile
+from actiondiff.pipeline.performance import FrameSource, observe
+from actiondiff.pose.extract import pose_estimator, pose_sampling
+from actiondiff.pose.hands import hand_estimator
+from actiondiff.video import probe, sample_frames
+from actiondiff.video.edits import Edit, apply_edit
+from actiondiff.video.writer import write_video
+
+SOURCE = "ntu-rris+google-mediapipe"
+SLOWED: dict[str, str] = {
+    "hand_peak_speed": "A", "tap_rate": "A", "bimanual_lag": "B", "hand_path": "C", "finger_curl": "C",
+    "finger_spread": "C", "wrist_rise": "C", **{f"{f}_flexion": "C" for f in ("thumb", "index", "middle")},
+}  # fmt: skip
+"""Truth of clip (A) against its 2x slower copy (B): faster peaks and keystrokes in A, a longer lag
+between the hands in B, the same path and hand shape. Thresholded counts (idle time, movements) are
+left out: a slower hand falls under a speed threshold more often, which is no truth by construction."""
+SIDE_MARGINS = {"finger_flexion": 10.0, "finger_spread": 6.0, "wrist_rise": 0.12, "hand_speed": 1.0,
+                "index_flexion": 12.0, "thumb_flexion": 12.0}  # fmt: skip
+"""Per-side columns checked to swap under the mirror, with the margin of their quantity."""
+
+
+def gif_clip(source: Path, target: Path, loops: int = 3) -> Path:
+    with av.open(str(source)) as container:
+        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+    height, width = frames[0].shape[:2]
+    frames = [cv2.resize(f, (width * 2, height * 2), interpolation=cv2.INTER_CUBIC) for f in frames]
+    write_video(target, (f for _ in range(loops) for f in frames for _ in range(6)), fps=30)
+    return target
+
+
+def photo_clip(source: Path, target: Path, seconds: float = 6.0, fps: int = 30) -> Path:
+    photo = cv2.cvtColor(cv2.imread(str(source)), cv2.COLOR_BGR2RGB)
+    small = cv2.resize(
+        photo, None, fx=290 / photo.shape[1], fy=290 / photo.shape[1], interpolation=cv2.INTER_AREA
+    )
+    hands = [(small, 170, 0.0, 70), (np.ascontiguousarray(small[:, ::-1]), 470, 0.3, 25)]
+
+    def frames() -> Iterator[np.ndarray]:
+        for k in range(round(seconds * fps)):
+            canvas = np.full((360, 640, 3), 255, np.uint8)
+            for image, centre, lag, amplitude in hands:
+                phase = 2 * math.pi * (k / fps - lag) / 1.5
+                height, width = image.shape[:2]
+                turn = cv2.getRotationMatrix2D((width / 2, height / 2), 8 * math.sin(phase), 1.0)
+                turn[0, 2] += centre + amplitude * math.sin(phase) - width / 2
+                turn[1, 2] += 180 + 12 * math.sin(2 * phase) - height / 2
+                canvas = np.minimum(
+                    canvas, cv2.warpAffine(image, turn, (640, 360), borderValue=(255, 255, 255))
+                )
+            yield canvas
+
+    write_video(target, frames(), fps=fps)
+    return target
+
+
+def build(corpus: Path) -> dict[str, Path]:
+    source, work = corpus / SOURCE, corpus / "hands-built"
+    work.mkdir(parents=True, exist_ok=True)
+    clips = {
+        "gesture": lambda t: gif_clip(source / "02_gesture.gif", t),
+        "rps": lambda t: gif_clip(source / "03_game_rps.gif", t),
+        "photo": lambda t: photo_clip(source / "hand.png", t),
+    }
+    built = {}
+    for name, make in clips.items():
+        built[name] = work / f"{name}.mp4"
+        if not built[name].exists():
+            make(built[name])
+        for edit, suffix in ((Edit(mirror=True), "mirror"), (Edit(slowdown=2.0), "slow")):
+            target = work / f"{name}-{suffix}.mp4"
+            if not target.exists():
+                apply_edit(built[name], target, edit)
+    return built
+
+
+def observed(path: Path, config: Config) -> KinematicFeatures:
+    info = probe(path)
+    _track, features = observe(path, FrameSource(info, pose_sampling(config, info), hands=True), config)
+    return features
+
+
+def verdicts(a: Reading, b: Reading, keys: list[str]) -> dict[str, str]:
+    """Each quantity's label (or "-" when not decided, "n/a" when not measurable), A/B by polarity +1."""
+    out = {}
+    for key in keys:
+        evidence = measure_readings(key, a, b, linked=(key, 1.0))
+        out[key] = "n/a" if evidence is None or evidence.value_a is None else (evidence.label or "-")
+    return out
+
+
+def side_medians(features: KinematicFeatures) -> dict[str, float]:
+    medians = {}
+    for side in ("left", "right"):
+        for name in SIDE_MARGINS:
+            values = features[f"{side}_{name}"]
+            medians[f"{side}_{name}"] = float(np.nanmedian(values)) if np.isfinite(values).any() else math.nan
+    return medians
+
+
+def per_frame_ms(path: Path, config: Config) -> tuple[float, float, int]:
+    """Body pose and hand pass, ms per frame, each on the same decoded frames, graphs started first."""
+    info = probe(path)
+    frames = list(sample_frames(path, pose_sampling(config, info), info))
+    body, hands = pose_estimator(config), hand_estimator()
+    body.track(info, frames[:5])
+    hands.track(frames[:5])
+
+    def timed(run: object) -> float:
+        start = time.perf_counter()
+        run()  # type: ignore[operator]
+        return 1000 * (time.perf_counter() - start) / len(frames)
+
+    return (
+        timed(lambda: body.track(info, iter(frames))),
+        timed(lambda: hands.track(iter(frames))),
+        len(frames),
+    )
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/corpus")
+    if not (corpus / SOURCE).exists():
+        sys.exit(f"no {corpus / SOURCE}: fetch the sources of benchmarks/hand_footage.yaml")
+    config, profile = Config(), resolve_profile("piano scale")
+    keys = [q.key for q in HAND_QUANTITIES]
+    wrong = decided = scored = 0
+    for name, clip in build(corpus).items():
+        body_ms, hand_ms, n = per_frame_ms(clip, config)
+        print(f"{name}: {n} frames, body pose {body_ms:.1f} ms/frame, hand pass {hand_ms:.1f} ms/frame")
+        original, mirror, slow = (
+            observed(clip.with_name(f"{clip.stem}{s}.mp4"), config) for s in ("", "-mirror", "-slow")
+        )
+        readings = [Reading.of(f, profile.movement) for f in (original, mirror, slow)]
+        found = {s: float(np.isfinite(original[f"{s}_palm_x"]).mean()) for s in ("left", "right")}
+        print(f"  hands found: left {found['left']:.0%}, right {found['right']:.0%} of frames")
+        before, after = side_medians(original), side_medians(mirror)
+        swapped = []
+        for column, margin in SIDE_MARGINS.items():
+            for side, other in (("left", "right"), ("right", "left")):
+                one, two = before[f"{side}_{column}"], after[f"{other}_{column}"]
+                if np.isfinite(one) and np.isfinite(two):
+                    swapped.append(
+                        (abs(one - two) / margin, f"{side}_{column} {one:.2f} -> {other} {two:.2f}")
+                    )
+        worst = max(swapped, default=(math.nan, "no hand seen on both"))
+        print(
+            f"  mirror swap: {len(swapped)} per-side medians compared, "
+            f"largest gap {worst[0]:.2f} margins ({worst[1]})"
+        )
+        for edit, reading, truth in (
+            ("mirror", readings[1], dict.fromkeys(keys, "C")),
+            ("slow", readings[2], SLOWED),
+        ):
+            labels = verdicts(readings[0], reading, keys)
+            bad = [
+                f"{k}={labels[k]} (truth {t})"
+                for k, t in truth.items()
+                if labels[k] in "ABC" and labels[k] != t
+            ]
+            made = [k for k, t in truth.items() if labels[k] in ("A", "B", "C")]
+            wrong, decided, scored = (
+                wrong + len(bad),
+                decided + len(made),
+                scored + sum(labels[k] != "n/a" for k in truth),
+            )
+            shown = " ".join(f"{k}={v}" for k, v in labels.items() if v != "n/a")
+            print(
+                f"  {edit}: {len(made)} decided of {sum(labels[k] != 'n/a' for k in truth)} measurable; "
+                f"wrong: {bad or 0}\n    {shown}"
+            )
+    print(f"in all: {wrong} wrong of {decided} decided ({scored} measurable with a truth)")
+
+
+if __name__ == "__main__":
+    main()
