@@ -13,7 +13,7 @@ from actiondiff.kinematics.hand_quantities import bimanual_lag, keystrokes, path
 from actiondiff.kinematics.hands import finger_flexion
 from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.models import FrameSample, HandTrack, PoseTrack, VideoInfo
-from actiondiff.pose.hands import sides_by_body
+from actiondiff.pose.hands import sides_by_body, sides_by_continuity
 from actiondiff.pose.landmarks import FINGER_CHAINS, HAND_LANDMARK_NAMES, LANDMARK_NAMES, N_LANDMARKS
 
 FPS = 30.0
@@ -137,3 +137,16 @@ def test_the_body_wrists_tell_left_from_right() -> None:
 )  # fmt: skip
 def test_the_profile_reads_hands_for_hand_actions_only(action: str, hands: bool) -> None:
     assert resolve_profile(action).hands is hands
+
+
+def test_a_hand_whose_label_flips_keeps_one_side_while_it_is_followed() -> None:
+    palms, bends = motion(1.0)
+    track = track_with_hands(palms, bends)
+    assert track.hands is not None
+    image, confidence = np.array(track.hands.image_xyz), np.array(track.hands.confidence)
+    image[:, 1], confidence[:, 1] = np.nan, np.nan  # one hand only: the left one
+    image[1::2] = image[1::2, ::-1]  # the model calls it the right hand every other frame, less surely
+    confidence[1::2] = confidence[1::2, ::-1] * 0.6
+    flipping = track.hands.model_copy(update={"image_xyz": image, "confidence": confidence})
+    followed = sides_by_continuity(flipping)
+    assert followed.found[:, 0].all() and not followed.found[:, 1].any()

@@ -364,6 +364,11 @@ class TwoVideoJob:
         for side, performance in (("A", a), ("B", b)):
             if (performer := performance.track.performer) is not None:
                 said.append(f"video {side} shows {performer.reason}")
+            if (hands := performance.track.hands) is not None and hands.sides_from == "model":
+                said.append(
+                    f"video {side}: the body's wrists are not seen, so left and right hand are told by the "
+                    "hand model's own guess (a per-picture guess that a mirror can swap)"
+                )
             repetitions, times = performance.reading.repetitions, performance.features.timestamps
             if repetitions and repetitions[0].source == "movement":
                 said.append(

@@ -32,6 +32,10 @@ _MODEL_SIDE = {"Left": 1, "Right": 0}
 """The hand model labels hands as seen in a mirror (a selfie camera): its "Left" is the right hand of
 a performer filmed the ordinary way."""
 
+SAME_HAND_STEP = 1.0
+"""Largest move of a palm's centre, in palm lengths, from where a hand was last seen to be that hand."""
+MAX_UNSEEN = 10
+"""Rows a hand may go unseen and still be followed."""
 SAME_HAND = 0.5
 """Mean landmark distance, in palm lengths, under which two detections are one hand."""
 Hands = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -115,7 +119,7 @@ class MediaPipeHandEstimator:
                     rows.append(_hands(graph.process(frame.image)))
                     if on_frame is not None:
                         on_frame(frame.sample)
-        return hand_track(samples, rows, self.name)
+        return sides_by_continuity(hand_track(samples, rows, self.name))
 
 
 def _close(graphs: dict[str, Any]) -> None:
@@ -139,6 +143,55 @@ def hand_track(samples: list[FrameSample], rows: list[Hands], model: str) -> Han
     )
 
 
+def sides_by_continuity(hands: HandTrack) -> HandTrack:
+    """The hands with each one's side kept while it is followed: the model's handedness is a guess per
+    picture that flips on an unsure hand, so hands are linked from frame to frame (a hand within
+    `SAME_HAND_STEP` palm lengths of where one was last seen, `MAX_UNSEEN` rows before, continues it)
+    and each linked hand takes the side its frames' labels vote for, weighted by their scores. Two
+    linked hands in one frame voting for the same side: the one with the weaker vote takes the other."""
+    image, found = hands.image_xyz, hands.found
+    palms = image[:, :, [0, 5, 9, 13, 17], :2].mean(axis=2)
+    sizes = np.linalg.norm(image[:, :, 9, :2] - image[:, :, 0, :2], axis=-1)
+    linked = np.full(found.shape, -1)
+    ends: list[tuple[np.ndarray, int]] = []  # each linked hand's last palm centre and row
+    votes: list[float] = []  # + for the right hand, - for the left
+    for t, s in zip(*np.nonzero(found), strict=True):
+        gaps = [float(np.linalg.norm(palm - palms[t, s])) if t - row <= MAX_UNSEEN and row < t else np.inf
+                for palm, row in ends]  # fmt: skip
+        k = int(np.argmin(gaps)) if gaps and min(gaps) < SAME_HAND_STEP * sizes[t, s] else len(ends)
+        if k == len(ends):
+            ends.append((palms[t, s], t))
+            votes.append(0.0)
+        ends[k] = (palms[t, s], t)
+        votes[k] += float(hands.confidence[t, s, 0]) * (1.0 if s == 1 else -1.0)
+        linked[t, s] = k
+    order = np.tile([0, 1], (len(found), 1))
+    for t in np.nonzero(found.any(axis=1))[0]:
+        wanted = [(1 if votes[k] > 0 else 0, abs(votes[k]), s) for s, k in enumerate(linked[t]) if k >= 0]
+        if len(wanted) == 2 and wanted[0][0] == wanted[1][0]:
+            weaker = min(range(2), key=lambda i: wanted[i][1])
+            wanted[weaker] = (1 - wanted[weaker][0], *wanted[weaker][1:])
+        row = [side for side in (0, 1) if side not in [w[0] for w in wanted]]
+        for side, _, slot in wanted:
+            order[t, side] = slot
+        for side, slot in zip(row, [s for s in (0, 1) if s not in [w[2] for w in wanted]], strict=True):
+            order[t, side] = slot
+    return _reordered(hands, order, hands.sides_from)
+
+
+def _reordered(hands: HandTrack, order: np.ndarray, sides_from: str) -> HandTrack:
+    """The hands with each row's sides taken in `order` (rows, 2): order[t, side] = the slot it was in."""
+    rows = np.arange(len(order))[:, None]
+    return hands.model_copy(
+        update={
+            "image_xyz": hands.image_xyz[rows, order],
+            "world_xyz": hands.world_xyz[rows, order],
+            "confidence": hands.confidence[rows, order],
+            "sides_from": sides_from,
+        }
+    )
+
+
 def sides_by_body(hands: HandTrack, body: PoseTrack) -> HandTrack:
     """The hands with left and right taken from the body pose wherever it shows both wrists: in each such
     frame the pairing of hands to the body's wrists that puts them closer wins. Elsewhere the hand
@@ -156,16 +209,7 @@ def sides_by_body(hands: HandTrack, body: PoseTrack) -> HandTrack:
     swap = seen & (cost([1, 0]) < cost([0, 1]))
     if not seen.any():
         return hands
-    order = np.where(swap[:, None], [1, 0], [0, 1])
-    rows = np.arange(len(order))[:, None]
-    return hands.model_copy(
-        update={
-            "image_xyz": hands.image_xyz[rows, order],
-            "world_xyz": hands.world_xyz[rows, order],
-            "confidence": hands.confidence[rows, order],
-            "sides_from": "body",
-        }
-    )
+    return _reordered(hands, np.where(swap[:, None], [1, 0], [0, 1]), "body")
 
 
 def hands_cache_key(digest: str, sampling: Sampling, estimator: MediaPipeHandEstimator) -> str:
