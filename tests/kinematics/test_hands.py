@@ -125,7 +125,8 @@ def test_the_body_wrists_tell_left_from_right() -> None:
     wrists = np.array(track.hands.image_xyz[:, :, 0])
     body[:, LANDMARK_NAMES.index("left_wrist")] = wrists[:, 1]  # the body says the hands are the other way
     body[:, LANDMARK_NAMES.index("right_wrist")] = wrists[:, 0]
-    told = sides_by_body(track.hands, track.model_copy(update={"image_xyz": body}))
+    seen = np.ones(np.shape(track.visibility), np.float32)
+    told = sides_by_body(track.hands, track.model_copy(update={"image_xyz": body, "visibility": seen}))
     assert told.sides_from == "body"
     np.testing.assert_allclose(told.image_xyz[:, 0], track.hands.image_xyz[:, 1])
 

@@ -32,6 +32,10 @@ _MODEL_SIDE = {"Left": 1, "Right": 0}
 """The hand model labels hands as seen in a mirror (a selfie camera): its "Left" is the right hand of
 a performer filmed the ordinary way."""
 
+BODY_SEEN = 0.5
+"""Least visibility of the body's shoulders and wrists for the body to tell left from right."""
+AT_WRIST = 1.5
+"""Largest distance, in palm lengths, of a hand's wrist from the body's wrist it is paired with."""
 SAME_HAND_STEP = 1.0
 """Largest move of a palm's centre, in palm lengths, from where a hand was last seen to be that hand."""
 MAX_UNSEEN = 10
@@ -193,23 +197,33 @@ def _reordered(hands: HandTrack, order: np.ndarray, sides_from: str) -> HandTrac
 
 
 def sides_by_body(hands: HandTrack, body: PoseTrack) -> HandTrack:
-    """The hands with left and right taken from the body pose wherever it shows both wrists: in each such
-    frame the pairing of hands to the body's wrists that puts them closer wins. Elsewhere the hand
-    model's handedness stands. The rows must be the body track's."""
-    wrists = body.image_xyz[:, [body.landmark("left_wrist"), body.landmark("right_wrist")], :2]
+    """The hands with left and right taken from the body pose where it clearly shows a person: both
+    shoulders and wrists seen (visibility >= `BODY_SEEN`) and each hand's wrist within `AT_WRIST` palm
+    lengths of the body's wrist it is paired with; in such a frame the pairing that puts the hands
+    closer to the body's wrists wins. Elsewhere (a close-up of the hands, where the body pose finds
+    an arm at best) the followed hands keep their sides (`sides_by_continuity`). The rows must be the
+    body track's."""
+    joints = [body.landmark(f"{side}_{joint}") for joint in ("wrist", "shoulder") for side in SIDES]
+    wrists = body.image_xyz[:, joints[:2], :2]
     aspect = body.video.width / max(body.video.height, 1)
     scale = np.array([aspect, 1.0])
     hand_wrists = hands.image_xyz[:, :, 0, :2]
+    palm = np.linalg.norm((hands.image_xyz[:, :, 9, :2] - hand_wrists) * scale, axis=-1)
 
-    def cost(order: list[int]) -> np.ndarray:
-        gaps = np.linalg.norm((hand_wrists[:, order] - wrists) * scale, axis=-1)
-        return np.where(np.isnan(gaps), 0.0, gaps).sum(axis=1)
+    def gaps(order: list[int]) -> np.ndarray:
+        """Each hand's distance (in its palm lengths) to the body's wrist of the side it would take."""
+        return np.linalg.norm((hand_wrists[:, order] - wrists) * scale, axis=-1) / palm[:, order]
 
-    seen = np.isfinite(wrists).all(axis=(1, 2)) & np.isfinite(hand_wrists).any(axis=(1, 2))
-    swap = seen & (cost([1, 0]) < cost([0, 1]))
+    with np.errstate(invalid="ignore"):
+        person = (body.visibility[:, joints] >= BODY_SEEN).all(axis=1)
+        kept, swapped = gaps([0, 1]), gaps([1, 0])
+        cost_kept, cost_swapped = (np.where(np.isnan(g), 0.0, g).sum(axis=1) for g in (kept, swapped))
+        best = np.where((cost_swapped < cost_kept)[:, None], swapped, kept)
+        near = np.all(np.isnan(best) | (best <= AT_WRIST), axis=1) & np.isfinite(best).any(axis=1)
+    seen = person & near
     if not seen.any():
         return hands
-    return _reordered(hands, np.where(swap[:, None], [1, 0], [0, 1]), "body")
+    return _reordered(hands, np.where((seen & (cost_swapped < cost_kept))[:, None], [1, 0], [0, 1]), "body")
 
 
 def hands_cache_key(digest: str, sampling: Sampling, estimator: MediaPipeHandEstimator) -> str:
