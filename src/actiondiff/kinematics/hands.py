@@ -83,9 +83,14 @@ def hand_columns(track: PoseTrack) -> dict[str, tuple[np.ndarray, str]]:
 
 def _wrist_flexion(track: PoseTrack, hand: np.ndarray, side: str, aspect: float, palm: float) -> np.ndarray:
     """The bend at the wrist between the forearm (the body's elbow to the hand's wrist) and the hand
-    (wrist to middle knuckle) in the image, deg (0: straight); NaN where the body's elbow is unseen."""
+    (wrist to middle knuckle) in the image, deg (0: straight); NaN where the body's elbow or shoulders
+    are not clearly seen."""
     elbow = np.asarray(track.image_xyz[:, track.landmark(f"{side}_elbow"), :2], dtype=np.float64)
     elbow = elbow * [aspect, -1.0] / (palm if palm > 0 else 1.0)
+    joints = [track.landmark(name) for name in (f"{side}_elbow", "left_shoulder", "right_shoulder")]
+    with np.errstate(invalid="ignore"):
+        person = (np.asarray(track.visibility)[:, joints] >= 0.5).all(axis=1)
+    elbow[~person] = np.nan  # a close-up: the body pose finds an arm at best
     return 180.0 - joint_angle(elbow, hand[:, 0], hand[:, MIDDLE_KNUCKLE])
 
 

@@ -36,6 +36,9 @@ BODY_SEEN = 0.5
 """Least visibility of the body's shoulders and wrists for the body to tell left from right."""
 AT_WRIST = 1.5
 """Largest distance, in palm lengths, of a hand's wrist from the body's wrist it is paired with."""
+LEAST_FOLLOWED = 5
+"""Fewest rows a followed hand must be seen in; a shorter glimpse is a false detection (a second hand
+found in the folds of the first, a fist-like shadow) and is left out."""
 SAME_HAND_STEP = 1.0
 """Largest move of a palm's centre, in palm lengths, from where a hand was last seen to be that hand."""
 MAX_UNSEEN = 10
@@ -169,6 +172,8 @@ def sides_by_continuity(hands: HandTrack) -> HandTrack:
         ends[k] = (palms[t, s], t)
         votes[k] += float(hands.confidence[t, s, 0]) * (1.0 if s == 1 else -1.0)
         linked[t, s] = k
+    rows_of = np.bincount(linked[linked >= 0], minlength=len(votes))
+    linked[(linked >= 0) & (rows_of[np.maximum(linked, 0)] < LEAST_FOLLOWED)] = -1  # glimpses: phantoms
     order = np.tile([0, 1], (len(found), 1))
     for t in np.nonzero(found.any(axis=1))[0]:
         wanted = [(1 if votes[k] > 0 else 0, abs(votes[k]), s) for s, k in enumerate(linked[t]) if k >= 0]
@@ -180,7 +185,12 @@ def sides_by_continuity(hands: HandTrack) -> HandTrack:
             order[t, side] = slot
         for side, slot in zip(row, [s for s in (0, 1) if s not in [w[2] for w in wanted]], strict=True):
             order[t, side] = slot
-    return _reordered(hands, order, hands.sides_from)
+    followed = _reordered(hands, order, hands.sides_from)
+    lost = (linked < 0) & found  # the glimpses, now in the slots `order` put them in
+    dropped = np.take_along_axis(lost, order, axis=1)
+    for name in ("image_xyz", "world_xyz", "confidence"):
+        getattr(followed, name)[dropped] = np.nan
+    return followed
 
 
 def _reordered(hands: HandTrack, order: np.ndarray, sides_from: str) -> HandTrack:
