@@ -36,7 +36,7 @@ BODY_SEEN = 0.5
 """Least visibility of the body's shoulders and wrists for the body to tell left from right."""
 AT_WRIST = 1.5
 """Largest distance, in palm lengths, of a hand's wrist from the body's wrist it is paired with."""
-LEAST_FOLLOWED = 5
+LEAST_FOLLOWED = 10
 """Fewest rows a followed hand must be seen in; a shorter glimpse is a false detection (a second hand
 found in the folds of the first, a fist-like shadow) and is left out."""
 SAME_HAND_STEP = 1.0
@@ -114,7 +114,7 @@ class MediaPipeHandEstimator:
     def track(
         self, frames: Iterable[Frame], on_frame: Callable[[FrameSample], None] | None = None
     ) -> HandTrack:
-        """The hands of every frame, sides as the hand model tells them (`sides_by_body` corrects them)."""
+        """The hands of every frame, sides as the hand model tells them (`with_hands` follows them)."""
         with self._lock:
             graph = self._graph()
             graph.reset()
@@ -126,7 +126,7 @@ class MediaPipeHandEstimator:
                     rows.append(_hands(graph.process(frame.image)))
                     if on_frame is not None:
                         on_frame(frame.sample)
-        return sides_by_continuity(hand_track(samples, rows, self.name))
+        return hand_track(samples, rows, self.name)
 
 
 def _close(graphs: dict[str, Any]) -> None:
@@ -156,6 +156,7 @@ def sides_by_continuity(hands: HandTrack) -> HandTrack:
     `SAME_HAND_STEP` palm lengths of where one was last seen, `MAX_UNSEEN` rows before, continues it)
     and each linked hand takes the side its frames' labels vote for, weighted by their scores. Two
     linked hands in one frame voting for the same side: the one with the weaker vote takes the other."""
+    hands = _one_per_place(hands)
     image, found = hands.image_xyz, hands.found
     palms = image[:, :, [0, 5, 9, 13, 17], :2].mean(axis=2)
     sizes = np.linalg.norm(image[:, :, 9, :2] - image[:, :, 0, :2], axis=-1)
@@ -191,6 +192,32 @@ def sides_by_continuity(hands: HandTrack) -> HandTrack:
     for name in ("image_xyz", "world_xyz", "confidence"):
         getattr(followed, name)[dropped] = np.nan
     return followed
+
+
+def _one_per_place(hands: HandTrack) -> HandTrack:
+    """The hands with the less sure of two overlapping ones left out: where both are found and either's
+    palm centre lies inside the other's landmark box, they are one hand read twice."""
+    image = np.array(hands.image_xyz)
+    palms = image[:, :, [0, 5, 9, 13, 17], :2].mean(axis=2)
+    low, high = (
+        np.nanmin(image[..., :2], axis=2, initial=np.inf),
+        np.nanmax(image[..., :2], axis=2, initial=-np.inf),
+    )
+
+    def inside(palm: int, box: int) -> np.ndarray:
+        return np.all((palms[:, palm] >= low[:, box]) & (palms[:, palm] <= high[:, box]), axis=-1)
+
+    both = hands.found.all(axis=1)
+    overlap = both & (inside(0, 1) | inside(1, 0))
+    if not overlap.any():
+        return hands
+    weaker = np.argmin(np.nan_to_num(hands.confidence[:, :, 0]), axis=1)
+    confidence = np.array(hands.confidence)
+    world = np.array(hands.world_xyz)
+    rows = np.nonzero(overlap)[0]
+    for values in (image, world, confidence):
+        values[rows, weaker[rows]] = np.nan
+    return hands.model_copy(update={"image_xyz": image, "world_xyz": world, "confidence": confidence})
 
 
 def _reordered(hands: HandTrack, order: np.ndarray, sides_from: str) -> HandTrack:
@@ -283,7 +310,9 @@ def track_with_hands(
 
 
 def with_hands(body: PoseTrack, hands: HandTrack) -> PoseTrack:
-    """The body track carrying its hands, sides told by the body where it is seen."""
+    """The body track carrying its hands: followed from frame to frame, glimpses left out, sides told
+    by the body where it clearly shows a person (done here, not before caching, so the cache keeps
+    what the model saw)."""
     if [f.index for f in hands.frames] != [f.index for f in body.frames]:
         raise ValueError(f"{body.video.path}: the hand and body tracks sampled different frames")
-    return body.model_copy(update={"hands": sides_by_body(hands, body)})
+    return body.model_copy(update={"hands": sides_by_body(sides_by_continuity(hands), body)})
