@@ -141,7 +141,7 @@ def side_medians(features: KinematicFeatures) -> dict[str, float]:
     return medians
 
 
-def per_frame_ms(path: Path, config: Config, frames_timed: int = 60) -> dict[str, tuple[float, float]]:
+def per_frame_ms(path: Path, config: Config, frames_timed: int = 40) -> dict[str, tuple[float, float]]:
     """Body pose and hand pass on the same decoded frames (the first `frames_timed`), graphs started
     first: (wall, CPU) ms per frame, CPU being every thread of this process (the graphs' own threads
     included), which a machine shared with other jobs disturbs less than the wall clock. Each is timed

@@ -34,6 +34,9 @@ a performer filmed the ordinary way."""
 
 BODY_SEEN = 0.5
 """Least visibility of the body's shoulders and wrists for the body to tell left from right."""
+BODY_SHARE = 0.5
+"""Least share of the frames with hands in which the body must clearly show a person for it to tell
+the sides at all."""
 AT_WRIST = 1.5
 """Largest distance, in palm lengths, of a hand's wrist from the body's wrist it is paired with."""
 LEAST_FOLLOWED = 10
@@ -258,8 +261,8 @@ def sides_by_body(hands: HandTrack, body: PoseTrack) -> HandTrack:
         best = np.where((cost_swapped < cost_kept)[:, None], swapped, kept)
         near = np.all(np.isnan(best) | (best <= AT_WRIST), axis=1) & np.isfinite(best).any(axis=1)
     seen = person & near
-    if not seen.any():
-        return hands
+    if seen.sum() < BODY_SHARE * hands.found.any(axis=1).sum():
+        return hands  # a body glimpsed now and then (an arm in a close-up) is no person to trust
     return _reordered(hands, np.where((seen & (cost_swapped < cost_kept))[:, None], [1, 0], [0, 1]), "body")
 
 
