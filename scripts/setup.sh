@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Install everything actiondiff needs on a fresh Debian machine, idempotently:
-# system packages (when root and missing), then a virtual environment in .venv with the package.
+# system packages (when root and missing), then a virtual environment in .venv with the package and
+# exactly the versions of requirements/<profile>.lock (scripts/lock.py; refresh with `make lock`).
 # Usage: scripts/setup.sh [runtime|dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
+python=$(command -v python3.11 || command -v python3)
+# The lock of this profile pins every package with its hashes: a new machine installs exactly what CI
+# tested. A lock older than pyproject.toml's dependencies stops here, saying how to refresh it.
+lock="requirements/$profile.lock"
+"$python" scripts/lock.py check
 
 apt_packages=()
 # wordnet-base: the WordNet database METEOR's synonym module reads (actiondiff.eval.wordnet).
@@ -26,14 +32,12 @@ if ((${#apt_packages[@]})); then
     fi
 fi
 
-python=$(command -v python3.11 || command -v python3)
 stamp=".venv/.installed-$profile"
-if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+if [[ ! -f "$stamp" || "$lock" -nt "$stamp" ]]; then
     [[ -x .venv/bin/python ]] || "$python" -m venv .venv
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    extras=""
-    [[ "$profile" == "dev" ]] && extras="[dev]"
-    .venv/bin/python -m pip install --quiet -e ".$extras"
+    .venv/bin/python -m pip install --quiet --require-hashes -r "$lock"
+    # The project itself: its dependencies and build requirements are all in the lock.
+    .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
     touch "$stamp"
 fi
 if [[ "$profile" == "dev" ]]; then

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from actiondiff.errors import InputError, describe_validation_error
 
@@ -66,6 +66,19 @@ class PoseConfig(BaseModel):
         description="Most people looked for; with more than one in the first second, the main performer "
         "(largest x most often found x most central) is followed. 1: follow whoever the model finds.",
     )
+    performer: tuple[float, float] | None = Field(
+        default=None,
+        description="The main performer, picked by a point (x, y: fractions of the first frame's width and "
+        "height, 0 to 1): the person nearest it in the first second is followed. Unset: the largest x most "
+        "often found x most central. A comparison takes one per video (`compare(performers=...)`).",
+    )
+
+    @field_validator("performer")
+    @classmethod
+    def _in_frame(cls, point: tuple[float, float] | None) -> tuple[float, float] | None:
+        if point is not None and not all(0.0 <= v <= 1.0 for v in point):
+            raise ValueError(f"a point in the frame has x and y from 0 to 1, got {point[0]}, {point[1]}")
+        return point
 
 
 class BackendConfig(BaseModel):
@@ -192,6 +205,12 @@ class Config(BaseModel):
     web: WebConfig = Field(default_factory=WebConfig)
     kept: KeptConfig = Field(default_factory=KeptConfig)
     stepdiff: StepDiffConfig = Field(default_factory=StepDiffConfig)
+
+    def with_performer(self, point: tuple[float, float] | None) -> Config:
+        """These settings with the main performer picked at `point` (`pose.performer`; None: as they are)."""
+        if point is None:
+            return self
+        return self.model_copy(update={"pose": self.pose.model_copy(update={"performer": point})})
 
     @classmethod
     def load(cls, path: str | Path | None, overrides: Mapping[str, Any] | None = None) -> Config:

@@ -111,7 +111,9 @@ class PersonSeen(BaseModel):
     centrality: float
     """1 at the frame's centre, 0 at a corner."""
     score: float
-    """height x detection_rate x centrality: the largest is the main performer."""
+    """height x detection_rate x centrality: the largest is the main performer (unless one is picked)."""
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """Landmark box in the first frame the person was found in: left, top, right, bottom (fractions)."""
 
 
 class PerformerChoice(BaseModel):
@@ -122,18 +124,33 @@ class PerformerChoice(BaseModel):
     """Index in `people` of the main performer."""
     lost_frames: int
     """Frames after the first second where the performer was not found near where it last was (NaN)."""
+    dropped_frames: int = 0
+    """Frames whose pose was found but dropped as implausible against the performer's own track (NaN)."""
+    picked: tuple[float, float] | None = None
+    """The point (x, y, fractions of the first frame) the user picked the performer by; None: by score."""
 
     @property
     def reason(self) -> str:
         """The choice in words, for a notice."""
         main = self.people[self.chosen]
         others = ", ".join(f"{p.score:.2f}" for i, p in enumerate(self.people) if i != self.chosen)
+        why = (
+            f"the person nearest the point picked at x={self.picked[0]:.2f}, y={self.picked[1]:.2f}"
+            if self.picked is not None
+            else "the largest x most often found x most central"
+        )
         return (
             f"{len(self.people)} people in its first second: the one measured stands at "
-            f"x={main.centre_x:.2f}, y={main.centre_y:.2f} of the frame, the largest x most often found x "
-            f"most central (box {main.height:.2f} of the frame high, found in {main.detection_rate:.0%} "
+            f"x={main.centre_x:.2f}, y={main.centre_y:.2f} of the frame, {why} "
+            f"(box {main.height:.2f} of the frame high, found in {main.detection_rate:.0%} "
             f"of frames, centrality {main.centrality:.2f}: score {main.score:.2f} against {others})"
             + (f"; it was not found in {self.lost_frames} later frames" if self.lost_frames else "")
+            + (
+                f"; {self.dropped_frames} frames were dropped as implausible (a body pieced together "
+                "from two people, or its hips out of place)"
+                if self.dropped_frames
+                else ""
+            )
         )
 
 
@@ -209,6 +226,9 @@ class Evidence(BaseModel):
 
     source: Literal["kinematics", "vlm", "llm", "library", "fusion"]
     summary: str
+    """What was found, in words for a coach (the body, the direction, what would decide it)."""
+    detail: str | None = None
+    """The same in technical terms (quantity, how it was matched, intervals, margins), one click away."""
     quantity: str | None = None
     value_a: float | None = None
     value_b: float | None = None
@@ -225,6 +245,12 @@ class Evidence(BaseModel):
     )
     frames_a: list[int] = Field(default_factory=list, description="Video frame indices of A used.")
     frames_b: list[int] = Field(default_factory=list, description="Video frame indices of B used.")
+    view_error: float | None = Field(
+        default=None,
+        description="How far the two videos' views could move the difference (the quantity's units; the "
+        "view model at the views' measured difference, `kinematics.views`): a verdict clears the margin "
+        "plus it. None: the same view, or a quantity that does not depend on the view.",
+    )
     label: Label | None = None
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
 
@@ -279,6 +305,41 @@ class SubActionSpan(BaseModel):
     end_frame: int
     start_s: float
     end_s: float
+
+
+class RepetitionReading(BaseModel):
+    """One repetition of a performance as its driving signal shows it (`kinematics.phases`)."""
+
+    number: int = Field(ge=1, description="1 for the first repetition in time.")
+    start_s: float
+    turn_s: float = Field(description="The turning point: the driving signal's extreme.")
+    end_s: float
+    start_frame: int
+    end_frame: int
+    duration_s: float
+    hold_s: float = Field(description="Time near the extreme (beyond 90 % of the way to the turning point).")
+    extreme: float | None = Field(default=None, description="The driving signal at the turning point.")
+    excursion: float | None = Field(
+        default=None,
+        description="How far the driving signal moved from the repetition's start to its turning point: "
+        "its depth.",
+    )
+    partial: bool = Field(default=False, description="Its excursion is under half the deepest repetition's.")
+    source: Literal["driver", "movement"] = Field(
+        default="driver", description="Found in the driving signal, or the whole-body movement standing in."
+    )
+
+
+class Repetitions(BaseModel):
+    """Every repetition of one performance, the signal they were read from, and the camera cuts seen."""
+
+    signal: str = Field(description="The driving feature column, e.g. knee_angle.")
+    unit: str = ""
+    repetitions: list[RepetitionReading] = Field(default_factory=list)
+    cuts_s: list[float] = Field(
+        default_factory=list,
+        description="Times where a new camera shot starts: the body's size or place in the picture jumps.",
+    )
 
 
 class KeyFrameSpan(BaseModel):
@@ -371,6 +432,23 @@ class VideoQuality(BaseModel):
         "(the camera stands to its right), -90 = its left side does, +-180 = filmed from behind. None when "
         "the hips are never visible."
     )
+    azimuth_uncertainty_deg: float | None = Field(
+        default=None,
+        description="How far the azimuth may be off: the reading's error against calibrated cameras, "
+        "widened by the frames' own spread and by left-right swaps (`pose.quality`). None when unknown.",
+    )
+    feet_azimuth_deg: float | None = Field(
+        default=None,
+        description="The azimuth the feet point to (heel to toes, both feet): which way the body faces "
+        "without the left and right labels, which the pose model can swap when the head is hidden. None "
+        "when the feet were not seen.",
+    )
+    feet_turned: bool = Field(
+        default=False,
+        description="The feet point clearly against the left-right labels' majority, so the labels are "
+        "taken as swapped and the azimuth turned round: what is read along the body's own facing from "
+        "those labels (trunk lean, toe-out, the front leg) is read backwards in this video.",
+    )
     azimuth_frames: int = Field(description="Frames the azimuth is the median over (hips visible).")
     left_right_swaps: float = Field(
         description="Share of those frames whose left and right sides read swapped against the rest (the "
@@ -398,7 +476,11 @@ class QualityCheck(BaseModel):
     view_difference_deg: float | None = Field(
         description="How far apart the two viewpoints are around the body (0..180); None if one is unknown."
     )
-    view_threshold_deg: float = Field(description="Views further apart than this count as different.")
+    view_uncertainty_deg: float | None = Field(
+        default=None,
+        description="How far the view difference may be off (both azimuths' uncertainties combined); "
+        "views closer than this read as the same view.",
+    )
     b_view_deg: float | None = Field(
         default=None,
         description="B's azimuth as compared with A's: reflected when `mirrored`, turned half round when "
@@ -420,7 +502,10 @@ class QualityCheck(BaseModel):
         description="The pose model swapped left and right in so many frames that whether a body faced "
         "the camera is unsure, and B's view read the other way round is the nearer one.",
     )
-    views_differ: bool = Field(description="View-sensitive quantities were not compared.")
+    views_differ: bool = Field(
+        description="The views are further apart than their uncertainty: a view-sensitive quantity is "
+        "decided only where its difference clears the margin plus its view error (`kinematics.views`)."
+    )
     summary: str = Field(description="The views in plain words, as the CLI, web page and report show them.")
 
 
@@ -443,6 +528,31 @@ class ModelCalibration(BaseModel):
     summary: str = Field(default="", description="In words, as the CLI, web page and report say it.")
 
 
+MAX_ANNOTATIONS = 200
+"""Most hand-made measurements one result keeps."""
+
+NormalisedPoint = tuple[
+    Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)],
+    Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)],
+]
+"""(x, y) as fractions of the displayed frame's width and height, from its top left."""
+
+
+class AngleMeasurement(BaseModel):
+    """An angle measured by hand on one paused frame (the web app's angle tool: three clicks).
+
+    The middle point is the vertex; the angle is between the rays to the other two, in the frame's
+    pixels (the points are stored as fractions, so the video's aspect ratio sets the degrees).
+    """
+
+    side: Literal["a", "b"]
+    frame: int = Field(ge=0, description="Index of the frame in its video.")
+    time_s: float = Field(ge=0.0, allow_inf_nan=False, description="The frame's time in its video.")
+    points: tuple[NormalisedPoint, NormalisedPoint, NormalisedPoint]
+    degrees: float = Field(ge=0.0, le=180.0, description="The angle at the middle point.")
+    label: str = Field(default="", max_length=80, description="What was measured, as the user named it.")
+
+
 class ComparisonResult(BaseModel):
     """Everything a comparison produced: enough to audit it or render it again."""
 
@@ -460,6 +570,8 @@ class ComparisonResult(BaseModel):
     quality: QualityCheck | None = None
     curves_a: KinematicCurves | None = None
     curves_b: KinematicCurves | None = None
+    repetitions_a: Repetitions | None = None
+    repetitions_b: Repetitions | None = None
     pose_a: PoseTrack | None = None
     pose_b: PoseTrack | None = None
     backends: dict[str, str] = Field(default_factory=dict, description="Stage -> backend/model name.")
@@ -476,4 +588,10 @@ class ComparisonResult(BaseModel):
         default=0.0,
         description="A hand-set shift of B against the alignment in seconds (+ shows B later), as nudged in "
         "the web app; the report and the export use it.",
+    )
+    annotations: list[AngleMeasurement] = Field(
+        default_factory=list,
+        max_length=MAX_ANNOTATIONS,
+        description="Angles measured by hand on paused frames in the web app; the report and the "
+        "measurements CSV list them.",
     )

@@ -16,15 +16,20 @@ import yaml
 from actiondiff.errors import DatasetError, OutputError
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`.
+def temporary_beside(path: Path) -> Path:
+    """A name beside `path` to write to before renaming over it, unique per host, process and thread.
 
-    The temporary name is unique per host, process and thread, so concurrent writers of one path
-    (A and B of a clip compared with itself, or nodes of a cluster sharing a cache folder) never
-    rename each other's file away.
+    So concurrent writers of one path (A and B of a clip compared with itself, two benchmarks making
+    the same edited clip, or nodes of a cluster sharing a cache folder) never write into, or rename
+    away, each other's file.
     """
+    return path.with_name(f".{path.name}.{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = temporary_beside(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as handle:

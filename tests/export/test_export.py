@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import subprocess
 import sys
@@ -17,15 +18,14 @@ from typer.testing import CliRunner
 from actiondiff.cli import app
 from actiondiff.errors import InputError
 from actiondiff.export import AlignedTimeline, aligned_angles_csv, export_side_by_side
-from actiondiff.export.video import CAPTION_HOLD_S, captions
-from actiondiff.models import ComparisonResult
+from actiondiff.export.video import CAPTION_HOLD_S, HEIGHT, MIN_WIDTH, captions, fitted_height
+from actiondiff.models import ComparisonResult, VideoInfo
+from actiondiff.video import probe
 
 
-def decoded(path: Path) -> tuple[av.video.stream.VideoStream, list[np.ndarray]]:
+def decoded(path: Path) -> list[np.ndarray]:
     with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(stream)]
-        return stream, frames
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 def test_the_side_by_side_video_lasts_as_long_as_the_aligned_timeline(
@@ -38,16 +38,11 @@ def test_the_side_by_side_video_lasts_as_long_as_the_aligned_timeline(
         height=240,
         on_progress=lambda d, t: seen.append((d, t)),
     )
-    stream, frames = decoded(summary.path)
-    assert stream.codec_context.name == "h264"
+    frames, written = decoded(summary.path), probe(summary.path)
+    assert written.codec == "h264"
     info_a = squat_result.video_a
     assert len(frames) == summary.frames == info_a.n_frames, "every frame of A once"
-    duration = (
-        float(stream.duration * stream.time_base)
-        if stream.duration
-        else len(frames) / float(stream.average_rate)
-    )
-    assert duration == pytest.approx(info_a.duration_s, abs=1.5 / info_a.fps)
+    assert written.duration_s == pytest.approx(info_a.duration_s, abs=1.5 / info_a.fps)
     assert frames[0].shape == (summary.height, summary.width, 3) and summary.height > 240
     assert seen[-1] == (info_a.n_frames, info_a.n_frames) and [d for d, _ in seen] == sorted(
         d for d, _ in seen
@@ -76,11 +71,12 @@ def test_the_offset_shifts_b_and_the_angles_table_follows_the_alignment(
     curves_a, curves_b = squat_result.curves_a, squat_result.curves_b
     assert curves_a is not None and curves_b is not None
     assert header[:4] == ["time_a_s", "frame_a", "time_b_s", "frame_b"]
-    assert "left_knee_angle_a" in header and "left_knee_angle_b" in header
+    assert "left_knee_angle_a_deg" in header and "left_knee_angle_b_deg" in header
+    assert all(h.endswith(("_deg", "_deg_per_s", "_torso")) for h in header[4:]), "every value has its unit"
     assert len(rows) == len(curves_a.timestamps)
     times_b = [float(r[2]) for r in rows]
     assert times_b == sorted(times_b) and times_b[-1] > times_b[0]
-    knee_a, knee_b = header.index("left_knee_angle_a"), header.index("left_knee_angle_b")
+    knee_a, knee_b = header.index("left_knee_angle_a_deg"), header.index("left_knee_angle_b_deg")
     for row, value in zip(rows, curves_a.values["left_knee_angle"], strict=True):
         assert row[knee_a] == ("" if value is None else f"{value:.2f}")
     middle = rows[len(rows) // 2]
@@ -120,10 +116,34 @@ def test_the_export_command_writes_the_video_or_the_table(
     assert (
         "side-by-side video ->" in video.stdout and f"{squat_result.video_a.n_frames} frames" in video.stdout
     )
-    assert len(decoded(tmp_path / "side_by_side.mp4")[1]) == squat_result.video_a.n_frames
+    assert len(decoded(tmp_path / "side_by_side.mp4")) == squat_result.video_a.n_frames
     table = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "angles.csv")])
     assert table.exit_code == 0, table.output
     assert (tmp_path / "angles.csv").read_text().startswith("time_a_s,frame_a,time_b_s,frame_b,")
+    reps = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "reps.csv"), "--repetitions"])
+    assert reps.exit_code == 0, reps.output
+    rows = list(csv.DictReader((tmp_path / "reps.csv").open()))
+    assert [(r["video"], r["repetition"]) for r in rows] == [("A", "1"), ("A", "2"), ("B", "1"), ("B", "2")]
+    assert {r["signal"] for r in rows} == {"knee_angle"} and all(float(r["duration_s"]) > 0.5 for r in rows)
     wrong = CliRunner().invoke(app, ["export", str(result), "-o", str(tmp_path / "x.gif")])
     assert isinstance(wrong.exception, InputError) and wrong.exception.exit_code == 3
     assert ".mp4 (video) or a .csv" in str(wrong.exception)
+
+
+def test_a_portrait_pair_is_exported_at_least_min_width_wide() -> None:
+    """Issue #33: two 1080x1920 phone videos made a 542x528 export; landscape pairs keep 480 rows."""
+
+    def shaped(width: int, height: int) -> VideoInfo:
+        return VideoInfo(path=Path(f"{width}x{height}.mp4"), container="mp4", codec="h264", width=width,
+                         height=height, rotation=0, fps=30.0, duration_s=2.0, n_frames=60)  # fmt: skip
+
+    landscape = shaped(640, 480)
+    assert fitted_height(landscape, landscape) == HEIGHT
+    phone = shaped(1080, 1920)
+    rows = fitted_height(phone, phone)
+    assert 2 * rows * 1080 / 1920 >= MIN_WIDTH and rows < 1920
+    assert fitted_height(shaped(240, 426), shaped(240, 426)) == HEIGHT, "small videos: enlarged as before"
+    tall = shaped(1080, 2400)
+    assert fitted_height(tall, tall) == math.ceil(MIN_WIDTH / (2 * 1080 / 2400))
+    mixed = fitted_height(landscape, phone)
+    assert mixed > HEIGHT and mixed * (640 / 480 + 1080 / 1920) == pytest.approx(MIN_WIDTH, abs=2)

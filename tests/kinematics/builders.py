@@ -66,3 +66,103 @@ def make_track(world: np.ndarray, fps: float = 10.0, size: tuple[int, int] = (64
         visibility=np.where(np.isnan(world[..., 0]), np.nan, 0.99),
         model="hand-built",
     )
+
+
+def _eased(n_frames: int) -> np.ndarray:
+    """0 to 1 over `n_frames` samples, slow at both ends (half a cosine)."""
+    return (1.0 - np.cos(np.linspace(0.0, np.pi, n_frames))) / 2
+
+
+def _held(world: np.ndarray, seconds: float, fps: float) -> np.ndarray:
+    return np.repeat(world[None], round(seconds * fps), axis=0)
+
+
+FEET = [
+    LANDMARK_NAMES.index(f"{side}_{joint}")
+    for side in ("left", "right")
+    for joint in ("ankle", "heel", "foot_index")
+]
+
+
+def jumping_world(fps: float = 30.0, flight_s: float = 0.44, height_m: float = 0.25) -> np.ndarray:
+    """`standing_world` doing one countermovement jump: 0.5 s still, a 0.12 m dip of all but the feet,
+    the push back up, a ballistic flight of `flight_s` rising `height_m`, a landing that gives 0.1 m,
+    then 0.7 s still. World y is down."""
+    still = standing_world()
+    body = np.ones(N, dtype=bool)
+    body[FEET] = False
+
+    def dipped(depth: np.ndarray) -> np.ndarray:
+        frames = np.repeat(still[None], len(depth), axis=0)
+        frames[:, body, 1] += depth[:, None]
+        return frames
+
+    down = 0.12 * _eased(round(0.3 * fps))
+    up = 0.12 * (1.0 - _eased(round(0.2 * fps)))
+    t = np.linspace(0.0, 1.0, round(flight_s * fps) + 1)[1:-1]
+    flight = np.repeat(still[None], len(t), axis=0)
+    flight[..., 1] -= (4.0 * height_m * t * (1.0 - t))[:, None]
+    absorb = 0.1 * np.sin(np.linspace(0.0, np.pi, round(0.4 * fps)))
+    return np.concatenate(
+        [_held(still, 0.5, fps), dipped(down), dipped(up), flight, dipped(absorb), _held(still, 0.7, fps)]
+    )
+
+
+HANDS = [LANDMARK_NAMES.index(f"{side}_{joint}") for side in ("left", "right")
+         for joint in ("wrist", "pinky", "index", "thumb")]  # fmt: skip
+
+
+def swinging_world(
+    fps: float = 30.0, backswing_s: float = 0.9, pause_s: float = 0.0, through_s: float = 0.5
+) -> np.ndarray:
+    """`standing_world` swinging a club: both hands together on a 0.6 m circle about the shoulders, from
+    address (below them) back 135 degrees to the top over `backswing_s`, held `pause_s`, then through
+    address, fastest there, to 135 degrees the other side over `through_s`; 0.5 s still at each end."""
+    still = standing_world()
+    offsets = still[HANDS] - still[HANDS].mean(axis=0)
+
+    def at(angles: np.ndarray) -> np.ndarray:
+        frames = np.repeat(still[None], len(angles), axis=0)
+        radians = np.radians(angles)
+        centre = np.stack(
+            [0.6 * np.sin(radians), -0.5 + 0.6 * np.cos(radians), np.full_like(radians, -0.2)], 1
+        )
+        frames[:, HANDS] = centre[:, None] + offsets
+        return frames
+
+    back = -135.0 * _eased(round(backswing_s * fps))
+    through = -135.0 + 270.0 * _eased(round(through_s * fps))
+    return np.concatenate(
+        [
+            at(np.zeros(round(0.5 * fps))),
+            at(back),
+            at(np.full(round(pause_s * fps), -135.0)),
+            at(through),
+            at(np.full(round(0.5 * fps), 135.0)),
+        ]
+    )
+
+
+def spliced(*parts: tuple[PoseTrack, np.ndarray | range]) -> PoseTrack:
+    """Rows of real tracks played one after another on the first track's time grid: a row repeated is a
+    frozen frame (a stuck bottom), rows skipped play faster, another track's rows are a camera cut."""
+    first = parts[0][0]
+    fps = first.video.fps
+    rows = [(track, np.asarray(r, dtype=int)) for track, r in parts]
+    count = sum(len(r) for _, r in rows)
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(track, name)[r] for track, r in rows])
+
+    step = first.timestamps[1] - first.timestamps[0]
+    frames = [FrameSample(index=round(i * step * fps), timestamp=round(i * step, 4)) for i in range(count)]
+    video = first.video.model_copy(update={"duration_s": count * step, "n_frames": round(count * step * fps)})
+    return first.model_copy(
+        update={
+            "video": video,
+            "frames": frames,
+            "image_xyz": joined("image_xyz"),
+            "world_xyz": joined("world_xyz"),
+            "visibility": joined("visibility"),
+        }
+    )

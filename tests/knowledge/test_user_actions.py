@@ -75,7 +75,8 @@ def test_a_bad_actions_file_names_the_file_the_entry_and_the_field(
 
 
 def test_an_action_not_in_the_library_is_said_to_be_generic_and_a_near_name_to_stand_in() -> None:
-    assert "generic profile" in (resolve_profile("sack race").notice or "")
+    notice = resolve_profile("sack race").notice or ""
+    assert "measured as a general movement" in notice and "knee bend" in notice and "knee_angle" not in notice
     assert "'squat' stands in" in (resolve_profile("a weighted barbell squat").notice or "")
     assert resolve_profile("Back Squat").notice is None
 

@@ -38,8 +38,12 @@ def test_closed_offline_measures_the_known_differences(squat_pair: Path, offline
         assert evidence.frames_a and evidence.frames_b
     undecided = verdicts["the hair is shinier"]
     assert undecided.label is None and undecided.reason and "no vision-language model" in undecided.reason
-    assert "no measured quantity matches" in undecided.reason and "closest: " in undecided.reason
-    assert [s.sub_action for s in result.spans_a] == [s.name for s in result.plan.sub_actions]  # type: ignore[union-attr]
+    assert "none of the body measurements fits" in undecided.reason and "closest" in undecided.reason
+    assert "cosine" not in undecided.reason, "the technical reason is one click away: the detail"
+    assert "no measured quantity matches" in (undecided.evidence[0].detail or "")
+    assert [s.sub_action for s in result.spans_a] == [s.name for s in result.plan.sub_actions] * 2  # type: ignore[union-attr]
+    for table in (result.repetitions_a, result.repetitions_b):  # the sample's two repetitions each
+        assert table is not None and table.signal == "knee_angle" and len(table.repetitions) == 2
     assert result.alignment is not None and result.curves_a is not None and result.pose_b is not None
     assert result.backends["proposer"] == "library:squat" and result.usage["requests"] == 0
 
@@ -62,7 +66,8 @@ def test_open_offline_discovers_by_measuring_any_action(squat_pair: Path, offlin
     )
     found = {d.quantity: d.label for d in made_up.differences}
     assert {"depth": "A", "stance_width": "B", "start_delay": "B"}.items() <= found.items()
-    assert any("generic" in n for n in made_up.notices) and made_up.backends["proposer"] == "measured"
+    assert any("general movement" in n for n in made_up.notices)
+    assert made_up.backends["proposer"] == "measured"
     itself = compare(
         squat_pair / "a.mp4", squat_pair / "a.mp4", action="squat", n_open=5, config=offline_config
     )
@@ -136,7 +141,7 @@ def test_cli_with_an_openai_compatible_server(
     arms = result.differences[texts.index("the facial expression is more focused")]
     assert deeper.label == "A" and {e.source for e in deeper.evidence} == {"kinematics", "vlm"}
     unmatched, looked = arms.evidence
-    assert unmatched.label is None and "no measured quantity matches" in unmatched.summary
+    assert unmatched.label is None and "none of the body measurements fits" in unmatched.summary
     assert arms.label == "A" and looked.source == "vlm"
     assert looked.confidence is not None and looked.confidence > 0.8
     assert len(looked.frames_a) == 3 and len(looked.frames_b) == 3
@@ -149,7 +154,7 @@ def test_cli_with_an_openai_compatible_server(
     assert result.model_calibration is not None and not result.model_calibration.fitted
     assert "model answers from openai:test-vlm are not calibrated" in " ".join(run.output.split())
     assert result.usage["prompt_tokens"] == 100 * len(chat_server.requests)
-    assert [s.sub_action for s in result.spans_b] == ["standing", "descent", "bottom", "ascent"]
+    assert [s.sub_action for s in result.spans_b] == ["standing", "descent", "bottom", "ascent"] * 2
 
 
 def test_cli_closed_mode_needs_statements_or_open(squat_pair: Path) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from actiondiff.kinematics.quantities import find_quantity
+from actiondiff.kinematics.uncertainty import INTERVAL_Z, interval_verdict
+from actiondiff.kinematics.views import view_error
 from actiondiff.models import Difference, Evidence, PoseTrack
-from actiondiff.pipeline.gate import gate_difference, quality_check
+from actiondiff.pipeline.gate import gate_difference, quality_check, view_bounded
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
 from tests.kinematics.builders import make_track, one_arm_raised, turned_world
 from tests.pose.test_quality import mirrored
@@ -19,23 +22,88 @@ def measured(quantity: str, label: str = "A") -> Difference:
     return Difference(key="0", text="a statement", label=label, confidence=0.9, evidence=[evidence])
 
 
+FEET = [
+    LANDMARK_NAMES.index(f"{side}_{part}") for side in ("left", "right") for part in ("heel", "foot_index")
+]
+
+
+def without_feet(track: PoseTrack) -> PoseTrack:
+    visibility = np.array(track.visibility)
+    visibility[:, FEET] = 0.0
+    return track.model_copy(update={"visibility": visibility})
+
+
 def tracks(degrees_a: float, degrees_b: float) -> tuple[PoseTrack, PoseTrack]:
     return make_track(turned_world(degrees_a)), make_track(turned_world(degrees_b))
 
 
-def test_a_view_sensitive_verdict_is_withheld_when_the_views_differ() -> None:
+def test_a_view_sensitive_verdict_the_views_could_make_is_withheld_saying_what_would_decide_it() -> None:
     pair = tracks(5.0, 65.0)
     check = quality_check(*pair)
-    assert check.views_differ and check.view_difference_deg == 60.0
-    assert check.summary.startswith("A from the front, B from the front-right, about 60 deg apart")
+    assert check.views_differ and check.view_difference_deg == 60.0 and check.view_uncertainty_deg == 14.0
+    assert check.summary.startswith("A from the front, B from the front-right, about 60 deg apart (+-14)")
     gated = gate_difference(measured("trunk_lean"), check, pair)
     assert (gated.label, gated.confidence, gated.withheld) == (None, 0.0, "view")
     assert gated.reason is not None
     assert gated.reason.startswith("B was filmed about 60 deg further to the side than A")
-    assert gated.reason.endswith(
-        "forward trunk lean from vertical at the extreme depends on the view and was not compared"
-    )
+    error = view_error(find_quantity("trunk_lean"), 60.0)
+    assert error is not None and f"by up to {error:.3g} deg (view model)" in gated.reason
+    assert gated.reason.endswith("film both from the side (or both from one view) to decide it")
     assert gated.evidence[0].value_a == measured("trunk_lean").evidence[0].value_a  # the measurement is kept
+
+
+def knee_flexion(difference: float, error: float = 3.1) -> Evidence:
+    """Measured deepest knee flexion, A - B = `difference` deg with standard error `error` (the real
+    cameras cam01-cam02 of the pose2sim demo read it at 3.1)."""
+    return Evidence(
+        source="kinematics", summary="measured", quantity="depth", value_a=75.0 + difference, value_b=75.0,
+        interval_difference=(difference - INTERVAL_Z * error, difference + INTERVAL_Z * error), margin=8.0,
+        label=interval_verdict(difference, error, 8.0)[0], confidence=0.95, frames_a=[3], frames_b=[3],
+    )  # fmt: skip
+
+
+def gated_depth(evidence: Evidence, pair: tuple[PoseTrack, PoseTrack]) -> Difference:
+    """The difference as `compare` decides it: the measurement bounded for the views, then gated."""
+    check = quality_check(*pair)
+    bounded = view_bounded(evidence, check)
+    verdict = Difference(
+        key="0", text="the squat is deeper", label=bounded.label, confidence=bounded.confidence or 0.0,
+        evidence=[bounded],
+    )  # fmt: skip
+    return gate_difference(verdict, check, pair)
+
+
+def test_a_side_view_against_one_30_deg_off_the_side_decides_a_clear_knee_difference() -> None:
+    side_and_off = tracks(90.0, 60.0)
+    assert quality_check(*side_and_off).views_differ
+    deeper = gated_depth(knee_flexion(25.0), side_and_off)
+    error = view_error(find_quantity("depth"), 30.0)
+    assert error is not None and error < 25.0 - 8.0 - INTERVAL_Z * 3.1  # the measured view model allows it
+    assert (deeper.label, deeper.withheld) == ("A", None) and deeper.confidence > 0.5
+    assert deeper.evidence[0].view_error == round(error, 4)
+    assert "the difference clears it" in deeper.evidence[0].summary
+    close = gated_depth(knee_flexion(12.0), side_and_off)  # what 30 deg alone could make: not decided
+    assert (close.label, close.withheld) == (None, "view")
+
+
+def test_the_same_performance_from_cameras_90_deg_apart_is_not_called_different() -> None:
+    side_and_front = tracks(90.0, 0.0)
+    for difference in (18.0, 25.0, 30.0):  # the real cameras 50 deg apart read the same squat 18 deg apart
+        verdict = gated_depth(knee_flexion(difference), side_and_front)
+        assert verdict.label is None and verdict.withheld == "view", verdict
+        assert verdict.reason is not None and verdict.reason.startswith(
+            "A was filmed about 90 deg further to the side than B (A from the right, B from the front)"
+        )
+        assert verdict.reason.endswith("film both from the side (or both from one view) to decide it")
+        assert "neither clears the margin 8 plus that nor lies within the margin less it" in verdict.reason
+
+
+def test_a_quantity_of_the_frontal_plane_is_settled_from_the_front() -> None:
+    pair = tracks(90.0, 0.0)
+    reason = gate_difference(measured("stance_width"), quality_check(*pair), pair).reason
+    assert reason is not None and reason.endswith(
+        "film both from the front (or both from one view) to decide it"
+    )
 
 
 def test_views_on_either_side_of_the_body_are_said_apart() -> None:
@@ -52,7 +120,9 @@ def test_a_view_independent_verdict_stands_and_the_same_view_gates_nothing() -> 
     assert gate_difference(measured("start_delay"), quality_check(*apart), apart).label == "A"
     same = tracks(30.0, 40.0)
     check = quality_check(*same)
-    assert not check.views_differ and check.summary.endswith("about 10 deg apart: the same view")
+    assert not check.views_differ and check.summary.endswith(
+        "about 10 deg apart: the same view (within +-14)"
+    )
     assert gate_difference(measured("trunk_lean"), check, same).label == "A"
 
 
@@ -87,7 +157,7 @@ def test_a_body_whose_facing_the_model_is_unsure_of_is_read_both_ways_round() ->
     def swapped_in(frames: int) -> PoseTrack:
         world = one_arm_raised(10.0)
         world[:frames] = world[:frames, list(MIRRORED)]  # the model's left/right confusion
-        return make_track(world)
+        return without_feet(make_track(world))  # nothing else tells which way the body faces
 
     a, b = swapped_in(8), swapped_in(12)  # in B the confused frames are the majority: it reads from behind
     check = quality_check(a, b)
@@ -99,3 +169,19 @@ def test_a_body_whose_facing_the_model_is_unsure_of_is_read_both_ways_round() ->
         "the pose model read A's left and right swapped in 40%"
     )
     assert gate_difference(measured("start_delay"), check, (a, b)).label == "A"
+
+
+def test_the_feet_turn_round_a_side_view_whose_left_and_right_the_model_swapped() -> None:
+    side = turned_world(90.0)  # a body too symmetric to tell a mirror by
+    swapped = make_track(side[:, list(MIRRORED)])  # every frame's labels swapped, as with the head hidden
+    assert quality_check(without_feet(make_track(side)), without_feet(swapped)).view_difference_deg == 180.0
+    check = quality_check(make_track(side), swapped)  # the feet still point where the body faces
+    assert check.b.feet_turned and check.view_difference_deg == 0.0 and not check.views_differ, check
+    assert "B's feet point the other way from its left and right" in check.summary
+    pair = (make_track(side), swapped)
+    assert gate_difference(measured("depth"), check, pair).label == "A"  # each knee's own angle
+    lean = gate_difference(measured("trunk_lean"), check, pair)  # read along the labels' forward
+    assert (lean.label, lean.withheld) == (None, "facing")
+    assert lean.reason is not None and lean.reason.endswith(
+        "film it with the face or chest in view to decide it"
+    )

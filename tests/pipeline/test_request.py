@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actiondiff.errors import InputError
-from actiondiff.pipeline.request import NOTHING_TO_DECIDE, CompareRequest, compare_request
+from actiondiff.pipeline.request import NOTHING_TO_DECIDE, CompareRequest, compare_request, parse_point
 
 HOW = "give statements or N"
 
@@ -49,3 +49,14 @@ def test_open_mode_needs_at_least_one_difference(n_open: int) -> None:
 def test_the_action_is_named_in_1_to_200_characters(action: str) -> None:
     with pytest.raises(InputError, match="name the action in 1 to 200 characters"):
         compare_request(action, ["the squat is deeper"], None, how=HOW)
+
+
+@pytest.mark.parametrize(("text", "point"), [("0.4,0.6", (0.4, 0.6)), (" 1, 0 ", (1.0, 0.0)), ("  ", None)])
+def test_a_picked_point_is_two_fractions(text: str, point: tuple[float, float] | None) -> None:
+    assert parse_point(text, "--performer") == point
+
+
+@pytest.mark.parametrize("text", ["0.4", "0.4,0.6,1", "x,y", "1.2,0.5", "-0.1,0.5", "nan,0.5"])
+def test_a_point_outside_the_frame_is_refused_naming_the_option(text: str) -> None:
+    with pytest.raises(InputError, match=r"--performer-b: give the performer as x,y with each from 0 to 1"):
+        parse_point(text, "--performer-b")

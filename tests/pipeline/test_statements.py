@@ -77,4 +77,4 @@ def test_named_quantity_decides_and_shows_in_the_evidence(tmp_path: Path, pose_c
     assert closer["label"] == "A" and faster["label"] == "B"
     assert closer["evidence"][0]["quantity"] == "grip_width"
     assert faster["evidence"][0]["quantity"] == "rep_duration"
-    assert "less = statement" in faster["evidence"][0]["summary"]
+    assert "less = statement" in faster["evidence"][0]["detail"]

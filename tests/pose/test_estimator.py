@@ -11,6 +11,7 @@ import pytest
 from actiondiff.config import Config
 from actiondiff.models import FrameSample, PoseTrack, VideoInfo
 from actiondiff.pose import MediaPipePoseEstimator, draw_skeleton, extract_pose, pose_sampling
+from actiondiff.pose.draw import BOX_COLOUR, draw_performer_box
 from actiondiff.pose.landmarks import MIRRORED
 from actiondiff.video import Frame, probe, write_video
 
@@ -87,6 +88,22 @@ def test_skeleton_is_drawn_where_the_landmarks_are(photo_track: PoseTrack, real_
     changed = np.argwhere(np.any(drawn != image, axis=2))
     assert len(changed) > 500
     assert changed[:, 1].max() < 0.35 * image.shape[1], "drawing stays on the person"
+
+
+def test_the_measured_performers_box_frames_the_landmarks(
+    photo_track: PoseTrack, real_person_photo: Path
+) -> None:
+    image = _photo(real_person_photo)
+    points = photo_track.image_xyz[0, :, :2]
+    boxed = np.argwhere(np.all(draw_performer_box(image, points) == BOX_COLOUR, axis=2))
+    width = image.shape[1]
+    assert len(boxed) > 200
+    assert (
+        boxed[:, 1].min()
+        <= np.nanmin(points[:, 0]) * width
+        <= np.nanmax(points[:, 0]) * width
+        <= boxed[:, 1].max()
+    )
 
 
 def test_probe_of_pan_video(photo_track: PoseTrack) -> None:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from actiondiff.pose.people import Landmarks, distinct, link, masked, seen
+from actiondiff.pose.estimator import _in_frame, _small_window
+from actiondiff.pose.people import (
+    SIZE_CHANGE,
+    Landmarks,
+    chosen,
+    distance_to,
+    distinct,
+    implausible,
+    link,
+    masked,
+    seen,
+    size_change,
+)
 
 
 def body(x: float, height: float) -> Landmarks:
@@ -35,3 +47,50 @@ def test_the_same_body_found_twice_is_one_and_masking_greys_its_box() -> None:
     image = np.full((100, 100, 3), 255, np.uint8)
     grey = masked(image, [one])
     assert (grey[60, 50] == 127).all() and (grey[60, 5] == 255).all() and (image == 255).all()
+
+
+def test_a_picked_point_chooses_the_person_around_it_whatever_the_scores() -> None:
+    near, central = body(0.8, 0.6), body(0.5, 0.4)
+    people = link([[near, central]] * 4, aspect=1.0)
+    figures = [seen(person, aspect=1.0) for person in people]
+    assert chosen(figures, people, None, aspect=1.0) == 0, "by score: the taller one"
+    assert chosen(figures, people, (0.52, 0.8), aspect=1.0) == 1, "picked: the smaller one"
+    assert chosen(figures, people, (0.99, 0.1), aspect=1.0) == 0, "outside both boxes: the nearer box"
+    assert distance_to(near, (0.8, 0.7), aspect=1.0) < 0.01 < distance_to(central, (0.8, 0.7), aspect=1.0)
+    assert figures[0].box[3] == 0.95 and figures[0].box[1] == round(0.95 - 0.6, 3)
+
+
+def test_a_pose_that_stands_out_from_the_performers_own_track_is_implausible() -> None:
+    """A squat-like sway passes; a few frames with the hips at chest height (the torso halved) or the
+    whole body a torso length away (another person's limbs) do not."""
+    rows: list[Landmarks | None] = [body(0.5 + 0.01 * np.sin(k / 3), 0.4) for k in range(30)]
+    times = [k / 30 for k in range(30)]
+    assert not any(implausible(rows, times, aspect=1.0))
+    squashed = body(0.5, 0.4)
+    squashed[0][[23, 24], 1] = 0.95 - 0.75 * 0.4  # hips drawn at chest height
+    elsewhere = body(0.75, 0.4)
+    rows[10], rows[11], rows[20] = squashed, squashed, elsewhere
+    rows[5] = None
+    odd = implausible(rows, times, aspect=1.0)
+    assert [k for k, drop in enumerate(odd) if drop] == [10, 11, 20]
+    assert size_change(body(0.5, 0.4), squashed, aspect=1.0) > SIZE_CHANGE
+
+
+def test_a_small_performer_gets_a_window_and_its_landmarks_come_back_into_the_frame() -> None:
+    """A body a fifth of a 1000 x 500 frame high is posed again on a square around it; landmarks found on
+    the window (mirrored or not) land where they are in the frame."""
+    small, large = body(0.3, 0.2), body(0.5, 0.6)
+    assert _small_window([large] * 5, (500, 1000, 3)) is None
+    window = _small_window([small, None, small], (500, 1000, 3))
+    assert window is not None
+    left, top, right, bottom = window
+    assert right - left == bottom - top == 250 and left <= 0.2 * 1000 and right >= 0.4 * 1000
+    xy = small[0][:, :2] * [1000, 500]
+    inside = ((xy - [left, top]) / (right - left), small[1], small[2])
+    on_window = np.concatenate([inside[0], small[0][:, 2:]], axis=1).astype(np.float32)
+    back = _in_frame((on_window, small[1], small[2]), window, (500, 1000, 3), mirrored=False)
+    assert back is not None and np.allclose(back[0][:, :2], small[0][:, :2], atol=1e-5)
+    flipped = on_window.copy()
+    flipped[:, 0] = 1.0 - flipped[:, 0]
+    mirrored = _in_frame((flipped, small[1], small[2]), window, (500, 1000, 3), mirrored=True)
+    assert mirrored is not None and np.allclose(1.0 - mirrored[0][:, 0], small[0][:, 0], atol=1e-5)

@@ -7,7 +7,7 @@ import pytest
 
 from actiondiff.models import PoseTrack
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
-from actiondiff.pose.quality import side_asymmetry, video_quality
+from actiondiff.pose.quality import AZIMUTH_BASE_DEG, side_asymmetry, video_quality
 from tests.kinematics.builders import make_track, one_arm_raised, turned_world
 
 
@@ -52,3 +52,14 @@ def test_a_mirror_reverses_the_performers_asymmetry_and_another_camera_keeps_it(
     assert side_asymmetry(mirrored(make_track(one_arm_raised(35.0)))) == pytest.approx(-signature, abs=1e-3)
     assert side_asymmetry(make_track(one_arm_raised(-80.0))) == pytest.approx(signature, abs=1e-3)
     assert np.abs(side_asymmetry(make_track(turned_world(35.0)))).max() < 1e-3
+
+
+@pytest.mark.parametrize("degrees", [0.0, 90.0, -90.0, 150.0])
+def test_the_feet_say_which_way_the_body_faces_whatever_its_labels(degrees: float) -> None:
+    world = turned_world(degrees)
+    quality = video_quality(make_track(world))
+    assert quality.feet_azimuth_deg == pytest.approx(degrees, abs=0.5)
+    assert quality.azimuth_uncertainty_deg == AZIMUTH_BASE_DEG and not quality.feet_turned
+    relabeled = video_quality(make_track(world[:, list(MIRRORED)]))  # every frame's left and right swapped
+    assert relabeled.feet_azimuth_deg == pytest.approx(degrees, abs=0.5)
+    assert relabeled.feet_turned and relabeled.azimuth_deg == pytest.approx(degrees, abs=0.5)

@@ -47,3 +47,17 @@ def test_the_main_performer_is_chosen_and_kept(
 def test_one_person_is_posed_once(real_clips: list[Path], offline_config: Config) -> None:
     """The single-person clip costs only the probe frames: no second person, no performer choice."""
     assert extract_pose(real_clips[0], offline_config).performer is None
+
+
+def test_a_picked_point_chooses_the_athlete(
+    real_two_person_clips: list[Path], offline_config: Config
+) -> None:
+    """cam01: the rule measures the man on the walkway; a point on the woman (bottom right) measures her."""
+    picked = offline_config.with_performer((0.7, 0.7))
+    track = extract_pose(real_two_person_clips[0], picked)
+    choice = track.performer
+    assert choice is not None and choice.picked == (0.7, 0.7) and "point picked at x=0.70" in choice.reason
+    main = choice.people[choice.chosen]
+    assert main.box[0] <= 0.7 <= main.box[2] and main.box[1] <= 0.7 <= main.box[3], main
+    hips = track.image_xyz[:, [track.landmark("left_hip"), track.landmark("right_hip")], 0].mean(axis=1)
+    assert np.nanmin(hips) > 0.55 and track.detection_rate >= 0.9, "a frame follows the man"

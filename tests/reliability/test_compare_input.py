@@ -9,18 +9,18 @@ import pytest
 
 from actiondiff import compare
 from actiondiff.config import Config
-from actiondiff.errors import InputError
+from actiondiff.errors import InputError, VideoError
 from actiondiff.pose import extract_pose
 from tests.reliability.conftest import assert_clean_failure, run_cli, run_main
 
 STATEMENTS = ["the squat is deeper", "the stance is wider"]
 
 
-@pytest.mark.parametrize("other", ["person_long_30fps", "leaving", "single_frame", "two_people"])
+@pytest.mark.parametrize("other", ["person_long_30fps", "leaving", "two_people"])
 def test_awkward_pairs_give_a_verdict_per_statement(
     other: str, scenes: dict[str, Path], offline_config: Config
 ) -> None:
-    """Different length and fps (2 s at 10 fps vs 5 s at 30 fps), a gap, a single frame, two people."""
+    """Different length and fps (2 s at 10 fps vs 5 s at 30 fps), a gap, two people."""
     result = compare(
         scenes["person"], scenes[other], action="squat", differences=STATEMENTS, config=offline_config
     )
@@ -28,6 +28,16 @@ def test_awkward_pairs_give_a_verdict_per_statement(
     for verdict in result.differences:
         assert verdict.label in ("A", "B", "C") or verdict.reason, verdict
     assert result.alignment is not None and result.alignment.path
+
+
+def test_a_single_frame_is_not_a_performance(scenes: dict[str, Path], offline_config: Config) -> None:
+    """One frame shows no movement: refused with the file named, not compared into a verdict."""
+    with pytest.raises(VideoError, match="single still picture") as caught:
+        compare(
+            scenes["person"], scenes["single_frame"], action="squat", differences=STATEMENTS,
+            config=offline_config,
+        )  # fmt: skip
+    assert str(scenes["single_frame"]) in str(caught.value)
 
 
 def test_several_people_one_performer_followed(scenes: dict[str, Path], offline_config: Config) -> None:

@@ -27,7 +27,7 @@ FAULTS: dict[str, list[Scripted]] = {
     "the shoes are cleaner": [Scripted(delay_s=2.0)] * 3,
     "the socks are whiter": [Scripted(raw_body="{not json")],
     "the smile is wider": [Scripted(content="I'm sorry, I can't compare people.")],
-    "the gaze is steadier": [Scripted(content="D")],
+    "the gaze is more focused": [Scripted(content="D")],
 }
 """Per statement, the server's answers to successive requests (the last one repeats)."""
 
@@ -38,7 +38,7 @@ OUTCOMES = {
     "the shoes are cleaner": (None, "timed out after 0.5 s"),
     "the socks are whiter": (None, "malformed response body"),
     "the smile is wider": (None, "not one of A, B, C"),
-    "the gaze is steadier": (None, "not one of A, B, C"),
+    "the gaze is more focused": (None, "not one of A, B, C"),
 }
 """Per statement, the verdict and the cause its reason must give (no kinematic quantity measures them)."""
 

@@ -14,7 +14,7 @@ from actiondiff.errors import VideoError
 from actiondiff.video import Sampling, probe, read_frames
 from tests.conftest import VideoFactory
 from tests.reliability.conftest import assert_clean_failure, run_cli, run_main
-from tests.support.bad_videos import audio_only, zero_frames
+from tests.support.bad_videos import audio_only, photo_named_as_video, zero_frames
 
 
 def _without_moov(make_video: VideoFactory) -> Path:
@@ -133,3 +133,17 @@ def test_variable_frame_rate_follows_timestamps(make_video: VideoFactory) -> Non
     assert stamps == sorted(stamps)
     assert all(min(abs(s - t / 1000) for t in times_ms) < 0.002 for s in stamps), "only real frame times"
     assert stamps[-1] == pytest.approx(0.966, abs=1e-3)
+
+
+def test_a_photo_named_as_a_video_is_refused_by_compare(
+    real_person_photo: Path, squat_pair: Path, tmp_path: Path
+) -> None:
+    """A JPEG renamed photo.mp4 opens as a one-frame video: compare says it is a still picture (exit 3)
+    instead of reading a verdict out of it."""
+    photo = photo_named_as_video(real_person_photo, tmp_path / "photo.mp4")
+    run = run_cli(
+        "compare", photo, squat_pair / "a.mp4", "--action", "squat", "-d", "the squat is deeper",
+        "-o", tmp_path / "r.json",
+    )  # fmt: skip
+    assert_clean_failure(run, 3, str(photo), "single still picture")
+    assert not (tmp_path / "r.json").exists()

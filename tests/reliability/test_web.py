@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from actiondiff.config import Config, WebConfig
 from actiondiff.web import create_app
 from tests.reliability.conftest import CLI
+from tests.support.bad_videos import photo_named_as_video
 
 SECRET = "top-secret-contents"
 
@@ -124,3 +125,12 @@ def test_serve_binds_loopback_by_default(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_photo_named_as_a_video_is_refused_at_upload(
+    web: TestClient, scenes: dict[str, Path], real_person_photo: Path, tmp_path: Path
+) -> None:
+    """A JPEG renamed photo.mp4 is refused in plain words (no job starts), like the other bad videos."""
+    photo = photo_named_as_video(real_person_photo, tmp_path / "photo.mp4")
+    status, text = _post(web, "photo.mp4", photo.read_bytes(), scenes["person"])
+    assert status == 422 and "single picture" in text and "not a video" in text, text

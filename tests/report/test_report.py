@@ -34,6 +34,7 @@ def test_report_is_one_self_contained_file(squat_result: ComparisonResult, tmp_p
     assert html.count('src="data:image/jpeg;base64,') == len(keyframes) > 0
     assert html.count('<svg class="curve"') >= 4
     assert html.count('<svg class="timeline"') == 2
+    assert html.count('<tr class="repetition') == 4  # every repetition of A and B, two each
     assert "<script" not in html
     measured = next(e for d in squat_result.differences for e in d.evidence if e.interval_difference)
     low, high = measured.interval_difference  # type: ignore[misc]
@@ -91,9 +92,13 @@ def test_timeline_escapes_names_and_carries_jump_targets() -> None:
         SubActionSpan(sub_action="<lift>", start_frame=0, end_frame=9, start_s=0.0, end_s=0.3),
         SubActionSpan(sub_action="hold & lower", start_frame=10, end_frame=29, start_s=0.33, end_s=1.0),
     ]
-    svg = timeline_svg(spans, 1.0, "a")
+    again = SubActionSpan(sub_action="<lift>", start_frame=30, end_frame=39, start_s=1.0, end_s=1.3)
+    svg = timeline_svg([*spans, again], 1.3, "a")
     assert "<lift>" not in svg and "&lt;lift&gt;" in svg and "hold &amp; lower" in svg
-    assert re.findall(r'data-frame="(\d+)"', svg) == ["0", "10"]
+    assert re.findall(r'data-frame="(\d+)"', svg) == ["0", "10", "30"]
+    assert re.findall(r'data-occurrence="(\d+)"', svg) == ["0", "0", "1"]  # the second repetition's lift
+    fills = re.findall(r'<rect x="[\d.]+" y="4" width="[\d.]+" height="32" rx="5" fill="(#\w+)"', svg)
+    assert fills[0] == fills[2] != fills[1]  # a sub-action keeps its colour in every repetition
 
 
 def test_the_summary_ranks_and_speaks_plainly(squat_result: ComparisonResult) -> None:
@@ -111,7 +116,7 @@ def test_the_summary_ranks_and_speaks_plainly(squat_result: ComparisonResult) ->
     assert tally(result.differences).endswith(", 1 undecided") and "1 no difference" in tally(
         result.differences
     )
-    assert tally([]) == "no statements"
+    assert tally([]) == "no difference found"
     ranked = re.findall(
         r'<p class="text">([^<]*)</p>', sections["differences"].split('<details class="settled">')[0]
     )

@@ -21,7 +21,7 @@ def test_offline_answer_cites_measurements_and_frames(squat_pair: Path, offline_
     assert answer.method == "offline"
     # truth: B (candidate) squats much less deep, on a wider stance, with a more upright trunk
     assert "bends the knees less" in answer.answer
-    assert "wider stance" in answer.answer
+    assert "places the feet wider apart" in answer.answer
     assert "more upright" in answer.answer
     knee = next(e for e in answer.evidence if e.quantity == "depth")  # knee flexion at the bottom
     assert knee.value_a is not None and knee.value_b is not None

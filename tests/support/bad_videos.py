@@ -27,3 +27,16 @@ def zero_frames(path: Path) -> Path:
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         output.start_encoding()
     return path
+
+
+def photo_named_as_video(photo: Path, path: Path) -> Path:
+    """A real JPEG photograph (320 pixels wide, a few dozen kB) saved under a video name (photo.mp4): it
+    opens as a one-frame video."""
+    import cv2
+
+    image = cv2.imread(str(photo))
+    image = cv2.resize(image, (320, round(image.shape[0] * 320 / image.shape[1])))
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    assert ok, photo
+    path.write_bytes(encoded.tobytes())
+    return path

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import BrowserContext, Page
 
 from actiondiff.config import Config, WebConfig
 from actiondiff.web import create_app
 from tests.conftest import shared_cache
+from tests.web.browser import chromium
 
 
 @pytest.fixture
@@ -25,3 +27,21 @@ def client(web_config: Config) -> Iterator[TestClient]:
     """The real app (worker thread included) behind an httpx-based test client."""
     with TestClient(create_app(web_config)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """One Chromium per test module (Debian's, driven by Playwright)."""
+    with chromium(tmp_path_factory.mktemp("chromium")) as context:
+        yield context
+
+
+@pytest.fixture
+def page(browser: BrowserContext) -> Iterator[Page]:
+    """A fresh tab; the test fails if the page raised a script error."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert not errors, errors

@@ -71,15 +71,35 @@ def test_compare_the_sample_pair_in_the_browser(
     stepped_a, _ = current_times(page)
     assert stepped_a - time_a == pytest.approx(1 / sync["fps"]["a"], abs=0.25 / sync["fps"]["a"])
 
-    # A sub-action span: both videos jump to the start of that sub-action.
-    span = page.locator("#timeline-a .span").nth(1)
+    # A sub-action span of the second repetition: both videos jump to that sub-action's start in it.
+    assert page.locator('#timeline-a .span[data-name="bottom"]').count() == 2
+    span = page.locator('#timeline-a .span[data-name="bottom"][data-occurrence="1"]')
     span.click()
     page.wait_for_timeout(300)
-    name = span.get_attribute("data-name")
-    twin = page.locator(f'#timeline-b .span[data-name="{name}"]')
+    twin = page.locator('#timeline-b .span[data-name="bottom"][data-occurrence="1"]')
     time_a, time_b = current_times(page)
     assert time_a == pytest.approx(int(span.get_attribute("data-frame") or -1) / sync["fps"]["a"], abs=0.02)
     assert time_b == pytest.approx(int(twin.get_attribute("data-frame") or -1) / sync["fps"]["b"], abs=0.02)
+
+    # The per-repetition table: both repetitions of each video, depth, duration and hold; the same as
+    # the CSV behind the page's download link.
+    for side in "ab":
+        rows = page.locator(f"#repetitions table[data-side={side}] tbody tr")
+        assert rows.count() == 2, side
+        cells = rows.nth(1).locator("td").all_inner_texts()
+        assert float(cells[1]) > 0.5 and float(cells[2]) > 0 and float(cells[3]) > 15, cells  # s, s, deg
+    deeper = [
+        float(page.locator(f"#repetitions table[data-side={s}] tbody tr td").nth(3).inner_text())
+        for s in "ab"
+    ]
+    assert deeper[0] > deeper[1] + 30  # A's full squat against B's quarter squat, as pair.yaml says
+    table = httpx.get(server + str(page.get_attribute("#download-repetitions", "href"))).text.splitlines()
+    assert table[0].startswith("video,repetition,") and [row[:4] for row in table[1:]] == [
+        "A,1,",
+        "A,2,",
+        "B,1,",
+        "B,2,",
+    ]
 
     page.locator("#differences .difference").first.click()
     page.evaluate("window.scrollTo(0, 0)")

@@ -23,7 +23,6 @@ def post(client: TestClient, **kwargs: object) -> tuple[int, object]:
     [
         {"sample": "squat", "differences": ""},
         {"sample": "squat", "action": "squat", "mode": "closed", "differences": " \n \n"},
-        {"sample": "squat", "mode": "open", "n_open": ""},
     ],
 )
 def test_nothing_to_decide_is_refused_at_once(client: TestClient, fields: dict[str, str]) -> None:
@@ -63,21 +62,29 @@ def test_statements_are_cleaned_and_the_unused_mode_field_ignored(client: TestCl
 @pytest.mark.parametrize(
     ("kwargs", "says"),
     [
-        ({"data": {"sample": "squat", "mode": "sideways"}}, "field mode: Input should be 'closed' or 'open'"),
+        ({"data": {"sample": "squat", "mode": "sideways"}}, "Mode: Input should be 'closed' or 'open'"),
         (
             {"data": {"sample": "squat", "mode": "open", "n_open": "many"}},
-            "field n_open: must be a whole number from 1 to 50, got 'many'",
+            "Number of differences to find: type a whole number from 1 to 50 (got 'many')",
         ),
-        ({"data": {"sample": "squat", "differences": "x" * 301}}, "field differences: a statement is longer"),
+        ({"data": {"sample": "squat", "differences": "x" * 301}}, "Statements: a statement is longer"),
         (
             {"data": {"sample": "squat", "differences": "\n".join(f"s{i}" for i in range(51))}},
-            "field differences: at most 50 statements, got 51",
+            "Statements: at most 50 statements, got 51",
         ),
         (
             {"data": {"sample": "squat"}, "files": {"differences": ("d.txt", b"x", "text/plain")}},
-            "field differences: expected a text field, got a file",
+            "Statements: expected a text field, got a file",
         ),
         ({"data": {"action": "   ", "differences": "x"}}, "action: name the action in 1 to 200 characters"),
+        (
+            {"data": {"sample": "squat", "differences": "x", "performer_b": "0.5;2"}},
+            "field performer_b: give the performer as x,y with each from 0 to 1",
+        ),
+        (  # open mode chosen: asked for its number, not told to choose open mode
+            {"data": {"sample": "squat", "mode": "open", "n_open": ""}},
+            "Open mode: type how many differences to find, a whole number from 1 to 50",
+        ),
     ],
 )
 def test_invalid_fields_are_named_in_plain_words(client: TestClient, kwargs: dict, says: str) -> None:
@@ -106,3 +113,31 @@ def test_the_page_finds_library_actions_as_compare_does(client: TestClient) -> N
         assert entry["name"] == "squat" and "the squat is deeper" in entry["differences"], name
     assert client.get("/api/actions/match", params={"name": "underwater basket weaving"}).json() is None
     assert client.get("/api/actions/match", params={"name": "x" * 201}).status_code == 422
+
+
+def test_the_picked_athletes_reach_the_job(client: TestClient) -> None:
+    data = {"sample": "squat", "differences": "the squat is deeper", "performer_a": " 0.25, 0.5 "}
+    response = client.post("/api/jobs", data=data)
+    assert response.status_code == 202, response.text
+    request = response.json()["request"]
+    assert request["performer_a"] == [0.25, 0.5] and request["performer_b"] is None
+
+
+def test_the_people_of_a_first_frame_are_listed_for_picking(
+    client: TestClient, real_person_photo: Path
+) -> None:
+    """`POST /api/people` with a real photograph: each person found has a box and a centre as fractions of
+    the picture, the centre inside the box; a file that is no picture is refused in plain words."""
+    response = client.post(
+        "/api/people", files={"frame": ("f.png", real_person_photo.read_bytes(), "image/png")}
+    )
+    assert response.status_code == 200, response.text
+    found = response.json()
+    assert found["width"] > 0 and found["height"] > 0 and found["people"], found
+    for person in found["people"]:
+        left, top, right, bottom = person["box"]
+        assert 0 <= left <= person["centre_x"] <= right <= 1 and 0 <= top <= person["centre_y"] <= bottom <= 1
+    scores = [person["score"] for person in found["people"]]
+    assert scores == sorted(scores, reverse=True)
+    refused = client.post("/api/people", files={"frame": ("f.png", b"not a picture", "image/png")})
+    assert refused.status_code == 400 and "not a picture this app can read" in refused.json()["detail"]

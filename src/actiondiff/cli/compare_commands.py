@@ -62,6 +62,18 @@ def compare(
         str | None, typer.Option(help="viterbi (default), argmax or random: the paper's ablation variants.")
     ] = None,
     description: Annotated[str, typer.Option(help="A longer description of the action.")] = "",
+    performer: Annotated[
+        str,
+        typer.Option(
+            "--performer",
+            "--performer-a",
+            help="Video A's athlete when several people show: a point x,y on its first frame (fractions "
+            "of width and height, e.g. 0.4,0.6); the person nearest it is measured.",
+        ),
+    ] = "",
+    performer_b: Annotated[
+        str, typer.Option("--performer-b", help="Video B's athlete, as --performer is A's.")
+    ] = "",
     actions_files: ActionsOption = None,
     config_file: ConfigOption = None,
     no_cache: NoCacheFlag = False,
@@ -76,7 +88,7 @@ def compare(
     The result JSON holds the plan, sub-action spans, frames used, verdicts, evidence and usage.
     """
     from actiondiff.pipeline import compare as run_compare  # loads the models' libraries: import when run
-    from actiondiff.pipeline.request import compare_request
+    from actiondiff.pipeline.request import compare_request, parse_point
 
     statements = list(difference or [])
     from_file = read_statement_file(differences_file) if differences_file is not None else []
@@ -96,6 +108,7 @@ def compare(
         },
         actions_files,
     )
+    performers = parse_point(performer, "--performer"), parse_point(performer_b, "--performer-b")
     with progress_bar(f"compare {video_a.name} / {video_b.name}", None) as bar:
         result = run_compare(
             video_a,
@@ -107,6 +120,7 @@ def compare(
             config=config,
             description=description,
             progress=lambda step: bar.update(TaskID(0), description=step),
+            performers=performers,
         )
     atomic_write_text(output, result.model_dump_json(indent=1))
     if as_json:

@@ -30,8 +30,18 @@ def export(
         ),
     ] = None,
     height: Annotated[
-        int, typer.Option(min=120, max=2160, help="Height of the videos in the export (pixels).")
-    ] = 480,
+        int | None,
+        typer.Option(
+            min=120,
+            max=2160,
+            help=r"Height of the videos in the export (pixels) \[default: 480, taller for portrait "
+            "videos so that the pair is at least 960 pixels wide].",
+        ),
+    ] = None,
+    repetitions: Annotated[
+        bool,
+        typer.Option("--repetitions", help="With a .csv name: the table of repetitions, not the angles."),
+    ] = False,
 ) -> None:
     """Export a comparison: the two videos side by side in step, or their joint angles in step.
 
@@ -41,7 +51,9 @@ def export(
     the paths the result names.
 
     The table (.csv) has one row per sampled frame of A: A's time and frame, the aligned time and
-    frame of B, then each joint angle of A and of B at that moment (degrees; empty where unseen).
+    frame of B, then each joint angle of A and of B at that moment (degrees; empty where unseen). With
+    --repetitions it has one row per repetition of A and of B: start, turning point and end, duration,
+    hold at the extreme, depth (how far the driving signal moved) and whether it was partial.
     """
     kind = KINDS.get(output.suffix.lower())
     if kind is None:
@@ -50,6 +62,12 @@ def export(
         )
     comparison = read_result(result)
     shift = offset if offset is not None else comparison.sync_offset_s
+    if kind == KINDS[".csv"] and repetitions:
+        from actiondiff.export import write_repetitions
+
+        write_repetitions(comparison, output)
+        stdout.print(f"repetitions -> {output}")
+        return
     if kind == KINDS[".csv"]:
         from actiondiff.export import write_aligned_angles
 

@@ -53,10 +53,11 @@ def sample_pairs(samples_dir: Path) -> list[CalibrationPair]:
 
 
 def invariance_pairs(cameras: Sequence[Path], clips: int, work: Path) -> list[CalibrationPair]:
-    """The invariance suite on the first `clips` of these cameras (edited copies written into `work`)."""
+    """The invariance suite on the first `clips` of these cameras (edited copies written into `work`),
+    but for the second-person case (its calibration pairs are not yet measured into calibration.json)."""
     pairs = []
     for clip in cameras[:clips]:
-        for case in CASES:
+        for case in (c for c in CASES if not c.second_person):
             a, b = case_videos(case, clip, cameras, work)
             truth: dict[str, Label] = {text: case.expected.get(text, "C") for text in STATEMENTS}
             group, origin = f"{clip.stem}-{case.name}", f"invariance/{case.name}"

@@ -12,12 +12,13 @@ left undecided is an abstention, counted apart (`Outcome.undecided`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from actiondiff.config import Config
+from actiondiff.errors import InputError
 from actiondiff.models import Difference, Label
-from actiondiff.video.edits import Edit, apply_edit
+from actiondiff.video.edits import Edit, Paste, apply_edit
 
 START = "the first repetition starts later"
 FASTER = "the movement is performed faster"
@@ -48,6 +49,8 @@ class Case:
     """A's own edit (None: A is the clip as it is)."""
     swap: bool = False
     """Also compared B against A: every label must swap (C stays C) at an equal confidence."""
+    second_person: bool = False
+    """B is the clip with a second real person pasted in beside the performer (`second_person`)."""
 
     @property
     def other_view(self) -> bool:
@@ -67,7 +70,22 @@ CASES = (
     Case("A/B swap", Edit(hold_s=1.0), {START: "B"}, swap=True),
     Case("slowed x2", Edit(slowdown=2.0), {FASTER: "A"}),
     Case("other camera", None),
+    Case("second person pasted", Edit(), second_person=True),
 )
+
+SECOND_PERSON = {"cam01": (0.55, 1.0), "cam02": (0.0, 0.4), "cam03": (0.0, 0.42), "cam04": (0.62, 1.0)}
+"""Per camera of pose2sim's demos, the columns of its two-person clip (`multi/`) where the woman stands:
+the same camera filmed the one-person clip (`single/`), so pasted at her own place she stands beside
+the man (nearer the camera in cam01, behind him in cam04), covering nobody."""
+
+
+def second_person(clip: Path) -> Paste:
+    """The woman of the two-person clip filmed by `clip`'s camera, to paste into `clip` (a pose2sim
+    one-person clip: the case runs on those only)."""
+    source = clip.parent.parent / "multi" / clip.name
+    if clip.stem not in SECOND_PERSON or not source.is_file():
+        raise InputError(clip, f"the second-person case pastes pose2sim's two-person clip {source}: missing")
+    return Paste(source, SECOND_PERSON[clip.stem])
 
 
 @dataclass(frozen=True)
@@ -122,7 +140,10 @@ def case_videos(case: Case, clip: Path, cameras: Sequence[Path], work: Path) -> 
 
     a = clip if case.edit_a is None else edited(case.edit_a, "a")
     next_camera = cameras[(list(cameras).index(clip) + 1) % len(cameras)]
-    return a, next_camera if case.edit is None else edited(case.edit, "b")
+    if case.edit is None:
+        return a, next_camera
+    pasted = replace(case.edit, paste=second_person(clip)) if case.second_person else case.edit
+    return a, edited(pasted, "b")
 
 
 def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config: Config) -> Outcome:
@@ -148,7 +169,20 @@ def run_case(case: Case, clip: Path, cameras: Sequence[Path], work: Path, config
     return Outcome(case.name, clip.stem, verdicts, case.expected, withheld, case.other_view, unswapped)
 
 
-TEMPO = frozenset({"rep_duration", "descent_duration", "ascent_duration", "hold_duration"})
+TEMPO = frozenset(
+    {
+        "rep_duration",
+        "descent_duration",
+        "ascent_duration",
+        "hold_duration",
+        "flight_time",
+        "jump_duration",
+        "swing_duration",
+        "backswing_duration",
+        "downswing_duration",
+        "top_pause",
+    }
+)
 """Quantities of the movement's tempo: a copy played slower has more of each."""
 CONFIDENT = 0.8
 """Open mode on an edit that changes nothing proposes no A/B difference above this confidence."""

@@ -1,7 +1,8 @@
-"""The joint angles of both performers on one aligned timeline, as CSV.
+"""The joint angles of both performers on one aligned timeline, and the angles measured by hand, as CSV.
 
 One row per sampled frame of A; B's values are read at the moment of B aligned with it (its curve
-interpolated there), so each row compares the same moment of the movement.
+interpolated there), so each row compares the same moment of the movement. Every column name ends
+with its unit (`_s`, `_deg`, `_deg_per_s`, `_torso` for torso lengths) unless it counts frames.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from actiondiff.storage import atomic_write_text
 
 
 def aligned_angles_csv(result: ComparisonResult, offset_s: float | None = None) -> str:
-    """Columns: time_a_s, frame_a, time_b_s, frame_b, then `<curve>_a` and `<curve>_b` per curve (degrees
-    for angles; empty where the joint was not seen)."""
+    """Columns: time_a_s, frame_a, time_b_s, frame_b, then `<curve>_a_<unit>` and `<curve>_b_<unit>` per
+    curve (e.g. `left_knee_angle_a_deg`; empty where the joint was not seen)."""
     curves_a, curves_b = result.curves_a, result.curves_b
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -28,8 +29,9 @@ def aligned_angles_csv(result: ComparisonResult, offset_s: float | None = None) 
         writer.writerow(["time_a_s", "frame_a", "time_b_s", "frame_b"])
         return buffer.getvalue()
     names = [name for name in curves_a.values if name in curves_b.values]
+    units = {n: _unit_suffix(curves_a.units.get(n, "")) for n in names}
     writer.writerow(
-        ["time_a_s", "frame_a", "time_b_s", "frame_b", *(f"{n}_{s}" for n in names for s in "ab")]
+        ["time_a_s", "frame_a", "time_b_s", "frame_b", *(f"{n}_{s}{units[n]}" for n in names for s in "ab")]
     )
     times_a = np.asarray(curves_a.timestamps, dtype=float)
     times_b = AlignedTimeline.of(result, offset_s).b_time(times_a)
@@ -43,6 +45,20 @@ def aligned_angles_csv(result: ComparisonResult, offset_s: float | None = None) 
     return buffer.getvalue()
 
 
+def measured_angles_csv(result: ComparisonResult) -> str:
+    """The angles measured by hand (`ComparisonResult.annotations`), one row each: the video, its frame and
+    time, the angle, its label, and the three points clicked as fractions of the frame (corner second)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    points = [f"{axis}{i}_frac" for i in (1, 2, 3) for axis in "xy"]
+    writer.writerow(["video", "frame", "time_s", "angle_deg", "label", *points])
+    for m in result.annotations:
+        coordinates = [f"{v:.4f}" for point in m.points for v in point]
+        angle = f"{m.degrees:.2f}"
+        writer.writerow([m.side.upper(), m.frame, f"{m.time_s:.4f}", angle, m.label, *coordinates])
+    return buffer.getvalue()
+
+
 def write_aligned_angles(result: ComparisonResult, path: str | Path, offset_s: float | None = None) -> Path:
     return atomic_write_text(path, aligned_angles_csv(result, offset_s))
 
@@ -53,6 +69,11 @@ def _at(curves: KinematicCurves, name: str, times: np.ndarray) -> np.ndarray:
     if not len(values):
         return np.full(len(times), math.nan)
     return np.interp(times, np.asarray(curves.timestamps, dtype=float), values)
+
+
+def _unit_suffix(unit: str) -> str:
+    """`deg` -> `_deg`, `deg/s` -> `_deg_per_s`; nothing for a curve without a unit."""
+    return f"_{unit.replace('/', '_per_')}" if unit else ""
 
 
 def _cell(value: float | None) -> str:

@@ -35,6 +35,11 @@ COLOURS = {"a": (37, 99, 235), "b": (232, 89, 12)}
 CAPTION_LINES = 2
 SIDES: tuple[Side, Side] = ("a", "b")
 FONT = cv2.FONT_HERSHEY_SIMPLEX
+HEIGHT = 480
+"""Default height of the pictures in an export (pixels)..."""
+MIN_WIDTH = 960
+"""...raised, up to the taller video's own height, until the two pictures side by side are this wide:
+a portrait pair at 480 rows would be a thumbnail (two 9:16 pictures are 540 pixels wide)."""
 
 
 @dataclass(frozen=True)
@@ -75,19 +80,20 @@ def export_side_by_side(
     output: str | Path,
     *,
     offset_s: float | None = None,
-    height: int = 480,
+    height: int | None = None,
     names: tuple[str, str] | None = None,
     on_progress: Progress | None = None,
 ) -> ExportSummary:
     """Write the aligned side-by-side video of `result` to `output` (mp4, H.264); its length is A's.
 
     `offset_s` shifts B against the alignment (+ shows B later; default: the result's saved offset);
-    `names` label the two videos (default: their file names). Raises `InputError` when a video is not
-    at the path the result names.
+    `names` label the two videos (default: their file names); `height` is the pictures' (default: see
+    `fitted_height`). Raises `InputError` when a video is not at the path the result names.
     """
     started = time.monotonic()
-    height -= height % 2
     sides: dict[Side, tuple[Path, VideoInfo, PoseTrack | None]] = {s: video_of(result, s) for s in SIDES}
+    height = height or fitted_height(sides["a"][1], sides["b"][1])
+    height -= height % 2
     for side, (path, _, _) in sides.items():
         if not path.is_file():
             raise InputError(
@@ -110,6 +116,14 @@ def export_side_by_side(
         path=Path(output), frames=written, fps=fps, duration_s=round(written / fps, 4), width=width,
         height=height + strip, seconds=round(time.monotonic() - started, 2),
     )  # fmt: skip
+
+
+def fitted_height(info_a: VideoInfo, info_b: VideoInfo) -> int:
+    """`HEIGHT`, or taller for narrow pictures (portrait videos) until the pair is `MIN_WIDTH` wide,
+    but never taller than the taller video itself."""
+    width_per_row = info_a.width / info_a.height + info_b.width / info_b.height
+    wanted = max(HEIGHT, math.ceil(MIN_WIDTH / width_per_row))
+    return min(wanted, max(HEIGHT, info_a.height, info_b.height))
 
 
 def _composed(

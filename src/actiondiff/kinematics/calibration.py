@@ -54,15 +54,15 @@ class Calibration(BaseModel):
 
 def evidence_excess(evidence: Evidence) -> float | None:
     """The standardized excess of a measured, labelled verdict, read back from its evidence (the
-    difference, its 90 % interval and the margin); None for evidence without them."""
+    difference, its 90 % interval, the margin and the view error); None for evidence without them."""
     if evidence.label is None or evidence.interval_difference is None or evidence.margin is None:
         return None
     if evidence.value_a is None or evidence.value_b is None:
         return None
     low, high = evidence.interval_difference
     error = (high - low) / (2 * INTERVAL_Z)
-    gap = abs(evidence.value_a - evidence.value_b)
-    beyond = gap - evidence.margin if evidence.label != "C" else evidence.margin - gap
+    gap, view = abs(evidence.value_a - evidence.value_b), evidence.view_error or 0.0
+    beyond = gap - evidence.margin - view if evidence.label != "C" else evidence.margin - view - gap
     return beyond / error if error > 0 else math.inf
 
 

@@ -1,9 +1,13 @@
-"""Turn raw pose tracks into usable signals: fill short gaps, smooth jitter, resample in time.
+"""Turn raw pose tracks into usable signals: find camera cuts, fill short gaps, smooth jitter (each
+shot on its own), resample in time.
 
 A `PoseTrack` holds one performer (`actiondiff.pose.people` chooses it when several people show).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -20,12 +24,18 @@ MediaPipe's jitter is around 1e-3 of a value, float32 rounding 1e-7."""
 
 
 def clean_track(
-    track: PoseTrack, *, max_gap_s: float = MAX_GAP_S, window_s: float = SMOOTH_WINDOW_S
+    track: PoseTrack,
+    *,
+    max_gap_s: float = MAX_GAP_S,
+    window_s: float = SMOOTH_WINDOW_S,
+    cuts: Sequence[int] = (),
 ) -> PoseTrack:
     """A copy of `track` with short gaps interpolated and jitter smoothed (Savitzky–Golay, order 2).
 
     Longer gaps stay NaN. Each run of detected frames is smoothed on its own, over time measured in
-    samples, so the window adapts to the sampling rate (at least 5 samples, else left unsmoothed).
+    samples, so the window adapts to the sampling rate (at least 5 samples, else left unsmoothed). A run
+    also ends at each camera cut (`cuts`, rows where a new shot starts): nothing is filled or smoothed
+    across one.
     """
     if len(track.frames) == 0:
         return track
@@ -33,13 +43,14 @@ def clean_track(
     step = float(times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else 1.0
     max_gap = max(1, round(max_gap_s / step)) if step > 0 else 1
     window = max(5, 2 * (round(window_s / step) // 2) + 1) if step > 0 else 5
+    edges = [0, *sorted(c for c in cuts if 0 < c < len(times)), len(times)]
     arrays = {}
     for name in ("image_xyz", "world_xyz", "visibility"):
         values = np.array(getattr(track, name), dtype=np.float64)
         flat = values.reshape(len(times), -1)
-        flat = _fill_gaps(flat, times, max_gap)
-        if name != "visibility":
-            flat = _smooth_runs(flat, window)
+        for start, end in pairwise(edges):
+            shot = _fill_gaps(flat[start:end], times[start:end], max_gap)
+            flat[start:end] = shot if name == "visibility" else _smooth_runs(shot, window)
         arrays[name] = flat.reshape(values.shape).astype(np.float32)
     hands = {} if track.hands is None else {"hands": _clean_hands(track.hands, times, max_gap, window)}
     return track.model_copy(update={**arrays, **hands})
@@ -55,6 +66,64 @@ def _clean_hands(hands: HandTrack, times: np.ndarray, max_gap: int, window: int)
             values[:, side] = _smooth_runs(flat, window).reshape(values[:, side].shape)
         arrays[name] = values.astype(np.float32)
     return hands.model_copy(update=arrays)
+
+
+CUT_SCALE = 0.15
+"""Least jump of the body's size in the picture (log of the torso length in pixels) in one sample that is
+a camera cut: a real clip's largest step was 0.05, a cut between two of its cameras 0.22."""
+CUT_SHIFT = 0.75
+"""Least jump of the hip centre in one sample (torso lengths) that is a camera cut."""
+CUT_CONTRAST = 4.0
+"""A cut's jump is at least this many times the median step around it (a fast movement moves every step)."""
+CUT_CONTEXT = 3
+"""Samples on each side a jump is compared with; the levels either side must differ by as much, so one
+misdetected frame is not a cut."""
+SHOT_S = 1.0
+"""A cut has a steady shot on each side: no other jump of half its size within this long. A body that
+flickers while it walks into or out of the picture (a dark push-up clip: thirteen such jumps in its
+first 2 s and last 3 s, none a cut) is not cut."""
+
+
+def camera_cuts(track: PoseTrack) -> list[int]:
+    """Rows where the video cuts to another camera or framing, from the raw track: the body's size or
+    place in the picture jumps at once (`CUT_SCALE`, `CUT_SHIFT`), far more than in the steps around
+    it, and stays, with a steady shot on each side (`SHOT_S`). A pose missing over a gap is bridged
+    (read between the poses either side)."""
+    if not len(track.frames):
+        return []
+    pixels = np.asarray(track.image_xyz, dtype=np.float64)[:, :, :2] * [track.video.width, track.video.height]
+    names = track.landmark_names
+
+    def centre(joint: str) -> np.ndarray:
+        return (pixels[:, names.index(f"left_{joint}")] + pixels[:, names.index(f"right_{joint}")]) / 2
+
+    hips = centre("hip")
+    torso = np.linalg.norm(centre("shoulder") - hips, axis=1)
+    seen = np.flatnonzero(np.isfinite(torso) & (torso > 0))
+    if len(seen) < 2 * CUT_CONTEXT + 2:
+        return []
+    size = np.log(torso[seen])
+    place = hips[seen] / np.median(torso[seen])
+    times = track.timestamps[seen]
+    cuts = []
+    for values, least in ((size[:, None], CUT_SCALE), (place, CUT_SHIFT)):
+        steps = np.linalg.norm(np.diff(values, axis=0), axis=1)
+        jumps = np.flatnonzero(steps >= least / 2)
+        for i in np.flatnonzero(steps >= least):
+            around = np.r_[steps[max(0, i - CUT_CONTEXT) : i], steps[i + 1 : i + 1 + CUT_CONTEXT]]
+            before = np.median(values[max(0, i - CUT_CONTEXT + 1) : i + 1], axis=0)
+            after = np.median(values[i + 1 : i + 1 + CUT_CONTEXT], axis=0)
+            others = jumps[(jumps != i) & (np.abs(times[jumps] - times[i]) < SHOT_S)]
+            if (
+                around.size
+                and steps[i] >= CUT_CONTRAST * float(np.median(around))
+                and np.linalg.norm(after - before) >= least
+                and not others.size
+                and times[i] - times[0] >= SHOT_S / 2
+                and times[-1] - times[i + 1] >= SHOT_S / 2
+            ):
+                cuts.append(int(seen[i + 1]))
+    return sorted(set(cuts))
 
 
 def _fill_gaps(values: np.ndarray, times: np.ndarray, max_gap: int) -> np.ndarray:

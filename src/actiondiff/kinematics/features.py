@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from actiondiff.kinematics.clean import clean_track, robust_spread
+from actiondiff.kinematics.clean import camera_cuts, clean_track, robust_spread
 from actiondiff.models import KinematicCurves, PoseTrack
 from actiondiff.pose.landmarks import LANDMARK_NAMES
 from actiondiff.storage import atomic_write_bytes
@@ -42,6 +42,13 @@ HAND_CURVES = ("left_finger_flexion", "right_finger_flexion", "left_wrist_rise",
 """The hand curves plotted beside them when the hands were tracked."""
 
 _INDEX = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+
+
+def body_words(column: str) -> str:
+    """A feature column as a coach would name it: `knee_angle` -> "knee bend", `hip_centre_y` -> "hip
+    centre height"."""
+    words = column.replace("_angle", " bend").replace("_y", " height").replace("_x", " sideways position")
+    return words.replace("_", " ")
 
 
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -93,6 +100,9 @@ class KinematicFeatures:
     cleaned_off: dict[str, float] = field(default_factory=dict)
     """Per column, the robust standard deviation of what cleaning took off (raw minus cleaned): the
     frame-to-frame jitter the pose model left; empty for features computed without cleaning."""
+    cuts: tuple[int, ...] = ()
+    """Rows where a new camera shot starts (`clean.camera_cuts`); empty for features computed without
+    cleaning."""
 
     def __len__(self) -> int:
         return len(self.timestamps)
@@ -163,8 +173,9 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     track's features also carry what cleaning took off each column (`cleaned_off`)."""
     if clean:
         raw = compute_features(track, clean=False)
-        cleaned = compute_features(clean_track(track), clean=False)
-        return replace(cleaned, cleaned_off=_cleaned_off(raw.columns, cleaned.columns))
+        cuts = tuple(camera_cuts(track))
+        cleaned = compute_features(clean_track(track, cuts=cuts), clean=False)
+        return replace(cleaned, cleaned_off=_cleaned_off(raw.columns, cleaned.columns), cuts=cuts)
     times = track.timestamps
     world = to_y_up(np.asarray(track.world_xyz, dtype=np.float64))
     image = np.asarray(track.image_xyz, dtype=np.float64)[:, :, :2]

@@ -286,12 +286,13 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              crossed=False, view_sensitive=False,
              phrases=("moves one hand later than the other", "moves both hands more together"),
              more=r"hands?\b.{0,25}\b(lag|out of sync|less coordinated|one after the other)",
-             less=r"hands?\b.{0,25}\b(in sync|synchron\w*|more coordinated|together)\b",
+             less=r"hands?\b.{0,25}\b(in sync|synchron\w*|more coordinated|(?<!close )(?<!closer )together)\b",
              examples=("one hand lags behind the other", "the hands move more in sync")),
     Quantity("hand_peak_speed", "mean peak speed of the hands' movements", "palm/s", "whole", 1.0,
              hand_peak_speed, relative_margin=0.15, crossed=False,
              phrases=("moves the hands faster", "moves the hands more slowly"),
-             more=r"\bhands?\b.{0,15}\b(move|moving|moves)\b.{0,10}\bfaster|faster hand (movements?|motion)",
+             more=(r"\bhands?\b.{0,15}\b(move|moving|moves)\b.{0,10}\bfaster"
+                   r"(?! (through|at|into) (impact|release|the ball|contact))|faster hand (movements?|motion)"),
              less=r"\bhands?\b.{0,15}\b(move|moving|moves)\b.{0,10}\b(slower|more slowly)",
              examples=("the hands move faster", "the hands move more slowly")),
 )  # fmt: skip

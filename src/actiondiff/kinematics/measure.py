@@ -19,9 +19,11 @@ import numpy as np
 
 from actiondiff.kinematics.calibration import load_calibration
 from actiondiff.kinematics.crossing import MatchedPair
-from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.kinematics.features import KinematicFeatures, body_words
 from actiondiff.kinematics.phases import Movement
+from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.kinematics.quantities import (
+    EVENT_PHASES,
     Measurement,
     Quantity,
     Reading,
@@ -68,8 +70,10 @@ def match_quantity(text: str, embedder: SentenceEmbedder | None = None) -> tuple
 def _example_similarity(text: str, embedder: SentenceEmbedder) -> tuple[tuple[Quantity, ...], np.ndarray]:
     """The candidate quantities of a statement and its cosine to each one's (more, less) examples."""
     quantities = candidates(text)
-    vectors = embedder.embed([text, *(example for q in quantities for example in q.examples)])
-    return quantities, (vectors[1:] @ vectors[0]).reshape(len(quantities), 2)
+    plain = read_phrasing(text)
+    vectors = embedder.embed([plain.text, *(example for q in quantities for example in q.examples)])
+    similarity = (vectors[1:] @ vectors[0]).reshape(len(quantities), 2)
+    return quantities, similarity[:, ::-1] if plain.negated else similarity
 
 
 def _best_example(quantities: Sequence[Quantity], similarity: np.ndarray) -> tuple[Quantity, float] | None:
@@ -81,14 +85,23 @@ def _best_example(quantities: Sequence[Quantity], similarity: np.ndarray) -> tup
     return quantities[int(row)], (1.0 if column == 0 else -1.0)
 
 
-def _closest_quantities(quantities: Sequence[Quantity], similarity: np.ndarray, shown: int = 3) -> str:
-    """Why no quantity answers a statement, naming the quantities whose examples came closest."""
+def _closest_quantities(quantities: Sequence[Quantity], similarity: np.ndarray, shown: int = 3) -> Evidence:
+    """Why no quantity answers a statement: what to write instead (coach words), and the quantities
+    whose examples came closest with their cosines (`detail`)."""
     closeness = similarity.max(axis=1)
     nearest = np.argsort(closeness)[::-1][:shown]
-    listed = ", ".join(f"{quantities[i].description} ({closeness[i]:.2f})" for i in nearest)
-    return (
-        f"no measured quantity matches this statement (a match needs cosine >= {EMBEDDING_THRESHOLD} and a "
-        f"clear more/less; closest: {listed})"
+    return Evidence(
+        source="kinematics",
+        summary=(
+            "none of the body measurements fits these words, so nothing was measured; say what the body does "
+            "and which way, e.g. 'B stands up faster' or 'A bends the knees more' (closest measurements: "
+            f"{'; '.join(quantities[i].description for i in nearest)})"
+        ),
+        detail=(
+            f"no measured quantity matches this statement (a match needs cosine >= {EMBEDDING_THRESHOLD} and "
+            f"a clear more/less; closest: "
+            f"{', '.join(f'{quantities[i].key} ({closeness[i]:.2f})' for i in nearest)})"
+        ),
     )
 
 
@@ -136,7 +149,7 @@ def measure_readings(
     elif embedder is not None:
         quantities, similarity = _example_similarity(text, embedder)
         if (found := _best_example(quantities, similarity)) is None:
-            return Evidence(source="kinematics", summary=_closest_quantities(quantities, similarity))
+            return _closest_quantities(quantities, similarity)
         (quantity, polarity), how = found, "embedding"
     else:
         return None
@@ -145,11 +158,13 @@ def measure_readings(
     )
     if measured is not None:
         return measured
+    why = unmeasured_reason(quantity, reading_a, reading_b)
     return Evidence(
         source="kinematics",
         quantity=quantity.key,
-        summary=f"{quantity.description} (matched by {how}): not measurable in both videos "
-        f"({unmeasured_reason(quantity, reading_a, reading_b)})",
+        summary=f"{quantity.description}: could not be measured in both videos ({why}); film the whole "
+        "movement, at least one full repetition, with the body in view",
+        detail=f"{quantity.key} (matched by {how}): not measurable in both videos ({why})",
     )
 
 
@@ -159,16 +174,25 @@ def unmeasured_reason(quantity: Quantity, reading_a: Reading, reading_b: Reading
     for name, reading in (("A", reading_a), ("B", reading_b)):
         if quantity.compute(reading) is not None:
             continue
-        column = reading.movement.driver.column
-        if quantity.key == "rep_count" and reading.repetitions:
-            reasons.append(f"video {name} shows no repetition of {column}, so the whole movement stands in "
-                           "for one and nothing can be counted")  # fmt: skip
+        column = body_words(reading.movement.driver.column)
+        if quantity.phase in EVENT_PHASES:
+            reasons.append(f"video {name} shows no one-off {quantity.phase} ({EVENT_NEEDS[quantity.phase]})")
+        elif quantity.key == "rep_count" and reading.repetitions:
+            reasons.append(f"video {name} shows no repetition of the {column}, so the whole movement "
+                           "stands in for one and nothing can be counted")  # fmt: skip
         elif not any(w.size for w in reading.windows(quantity.phase)):
-            reasons.append(f"video {name} has no '{quantity.phase}' window (no repetition of {column} found)")
+            reasons.append(f"no repetition of the {column} was found in video {name}")
         else:
             joints = ", ".join(quantity.joints) or "its joints"
-            reasons.append(f"video {name}: {joints} not visible in its '{quantity.phase}' window")
-    return "; ".join(reasons) or "no value in the windows matched between the videos"
+            reasons.append(f"video {name}: the {joints} are not in view in the {quantity.phase} phase")
+    return "; ".join(reasons) or "no moment of one video matched one of the other where it could be read"
+
+
+EVENT_NEEDS = {
+    "jump": "the hips do not rise clearly above standing with the feet off the floor",
+    "swing": "the hands do not go out from where they start, turn and come through faster",
+}
+"""What a one-off event needs and the video lacks, for `unmeasured_reason` (`events` has the figures)."""
 
 
 def measure_quantity(
@@ -213,7 +237,11 @@ def measure_quantity(
     return Evidence(
         source="kinematics",
         summary=(
-            f"{quantity.description} ({direction} = statement, matched by {how}): "
+            f"{quantity.description}: A {value_a:.3g}, B {value_b:.3g} {quantity.unit} -> "
+            f"{_coach_words(label, quantity, polarity)}"
+        ),
+        detail=(
+            f"{quantity.key} ({direction} = statement, matched by {how}): "
             f"A {value_a:.3g} {_shown(bounds_a)} vs "
             f"B {value_b:.3g} {_shown(bounds_b)} {quantity.unit}{windows}; "
             f"difference A - B {value_a - value_b:.3g} {_shown(difference)}, margin {margin:.3g} -> "
@@ -296,7 +324,7 @@ def _segmentation_spread(quantity: Quantity, own: MatchedPair, matched: Sequence
     matched through the alignment. Where the two videos end a repetition at different moments, no
     resampling of either shows it (cam04 against its half-size copy: repetitions of 1.1 and 0.5 s on
     their own, the same length matched; the ascent read 0.83 vs 0.23 s)."""
-    if quantity.crossed or quantity.unit != "s" or quantity.phase == "whole" or not matched:
+    if quantity.crossed or quantity.unit != "s" or quantity.phase in ("whole", *EVENT_PHASES) or not matched:
         return 0.0
     own_reps, aligned_reps = _measured(REPETITION, [own]), _measured(REPETITION, matched)
     if not own_reps or not aligned_reps:
@@ -315,6 +343,19 @@ def _verdict_words(label: Label | None, difference: tuple[float, float], margin:
             f"margin +-{margin:.3g}, so the measurement cannot tell a difference from none"
         )
     return {"A": "holds more for A", "B": "holds more for B", "C": "no clear difference"}[label]
+
+
+def _coach_words(label: Label | None, quantity: Quantity, polarity: float) -> str:
+    """The verdict as a coach says it: who does it more, the same, or why it is too close to call."""
+    if label is None:
+        return (
+            "too close to call: the difference is within what the measurement can tell apart; more "
+            "repetitions in each video, filmed from the same side, would decide it"
+        )
+    if label == "C":
+        return "about the same in both"
+    more, less = quantity.phrases if all(quantity.phrases) else ("has more of it", "has less of it")
+    return f"{label} {more if polarity > 0 else less}"
 
 
 def _shown(bounds: tuple[float, float]) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import Literal
 
 import numpy as np
 
 from actiondiff.kinematics.features import KinematicFeatures
-from actiondiff.models import SubActionSpan
+from actiondiff.models import RepetitionReading, Repetitions, SubActionSpan
 
 PHASES = ("rest", "out", "extreme", "back", "recovery")
 """Phases of a repetition in time order; `recovery` is the rest after it."""
@@ -63,6 +63,13 @@ class Repetition:
     """Found in the action's driving signal, or the whole-body movement standing in (see
     `movement_repetition`)."""
 
+    def shifted(self, rows: int) -> Repetition:
+        """The same repetition `rows` later (found in a slice starting there)."""
+        start, hold_start, turn, hold_end, end = (
+            row + rows for row in (self.start, self.hold_start, self.turn, self.hold_end, self.end)
+        )
+        return Repetition(start, hold_start, turn, hold_end, end, self.source)
+
     def phase_rows(self) -> dict[str, tuple[int, int]]:
         """Inclusive row ranges of the out, extreme and back phases."""
         return {
@@ -73,19 +80,39 @@ class Repetition:
 
 
 def segment_repetitions(
-    features: KinematicFeatures, driver: Driver, within: tuple[int, int] | None = None
+    features: KinematicFeatures,
+    driver: Driver,
+    within: tuple[int, int] | None = None,
+    *,
+    open_end: bool = False,
 ) -> list[Repetition]:
     """Repetitions found as prominent excursions of the driving signal away from rest, in the rows
-    `within` (first, last) when given."""
+    `within` (first, last) when given; each stretch between camera cuts (`KinematicFeatures.cuts`) on
+    its own, so no repetition spans a cut and each view has its own rest level. With `open_end` the
+    video's last stretch may end mid-repetition (held at the extreme): its last rows can be a turning
+    point."""
     first, last = within or (0, len(features) - 1)
-    found = _excursions(driver.sign * features[driver.column][first : last + 1], features.fps, driver)
-    return [
-        Repetition(r.start + first, r.hold_start + first, r.turn + first, r.hold_end + first, r.end + first)
-        for r in found
-    ]
+    edges = [first, *(c for c in features.cuts if first < c <= last), last + 1]
+    found = []
+    for begin, stop in pairwise(edges):
+        signal = driver.sign * features[driver.column][begin:stop]
+        found += [
+            r.shifted(begin)
+            for r in _excursions(signal, features.fps, driver, open_end=open_end and stop == last + 1)
+        ]
+    return found
 
 
-def _excursions(values: np.ndarray, fps: float, driver: Driver) -> list[Repetition]:
+REP_HEIGHT, REP_PROMINENCE = 0.5, 0.4
+"""A repetition's turning point is at least `REP_HEIGHT` of the way from rest to the largest extreme of
+the movement and stands `REP_PROMINENCE` above the rest around it: a half-deep repetition counts.
+Lower (0.35 both) also found a third-deep one, but on the synthetic calibration set it also found
+noise as a second lunge and counted 2 against 1 twice."""
+
+
+def _excursions(
+    values: np.ndarray, fps: float, driver: Driver, *, open_end: bool = False
+) -> list[Repetition]:
     finite = values[np.isfinite(values)]
     if finite.size < 5:
         return []
@@ -96,7 +123,10 @@ def _excursions(values: np.ndarray, fps: float, driver: Driver) -> list[Repetiti
     progress = (progress - rest) / (peak - rest)
     spacing = max(1, round(0.4 * fps)) if fps else 1
     repetitions: list[Repetition] = []
-    for turn in peaks(progress, height=0.5, prominence=0.4, distance=spacing):
+    # an open end is read as if the signal returned to rest after it, so a held last extreme is a peak
+    ended = np.r_[progress, 0.0] if open_end else progress
+    for turn in peaks(ended, height=REP_HEIGHT, prominence=REP_PROMINENCE, distance=spacing):
+        turn = min(turn, len(progress) - 1)
         floor = repetitions[-1].end if repetitions else 0
         if turn <= floor:
             continue
@@ -150,14 +180,12 @@ def _prominence(values: np.ndarray, row: int) -> float:
 
 
 def _hold(values: np.ndarray, turn: int, first: int, last: int) -> tuple[int, int]:
-    """The rows around `turn`, within `first`..`last`, where `values` stay beyond `HOLD_LEVEL` of its."""
-    hold = values[turn] * HOLD_LEVEL
-    hold_start, hold_end = turn, turn
-    while hold_start > first and values[hold_start - 1] >= hold:
-        hold_start -= 1
-    while hold_end < last and values[hold_end + 1] >= hold:
-        hold_end += 1
-    return hold_start, hold_end
+    """The first and last rows within `first`..`last` where `values` are beyond `HOLD_LEVEL` of their
+    value at `turn`: a held or stuck extreme that wavers below that level for a moment is still one hold
+    (a repetition ends only where the signal returns near rest)."""
+    window = np.arange(first, last + 1)
+    beyond = window[values[first : last + 1] >= values[turn] * HOLD_LEVEL]
+    return int(beyond.min(initial=turn)), int(beyond.max(initial=turn))
 
 
 STILL_SHARE, MOVING_SHARE = 0.1, 0.25
@@ -237,26 +265,95 @@ def movement_repetition(features: KinematicFeatures, moving: tuple[int, int]) ->
     return Repetition(start, hold_start, turn, hold_end, end, source="movement")
 
 
+HELD_TAIL_S = 0.5
+"""Least still tail after the movement for a video to end held (`ends_away`)."""
+
+
+def ends_away(features: KinematicFeatures, moving: tuple[int, int]) -> bool:
+    """Whether the video ends held away from its starting posture (stuck at the bottom of a failed
+    squat, say): the body comes to rest (`movement_span`) at least `HELD_TAIL_S` before the end, beyond
+    90 % of its largest displacement from the start; its still tail is then part of the last repetition,
+    not rest after it. A clip that stops while the body still moves does not end held (the pose2sim
+    clips end on the way down: read as held, they showed a repetition their slowed copies did not)."""
+    away, times = _displacement(features), features.timestamps
+    if times[-1] - times[moving[1]] < HELD_TAIL_S or not np.isfinite(away).any():
+        return False
+    settle = max(1, round(SETTLE_S * features.fps)) if features.fps else 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ending = float(np.nanmedian(away[-settle:]))
+    return ending >= HOLD_LEVEL * float(np.nanmax(away))
+
+
 def find_repetitions(
     features: KinematicFeatures, driver: Driver, moving: tuple[int, int] | None
 ) -> list[Repetition]:
     """The driving signal's repetitions within the movement (its `movement_span`, None when the body
-    never moves: a still lead-in or tail does not change what counts as rest), or failing that the
-    whole movement as one."""
-    if repetitions := segment_repetitions(features, driver, moving):
+    never moves: a still lead-in or tail does not change what counts as rest; a video that `ends_away`
+    keeps its tail, and its last repetition may end there), or failing that the whole movement as one."""
+    open_end = moving is not None and ends_away(features, moving)
+    within = (moving[0], len(features) - 1) if moving is not None and open_end else moving
+    if repetitions := segment_repetitions(features, driver, within, open_end=open_end):
         return repetitions
     found = movement_repetition(features, moving) if moving is not None else None
     return [found] if found is not None else []
 
 
+PARTIAL_SHARE = 0.75
+"""A repetition whose excursion is under this share of the deepest one's is partial (a failed or half
+repetition)."""
+
+
+def describe_repetitions(
+    features: KinematicFeatures, repetitions: Sequence[Repetition], driver: Driver
+) -> Repetitions:
+    """Each repetition's times, duration, hold and depth (the driving signal's excursion from the
+    repetition's start to its turning point), and the camera cuts of the video: the per-repetition table
+    the result, the page and the report show."""
+    times, frames, signal = features.timestamps, features.frames, features[driver.column]
+    step = 1.0 / features.fps if features.fps else 0.0
+
+    def at(row: int) -> float | None:
+        return float(signal[row]) if np.isfinite(signal[row]) else None
+
+    excursions = [
+        abs(turn - start) if (turn := at(r.turn)) is not None and (start := at(r.start)) is not None else None
+        for r in repetitions
+    ]
+    deepest = max((e for e in excursions if e is not None), default=0.0)
+    readings = [
+        RepetitionReading(
+            number=number,
+            start_s=round(float(times[r.start]), 4),
+            turn_s=round(float(times[r.turn]), 4),
+            end_s=round(float(times[r.end]), 4),
+            start_frame=int(frames[r.start]),
+            end_frame=int(frames[r.end]),
+            duration_s=round(float(times[r.end] - times[r.start]) + step, 4),
+            hold_s=round(float(times[r.hold_end] - times[r.hold_start]) + step, 4),
+            extreme=None if (turn := at(r.turn)) is None else round(turn, 3),
+            excursion=None if excursion is None else round(excursion, 3),
+            partial=excursion is not None and r.source == "driver" and excursion < PARTIAL_SHARE * deepest,
+            source=r.source,
+        )
+        for number, (r, excursion) in enumerate(zip(repetitions, excursions, strict=True), start=1)
+    ]
+    cuts = [round(float(times[row]), 4) for row in features.cuts]
+    return Repetitions(
+        signal=driver.column, unit=features.units.get(driver.column, ""), repetitions=readings, cuts_s=cuts
+    )
+
+
 def phase_spans(
     features: KinematicFeatures, sub_actions: Sequence[str], movement: Movement
 ) -> list[SubActionSpan] | None:
-    """Spans of the sub-actions over the first repetition, from their names' phases; None if unknown.
+    """Spans of the sub-actions over every repetition, from their names' phases; None if unknown.
 
     Phases are the movement's for each name, forced into time order; a phase no sub-action names is
-    absorbed by the sub-action before it. Returns None when no repetition is found or no sub-action
-    name points at a phase.
+    absorbed by the sub-action before it. Each repetition repeats the sub-actions in order, so one name
+    has a span per repetition (time-ordered). The rest between two repetitions goes to the recovery of
+    the one before and the rest of the next, split in the middle when both are named. Returns None when
+    no repetition is found or no sub-action name points at a phase.
     """
     repetitions = find_repetitions(features, movement.driver, movement_span(features))
     if not repetitions or not sub_actions:
@@ -264,23 +361,25 @@ def phase_spans(
     named = [movement.phase_of(name) for name in sub_actions]
     if all(p is None for p in named):
         return None
-    rep = repetitions[0]
-    following = repetitions[1].start - 1 if len(repetitions) > 1 else len(features) - 1
-    phase_start = dict(
-        zip(PHASES, (0, rep.start, rep.hold_start, rep.hold_end + 1, rep.end + 1), strict=True)
-    )
     order, last = [], 0
     for phase in named:
         last = max(last, PHASES.index(phase)) if phase is not None else last
         order.append(last)
     groups = [(index, len(list(members))) for index, members in groupby(order)]
-    bounds: list[tuple[int, int]] = []
-    for g, (index, count) in enumerate(groups):
-        first = 0 if g == 0 else phase_start[PHASES[index]]
-        stop = phase_start[PHASES[groups[g + 1][0]]] if g + 1 < len(groups) else following + 1
-        edges = np.linspace(first, stop, count + 1).round().astype(int)
-        bounds.extend(zip(edges[:-1].tolist(), (edges[1:] - 1).tolist(), strict=True))
-    if any(end < start for start, end in bounds):
+    leads = [0, *(_between(before, after, named) for before, after in pairwise(repetitions)), len(features)]
+    bounds: list[tuple[str, int, int]] = []
+    for rep, lead, following in zip(repetitions, leads, leads[1:], strict=False):
+        phase_start = dict(
+            zip(PHASES, (lead, rep.start, rep.hold_start, rep.hold_end + 1, rep.end + 1), strict=True)
+        )
+        names = iter(sub_actions)
+        for g, (index, count) in enumerate(groups):
+            first = lead if g == 0 else phase_start[PHASES[index]]
+            stop = phase_start[PHASES[groups[g + 1][0]]] if g + 1 < len(groups) else following
+            edges = np.linspace(first, stop, count + 1).round().astype(int)
+            bounds.extend((next(names), s, e) for s, e in zip(edges[:-1], edges[1:] - 1, strict=True))
+    bounds = [(name, s, e) for name, s, e in bounds if e >= s]
+    if not bounds:
         return None
     frames, times = features.frames, features.timestamps
     return [
@@ -291,5 +390,15 @@ def phase_spans(
             start_s=float(times[s]),
             end_s=float(times[e]),
         )
-        for name, (s, e) in zip(sub_actions, bounds, strict=True)
+        for name, s, e in bounds
     ]
+
+
+def _between(before: Repetition, after: Repetition, named: Sequence[Phase | None]) -> int:
+    """The first row of the next repetition's sub-actions: the rest between two repetitions goes to the
+    one whose sub-actions name it (the recovery after, the rest before), halved when both do."""
+    if "recovery" in named and "rest" not in named:
+        return after.start
+    if "rest" in named and "recovery" not in named:
+        return before.end + 1
+    return (before.end + 1 + after.start + 1) // 2

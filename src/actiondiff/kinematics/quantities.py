@@ -22,9 +22,12 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
+from actiondiff.kinematics.events import Events, JumpEvents, SwingEvents, read_events
 from actiondiff.kinematics.features import SIDES, KinematicFeatures
 from actiondiff.kinematics.phases import (
     Driver,
@@ -34,6 +37,7 @@ from actiondiff.kinematics.phases import (
     movement_onset,
     movement_span,
 )
+from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.models import SubActionSpan
 
 
@@ -76,9 +80,15 @@ class Reading:
     def driver(self) -> Driver:
         return self.movement.driver
 
+    @cached_property
+    def events(self) -> Events:
+        """The movement's one-off events (`events.read_events`): a jump or a swing, read on demand."""
+        return read_events(self.features, self.moving)
+
     def windows(self, phase: str) -> list[np.ndarray]:
         """Row windows (one per repetition) of a phase: out, extreme, back, down, up, top, bottom, rep,
-        rest, whole (the movement, so a still lead-in or tail does not count). `top`/`bottom` are the
+        rest, whole (the movement, so a still lead-in or tail does not count), jump or swing (the
+        one-off event's span, none when the movement shows no such event). `top`/`bottom` are the
         extreme or the rest, whichever is high/low for the action (a push-up's top is its rest, a
         press's top its extreme).
 
@@ -87,6 +97,9 @@ class Reading:
         the whole video (so extremes are still measurable, durations are not).
         """
         every = np.arange(len(self.features))
+        if phase in EVENT_PHASES:
+            found = self.events.jump if phase == "jump" else self.events.swing
+            return [np.arange(found.onset, found.end + 1)] if found is not None else []
         if phase == "whole":
             return [every if self.moving is None else np.arange(self.moving[0], self.moving[1] + 1)]
         if phase in ("down", "up"):
@@ -123,6 +136,9 @@ class Reading:
 
 
 Compute = Callable[[Reading], Measurement | None]
+
+EVENT_PHASES = ("jump", "swing")
+"""Phases of one-off actions (`events`): quantities read between the events of a jump or a swing."""
 
 
 @dataclass(frozen=True)
@@ -190,9 +206,11 @@ def extreme(
 
 def spread(column: str, phase: str, kind: str) -> Compute:
     """Per window: range (max - min), std, mean, median, or the largest deviation from the window's first
-    value."""
+    value; not measurable where the track has no such column."""
 
     def reduce(reading: Reading, rows: np.ndarray) -> tuple[float, int] | None:
+        if column not in reading.features.columns:
+            return None  # a column this track does not have (the hands' on a body-only track)
         values = reading.features[column][rows]
         finite = values[np.isfinite(values)]
         if finite.size < 2:
@@ -268,6 +286,114 @@ def start_time(reading: Reading) -> Measurement | None:
     return Measurement(onset, [int(np.argmin(np.abs(reading.features.timestamps - onset)))])
 
 
+Read = tuple[float, list[int]]
+"""A value and the sample rows it was read from."""
+JumpReading = Callable[[Reading, JumpEvents], Read | None]
+SwingReading = Callable[[Reading, SwingEvents], Read | None]
+OneOff = TypeVar("OneOff", JumpEvents, SwingEvents)
+"""The events of one kind of one-off action."""
+
+
+def _of_event(
+    events_of: Callable[[Reading], OneOff | None], read: Callable[[Reading, OneOff], Read | None]
+) -> Compute:
+    def compute(reading: Reading) -> Measurement | None:
+        events = events_of(reading)
+        found = read(reading, events) if events is not None else None
+        return Measurement(found[0], found[1], (found[0],)) if found is not None else None
+
+    return compute
+
+
+def of_jump(read: JumpReading) -> Compute:
+    """A quantity of the one-off jump (`events.read_jump`): None when the movement shows no jump."""
+    return _of_event(lambda reading: reading.events.jump, read)
+
+
+def of_swing(read: SwingReading) -> Compute:
+    """A quantity of the one-off swing (`events.read_swing`): None when the movement shows no swing."""
+    return _of_event(lambda reading: reading.events.swing, read)
+
+
+def between(first: str, last: str) -> Callable[[Reading, JumpEvents | SwingEvents], Read]:
+    """Seconds from one event (field name of the events) to another, read from the rows between them
+    (each event is found from the path over them)."""
+
+    def read(reading: Reading, events: JumpEvents | SwingEvents) -> Read:
+        start, stop = getattr(events, first), getattr(events, last)
+        times = reading.features.timestamps
+        return float(times[stop] - times[start]), list(range(start, stop + 1))
+
+    return read
+
+
+def flight_time(reading: Reading, jump: JumpEvents) -> Read:
+    """Seconds off the floor: from the last grounded row before the peak to the first after it, less
+    one sample (both ends are rows on the floor)."""
+    seconds, rows = between("takeoff", "landing")(reading, jump)
+    step = 1.0 / reading.features.fps if reading.features.fps else 0.0
+    return max(seconds - step, 0.0), rows
+
+
+def countermovement_depth(reading: Reading, jump: JumpEvents) -> Read:
+    """How far the hip centre drops below standing before take-off, in leg lengths."""
+    drop = jump.standing - float(reading.features["hip_centre_y"][jump.bottom])
+    return drop / jump.leg_length, [jump.bottom]
+
+
+def landing_flexion(reading: Reading, jump: JumpEvents) -> Read | None:
+    """Deepest knee flexion (180 - knee angle) from landing to the end of the movement."""
+    knees = reading.features["knee_angle"][jump.landing : jump.end + 1]
+    if not np.isfinite(knees).any():
+        return None
+    at = int(np.nanargmin(knees))
+    return 180.0 - float(knees[at]), [jump.landing + at]
+
+
+def arm_swing(reading: Reading, jump: JumpEvents) -> Read | None:
+    """Range of arm elevation (hip-shoulder-elbow angle) from the onset to the flight peak: the arms
+    swinging back and up into the jump."""
+    arms = reading.features["shoulder_angle"][jump.onset : jump.peak + 1]
+    if np.isfinite(arms).sum() < 2:
+        return None
+    return float(np.nanmax(arms) - np.nanmin(arms)), [jump.onset + int(np.nanargmax(arms))]
+
+
+def tempo_ratio(reading: Reading, swing: SwingEvents) -> Read | None:
+    """Backswing time over downswing time (a golf swing's tempo, about 3 : 1)."""
+    back, _ = between("onset", "top_start")(reading, swing)
+    down, _ = between("top_end", "impact")(reading, swing)
+    return (back / down, list(range(swing.onset, swing.impact + 1))) if down > 0 else None
+
+
+def backswing_length(reading: Reading, swing: SwingEvents) -> Read:
+    """How far (torso lengths) the hands are from where they started at the top of the backswing."""
+    return float(np.linalg.norm(swing.hands[swing.top_start] - swing.hands[swing.onset])), [swing.top_start]
+
+
+def hand_speed(reading: Reading, swing: SwingEvents) -> Read | None:
+    """The hands' peak speed (torso lengths per second) from the top of the backswing on: through
+    impact or release."""
+    through = swing.speed[swing.top_end : swing.end + 1]
+    if not np.isfinite(through).any():
+        return None
+    return float(np.nanmax(through)), list(range(swing.top_end, swing.impact + 1))
+
+
+def hip_shoulder_separation(reading: Reading, swing: SwingEvents) -> Read | None:
+    """At the top of the backswing, how far the shoulder line is turned past the hip line about the
+    vertical (degrees, world landmarks): mirroring turns both lines alike, so it keeps the angle."""
+    row, features = swing.top_start, reading.features
+
+    def heading(joint: str) -> float:
+        dx = features[f"left_{joint}_wx"][row] - features[f"right_{joint}_wx"][row]
+        dz = features[f"left_{joint}_wz"][row] - features[f"right_{joint}_wz"][row]
+        return float(np.degrees(np.arctan2(dz, dx)))
+
+    turned = (heading("shoulder") - heading("hip") + 180.0) % 360.0 - 180.0
+    return (abs(turned), [row]) if np.isfinite(turned) else None
+
+
 def rear_knee_height(features: KinematicFeatures) -> np.ndarray:
     """Per sample, the rear knee's height above the floor in shoulder widths, in a split stance.
 
@@ -306,10 +432,30 @@ _LEGS = r"(knees?|legs?|squat|lunge|thighs?)"
 """Statement words that put a left/right comparison on the legs (knee asymmetry measures only them)."""
 _REPS = (
     r"(repetitions?|\breps?|movement|motion|exercise|cycles?|squats?|lunges?|push-?ups?|jumping jacks?|"
-    r"jacks|deadlifts?|press(es)?|curls?|burpees?|(who|person|performer|athlete|lifter) (moves?|goes))"
+    r"jacks|deadlifts?|press(es)?|curls?|burpees?|tempo|pace|cadence|rhythm|"
+    r"(who|person|performer|athlete|lifter) (moves?|goes|is))"
 )
 """Subjects whose speed is the time per repetition ("the lunge is faster", "who moves faster"); "the
 run-up is faster" or "the knot is tied faster" is not."""
+_COUNTED = (
+    r"(rep(etition)?s|cycles|squats|lunges|push-?ups|jumping jacks|jacks|deadlifts|press(es)?|curls|"
+    r"burpees|jumps)\b"
+)
+"""What a count of repetitions is said in ("does more squats", "fewer push-ups")."""
+_DOWN = r"(descen|lower|eccentric|drop|((way|going|goes|go|gets?|comes?|moves?|sinks?) down))"
+_UP = (
+    r"(ascen|ris(e|es|ing)\b|concentric|((way|stands?|standing|comes?|coming|gets?|getting|goes|going|"
+    r"drives?|pushes?) up)|stand)"
+)
+"""The way down and the way up of a repetition, as statements name them."""
+
+
+def _smaller_range(joint: str) -> str:
+    """Statements that a joint moves through a smaller range ("a smaller hip range of motion")."""
+    smaller = r"(smaller|less|reduced|limited|shorter|narrower)"
+    return rf"{smaller} {joint} range|{joint}s?\b.{{0,25}}\b{smaller} range"
+
+
 _REAR_KNEE = r"(back|rear|trail(ing)?) knee\b"
 """The knee of the leg behind in a split stance, as statements name it."""
 ONE_LIMB = re.compile(
@@ -346,25 +492,148 @@ QUANTITIES: tuple[Quantity, ...] = (
              less=(rf"{_REAR_KNEE}(.{{0,30}}\b(closer|nearer|lower|down to|towards?|touch\w*|(almost|nearly) "
                    rf"(to|on))\b|.{{0,15}}\bdrops?)"),
              examples=("the back knee stays higher off the floor", "the back knee gets closer to the floor")),
+    Quantity("flight_time", "time off the floor in a one-off jump (take-off to landing)", "s", "jump", 0.05,
+             of_jump(flight_time), crossed=False, relative_margin=0.15,
+             view_sensitive=False, joints=("hip", "ankle"),
+             phrases=("stays in the air longer", "lands sooner"),
+             more=(r"(longer|more) (flight|hang ?time|time in the air|air ?time)|(stays?|hangs?) in the air "
+                   r"longer|(flight|hang ?time|air ?time)\b.{0,15}\blonger"),
+             less=(r"(shorter|less) (flight|hang ?time|time in the air|air ?time)|"
+                   r"(flight|hang ?time|air ?time)\b.{0,15}\bshorter|lands? sooner"),
+             examples=("the flight time is longer", "the flight time is shorter")),
+    Quantity("jump_duration", "time from the start of the movement to landing in a one-off jump", "s", "jump",
+             0.1, of_jump(between("onset", "landing")), crossed=False, relative_margin=0.15,
+             view_sensitive=False, joints=("hip", "ankle"),
+             phrases=("takes longer over the jump", "completes the jump faster"),
+             more=r"\bjumps?\b.{0,20}\b(takes? longer|slow(er|ly)?\b|more time|lasts? longer)|slower jump",
+             less=r"\bjumps?\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|(faster|quicker) jump",
+             examples=("the jump takes longer", "the jump is quicker")),
+    Quantity("countermovement_depth", "hip drop below standing before take-off in a one-off jump",
+             "x leg length", "jump", 0.05, of_jump(countermovement_depth), crossed=False,
+             joints=("hip", "knee", "ankle"),
+             phrases=("dips lower before the take-off", "dips less before the take-off"),
+             more=(r"counter-?movement\b.{0,20}\b(deeper|lower|bigger|larger)|deeper counter-?movement|"
+                   r"(dips?|sinks?|drops?)\b.{0,15}\b(lower|deeper|further)\b.{0,25}\b(before|into) (the )?"
+                   r"(jump|take-?off)"),
+             less=(r"counter-?movement\b.{0,20}\b(shallower|smaller)|shallower counter-?movement|"
+                   r"(dips?|sinks?|drops?) less\b.{0,25}\b(before|into) (the )?(jump|take-?off)"),
+             examples=("the countermovement before the jump is deeper",
+                       "the dip before take-off is shallower")),
+    Quantity("landing_knee_flexion", "deepest knee flexion (180 - knee angle) after landing a one-off jump",
+             "deg", "jump", 8.0, of_jump(landing_flexion), crossed=False,
+             joints=("hip", "knee", "ankle"),
+             phrases=("bends the knees more on landing", "lands with straighter knees"),
+             more=(r"softer landing|land\w*\b.{0,20}\b(softer|more knee (bend|flexion))|"
+                   r"knees?\b.{0,15}\bbend\w*\b.{0,15}\b(on|when|during|at|after) (the )?land"),
+             less=r"(stiff|stiffer|harder) landing|land\w*\b.{0,25}\b(stiff|straight(er)? (legs|knees))",
+             examples=("the knees bend more on landing", "the landing is stiffer")),
+    Quantity("arm_swing", "range of arm elevation (hip-shoulder-elbow angle) from the start of a one-off "
+             "jump to its peak", "deg", "jump", 15.0, of_jump(arm_swing), crossed=False,
+             joints=("hip", "shoulder", "elbow"),
+             phrases=("swings the arms more into the jump", "swings the arms less into the jump"),
+             more=(r"arms?\b.{0,15}\bswing\w*\b.{0,15}\b(more|higher|further|harder|bigger)|"
+                   r"(bigger|more|stronger|fuller) arm swing|"
+                   r"arm swing\b.{0,25}\b(bigger|larger|stronger|fuller)"),
+             less=(r"(smaller|less|weaker) arm swing|arm swing\b.{0,25}\b(smaller|weaker)|"
+                   r"arms?\b.{0,15}\bswing\w*\b.{0,10}\bless"),
+             examples=("the arm swing into the jump is bigger", "the arms swing less")),
+    Quantity("tempo_ratio", "backswing time over downswing time in a one-off swing or throw", "ratio",
+             "swing", 0.5, of_swing(tempo_ratio), crossed=False, relative_margin=0.35,
+             joints=("shoulder", "wrist"),
+             phrases=("has a slower backswing relative to the downswing",
+                      "has a quicker backswing relative to the downswing"),
+             more=(r"tempo ratio\b.{0,15}\b(higher|larger|bigger)|backswing\b.{0,25}\b(slower|longer) "
+                   r"(relative|compared) to the (downswing|forward swing)"),
+             less=(r"tempo ratio\b.{0,15}\b(lower|smaller)|backswing\b.{0,25}\b(quicker|faster|shorter) "
+                   r"(relative|compared) to the (downswing|forward swing)"),
+             examples=("the backswing is slower relative to the downswing", "the tempo ratio is lower")),
+    Quantity("top_pause", "pause of the hands at the top of the backswing in a one-off swing or throw", "s",
+             "swing", 0.15, of_swing(between("top_start", "top_end")), crossed=False, relative_margin=0.25,
+             joints=("shoulder", "wrist"),
+             phrases=("pauses longer at the top of the backswing", "pauses less at the top of the backswing"),
+             more=r"paus\w*\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\bpaus",
+             less=(r"(no|without (a )?|shorter) pause\b.{0,30}\b(back)?swing|(back)?swing\b.{0,25}\b"
+                   r"(without|no) (a )?pause"),
+             examples=("there is a longer pause at the top of the backswing",
+                       "the swing goes from the backswing into the downswing without a pause")),
+    Quantity("backswing_duration", "time from the start of the movement to the top of the backswing in a "
+             "one-off swing or throw", "s", "swing", 0.1, of_swing(between("onset", "top_start")),
+             crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             phrases=("takes longer over the backswing", "makes a quicker backswing"),
+             more=(r"backswing\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
+                   r"slower backswing"),
+             less=r"backswing\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|(faster|quicker) backswing",
+             examples=("the backswing takes longer", "the backswing is quicker")),
+    Quantity("downswing_duration", "time from the top of the backswing to impact or release in a one-off "
+             "swing or throw", "s", "swing", 0.05, of_swing(between("top_end", "impact")),
+             crossed=False, view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             phrases=("takes longer over the downswing", "makes a quicker downswing"),
+             more=(r"(downswing|forward swing)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? "
+                   r"longer)|slower (downswing|forward swing)"),
+             less=(r"(downswing|forward swing)\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|"
+                   r"(faster|quicker) (downswing|forward swing)"),
+             examples=("the downswing takes longer", "the downswing is quicker")),
+    Quantity("swing_duration", "time from the start of the movement to impact or release in a one-off swing "
+             "or throw", "s", "swing", 0.1, of_swing(between("onset", "impact")), crossed=False,
+             view_sensitive=False, relative_margin=0.15, joints=("shoulder", "wrist"),
+             phrases=("takes longer over the swing", "completes the swing faster"),
+             more=(r"\b(swing|throw|serve)\b.{0,20}\b(slow(er|ly)?\b|takes? longer|more time|lasts? longer)|"
+                   r"slower (swing|throw|serve)\b"),
+             less=(r"\b(swing|throw|serve)\b.{0,20}\b(fast(er)?\b|quick(er|ly)?\b|less time)|"
+                   r"(faster|quicker) (swing|throw|serve)\b"),
+             examples=("the swing is slower", "the swing is quicker")),
+    Quantity("backswing_length", "distance of the hands from where they started at the top of the backswing "
+             "in a one-off swing or throw", "torso", "swing", 0.2, of_swing(backswing_length),
+             crossed=False, joints=("shoulder", "wrist"),
+             phrases=("makes a longer backswing", "makes a shorter backswing"),
+             more=(r"(longer|bigger|fuller|wider) backswing|backswing\b.{0,15}\b(is )?(longer|bigger|fuller|"
+                   r"wider)\b|takes? the (club|racket|ball|arm) (further|farther) back"),
+             less=(r"(shorter|smaller|more compact|compact) backswing|backswing\b.{0,15}\b(is )?(shorter|"
+                   r"smaller|more compact)"),
+             examples=("the backswing is longer", "the backswing is shorter and more compact")),
+    Quantity("peak_hand_speed", "peak speed of the hands, at impact or release of a one-off swing or throw",
+             "torso/s", "swing", 1.0, of_swing(hand_speed), crossed=False, relative_margin=0.15,
+             joints=("shoulder", "wrist"),
+             phrases=("moves the hands faster at impact or release",
+                      "moves the hands more slowly at impact or release"),
+             more=(r"(more|higher|greater) (hand|club|club ?head|swing|arm|racket|bat) speed|"
+                   r"(hand|club ?head|swing|arm|racket|bat) speed is higher|(hands?|club|arm)\b.{0,20}\b"
+                   r"(faster|quicker) (through|at|into) (impact|release|the ball|contact)"),
+             less=(r"(less|lower) (hand|club|club ?head|swing|arm|racket|bat) speed|"
+                   r"(hand|club ?head|swing|arm|racket|bat) speed is lower"),
+             examples=("the hands move faster through impact", "the hand speed is lower")),
+    Quantity("hip_shoulder_separation", "shoulder line turned past the hip line at the top of the backswing "
+             "(one-off swing or throw)", "deg", "swing", 8.0, of_swing(hip_shoulder_separation),
+             crossed=False, joints=("shoulder", "hip"),
+             phrases=("turns the shoulders further past the hips",
+                      "turns the hips and shoulders more together"),
+             more=(r"(hip[- ]shoulder|x-?factor)\b.{0,15}\b(separation|gap|larger|bigger|greater|more)|"
+                   r"(more|larger|bigger|greater) (hip[- ]shoulder )?separation|shoulders?\b.{0,20}\bturn\w*"
+                   r"\b.{0,15}\b(further|more) (past|than|against) the hips"),
+             less=(r"(less|smaller) (hip[- ]shoulder )?separation|(hips? and shoulders?|shoulders? and hips?)"
+                   r"\b.{0,15}\b(turn|rotate)\w* (together|as one)"),
+             examples=("the hip-shoulder separation at the top is larger",
+                       "the hips and shoulders turn together")),
     Quantity("step_length", "split-stance length: front to back ankle along the facing direction",
              "x shoulder width", "extreme", 0.15, extreme("step_length_ratio", "extreme", "max"),
              joints=("shoulder", "hip", "ankle"),
              phrases=("takes a longer step", "takes a shorter step"),
-             more=r"(step|stride|split stance)\b.{0,15}\b(longer|bigger|larger|further)|longer (step|stride)",
-             less=r"(step|stride|split stance)\b.{0,15}\bshorter|shorter (step|stride)",
+             more=(r"(step|stride|split stance)s?\b.{0,15}\b(longer|bigger|larger|further)|"
+                   r"(longer|bigger|larger) (lunge )?(step|stride)"),
+             less=r"(step|stride|split stance)s?\b.{0,15}\bshorter|(shorter|smaller) (lunge )?(step|stride)",
              examples=("the step is longer", "the step is shorter")),
     Quantity("knee_valgus", "knees caving in at the bottom (knee gap under ankle gap)", "%", "extreme",
              8.0, extreme("knee_over_ankle_width", "extreme", "min", _inward_percent),
              joints=("knee", "ankle"),
              phrases=("lets the knees cave inward more", "keeps the knees further out"),
              more=r"knees?\b.{0,20}\b(cave|caving|collapse|buckl|come in|go in|move in|inward)|valgus",
-             less=r"knees?\b.{0,20}\b(out\b|outward|over (the )?toes)",
+             less=r"knees?\b.{0,20}\b(out\b|outward|(?<!forward )(?<!past )over (the )?toes)",
              examples=("the knees cave inward more", "the knees track out over the toes more")),
     Quantity("heel_lift", "heel rise off the floor", "m", "rep", 0.02, rise("heel_lift"),
              joints=("heel", "foot_index"),
              phrases=("lifts the heels more", "keeps the heels flatter"),
              more=(r"heels?\b.{0,15}\b(lift|rise|raise|come up|come off|off the (floor|ground))|on (the|"
-                   r"their) toes"),
+                   r"their) toes|onto (the|their) toes"),
              less=r"heels?\b.{0,20}\b(flat|down|planted|grounded)",
              examples=("the heels lift off the floor more", "the heels stay flat on the ground")),
     Quantity("shin_tilt", "knee travel forward (shin tilt) at the bottom", "deg", "extreme", 5.0,
@@ -410,6 +679,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              joints=("shoulder", "elbow", "wrist"),
              phrases=("straightens the arms more", "keeps the arms more bent"),
              more=(r"(arms?|elbows?)\b.{0,25}\b(extend|straight|lock)|locks? out (the )?(arms?|elbows?)|"
+                   r"(straighten|extend)\w*\b.{0,10}\b(arms?|elbows?)|"
                    r"(arm|elbow) (extension|lockout)"),
              less=r"(arms?|elbows?)\b.{0,20}\bbent|bent (arms?|elbows?)",
              examples=("the arms are more fully extended at the top", "the elbows stay more bent")),
@@ -441,11 +711,12 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("stance_width", "ankle spacing over leg length (median over the movement)", "x leg length",
              "whole", 0.1, spread("stance_width_legs", "whole", "median"),
              joints=("hip", "knee", "ankle"),
-             phrases=("stands with a wider stance", "stands with a narrower stance"),
+             phrases=("places the feet wider apart", "places the feet closer together"),
              more=(r"wider (stance|feet|base)|(stance|base) is wider|"
-                   r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader stance"),
+                   r"feet\b.{0,25}\b(wider|further|far|wide) apart|broader (stance|base)|"
+                   r"(wider|broader) (foot|feet) (placement|position)|(places?|sets?|puts?) the feet wider"),
              less=(r"narrower (stance|feet|base)|(stance|base) is narrower|feet\b.{0,15}\bcloser|"
-                   r"(legs|feet|ankles)\b.{0,15}\btogether"),
+                   r"(legs|feet|ankles)\b.{0,15}\btogether|narrower (foot|feet) (placement|position)"),
              examples=("the stance is wider with feet further apart", "the feet are closer together")),
     Quantity("depth", "deepest knee flexion (180 - knee angle) in a repetition", "deg", "rep", 8.0,
              extreme("knee_angle", "rep", "min", _flexion),
@@ -454,35 +725,40 @@ QUANTITIES: tuple[Quantity, ...] = (
              more=(r"(squat|lunge|knees?|hips?|sit)\w*\b.{0,20}\b(deep|lower\b)|deep(er)? (squat|lunge|knee)|"
                    r"(squat|lunge) depth|below parallel|lower (squat|position|bottom)|"
                    r"more knee (bend|flexion)|"
+                   r"^(the performer )?(goes|gets|sinks?|drops?|sits?) (lower|deeper)\b|"
                    r"knees?\b.{0,10}\bbend\w*\b.{0,10}\b(more|further)\b(?! (un)?even)|"
                    r"bend\w*\b.{0,5}\bknees\b.{0,5}\b(more|further)\b(?! (un)?even)"),
              less=(r"(squat|lunge|knees?|knee bend)\w*\b.{0,20}\b(shallow|less deep|partial)|"
                    r"(shallow|partial|half|quarter)(er)? (squat|lunge|knee bend)|above parallel|"
-                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\bless|bend\w*\b.{0,5}\bknees\b.{0,5}\bless\b"),
+                   r"knees?\b.{0,10}\bbend\w*\b.{0,10}\bless|bend\w*\b.{0,5}\bknees\b.{0,5}\bless\b|"
+                   r"less knee (bend|flexion)"),
              examples=("the squat is deeper", "the squat is shallower")),
     Quantity("knee_range", "knee range of motion over a repetition", "deg", "rep", 8.0,
              spread("knee_angle", "rep", "range"),
              joints=("hip", "knee", "ankle"),
              phrases=("moves the knees through a larger range", "moves the knees through a smaller range"),
-             more=r"knee\b.{0,20}\brange|range of motion\b.{0,25}\bknee",
+             more=r"knees?\b.{0,30}\brange|range of motion\b.{0,25}\bknee",
+             less=_smaller_range("knee"),
              examples=("the knees move through a larger range of motion", "the knee range is smaller")),
     Quantity("hip_range", "hip range of motion over a repetition", "deg", "rep", 8.0,
              spread("hip_angle", "rep", "range"),
              joints=("shoulder", "hip", "knee"),
              phrases=("moves the hips through a larger range", "moves the hips through a smaller range"),
-             more=r"hip\b.{0,20}\brange|range of motion\b.{0,25}\bhip",
+             more=r"hips?\b.{0,30}\brange|range of motion\b.{0,25}\bhip",
+             less=_smaller_range("hip"),
              examples=("the hips move through a larger range of motion", "the hips move less")),
     Quantity("elbow_range", "elbow range of motion over a repetition", "deg", "rep", 8.0,
              spread("elbow_angle", "rep", "range"),
              joints=("shoulder", "elbow", "wrist"),
              phrases=("moves the elbows through a larger range", "moves the elbows through a smaller range"),
-             more=r"elbow\b.{0,20}\brange|range of motion\b.{0,25}\b(elbow|arm)",
+             more=r"elbows?\b.{0,30}\brange|range of motion\b.{0,25}\b(elbow|arm)",
+             less=_smaller_range("elbow"),
              examples=("the arms move through a larger range of motion", "the elbow range is smaller")),
     Quantity("knee_asymmetry", "left-right knee angle difference during repetitions", "deg", "rep", 5.0,
              spread("knee_asymmetry", "rep", "mean"),
              joints=("hip", "knee", "ankle"),
              phrases=("bends the two knees more unevenly", "bends the two knees more evenly"),
-             more=(rf"{_LEGS}\b.{{0,30}}\b(asymmetr|uneven|imbalanc)|(asymmetr|uneven|imbalanc)\w*\b.{{0,30}}"
+             more=(rf"{_LEGS}\b.{{0,30}}\b(asymmetr|uneven|imbalanc|lopsided)|(asymmetr|uneven|imbalanc)\w*\b.{{0,30}}"
                    rf"\b{_LEGS}|favou?rs? (one|the left|the right) (leg|knee|side)"),
              less=(rf"{_LEGS}\b.{{0,30}}\b(symmetr|even(ly)?\b|balanced)|(symmetr|even(ly)?|balanced)\w*\b"
                    rf".{{0,30}}\b{_LEGS}"),
@@ -492,7 +768,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              joints=("shoulder", "hip"),
              phrases=("shifts the hips sideways more", "keeps the hips more centred"),
              more=(r"shift(s|ing)?\b.{0,20}\b(weight|hips?|side)|hips?\b.{0,10}\b(shift|drift)|"
-                   r"lateral (shift|lean)|leans? to (one|the) side"),
+                   r"lateral (shift|lean)|leans? to (one|the) side|"
+                   r"(drifts?|shifts?|leans?) to the (left|right)"),
              examples=("the hips shift to one side more", "the hips stay centred")),
     Quantity("hand_path_deviation", "largest sideways drift of the hands", "torso", "rep",
              0.1, spread("wrist_centre_x", "rep", "deviation"),
@@ -507,13 +784,16 @@ QUANTITIES: tuple[Quantity, ...] = (
              joints=("shoulder", "hip"),
              phrases=("sways more", "sways less"),
              more=r"sway|wobbl|unstable|less (stable|steady|balanced)|los(es|ing) balance|unsteady",
-             less=r"(?<!less )(?<!un)\b(stable|steady)|more balanced|(stays?|keeps?|held|holds?) still",
+             less=(r"(?<!less )(?<!un)\b(stable|steady|steadier)|more balanced|better balance|"
+                   r"(stays?|keeps?|held|holds?) still|(keeps?|holds?) (the |their )?balance"),
              examples=("the body sways and wobbles more", "the body is more stable")),
     Quantity("jump_height", "rise of the hip centre above standing (jump height proxy)", "torso", "rep", 0.1,
              rise("hip_centre_y"),
              joints=("shoulder", "hip"),
              phrases=("jumps higher", "jumps lower"),
-             more=r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height",
+             more=(r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height|"
+                   r"hips?\b.{0,15}\b(rises?|go(es)?|gets?)\b.{0,10}\bhigher"),
+             less=r"jumps?\b.{0,15}\blower|lower jump|less (height|air)",
              examples=("the jump is higher", "the jump is lower")),
     Quantity("hold_duration", "pause at the extreme of each repetition", "s", "extreme", 0.15,
              duration("extreme"), crossed=False, relative_margin=0.25,
@@ -525,23 +805,24 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("peak_speed", "peak speed of the return from the extreme", "deg/s", "back",
              25.0, driver_speed, relative_margin=0.15,
              phrases=("returns from the turning point faster", "returns from the turning point more slowly"),
-             more=r"explosive|powerful|more (speed|velocity)|faster (drive|extension)|accelerat",
+             more=(r"explosive|powerful|more (speed|velocity|power)|faster (drive|extension)|accelerat|"
+                   r"drives? (up )?harder"),
+             less=r"less (explosive|powerful|power|speed)|(slower|weaker) (drive|extension)",
              examples=("the drive out of the bottom is more explosive", "the drive is less powerful")),
     Quantity("descent_duration", "time taken going down (eccentric phase)", "s", "down", 0.1,
              duration("down"), crossed=False, relative_margin=0.15,
              phrases=("descends more slowly", "descends faster"),
-             more=(r"slow(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down)|(descen|lower|"
-                   r"eccentric)\w*\b.{0,20}\b(slow|longer|controlled|under control)|controlled descent"),
-             less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(descen|lower|eccentric|way down|going down|drop)|"
-                   r"(descen|lower|eccentric|drop)\w*\b.{0,20}\b(fast|quick|rapid)"),
+             more=(rf"slow(er|ly)?\b.{{0,25}}\b{_DOWN}|{_DOWN}\w*\b.{{0,20}}\b(slow|longer|controlled|"
+                   rf"under control)|controlled descent|(takes? longer|more time)\b.{{0,25}}\b{_DOWN}"),
+             less=rf"(fast|quick)(er|ly)?\b.{{0,25}}\b{_DOWN}|{_DOWN}\w*\b.{{0,20}}\b(fast|quick|rapid)",
              examples=("the descent is slower", "the descent is faster")),
     Quantity("ascent_duration", "time taken coming up (concentric phase)", "s", "up", 0.1,
              duration("up"), crossed=False, relative_margin=0.15,
              phrases=("rises more slowly", "rises faster"),
-             more=(r"slow(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|ris|"
-                   r"concentric)\w*\b.{0,20}\b(slow|longer)"),
-             less=(r"(fast|quick)(er|ly)?\b.{0,25}\b(ascen|ris|concentric|way up|coming up|stand)|(ascen|"
-                   r"ris|concentric|pull|lift off)\w*\b.{0,20}\b(fast|quick|rapid)"),
+             more=(rf"slow(er|ly)?\b.{{0,25}}\b{_UP}|{_UP}\w*\b.{{0,20}}\b(slow|longer)|"
+                   rf"(takes? longer|more time)\b.{{0,25}}\b{_UP}"),
+             less=(rf"(fast|quick)(er|ly)?\b.{{0,25}}\b{_UP}|({_UP}|pull|lift off)\w*\b.{{0,20}}\b(fast|"
+                   r"quick|rapid)"),
              examples=("the ascent is slower", "the ascent is faster")),
     Quantity("toe_out", "toe-out angle of the feet from straight ahead", "deg", "whole", 6.0,
              spread("toe_out", "whole", "mean"),
@@ -560,8 +841,8 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("rep_count", "number of repetitions", "reps", "rep", 0.5, repetition_count, crossed=False,
              view_sensitive=False,
              phrases=("performs more repetitions", "performs fewer repetitions"),
-             more=r"more (rep(etition)?s|cycles)|additional rep|(performed|done|repeated) more times",
-             less=r"fewer (rep(etition)?s|cycles)|(performed|done|repeated) fewer times",
+             more=rf"(more|additional) {_COUNTED}|additional rep|(performed|done|repeated) more times",
+             less=rf"fewer {_COUNTED}|(performed|done|repeated) fewer times",
              examples=("performs more repetitions", "performs fewer repetitions")),
     Quantity("rep_duration", "time per repetition (tempo)", "s", "rep", 0.2, duration("rep"),
              relative_margin=0.15,
@@ -603,7 +884,7 @@ def unknown_quantity(key: object, shown: int = 3) -> str:
 
 def candidates(text: str) -> tuple[Quantity, ...]:
     """The quantities a statement may be about: only the `one_limb` ones if it names one limb."""
-    if ONE_LIMB.search(text.lower()):
+    if ONE_LIMB.search(read_phrasing(text).text):
         return tuple(q for q in QUANTITIES if q.one_limb)
     return QUANTITIES
 
@@ -611,12 +892,13 @@ def candidates(text: str) -> tuple[Quantity, ...]:
 def match_rules(text: str) -> tuple[Quantity, float] | None:
     """The quantity a statement is about and its polarity (+1 more, -1 less), by the regex rules.
 
-    None when no candidate quantity's patterns match.
+    The statement is read as its plain claim first (`phrasing.read_phrasing`: "B is not quicker" is
+    "is quicker", denied). None when no candidate quantity's patterns match.
     """
-    lowered = text.lower()
-    for quantity in candidates(lowered):
-        if quantity.less and re.search(quantity.less, lowered):
-            return quantity, -1.0
-        if re.search(quantity.more, lowered):
-            return quantity, 1.0
+    phrasing = read_phrasing(text)
+    for quantity in candidates(text):
+        if quantity.less and re.search(quantity.less, phrasing.text):
+            return quantity, -phrasing.sign
+        if re.search(quantity.more, phrasing.text):
+            return quantity, phrasing.sign
     return None

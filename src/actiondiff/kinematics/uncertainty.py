@@ -136,16 +136,20 @@ def interval(value: float, error: float) -> tuple[float, float]:
     return value - INTERVAL_Z * error, value + INTERVAL_Z * error
 
 
-def interval_verdict(signed: float, error: float, margin: float) -> tuple[Label | None, float]:
+def interval_verdict(
+    signed: float, error: float, margin: float, view: float = 0.0
+) -> tuple[Label | None, float]:
     """A / B where the polarity-signed difference's interval clears the margin, C where it lies inside
     it, None where it straddles a margin; with the standardized excess (how many standard errors the
-    interval's edge lies beyond what the verdict needs, inf for an exact value)."""
+    interval's edge lies beyond what the verdict needs, inf for an exact value). `view`: how far the two
+    videos' views could move the difference (`kinematics.views`), a bias either way: A / B must clear
+    margin + view, C must lie within margin - view."""
     low, high = interval(signed, error)
-    if low > margin or high < -margin:
-        excess = abs(signed) - margin
+    if low > margin + view or high < -(margin + view):
+        excess = abs(signed) - margin - view
         return ("A" if signed > 0 else "B"), _standardized(excess, error)
-    if -margin < low and high < margin:
-        return "C", _standardized(margin - abs(signed), error)
+    if -(margin - view) < low and high < margin - view:
+        return "C", _standardized(margin - view - abs(signed), error)
     return None, 0.0
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from actiondiff.kinematics.features import KinematicFeatures
+from actiondiff.kinematics.features import KinematicFeatures, body_words
 from actiondiff.kinematics.phases import Driver, Movement, Phase
 from actiondiff.kinematics.quantities import Quantity, find_quantity
 from actiondiff.knowledge.library import ActionEntry, DriverSpec, load_library, match_action
@@ -111,8 +111,9 @@ class ActionProfile:
         """What stands in for the asked action, in words for the user; None when it is in the library."""
         if self.entry is None:
             return (
-                f"{self.asked!r} is not in the action library: the generic profile is used "
-                f"(repetitions read from {self.driver.column})"
+                f"{self.asked!r} is not in the action library, so it is measured as a general movement "
+                f"(repetitions counted from the {body_words(self.driver.column)}); pick a library action "
+                "if one fits"
             )
         if not self.exact:
             return f"{self.asked!r} is not in the action library: its entry {self.entry.name!r} stands in"

@@ -30,7 +30,7 @@ from actiondiff.kinematics import KinematicFeatures
 from actiondiff.kinematics.align import align
 from actiondiff.kinematics.crossing import MatchedPair, matched_readings
 from actiondiff.kinematics.measure import Replicas, measure_readings
-from actiondiff.kinematics.phases import phase_spans
+from actiondiff.kinematics.phases import describe_repetitions, phase_spans
 from actiondiff.kinematics.quantities import match_rules
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import ActionProfile, resolve_profile
@@ -50,7 +50,7 @@ from actiondiff.models import (
 )
 from actiondiff.pipeline.differ import VideoFrames, ask_vlm
 from actiondiff.pipeline.fusion import decide, discovered
-from actiondiff.pipeline.gate import gate_difference, quality_check
+from actiondiff.pipeline.gate import gate_difference, quality_check, view_bounded
 from actiondiff.pipeline.localize import (
     Localization,
     localization_from_spans,
@@ -61,7 +61,7 @@ from actiondiff.pipeline.model_calibration import load_model_calibration
 from actiondiff.pipeline.performance import FrameSource, Performance, frame_source, observe
 from actiondiff.pipeline.propose import library_link, propose
 from actiondiff.pipeline.request import check_action
-from actiondiff.video import probe
+from actiondiff.video import check_performance
 
 Progress = Callable[[str], None]
 KINEMATIC_PHASES = "kinematic phases"
@@ -130,6 +130,11 @@ class AlignedPair:
         return cls(a, b, alignment, matched, replicas, quality_check(a.track, b.track))
 
 
+Point = tuple[float, float]
+Performers = tuple[Point | None, Point | None]
+"""Per video (A, B), the point the user picked the main performer by, or None (see `pose.performer`)."""
+
+
 class JobOptions(TypedDict, total=False):
     """What a comparison is asked to do (see `compare`)."""
 
@@ -140,6 +145,7 @@ class JobOptions(TypedDict, total=False):
     config: Config | None
     description: str
     progress: Progress | None
+    performers: Performers
 
 
 @dataclass
@@ -163,6 +169,7 @@ class TwoVideoJob:
     embedder: LazySentenceEmbedder
     frame_embedder: FrameTextEmbedder | None
     say: Progress
+    performers: Performers = (None, None)
 
     @classmethod
     def start(cls, a: str | Path, b: str | Path, **asked: Unpack[JobOptions]) -> TwoVideoJob:
@@ -187,7 +194,7 @@ class TwoVideoJob:
         trust = None if vlm is None else load_model_calibration(config.cache_dir, vlm.name, settings.base_url)
         return cls(
             paths=paths,
-            infos=(probe(paths[0]), probe(paths[1])),
+            infos=(check_performance(paths[0]), check_performance(paths[1])),
             action=action,
             description=description,
             differences=differences,
@@ -202,6 +209,7 @@ class TwoVideoJob:
             embedder=embedder,
             frame_embedder=resolve_frame_embedder(settings.frame, config),
             say=progress or (lambda _step: None),
+            performers=asked.get("performers") or (None, None),
         )
 
     def frame_sources(self, key_frames: tuple[Sequence[int], Sequence[int]] = ((), ())) -> list[FrameSource]:
@@ -229,8 +237,8 @@ class TwoVideoJob:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pose")
         try:
             poses = [
-                pool.submit(observe, path, source, self.config)
-                for path, source in zip(self.paths, sources, strict=True)
+                pool.submit(observe, path, source, self.config.with_performer(point))
+                for path, source, point in zip(self.paths, sources, self.performers, strict=True)
             ]
             self.say("proposing differences")
             plan, proposer = propose(
@@ -316,8 +324,9 @@ class TwoVideoJob:
         shown: tuple[VideoFrames, list[int], VideoFrames, list[int]] | None,
     ) -> Difference:
         """The verdict on one difference: measured on both performances in matched windows, and the
-        vision model's answer on the frames `shown` (None: no model, or nothing to show); withheld by
-        the quality gate where the two videos cannot support it."""
+        vision model's answer on the frames `shown` (None: no model, or nothing to show); decided
+        again with the view error where the views differ, and withheld by the quality gate where the
+        two videos cannot support it."""
         self.say(f"deciding: {difference.text}")
         evidence: list[Evidence] = []
         polarity = 1.0 if difference.direction == "more" else -1.0
@@ -327,7 +336,7 @@ class TwoVideoJob:
             difference.text, a, b, self.embedder, linked=linked, matched=pair.matched, replicas=pair.replicas
         )
         if measured is not None:
-            evidence.append(measured)
+            evidence.append(view_bounded(measured, pair.quality))
         if self.vlm is not None and shown is not None:
             evidence.append(ask_vlm(self.vlm, plan.action, difference.text, *shown))
         verdict = decide(difference, evidence, self.model_calibration)
@@ -371,10 +380,22 @@ class TwoVideoJob:
                 )
             repetitions, times = performance.reading.repetitions, performance.features.timestamps
             if repetitions and repetitions[0].source == "movement":
+                events = performance.reading.events.describe(times)
                 said.append(
                     f"no repetition of {self.profile.driver.column} was found in video {side}: its phases "
                     f"are read from the whole body's movement ({times[repetitions[0].start]:.2f} s to "
-                    f"{times[repetitions[0].end]:.2f} s, turning at {times[repetitions[0].turn]:.2f} s)"
+                    f"{times[repetitions[0].end]:.2f} s, turning at {times[repetitions[0].turn]:.2f} s); "
+                    + (
+                        f"read as a one-off action, {events}"
+                        if events
+                        else "it shows no one-off jump or swing"
+                    )
+                )
+            if cuts := performance.features.cuts:
+                said.append(
+                    f"video {side} cuts to another camera or framing at "
+                    f"{', '.join(f'{times[c]:.2f} s' for c in cuts)}: repetitions are read on each side of a "
+                    "cut on their own, and no repetition spans one"
                 )
             if performance.localization.method == "uniform":
                 said.append(
@@ -405,6 +426,8 @@ class TwoVideoJob:
             quality=pair.quality,
             curves_a=a.features.curves(),
             curves_b=b.features.curves(),
+            repetitions_a=describe_repetitions(a.features, a.reading.repetitions, self.profile.driver),
+            repetitions_b=describe_repetitions(b.features, b.reading.repetitions, self.profile.driver),
             pose_a=a.track,
             pose_b=b.track,
             backends={
@@ -431,6 +454,7 @@ def compare(
     config: Config | None = None,
     description: str = "",
     progress: Progress | None = None,
+    performers: Performers = (None, None),
 ) -> ComparisonResult:
     """Compare two videos of `action`: closed mode with `differences`, open mode with `n_open`.
 
@@ -440,9 +464,10 @@ def compare(
     Every statement gets a verdict A / B / C with confidence and evidence, or label None with the
     reason it could not be decided (a failed model request included). Backends come from
     `config.backends`. Raises `InputError` for an unusable action name or a video in which nobody
-    is visible.
+    is visible. `performers` picks the main performer of A and of B by a point on its first frame
+    (x, y as fractions of the frame; None: chosen by `pose.people`'s rule).
     """
     return TwoVideoJob.start(
         a, b, action=action, differences=differences, named=named, n_open=n_open, config=config,
-        description=description, progress=progress,
+        description=description, progress=progress, performers=performers,
     ).run()  # fmt: skip

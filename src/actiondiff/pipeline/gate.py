@@ -1,13 +1,17 @@
 """The view and quality gate: measured verdicts the two videos cannot support are left undecided.
 
-Applied after measuring and fusing (`gate_difference`): when the cameras look at the body from
-views further apart than `VIEW_THRESHOLD_DEG`, a verdict on a view-sensitive quantity is withdrawn
-(`Quantity.view_sensitive`; monocular 3D pose reads angles and depths differently from another
-view); when a joint a quantity is read from was not visible in the frames it was read in, the
-verdict is withdrawn too. Either way the reason says so in plain words, and `Difference.withheld`
-says which check it was. A mirrored video reads as the view from the body's other side; when the
-performers' own left-right asymmetries say B is A mirrored, B's view is reflected before the two are
-compared, since the (flip-tested) pose model reads a mirrored image as the mirror of its reading.
+Two views of a body read a view-sensitive quantity differently (`Quantity.view_sensitive`: monocular
+3D pose reads angles and depths differently from another camera). How differently was measured on
+real footage (`kinematics.views`: a view error per degree of camera difference), so a measured
+verdict across two views (`view_bounded`, before fusing) must clear the margin plus the view error at
+the pair's measured view difference; otherwise it is not decided, and the reason says how large the
+view effect could be and which view would settle it. Views that read closer than the azimuths' own
+uncertainty count as the same view. After fusing (`gate_difference`), a verdict whose measurement
+the views left undecided is withheld (`Difference.withheld`: "view"), as is one where the pose model
+read one body turned round, or where a joint the quantity is read from was not visible. A mirrored
+video reads as the view from the body's other side; when the performers' own left-right asymmetries
+say B is A mirrored, B's view is reflected before the two are compared, since the (flip-tested) pose
+model reads a mirrored image as the mirror of its reading.
 """
 
 from __future__ import annotations
@@ -16,16 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from actiondiff.kinematics.calibration import load_calibration
 from actiondiff.kinematics.quantities import Quantity, find_quantity
-from actiondiff.models import Difference, PoseTrack, QualityCheck, VideoQuality
+from actiondiff.kinematics.uncertainty import INTERVAL_Z, interval_verdict
+from actiondiff.kinematics.views import FACING, settling_view, view_error
+from actiondiff.models import Difference, Evidence, PoseTrack, QualityCheck, VideoQuality
 from actiondiff.pose.quality import VISIBLE, video_quality, wrap_deg
 
-VIEW_THRESHOLD_DEG = 25.0
-"""Views further apart than this (around the body) differ. On the pose2sim demo the azimuth agrees with
-the calibrated camera yaw within 14 deg against cam01 (21 deg on the worst pair), and its nearest two
-cameras (42 deg apart as read, 50 by calibration) already moved the trunk lean by 2.6 margins and the
-squat depth by 2.3: the threshold sits above the reading's own error and below the nearest view that
-mattered (docs/kinematics.md)."""
 FRONT_DEG, SIDE_DEG, BACK_DEG = 20.0, 70.0, 110.0
 """Azimuth bounds of the words for a view: front, front-side, side, back-side (beyond `BACK_DEG`: back)."""
 MIRRORED_AGREEMENT = -0.8
@@ -66,6 +67,11 @@ def _views(a: VideoQuality, b: VideoQuality) -> str:
 def _least_sure(a: VideoQuality, b: VideoQuality) -> tuple[str, VideoQuality]:
     """The video whose left and right the pose model swapped in more frames, with its name."""
     return max((("A", a), ("B", b)), key=lambda side: side[1].left_right_swaps)
+
+
+def _feet_turned(a: VideoQuality, b: VideoQuality) -> list[str]:
+    """The videos whose azimuth the feet turned round (`VideoQuality.feet_turned`), by name."""
+    return [side for side, quality in (("A", a), ("B", b)) if quality.feet_turned]
 
 
 def _quality_notes(side: str, quality: VideoQuality) -> list[str]:
@@ -112,7 +118,8 @@ def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
     a, b = video_quality(track_a), video_quality(track_b)
     b_view = min(_b_views(a, b), key=lambda view: view.apart, default=None)
     apart = None if b_view is None else b_view.apart
-    differ = apart is not None and apart > VIEW_THRESHOLD_DEG
+    uncertainty = view_uncertainty(a, b)
+    differ = apart is not None and uncertainty is not None and apart > uncertainty
     views = _views(a, b)
     if b_view is not None and b_view.relabeled:
         side, unsure = _least_sure(a, b)
@@ -122,12 +129,17 @@ def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
         )
     if b_view is not None and b_view.mirrored:
         views += " (B shows A's performance mirrored: left and right swap roles, so B's view is reflected)"
+    for side in _feet_turned(a, b):
+        views += (
+            f" ({side}'s feet point the other way from its left and right as the pose model read them, so "
+            f"{side}'s body is read turned round: quantities read along its facing are not compared)"
+        )
     if apart is None:
         summary = f"{views}: the views could not be compared"
     elif differ:
         summary = (
-            f"{views}, about {apart:.0f} deg apart (over {VIEW_THRESHOLD_DEG:.0f}): quantities that depend "
-            "on the view are not compared"
+            f"{views}, about {apart:.0f} deg apart (+-{uncertainty:.0f}): quantities that depend on the view "
+            "are decided only where the difference clears what that view difference can change"
         )
     elif b_view is not None and b_view.relabeled:
         summary = (
@@ -135,18 +147,26 @@ def quality_check(track_a: PoseTrack, track_b: PoseTrack) -> QualityCheck:
             "which way the body faces are not compared"
         )
     else:
-        summary = f"{views}, about {apart:.0f} deg apart: the same view"
+        summary = f"{views}, about {apart:.0f} deg apart: the same view (within +-{uncertainty or 0:.0f})"
     if a.fps and b.fps and abs(a.fps - b.fps) > 0.5:
         summary += f"; frame rates {a.fps:.3g} and {b.fps:.3g} fps"
     notes = _quality_notes("A", a) + _quality_notes("B", b)
     summary += "".join(f"; {note}" for note in notes)
     return QualityCheck(
-        a=a, b=b, view_difference_deg=apart, view_threshold_deg=VIEW_THRESHOLD_DEG,
+        a=a, b=b, view_difference_deg=apart, view_uncertainty_deg=uncertainty,
         b_view_deg=None if b_view is None else b_view.azimuth,
         side_agreement=None if b_view is None else b_view.agreement,
         mirrored=b_view is not None and b_view.mirrored, relabeled=b_view is not None and b_view.relabeled,
         views_differ=differ, summary=summary,
     )  # fmt: skip
+
+
+def view_uncertainty(a: VideoQuality, b: VideoQuality) -> float | None:
+    """How far the two views' difference may be off: both azimuths' uncertainties added (the demo's
+    worst pair, 21.4 deg off, involves the video with most left-right swaps); None when unknown."""
+    if a.azimuth_uncertainty_deg is None or b.azimuth_uncertainty_deg is None:
+        return None
+    return round(a.azimuth_uncertainty_deg + b.azimuth_uncertainty_deg, 1)
 
 
 def side_agreement(a: VideoQuality, b: VideoQuality) -> float | None:
@@ -159,8 +179,42 @@ def side_agreement(a: VideoQuality, b: VideoQuality) -> float | None:
     return round(float(first @ second) / (sizes[0] * sizes[1]), 3)
 
 
-def view_reason(check: QualityCheck, quantity: Quantity) -> str:
-    """Why a view-sensitive quantity was not compared: "B was filmed about 60 deg further to the side"."""
+def view_bounded(evidence: Evidence, check: QualityCheck) -> Evidence:
+    """Measured evidence decided again where the views differ (`QualityCheck.views_differ`) and its
+    quantity depends on them: with the quantity's view error at the views' measured difference
+    (`Evidence.view_error`), an A / B verdict must clear the margin plus it and a C lie within the margin
+    less it, at the calibrated confidence of what is left over. Other evidence comes back as it is; so
+    does a quantity whose view effect the footage did not measure (`gate_difference` withholds it)."""
+    apart, interval, margin = check.view_difference_deg, evidence.interval_difference, evidence.margin
+    a, b = evidence.value_a, evidence.value_b
+    if not check.views_differ or evidence.quantity is None:
+        return evidence
+    if apart is None or interval is None or margin is None or a is None or b is None:
+        return evidence
+    quantity = find_quantity(evidence.quantity)
+    error = view_error(quantity, apart)
+    if not quantity.view_sensitive or error is None:
+        return evidence
+    label, excess = interval_verdict(a - b, (interval[1] - interval[0]) / (2 * INTERVAL_Z), margin, error)
+    if label in ("A", "B"):
+        label = evidence.label  # decided without the view error too: the direction as the statement has it
+    verdict = {"A": "clears it", "B": "clears it", "C": "lies within it", None: "is not decided"}[label]
+    return evidence.model_copy(
+        update={
+            "view_error": round(error, 4),
+            "label": label,
+            "confidence": load_calibration().confidence(label, excess) if label is not None else None,
+            "summary": f"{evidence.summary}; the views, about {apart:.0f} deg apart, can move it by up to "
+            f"{error:.3g} {quantity.unit} (view model): with margin {margin:.3g} the difference {verdict}",
+        }
+    )
+
+
+def view_reason(check: QualityCheck, quantity: Quantity, evidence: Evidence | None = None) -> str:
+    """Why a view-sensitive quantity was not decided across two views, how large the view effect could
+    be and which views would decide it: "B was filmed about 60 deg further to the side than A (...);
+    the views can move the ... by up to 22 deg (view model), and the difference ... does not clear the
+    margin 8 plus that: film both from the side to decide it"."""
     a, b, apart = check.a.azimuth_deg or 0.0, check.b_view_deg or 0.0, check.view_difference_deg or 0.0
     front_half = abs(a) <= BACK_DEG and abs(b) <= BACK_DEG
     same_side = a * b >= 0 or min(abs(a), abs(b)) < FRONT_DEG
@@ -169,10 +223,25 @@ def view_reason(check: QualityCheck, quantity: Quantity) -> str:
         how = f"{further} was filmed about {apart:.0f} deg further to the side than {nearer}"
     else:
         how = f"A and B were filmed from views about {apart:.0f} deg apart around the body"
-    return (
-        f"{how} ({_views(check.a, check.b)}); the "
-        f"{quantity.description} depends on the view and was not compared"
-    )
+    settle = f"film both {settling_view(quantity)} (or both from one view) to decide it"
+    error = view_error(quantity, apart)
+    if error is None:
+        effect = (
+            f"the {quantity.description} depends on the view, by how much was not measured, so it was not "
+            "compared"
+        )
+    elif evidence is None or evidence.interval_difference is None or evidence.margin is None:
+        effect = (
+            f"the views can move the {quantity.description} by up to {error:.3g} {quantity.unit} (view model)"
+        )
+    else:
+        low, high = evidence.interval_difference
+        effect = (
+            f"the views can move the {quantity.description} by up to {error:.3g} {quantity.unit} (view "
+            f"model), and the difference A - B, {low:.3g} to {high:.3g}, neither clears the margin "
+            f"{evidence.margin:.3g} plus that nor lies within the margin less it"
+        )
+    return f"{how} ({_views(check.a, check.b)}); {effect}: {settle}"
 
 
 def facing_reason(check: QualityCheck, quantity: Quantity) -> str:
@@ -183,6 +252,16 @@ def facing_reason(check: QualityCheck, quantity: Quantity) -> str:
         f"frames, and one body turned the other way round from the other in most of them "
         f"({_views(check.a, check.b)}); the "
         f"{quantity.description} depends on which way the body faces and was not compared"
+    )
+
+
+def feet_reason(side: str, quantity: Quantity) -> str:
+    """Why a quantity read along the body's facing was not compared where the feet turned a body round."""
+    return (
+        f"{side}'s feet point the other way from its left and right as the pose model read them (its "
+        f"labels are swapped, as when the head is hidden), and the {quantity.description} is read along "
+        "the body's facing from those labels; not compared: film it with the face or chest in view to "
+        "decide it"
     )
 
 
@@ -218,17 +297,24 @@ def gate_difference(
     difference: Difference, check: QualityCheck, tracks: tuple[PoseTrack, PoseTrack]
 ) -> Difference:
     """The difference, or undecided with the reason when its measured quantity cannot be compared on
-    these two videos: views that differ for a view-sensitive quantity (said even where the measurement
-    itself could not decide, since the view is the deeper reason), a body read turned round
+    these two videos: views that differ for a view-sensitive quantity whose measurement they left
+    undecided or that was not bounded for the view (`view_bounded`; said even where the interval alone
+    could not decide, with the view's share and the views that would decide it), a body read turned round
     (`QualityCheck.relabeled`: forward reads as back), or a joint it needs unseen."""
     measured = difference.measured
     if measured is None or measured.quantity is None:
         return difference
     quantity = find_quantity(measured.quantity)
-    if check.views_differ and quantity.view_sensitive:
-        return _withheld(difference, view_reason(check, quantity), "view")
+    if (
+        check.views_differ
+        and quantity.view_sensitive
+        and (measured.label is None or measured.view_error is None)
+    ):
+        return _withheld(difference, view_reason(check, quantity, measured), "view")
     if check.relabeled and quantity.view_sensitive:
         return _withheld(difference, facing_reason(check, quantity), "facing")
+    if (turned := _feet_turned(check.a, check.b)) and quantity.key in FACING:
+        return _withheld(difference, feet_reason(turned[0], quantity), "facing")
     if difference.label is None:
         return difference
     for side, track, frames in (("A", tracks[0], measured.frames_a), ("B", tracks[1], measured.frames_b)):

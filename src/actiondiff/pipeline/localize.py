@@ -87,22 +87,22 @@ class Localization:
 
     @property
     def spans(self) -> list[SubActionSpan]:
-        """First to last frame of each sub-action present (contiguous for Viterbi/kinematic phases)."""
-        spans = []
-        for k, name in enumerate(self.sub_actions):
-            rows = np.flatnonzero(self.labels == k)
-            if len(rows):
-                first, last = self.frames[rows[0]], self.frames[rows[-1]]
-                spans.append(
-                    SubActionSpan(
-                        sub_action=name,
-                        start_frame=first.index,
-                        end_frame=last.index,
-                        start_s=first.timestamp,
-                        end_s=last.timestamp,
-                    )
-                )
-        return spans
+        """One span per run of frames with the same sub-action, in time order: one per sub-action for
+        Viterbi, one per sub-action and repetition for kinematic phases."""
+        if not len(self.labels):
+            return []
+        bounds = np.flatnonzero(np.diff(self.labels)) + 1
+        starts, ends = np.r_[0, bounds], np.r_[bounds, len(self.labels)] - 1
+        return [
+            SubActionSpan(
+                sub_action=self.sub_actions[int(self.labels[first])],
+                start_frame=self.frames[first].index,
+                end_frame=self.frames[last].index,
+                start_s=self.frames[first].timestamp,
+                end_s=self.frames[last].timestamp,
+            )
+            for first, last in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
 
     def rows_for(self, sub_actions: Sequence[str], count: int) -> list[int]:
         """`count` evenly spaced rows labelled with any of `sub_actions` (all rows if none match).

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from actiondiff.backends import ChatModel, SentenceEmbedder
 from actiondiff.errors import InputError
-from actiondiff.kinematics.quantities import match_rules
+from actiondiff.kinematics.quantities import Quantity, match_rules
 from actiondiff.knowledge import ActionEntry, ActionProfile
 from actiondiff.models import ActionPlan, Difference, SubAction
 
@@ -201,10 +201,15 @@ def propose(
     return plan, source
 
 
+def proposal_text(quantity: Quantity, more: bool = True) -> str:
+    """Open mode's statement of a measured quantity: "the person bends the knees more" (or less)."""
+    return f"the person {quantity.phrases[0 if more else 1]}"
+
+
 def _catalogue(profile: ActionProfile, worded: set[str]) -> list[tuple[str, str]]:
     """Open mode's measured candidates: a statement per catalogue quantity that no proposed statement
-    already words ("the person bends the knees more"), with the quantity's key."""
-    return [(f"the person {q.phrases[0]}", q.key) for q in profile.catalogue() if q.key not in worded]
+    already words (`proposal_text`), with the quantity's key."""
+    return [(proposal_text(q), q.key) for q in profile.catalogue() if q.key not in worded]
 
 
 def _linked(measured: dict[str, tuple[str, str]], text: str) -> dict[str, str]:

@@ -66,3 +66,22 @@ def compare_request(
     if n_open is not None and n_open < 1:
         raise InputError("compare", f"open mode needs a number of differences of at least 1, got {n_open}")
     return CompareRequest(action=action, differences=differences or None, n_open=n_open)
+
+
+def parse_point(text: str, source: str) -> tuple[float, float] | None:
+    """A point picked on a video's first frame, written "x,y" (fractions of its width and height, 0 to
+    1); None for an empty text. `source` names the option or field in the refusal."""
+    if not text.strip():
+        return None
+    parts = text.split(",")
+    try:
+        x, y = (float(part) for part in parts)
+    except ValueError:
+        x = y = float("nan")
+    if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+        raise InputError(
+            source,
+            f"give the performer as x,y with each from 0 to 1 (fractions of the first frame's width and "
+            f"height, e.g. 0.4,0.6), got '{text}'",
+        )
+    return x, y

@@ -16,6 +16,8 @@ from actiondiff.video import Frame
 LEFT_COLOUR = (255, 140, 0)
 RIGHT_COLOUR = (0, 170, 255)
 CENTRE_COLOUR = (240, 240, 240)
+BOX_COLOUR = (60, 220, 90)
+"""The measured performer's box, where several people show."""
 EDGE_COLOURS = tuple(
     LEFT_COLOUR if a.startswith("left") and b.startswith("left")
     else RIGHT_COLOUR if a.startswith("right") and b.startswith("right")
@@ -57,6 +59,26 @@ def draw_hands(image: np.ndarray, track: PoseTrack, row: int) -> np.ndarray:
         pixels = (hand * [width, height]).astype(int)
         for a, b in HAND_EDGES:
             cv2.line(canvas, tuple(pixels[a]), tuple(pixels[b]), colour, thickness, cv2.LINE_AA)
+    return canvas
+
+
+def draw_performer_box(image: np.ndarray, points_xy: np.ndarray, label: str = "measured") -> np.ndarray:
+    """A copy of an RGB image with a labelled box around the body at `points_xy` (normalised), to show
+    which of several people was measured."""
+    canvas = image.copy()
+    found = points_xy[np.isfinite(points_xy).all(axis=1)]
+    if not len(found):
+        return canvas
+    height, width = canvas.shape[:2]
+    low, high = found.min(axis=0), found.max(axis=0)
+    pad = (high - low) * 0.08
+    (x0, y0), (x1, y1) = (np.clip((corner * [width, height]).astype(int), 0, [width - 1, height - 1])
+                          for corner in (low - pad, high + pad))  # fmt: skip
+    thickness = max(2, round(max(width, height) / 300))
+    cv2.rectangle(canvas, (int(x0), int(y0)), (int(x1), int(y1)), BOX_COLOUR, thickness, cv2.LINE_AA)
+    scale = max(width, height) / 900
+    cv2.putText(canvas, label, (int(x0) + thickness, max(int(y0) - 3 * thickness, 12)),
+                cv2.FONT_HERSHEY_SIMPLEX, scale, BOX_COLOUR, thickness, cv2.LINE_AA)  # fmt: skip
     return canvas
 
 

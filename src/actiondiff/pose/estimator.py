@@ -23,12 +23,16 @@ from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED, N_LANDMARKS
 from actiondiff.pose.people import (
     MAX_JUMP,
     OPENING_S,
+    SIZE_CHANGE,
     Landmarks,
+    chosen,
     distinct,
+    implausible,
     jump,
     link,
     masked,
     seen,
+    size_change,
 )
 from actiondiff.threads import fan_out
 from actiondiff.video import Frame
@@ -166,6 +170,13 @@ def _performers_flip_test(
     return _flip_test(found, mirrored)
 
 
+def _flip_tested(passes: Sequence[list[Landmarks | None]]) -> list[Landmarks | None]:
+    """The landmarks of one pass, or, given a mirrored pass too, `_flip_test` of both."""
+    if len(passes) == 1:
+        return passes[0]
+    return [_flip_test(one, _unmirror(back)) for one, back in zip(*passes, strict=True)]
+
+
 def _opening(frames: Iterator[Frame], opening: list[Frame], after: list[Frame]) -> Iterator[Frame]:
     """The frames of the first `OPENING_S` seconds, each also kept in `opening`; the frame after them
     goes to `after` (the rest is what `frames` has left)."""
@@ -190,16 +201,72 @@ def _close_all(graphs: dict[str, Any]) -> None:
     graphs.clear()
 
 
+Window = tuple[int, int, int, int]
+"""A part of the frame in pixels: left, top, right, bottom."""
+SMALL_PERFORMER = 0.3
+"""A body whose landmark box is lower than this share of the frame (median over the first second) is
+posed a second time on a window around it (`_small_window`): the detector sees the whole frame at
+224 x 224, where such a body is a few dozen pixels high."""
+WINDOW_HEIGHTS = 2.5
+"""The window's side, in the body's heights (it still holds the body when it moves a little)."""
+
+
+def _small_window(first: Sequence[Landmarks | None], shape: tuple[int, ...]) -> Window | None:
+    """The window a small performer is posed again on: a square of `WINDOW_HEIGHTS` body heights (at
+    least the box of all its first-second poses) around where it stood; None when it is not small."""
+    found = [f[0][:, :2] for f in first if f is not None]
+    if not found:
+        return None
+    height, width = shape[:2]
+    tall = float(np.median([np.ptp(xy[:, 1]) for xy in found]))
+    if tall >= SMALL_PERFORMER:
+        return None
+    points = np.concatenate(found) * [width, height]
+    low, high = points.min(axis=0), points.max(axis=0)
+    side = round(min(max(WINDOW_HEIGHTS * tall * height, *(high - low)), width, height))
+    left, top = np.clip(np.rint((low + high - side) / 2), 0, [width - side, height - side]).astype(int)
+    return int(left), int(top), int(left) + side, int(top) + side
+
+
+def _in_frame(
+    found: Landmarks | None, window: Window, shape: tuple[int, ...], mirrored: bool
+) -> Landmarks | None:
+    """Landmarks found on `window` (mirrored or not) put into the frame's own coordinates (mirrored
+    as the whole frame would be, for `_unmirror`)."""
+    if found is None:
+        return None
+    height, width = shape[:2]
+    left, top, right, bottom = window
+    image = found[0].astype(np.float64)
+    x = image[:, 0] if not mirrored else 1.0 - image[:, 0]
+    x = (left + x * (right - left)) / width
+    image[:, 0] = x if not mirrored else 1.0 - x
+    image[:, 1] = (top + image[:, 1] * (bottom - top)) / height
+    image[:, 2] *= (right - left) / width
+    return image.astype(np.float32), found[1], found[2]
+
+
 def _posing(
-    graph: Any, *, mirrored: bool = False, on_frame: Callable[[FrameSample], None] | None = None
+    graph: Any,
+    *,
+    mirrored: bool = False,
+    on_frame: Callable[[FrameSample], None] | None = None,
+    window: Window | None = None,
 ) -> Callable[[Iterator[Frame]], list[Landmarks | None]]:
-    """A consumer of frames that poses each (mirrored, or as it is) with this tracker."""
+    """A consumer of frames that poses each (mirrored, or as it is; the whole frame or `window`) with
+    this tracker."""
 
     def run(stream: Iterator[Frame]) -> list[Landmarks | None]:
         found = []
         for frame in stream:
-            image = np.ascontiguousarray(frame.image[:, ::-1]) if mirrored else frame.image
-            found.append(_landmarks(graph.process(image)))
+            image = frame.image
+            if window is not None:
+                image = image[window[1] : window[3], window[0] : window[2]]
+            image = np.ascontiguousarray(image[:, ::-1]) if mirrored else image
+            landmarks = _landmarks(graph.process(image))
+            if window is not None:
+                landmarks = _in_frame(landmarks, window, frame.image.shape, mirrored)
+            found.append(landmarks)
             if on_frame is not None:
                 on_frame(frame.sample)
         return found
@@ -265,8 +332,12 @@ class MediaPipePoseEstimator:
         video: VideoInfo,
         frames: Iterable[Frame],
         on_frame: Callable[[FrameSample], None] | None = None,
+        performer: tuple[float, float] | None = None,
     ) -> PoseTrack:
         """Run the model on every frame and collect a `PoseTrack` (NaN where nobody was found).
+
+        `performer` (x, y as fractions of the first frame) picks the main performer: the person nearest
+        it is followed, however many people show.
 
         The frames are decoded on this thread while the tracker runs on another and the flip test's
         mirrored tracker on a third, so both cores work on one video (with several people in the
@@ -280,10 +351,19 @@ class MediaPipePoseEstimator:
             mirror = self._graph("mirror") if self.flip_test else None
             samples: list[FrameSample] = []
 
-            def posed(frames: Iterable[Frame]) -> list[list[Landmarks | None]]:
-                """The tracker's landmarks of the frames (and the mirrored tracker's, not yet put back)."""
+            def windowed(window: Window) -> list[Callable[[Iterator[Frame]], list[Landmarks | None]]]:
+                """Consumers posing `window` of each frame by the window's own trackers (as `posed`)."""
+                streams = [_posing(self._graph("window"), window=window)]
+                if mirror is not None:
+                    streams += [_posing(self._graph("window mirror"), mirrored=True, window=window)]
+                return streams
+
+            def posed(frames: Iterable[Frame], window: Window | None = None) -> list[list[Landmarks | None]]:
+                """The tracker's landmarks of the frames (and the mirrored tracker's, not yet put back),
+                then those of `window`'s trackers."""
                 streams = [_posing(tracker, on_frame=on_frame)]
                 streams += [_posing(mirror, mirrored=True)] if mirror is not None else []
+                streams += windowed(window) if window is not None else []
                 return fan_out(_recorded(frames, samples), streams)
 
             remaining = iter(frames)
@@ -295,18 +375,24 @@ class MediaPipePoseEstimator:
             aspect = width / height
             rest = chain(after, remaining)
             choice: PerformerChoice | None = None
-            if self.people > 1 and self._others_found(opening, first[0], aspect):
+            picked = performer is not None and any(found is not None for found in first[0])
+            if picked or (self.people > 1 and self._others_found(opening, first[0], aspect)):
                 if mirror is not None:
                     mirror.reset()  # it posed the opening unmasked: it starts again on the performer alone
                 rows, choice = self._follow_performer(
-                    opening, first[0], _recorded(rest, samples), aspect, on_frame
+                    opening, first[0], _recorded(rest, samples), aspect, on_frame, performer
                 )
             else:
-                rows, *mirrored = (before + then for before, then in zip(first, posed(rest), strict=True))
-                if mirrored:
-                    rows = [
-                        _flip_test(one, _unmirror(back)) for one, back in zip(rows, *mirrored, strict=True)
-                    ]
+                window = _small_window(first[0], opening[0].image.shape) if opening else None
+                if window is not None:  # a small performer: its window is posed too, and preferred
+                    with _quiet_graph_start():
+                        first += fan_out(iter(opening), windowed(window))
+                passes = [before + then for before, then in zip(first, posed(rest, window), strict=True)]
+                whole = 2 if mirror is not None else 1
+                rows = _flip_tested(passes[:whole])
+                if window is not None:
+                    near = _flip_tested(passes[whole:])
+                    rows = [close or far for far, close in zip(rows, near, strict=True)]
         return self._pose_track(video, samples, rows, choice)
 
     def _follow_performer(
@@ -316,15 +402,16 @@ class MediaPipePoseEstimator:
         rest: Iterator[Frame],
         aspect: float,
         on_frame: Callable[[FrameSample], None] | None,
+        point: tuple[float, float] | None = None,
     ) -> tuple[list[Landmarks | None], PerformerChoice]:
         """The main performer's landmarks on every frame (the opening's, as the tracker found them in
         `first`, and the rest's) and how the performer was chosen; see the class's description.
 
-        The tracker and finders run on this thread (each frame's masks need the frame before), the
-        mirrored tracker on another (the performer's masked view of a frame is known before its pass)."""
+        The tracker and finders run on this thread (a frame's view depends on the tracker's pass), the
+        mirrored tracker on another (the performer's view of a frame is known before its pass)."""
         tracker = self._graph("tracker")
         mirror = self._graph("mirror") if self.flip_test else None
-        finders = [self._graph(f"finder {k}") for k in range(1, self.people)]
+        finders = [self._graph(f"finder {k}") for k in range(1, max(self.people, 2))]
 
         def others_of(image: np.ndarray, bodies: list[Landmarks]) -> list[Landmarks]:
             """Further bodies, each found with the ones before it masked out."""
@@ -340,32 +427,68 @@ class MediaPipePoseEstimator:
         ]
         people = link(seen_first, aspect)
         figures = [seen(person, aspect) for person in people]
-        chosen = int(np.argmax([person.score for person in figures]))
+        main = chosen(figures, people, point, aspect)
         performer: list[Landmarks | None] = []
+        times: list[float] = []
+
+        def followed(last: Landmarks | None, since: int, found: Landmarks | None) -> bool:
+            """Whether `found` can be the performer last seen `since` samples ago as `last`."""
+            return found is not None and (
+                last is None
+                or (
+                    jump(last, found, aspect) <= MAX_JUMP * since
+                    and size_change(last, found, aspect) <= SIZE_CHANGE**since
+                )
+            )
+
+        def follow(
+            frame: Frame, last: Landmarks | None, since: int, others: list[Landmarks] | None
+        ) -> tuple[Landmarks | None, np.ndarray]:
+            """The performer's pose on one frame (None if not found near `last`, seen `since` samples
+            before) and the view it was found on: the frame as it is while the tracker keeps the
+            performer (so a second person in view changes nothing), else the frame posed afresh with the
+            others (`others`, or found again when None) masked out."""
+            found = _landmarks(tracker.process(frame.image))
+            if followed(last, since, found):
+                return found, frame.image
+            if others is None:
+                for finder in finders:
+                    finder.reset()  # its last frame may be long ago: it looks afresh
+                others = [] if last is None else others_of(frame.image, [last])[1:]
+            view = masked(frame.image, others)
+            tracker.reset()
+            found = _landmarks(tracker.process(view))
+            return (found if followed(last, since, found) else None), view
 
         def performer_views() -> Iterator[Frame]:
-            """Each frame with everyone but the performer masked out, the performer's landmarks on it
-            added to `performer`."""
-            last, since = None, 0
-            for frame, found, bodies in zip(opening, people[chosen], seen_first, strict=True):
-                others = [b for b in bodies if b is not found]
+            """Each frame as the performer's tracker saw it, the performer's landmarks on it added to
+            `performer`. In the opening: the tracker's own poses if it followed the performer there,
+            else the opening followed again (its poses checked against the finders' of the performer,
+            which stand in where it finds none)."""
+            last: Landmarks | None = None
+            since = 0
+            own = all(row is None or row is found for row, found in zip(people[main], first, strict=True))
+            if not own:
+                tracker.reset()
+            for frame, row, bodies in zip(opening, people[main], seen_first, strict=True):
+                others = [body for body in bodies if body is not row]
+                found, view = (
+                    (row, frame.image) if own else follow(frame, row or last, 1 if row else since, others)
+                )
+                found = found or row
                 performer.append(found)
-                yield Frame(frame.sample, masked(frame.image, others))
+                times.append(frame.sample.timestamp)
+                # the mirrored tracker, reset, is shown the others masked out until it found the performer
+                yield Frame(frame.sample, masked(frame.image, others) if last is None else view)
                 last, since = (found, 1) if found is not None else (last, since + 1)
-            # from here on the performer's tracker sees the frame with everyone else masked out
             for frame in rest:
-                view = masked(frame.image, others)
-                # a tracker that lost its body (the other person, now masked) finds one on its next call
-                found = _landmarks(tracker.process(view)) or _landmarks(tracker.process(view))
-                if found is not None and last is not None and jump(last, found, aspect) > MAX_JUMP * since:
-                    found = None
+                found, view = follow(frame, last, since, None)
                 performer.append(found)
+                times.append(frame.sample.timestamp)
                 if on_frame is not None:
                     on_frame(frame.sample)
                 yield Frame(frame.sample, view)
                 last, since = (found, 1) if found is not None else (last, since + 1)
-                if last is not None:
-                    others = others_of(frame.image, [last])[1:] or others
 
         if mirror is None:
             for _ in performer_views():
@@ -378,7 +501,11 @@ class MediaPipePoseEstimator:
                 for found, back in zip(performer, mirrored, strict=True)
             ]
         lost = sum(found is None for found in performer[len(opening) :])
-        return rows, PerformerChoice(people=figures, chosen=chosen, lost_frames=lost)
+        odd = implausible(rows, times, aspect)
+        rows = [None if drop else found for found, drop in zip(rows, odd, strict=True)]
+        return rows, PerformerChoice(
+            people=figures, chosen=main, lost_frames=lost, dropped_frames=sum(odd), picked=point
+        )
 
     def _pose_track(
         self,
@@ -403,6 +530,20 @@ class MediaPipePoseEstimator:
             performer=choice,
         )
 
+    def people_in(self, image: np.ndarray, most: int) -> list[Landmarks]:
+        """Up to `most` people in one picture, each posed afresh with the ones found before masked out."""
+        height, width = image.shape[:2]
+        with self._lock, _quiet_graph_start():
+            probe = self._graph("probe", static=True)
+            bodies: list[Landmarks] = []
+            while len(bodies) < most and (found := _landmarks(probe.process(masked(image, bodies)))):
+                more = distinct([*bodies, found], width / height)
+                if len(more) == len(bodies):
+                    break
+                bodies = more
+            probe.reset()
+        return bodies
+
     def _others_found(
         self, opening: Sequence[Frame], first: Sequence[Landmarks | None], aspect: float
     ) -> bool:
@@ -420,3 +561,25 @@ class MediaPipePoseEstimator:
             other = _landmarks(probe.process(masked(opening[k].image, [found])))
             hits += other is not None and len(distinct([found, other], aspect)) == 2
         return hits >= PEOPLE_FOUND
+
+
+class PersonMasks:
+    """The pose model's segmentation of the body it follows, frame after frame (a person cut out of
+    one video to be pasted into another: `actiondiff.video.edits.Paste`)."""
+
+    def __init__(self, model_complexity: int = 1) -> None:
+        self._graph = _load_solution().Pose(
+            static_image_mode=False,
+            model_complexity=model_complexity,
+            smooth_landmarks=True,
+            enable_segmentation=True,
+            smooth_segmentation=True,
+        )
+        weakref.finalize(self, self._graph.close)
+
+    def of(self, image: np.ndarray) -> np.ndarray:
+        """The body's mask (0..1, the image's size; zeros when nobody is found)."""
+        result = self._graph.process(image)
+        if result.segmentation_mask is None:
+            return np.zeros(image.shape[:2], np.float32)
+        return np.asarray(result.segmentation_mask, dtype=np.float32)

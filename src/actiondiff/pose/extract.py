@@ -7,9 +7,13 @@ import gzip
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import cv2
+import numpy as np
+
 from actiondiff.config import Config
-from actiondiff.models import FrameSample, PoseTrack, VideoInfo
+from actiondiff.models import FrameSample, PersonSeen, PoseTrack, VideoInfo
 from actiondiff.pose.estimator import MediaPipePoseEstimator
+from actiondiff.pose.people import PEOPLE_VERSION, seen
 from actiondiff.storage import DiskCache, content_key
 from actiondiff.video import Frame, Sampling, file_digest, probe, sample_frames
 
@@ -58,7 +62,7 @@ def extract_pose(
         track = PoseTrack.model_validate_json(gzip.decompress(cached))
         return track.model_copy(update={"video": info})
     frames = frames if frames is not None else sample_frames(path, sampling, info)
-    track = estimator.track(info, frames, on_frame=on_frame)
+    track = estimator.track(info, frames, on_frame=on_frame, performer=config.pose.performer)
     stored = track.model_dump_json()
     if config.use_cache:
         cache.put(key, gzip.compress(stored.encode("utf-8"), compresslevel=5))
@@ -70,9 +74,28 @@ def extract_pose(
 def pose_cache_key(digest: str, config: Config, sampling: Sampling) -> str:
     """The pose cache's key of a file with this content (`file_digest`) posed with these settings."""
     pose = config.pose
+    picked = () if pose.performer is None else (f"performer {pose.performer[0]:.4f},{pose.performer[1]:.4f}",)
     return content_key(
-        digest, sampling.key, pose_estimator(config).name, str(pose.model_complexity), str(pose.people)
-    )
+        digest, sampling.key, pose_estimator(config).name, str(pose.model_complexity), str(pose.people),
+        PEOPLE_VERSION, *picked,
+    )  # fmt: skip
+
+
+MOST_PEOPLE = 4
+"""Most people `people_in_picture` looks for (as many as `pose.people` can follow)."""
+
+
+def people_in_picture(image: np.ndarray, config: Config) -> list[PersonSeen]:
+    """The people in one picture (a video's first frame, for the user to pick the athlete from), at the
+    size pose sees it (`pose.max_side`), largest x most central first; `score` is height x centrality
+    (`detection_rate` 1), the rule a comparison applies over the first second."""
+    height, width = image.shape[:2]
+    scale = min(1.0, config.pose.max_side / max(height, width))
+    if scale < 1.0:
+        image = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    found = pose_estimator(config).people_in(np.ascontiguousarray(image), MOST_PEOPLE)
+    figures = [seen([body], width / height) for body in found]
+    return sorted(figures, key=lambda person: -person.score)
 
 
 def pose_estimator(config: Config) -> MediaPipePoseEstimator:

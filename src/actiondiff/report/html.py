@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from actiondiff.backends.images import data_url
+from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.models import ComparisonResult, Difference
 from actiondiff.pipeline.fusion import NO_VLM_REASON
 from actiondiff.report.frames import Side, difference_keyframes, keyframe_jpeg, read_keyframes, video_of
@@ -79,6 +80,16 @@ class Ranking:
         return tally(view.difference for view in [*self.clear, *self.no_difference, *self.undecided])
 
 
+def verdict_words(difference: Difference) -> str:
+    """The verdict as shown; for a statement that names a performer ("B is quicker") whether it holds
+    as said ("As said: more in B") or the other way round ("The other way round: more in A")."""
+    named = read_phrasing(difference.text).named
+    if named is None or difference.label not in ("A", "B"):
+        return VERDICTS[difference.label]
+    more = VERDICTS[difference.label][:1].lower() + VERDICTS[difference.label][1:]
+    return f"{'As said' if difference.label == named else 'The other way round'}: {more}"
+
+
 def plain_words(text: str | None) -> str | None:
     """A reason or notice from the core for someone reading a page: no command-line flags in it."""
     if text is None:
@@ -100,7 +111,7 @@ def tally(differences: Iterable[Difference]) -> str:
         parts.append(f"{same} no difference")
     if undecided:
         parts.append(f"{undecided} undecided")
-    return ", ".join(parts) if labels else "no statements"
+    return ", ".join(parts) if labels else "no difference found"
 
 
 def effect(difference: Difference) -> tuple[float, float]:
@@ -133,7 +144,8 @@ def theme_css() -> str:
 def render_sections(
     result: ComparisonResult, frame_url: FrameUrl, names: tuple[str, str] | None = None
 ) -> dict[str, str]:
-    """The result's parts as HTML fragments: summary, differences, timelines of A and B, curves.
+    """The result's parts as HTML fragments: summary, differences, timelines of A and B, curves, and
+    the per-repetition tables of A and B.
 
     `names` are the videos' names as the person knows them (the web app's uploaded names), by
     default the file names the result holds.
@@ -150,6 +162,9 @@ def render_sections(
         "timeline_a": timeline_svg(result.spans_a, result.video_a.duration_s, "a"),
         "timeline_b": timeline_svg(result.spans_b, result.video_b.duration_s, "b"),
         "curves": str(module.curves(panels)),  # type: ignore[attr-defined]
+        "repetitions": str(
+            module.repetitions((("a", result.repetitions_a), ("b", result.repetitions_b)), names)  # type: ignore[attr-defined]
+        ),
     }
 
 
@@ -190,7 +205,7 @@ def _difference_view(result: ComparisonResult, difference: Difference, frame_url
     frames_a, frames_b = difference_keyframes(difference)
     return DifferenceView(
         difference=difference,
-        verdict=VERDICTS[difference.label],
+        verdict=verdict_words(difference),
         reason=plain_words(difference.reason),
         keyframes_a=[Keyframe("a", i, i / result.video_a.fps, frame_url("a", i)) for i in frames_a],
         keyframes_b=[Keyframe("b", i, i / result.video_b.fps, frame_url("b", i)) for i in frames_b],

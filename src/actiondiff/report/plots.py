@@ -6,6 +6,7 @@ whose script reads the `data-*` attributes to make them clickable and to draw a 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -44,7 +45,9 @@ def time_map(alignment: TimeAlignment, *, b_to_a: bool = True) -> tuple[np.ndarr
 
 
 def timeline_svg(spans: Sequence[SubActionSpan], duration_s: float, side: str, width: int = 640) -> str:
-    """A bar of the video's sub-action spans; each span carries its first frame and time for jumping."""
+    """A bar of the video's sub-action spans; each span carries its first frame and time for jumping, and
+    which occurrence of its sub-action it is (`data-occurrence`: its repetition when each repetition
+    repeats the sub-actions). A sub-action keeps its colour in every repetition."""
     height = 40
     duration = max(duration_s, max((s.end_s for s in spans), default=0.0), 1e-6)
     parts = [
@@ -52,18 +55,24 @@ def timeline_svg(spans: Sequence[SubActionSpan], duration_s: float, side: str, w
         f'aria-label="Sub-actions of video {side.upper()}" data-side="{side}" xmlns="http://www.w3.org/2000/svg">',
         f'<rect x="0" y="4" width="{width}" height="{height - 8}" rx="6" fill="#f1f5f9"/>',
     ]
-    for i, span in enumerate(spans):
+    names = dict.fromkeys(s.sub_action for s in spans)
+    colours = {name: SPAN_COLOURS[i % len(SPAN_COLOURS)] for i, name in enumerate(names)}
+    seen: Counter[str] = Counter()
+    for span in spans:
+        occurrence = seen[span.sub_action]
+        seen[span.sub_action] += 1
         x0 = span.start_s / duration * width
         x1 = max(x0 + 2, span.end_s / duration * width)
         label = escape(pretty(span.sub_action))
         parts.append(
             f'<g class="span" tabindex="0" role="button" data-side="{side}" '
-            f'data-name="{escape(span.sub_action)}" data-frame="{span.start_frame}" '
+            f'data-name="{escape(span.sub_action)}" data-occurrence="{occurrence}" '
+            f'data-frame="{span.start_frame}" '
             f'data-time="{span.start_s:.4f}" aria-label="{label}: {span.start_s:.2f} to {span.end_s:.2f} s">'
             f"<title>{label} ({span.start_s:.2f}–{span.end_s:.2f} s, frames {span.start_frame}–"
             f"{span.end_frame})</title>"
             f'<rect x="{x0:.1f}" y="4" width="{x1 - x0:.1f}" height="{height - 8}" rx="5" '
-            f'fill="{SPAN_COLOURS[i % len(SPAN_COLOURS)]}" stroke="#fff" stroke-width="2"/>'
+            f'fill="{colours[span.sub_action]}" stroke="#fff" stroke-width="2"/>'
             f'<text x="{(x0 + x1) / 2:.1f}" y="{height / 2 + 4:.0f}" text-anchor="middle" '
             f'font-size="12" fill="#1e293b">{label if x1 - x0 > 7 * len(label) else ""}</text></g>'
         )

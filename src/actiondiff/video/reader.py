@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 
 SEEK_GAP_S = 3.0
 """Sampling seeks instead of decoding through gaps longer than this."""
+STILL_FRAMES = 10
+"""Up to this many frames, a video whose frames all show the same picture is a still, not a performance."""
+STILL_DIFFERENCE = 1.0
+"""Largest mean absolute difference (0-255) between two frames that still counts as the same picture:
+re-encoding a copied frame moves pixels by less, a person moving by far more."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,29 @@ def probe(path: str | Path) -> VideoInfo:
             n_frames=len(pts),
             variable_frame_rate=vfr,
         )
+
+
+def check_performance(path: str | Path, info: VideoInfo | None = None) -> VideoInfo:
+    """The video's description if it can show a performance; a `VideoError` for a still picture.
+
+    A photo (a JPEG renamed .mp4 opens as a one-frame video) or a handful of copies of one picture
+    shows no movement, so comparing it measures nothing but would still read numbers from it.
+    """
+    path = Path(path)
+    info = info or probe(path)
+    if info.n_frames < 2:
+        raise VideoError(
+            path, "is a single still picture (a photo?), not a video of a performance: film the movement"
+        )
+    if info.n_frames <= STILL_FRAMES:
+        frames = [f.image.astype(np.int16) for f in sample_frames(path, Sampling(count=info.n_frames), info)]
+        if all(np.abs(f - frames[0]).mean() <= STILL_DIFFERENCE for f in frames[1:]):
+            raise VideoError(
+                path,
+                f"is a still picture: its {info.n_frames} frames all show the same image, so there is no "
+                "movement to compare; film the performance",
+            )
+    return info
 
 
 def _first_frame(

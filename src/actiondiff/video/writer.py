@@ -12,6 +12,7 @@ import numpy as np
 from av.video.stream import VideoStream
 
 from actiondiff.errors import OutputError
+from actiondiff.storage import temporary_beside
 
 
 def write_video(
@@ -23,7 +24,7 @@ def write_video(
     Writes to a temporary name first and renames, so a reader never sees half a file.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.part")
+    tmp = temporary_beside(path)
     written = 0
     try:
         with av.open(str(tmp), mode="w", format="mp4") as container:

@@ -16,7 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
+import cv2
+import numpy as np
+from fastapi import APIRouter, Body, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -28,10 +30,19 @@ from pydantic import BaseModel, Field
 from actiondiff.backends.images import encode_jpeg
 from actiondiff.config import Config
 from actiondiff.errors import ActionDiffError
-from actiondiff.export.angles import aligned_angles_csv
+from actiondiff.export.angles import aligned_angles_csv, measured_angles_csv
+from actiondiff.export.repetitions import repetitions_csv
 from actiondiff.export.timeline import aligned_knots
+from actiondiff.kinematics.features import joint_angle
 from actiondiff.knowledge import ActionEntry, find_action, load_library
-from actiondiff.models import MAX_ACTION_CHARS, ComparisonResult
+from actiondiff.models import (
+    MAX_ACTION_CHARS,
+    MAX_ANNOTATIONS,
+    AngleMeasurement,
+    ComparisonResult,
+    NormalisedPoint,
+    PersonSeen,
+)
 from actiondiff.pose.landmarks import HAND_EDGES, SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
@@ -55,7 +66,30 @@ class SyncNudge(BaseModel):
     offset_s: float = Field(allow_inf_nan=False)
 
 
+class AngleMark(BaseModel):
+    """One angle of `PUT /api/jobs/{id}/annotations`: where it was clicked; the server measures it."""
+
+    side: Side
+    frame: int = Field(ge=0)
+    points: tuple[NormalisedPoint, NormalisedPoint, NormalisedPoint]
+    label: str = Field(default="", max_length=80)
+
+
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="A job id.")]
+MAX_PICTURE_BYTES = 20_000_000
+"""Largest first-frame picture `POST /api/people` takes."""
+
+
+class PeopleFound(BaseModel):
+    """The people pose finds in one picture (a video's first frame), for the user to pick the athlete:
+    send the picked one's `centre_x,centre_y` (or any point in its `box`) as `performer_a`/`performer_b`."""
+
+    width: int
+    height: int
+    """The picture's size in pixels; every position in `people` is a fraction of it."""
+    people: list[PersonSeen] = Field(
+        description="Largest x most central first (the one a comparison would likely choose unpicked)."
+    )
 
 
 def create_app(config: Config | None = None, compare: CompareFn | None = None) -> FastAPI:
@@ -133,6 +167,18 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         entry = find_action(name)
         return None if entry is None else _action(entry)
 
+    @app.get("/api/samples/{name}/people/{side}")
+    def sample_people(name: str, side: Side) -> PeopleFound:
+        """The people in the first frame of a sample pair's video A or B (as `POST /api/people`)."""
+        pair = sample_pairs(samples_dir).get(name)
+        if pair is None:
+            raise HTTPException(404, f"no sample pair {name}")
+        path = pair.a if side == "a" else pair.b
+        images = read_keyframes(path, probe(path), [0])
+        if not images:
+            raise HTTPException(404, f"video {side.upper()} of sample {name} has no frame to show")
+        return _people_found(next(iter(images.values())), config)
+
     @app.get("/api/samples")
     def samples() -> list[dict[str, str]]:
         """The bundled sample pairs that can be compared without uploading."""
@@ -196,11 +242,26 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
                 raise
             name_a, name_b = str(form.video_a.filename), str(form.video_b.filename)
         names = {"name_a": name_a, "name_b": name_b, "video_a": video_a, "video_b": video_b}
+        names |= dict(zip(("performer_a", "performer_b"), form.performers, strict=True))
         job_request = JobRequest.model_validate({**asdict(request), "mode": request.mode, **names})
         job = Job(id=job_id, created_at=now(), request=job_request)
         store.add(job)
         runner.submit(job_id)
         return job
+
+    @uploads.post("/api/people")
+    async def people(
+        frame: Annotated[UploadFile, File(description="The video's first frame as a PNG or JPEG picture.")],
+    ) -> PeopleFound:
+        """The people in a video's first frame (the page grabs it from its <video> element), each with its
+        landmark box and hip centre as fractions of the picture."""
+        data = await frame.read(MAX_PICTURE_BYTES + 1)
+        if len(data) > MAX_PICTURE_BYTES:
+            raise UploadRejected("frame", f"larger than {MAX_PICTURE_BYTES // 1_000_000} MB", 413)
+        decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise UploadRejected("frame", "not a picture this app can read: send the frame as PNG or JPEG")
+        return await asyncio.to_thread(_people_found, np.ascontiguousarray(decoded[:, :, ::-1]), config)
 
     app.include_router(uploads)
 
@@ -237,14 +298,19 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
 
+    def save_result(job_id: str, result: ComparisonResult) -> None:
+        """Replace a finished job's result; the report made from the old one goes."""
+        store.set_result(job_id, result.model_dump_json())
+        load_result.cache_clear()
+        (data_dir / "jobs" / job_id / "report.html").unlink(missing_ok=True)
+
     @app.get("/api/jobs/{job_id}/result.json")
     def result_json(job_id: JobId, download: bool = False) -> Response:
-        """The result (schema-versioned `ComparisonResult`); `?download=1` to save it."""
-        text = store.result(job_id)
-        if text is None:
-            raise HTTPException(404, f"job {job_id} has no result (yet)")
+        """The result (schema-versioned `ComparisonResult`), its videos named as uploaded (where the
+        server keeps them is its own business); `?download=1` to save it."""
+        shared = _named_as_uploaded(load_result(job_id), _names(job_or_404(job_id)))
         headers = _attachment(f"actiondiff-{job_id}.json") if download else {}
-        return Response(text, media_type="application/json", headers=headers)
+        return Response(shared.model_dump_json(), media_type="application/json", headers=headers)
 
     @app.get("/api/jobs/{job_id}/report.html")
     def report(job_id: JobId, download: bool = False) -> Response:
@@ -292,12 +358,26 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
         limit = max(result.video_a.duration_s, result.video_b.duration_s)
         if abs(nudge.offset_s) > limit:
             raise UploadRejected("offset_s", f"must be within ±{limit:.2f} s (the longer video's length)")
-        store.set_result(
-            job_id, result.model_copy(update={"sync_offset_s": nudge.offset_s}).model_dump_json()
-        )
-        load_result.cache_clear()
-        (data_dir / "jobs" / job_id / "report.html").unlink(missing_ok=True)
+        save_result(job_id, result.model_copy(update={"sync_offset_s": nudge.offset_s}))
         return {"offset_s": nudge.offset_s}
+
+    @app.put("/api/jobs/{job_id}/annotations")
+    def set_annotations(
+        job_id: JobId, marks: Annotated[list[AngleMark], Body(max_length=MAX_ANNOTATIONS)]
+    ) -> list[AngleMeasurement]:
+        """Keep the angles measured by hand with the result (the whole list, replacing the last one):
+        each is measured here from its three points in its video's pixels."""
+        result = load_result(job_id)
+        measured = [_measured(mark, result) for mark in marks]
+        save_result(job_id, result.model_copy(update={"annotations": measured}))
+        return measured
+
+    @app.get("/api/jobs/{job_id}/measurements.csv")
+    def measurements(job_id: JobId) -> Response:
+        """The angles measured by hand, one row each."""
+        return _csv_download(
+            measured_angles_csv(load_result(job_id)), f"actiondiff-{job_id}-measured-angles.csv"
+        )
 
     @app.post("/api/jobs/{job_id}/export", status_code=202)
     def start_export(job_id: JobId) -> ExportStatus:
@@ -326,11 +406,14 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     def angles(job_id: JobId) -> Response:
         """The joint angles of A and B, one row per sampled frame of A with B at the aligned moment."""
         result = load_result(job_id)
-        return Response(
-            aligned_angles_csv(result, sync_offset(result)),
-            media_type="text/csv",
-            headers=_attachment(f"actiondiff-{job_id}-angles.csv"),
+        return _csv_download(
+            aligned_angles_csv(result, sync_offset(result)), f"actiondiff-{job_id}-angles.csv"
         )
+
+    @app.get("/api/jobs/{job_id}/repetitions.csv")
+    def repetitions(job_id: JobId) -> Response:
+        """Every repetition of A and B: times, duration, hold at the extreme and depth."""
+        return _csv_download(repetitions_csv(load_result(job_id)), f"actiondiff-{job_id}-repetitions.csv")
 
     @app.get("/api/jobs/{job_id}/thumbs/{side}.jpg")
     def thumbnail(job_id: JobId, side: Side) -> Response:
@@ -352,6 +435,13 @@ def create_app(config: Config | None = None, compare: CompareFn | None = None) -
     return app
 
 
+def _people_found(image: np.ndarray, config: Config) -> PeopleFound:
+    from actiondiff.pose.extract import people_in_picture  # loads the pose model: import when asked
+
+    height, width = image.shape[:2]
+    return PeopleFound(width=width, height=height, people=people_in_picture(image, config))
+
+
 def _sync_data(result: ComparisonResult) -> dict[str, Any]:
     """Frame rates, the A-time -> B-time map and 2D skeletons per sampled frame, for the player."""
     knots_a, knots_b = aligned_knots(result)
@@ -361,6 +451,7 @@ def _sync_data(result: ComparisonResult) -> dict[str, Any]:
         "map": {"a": knots_a.round(4).tolist(), "b": knots_b.round(4).tolist()},
         "pose": {"a": _skeletons(result, "a"), "b": _skeletons(result, "b")},
         "offset": result.sync_offset_s,
+        "annotations": [m.model_dump(mode="json") for m in result.annotations],
         "edges": SKELETON_INDEX_EDGES,
         "hand_edges": HAND_EDGES,
     }
@@ -385,6 +476,35 @@ def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
     }
 
 
+def _measured(mark: AngleMark, result: ComparisonResult) -> AngleMeasurement:
+    """The angle at the middle point of a mark, in its frame's pixels."""
+    info = result.video_a if mark.side == "a" else result.video_b
+    if mark.frame >= info.n_frames:
+        shown = f"video {mark.side.upper()} has {info.n_frames} frames, not {mark.frame + 1}"
+        raise UploadRejected("frame", shown)
+    pixels = np.array(mark.points) * np.array([info.width, info.height])
+    degrees = float(joint_angle(pixels[0], pixels[1], pixels[2]))
+    if not np.isfinite(degrees):
+        raise UploadRejected("points", "the corner of an angle must differ from both of its other points")
+    return AngleMeasurement(
+        side=mark.side, frame=mark.frame, time_s=round(mark.frame / info.fps, 4), points=mark.points,
+        degrees=round(degrees, 2), label=mark.label,
+    )  # fmt: skip
+
+
+def _named_as_uploaded(result: ComparisonResult, names: tuple[str, str]) -> ComparisonResult:
+    """The result with each video's path replaced by its name as uploaded (or the sample pair's)."""
+    paths = {"a": Path(names[0]), "b": Path(names[1])}
+    update: dict[str, Any] = {"pair": result.pair.model_copy(update=paths)}
+    for side, path in paths.items():
+        info = getattr(result, f"video_{side}").model_copy(update={"path": path})
+        update[f"video_{side}"] = info
+        pose = getattr(result, f"pose_{side}")
+        if pose is not None:
+            update[f"pose_{side}"] = pose.model_copy(update={"video": info})
+    return result.model_copy(update=update)
+
+
 def _action(entry: ActionEntry) -> dict[str, Any]:
     return {
         "name": entry.name,
@@ -404,3 +524,7 @@ def _request_video(job: Job, side: Side) -> Path:
 
 def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def _csv_download(table: str, filename: str) -> Response:
+    return Response(table, media_type="text/csv", headers=_attachment(filename))

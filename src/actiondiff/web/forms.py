@@ -15,14 +15,26 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import UploadFile as ReceivedFile
 
-from actiondiff.errors import describe_error
-from actiondiff.pipeline.request import CompareRequest, clean_statements, compare_request
+from actiondiff.errors import InputError, describe_error
+from actiondiff.pipeline.request import CompareRequest, clean_statements, compare_request, parse_point
 
 MAX_STATEMENTS = 50
 MAX_STATEMENT_CHARS = 300
 MAX_OPEN = 50
 HOW = "pick or type at least one statement, or choose open mode"
 """How the page takes statements or N, added to the core's refusals."""
+NO_N = f"type how many differences to find, a whole number from 1 to {MAX_OPEN}"
+"""The refusal of open mode chosen with its number left empty."""
+FIELD_NAMES = {
+    "n_open": "Number of differences to find",
+    "differences": "Statements",
+    "action": "Action",
+    "mode": "Mode",
+    "sample": "Sample pair",
+    "video_a": "Video A",
+    "video_b": "Video B",
+}
+"""The form's fields as the page labels them, for its error messages."""
 
 
 class JobForm(BaseModel):
@@ -35,8 +47,13 @@ class JobForm(BaseModel):
     sample: str = Field(default="", description="A sample pair's name, instead of two uploads.")
     video_a: UploadFile | None = None
     video_b: UploadFile | None = None
+    performer_a: str = Field(
+        default="",
+        description="A's athlete: a point x,y on its first frame (fractions, 0 to 1); empty: chosen.",
+    )
+    performer_b: str = Field(default="", description="B's athlete, as performer_a.")
 
-    @field_validator("action", "mode", "differences", "sample", mode="before")
+    @field_validator("action", "mode", "differences", "sample", "performer_a", "performer_b", mode="before")
     @classmethod
     def _text(cls, value: object) -> object:
         if isinstance(value, ReceivedFile):
@@ -59,6 +76,20 @@ class JobForm(BaseModel):
             )  # fmt: skip
         return text
 
+    @field_validator("performer_a", "performer_b")
+    @classmethod
+    def _point(cls, text: str) -> str:
+        try:
+            parse_point(text, "performer")
+        except InputError as exc:
+            raise PydanticCustomError("point", "{problem}", {"problem": exc.cause}) from exc
+        return text
+
+    @property
+    def performers(self) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
+        """The points picked on A's and B's first frames (None where none was)."""
+        return parse_point(self.performer_a, "performer_a"), parse_point(self.performer_b, "performer_b")
+
     @field_validator("n_open", mode="before")
     @classmethod
     def _whole_number(cls, value: object) -> object:
@@ -70,7 +101,7 @@ class JobForm(BaseModel):
             number = 0
         if not 1 <= number <= MAX_OPEN:
             raise PydanticCustomError(
-                "n_open", "must be a whole number from 1 to {limit}, got '{value}'",
+                "n_open", "type a whole number from 1 to {limit} (got '{value}')",
                 {"limit": MAX_OPEN, "value": str(value)},
             )  # fmt: skip
         return number
@@ -78,6 +109,8 @@ class JobForm(BaseModel):
     def request(self, action: str) -> CompareRequest:
         """What `compare()` gets: the statements in closed mode, N in open mode (the other is ignored)."""
         closed = self.mode == "closed"
+        if not closed and self.n_open is None:
+            raise InputError("Open mode", NO_N)
         return compare_request(
             action,
             self.differences.splitlines() if closed else None,
@@ -87,7 +120,11 @@ class JobForm(BaseModel):
 
 
 def describe_form_errors(errors: Sequence[Mapping[str, Any]]) -> str:
-    """The first problem of a form that failed validation, as `field <name>: <what is wrong>`."""
+    """The first problem of a form that failed validation, as `<the field's label>: <what is wrong>`
+    (`field <name>: ...` for a field the page does not show)."""
     error = errors[0]
     loc = tuple(error.get("loc", ()))
-    return describe_error({**error, "loc": loc[1:] if loc[:1] == ("body",) else loc})
+    loc = loc[1:] if loc[:1] == ("body",) else loc
+    if len(loc) == 1 and str(loc[0]) in FIELD_NAMES:
+        return f"{FIELD_NAMES[str(loc[0])]}: {error['msg']}"
+    return describe_error({**error, "loc": loc})

@@ -27,6 +27,9 @@ class JobRequest(BaseModel):
     name_b: str
     video_a: Path
     video_b: Path
+    performer_a: tuple[float, float] | None = None
+    """The athlete picked on A's first frame (x, y fractions; None: chosen by the rule)."""
+    performer_b: tuple[float, float] | None = None
 
 
 class Job(BaseModel):

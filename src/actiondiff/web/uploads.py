@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from actiondiff.errors import InputError
 from actiondiff.models import VIDEO_SUFFIXES
 from actiondiff.storage import atomic_write_bytes
-from actiondiff.video import probe
+from actiondiff.video import check_performance
 
 SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 CHUNK = 1 << 20
@@ -32,6 +32,8 @@ PLAIN_VIDEO_CAUSES = (
     ("contains no decodable video frames", "no frame of the video can be decoded"),
     ("cannot decode the first frame", "the first frame cannot be decoded: the file may be damaged"),
     ("permission denied", "the file could not be read on the server"),
+    ("is a single still picture", "this is a single picture (a photo?), not a video: film the movement"),
+    ("is a still picture", "every frame shows the same picture: there is no movement to compare"),
 )
 """Beginnings of `probe`'s causes and what the page says instead (anything else: `NOT_A_VIDEO`)."""
 
@@ -102,7 +104,7 @@ async def save_upload(upload: UploadFile, side: str, folder: Path, max_bytes: in
         raise UploadRejected(subject, "the file is empty")
     path = atomic_write_bytes(folder / f"{side}{Path(name).suffix.lower()}", bytes(data))
     try:
-        probe(path)
+        check_performance(path)
     except InputError as exc:
         path.unlink(missing_ok=True)
         raise UploadRejected(subject, plain_video_cause(exc.cause), 422) from exc

@@ -42,6 +42,7 @@ class CompareFn(Protocol):
         n_open: int | None,
         config: Config,
         progress: Callable[[str], None],
+        performers: tuple[tuple[float, float] | None, tuple[float, float] | None],
     ) -> ComparisonResult: ...
 
 
@@ -123,8 +124,11 @@ class JobRunner:
 
             return on_frame
 
-        extract_pose(request.video_a, self.config, on_frame=advance("finding the body in A"))
-        extract_pose(request.video_b, self.config, on_frame=advance("finding the body in B"))
+        performers = request.performer_a, request.performer_b
+        for side, video, point in zip("AB", (request.video_a, request.video_b), performers, strict=True):
+            extract_pose(
+                video, self.config.with_performer(point), on_frame=advance(f"finding the body in {side}")
+            )
         self.store.update(job_id, stage="comparing", progress=0.02 + POSE_SHARE)
         steps = 0
 
@@ -143,6 +147,7 @@ class JobRunner:
             n_open=request.n_open if request.mode == "open" else None,
             config=self.config,
             progress=on_step,
+            performers=performers,
         )
 
 

@@ -25,6 +25,7 @@ function interp(t, xs, ys) {
 }
 
 const formatTime = (t) => `${t.toFixed(2)} s`;
+const MIN_RATE = 0.0625;  // the slowest playback rate Chromium plays
 const clamp = (t, end) => Math.min(Math.max(t, 0), end);
 const ICONS = {
   Play: '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z" fill="currentColor"/></svg>',
@@ -92,6 +93,10 @@ async function submitForm(event) {
     if (!a || !b) { $("#form-error").textContent = "Choose two videos, A and B."; return; }
     data.append("video_a", a);
     data.append("video_b", b);
+    for (const side of ["a", "b"]) {
+      const point = $(`#performer-${side}`).value;
+      if (point) data.append(`performer_${side}`, point);
+    }
   }
   const action = $("#action").value.trim();
   if (!action) { $("#form-error").textContent = "Name the action, e.g. squat."; return; }
@@ -108,6 +113,11 @@ async function submitForm(event) {
     }
     data.append("differences", statements.join("\n"));
   } else {
+    if (!$("#n-open").value.trim()) {
+      // the server's refusal word for word (web/forms.py NO_N)
+      $("#form-error").textContent = "Open mode: type how many differences to find, a whole number from 1 to 50.";
+      return;
+    }
     data.append("n_open", $("#n-open").value);
   }
   $("#run").disabled = true;
@@ -118,6 +128,47 @@ async function submitForm(event) {
     $("#form-error").textContent = error.message;
     $("#run").disabled = false;
   }
+}
+
+// ---------- picking the performer on an upload's first frame ----------
+/** Show the first frame of the file chosen for one side, where a click picks the person to measure. */
+function showFirstFrame(side) {
+  const box = $(`#first-frame-${side}`), video = $("video", box), file = $(`#video-${side}-file`).files[0];
+  if (video.src) URL.revokeObjectURL(video.src);
+  $(`#performer-${side}`).value = "";
+  $(".picked", box).textContent = "";
+  box.hidden = !file;
+  if (!file) { video.removeAttribute("src"); return; }
+  video.src = URL.createObjectURL(file);
+  video.addEventListener("loadeddata", () => { video.currentTime = 0; drawPick(side); }, { once: true });
+  video.addEventListener("error", () => { box.hidden = true; }, { once: true });
+}
+
+/** A click on a first frame: that point, as fractions of the picture ("x,y"), names the performer. */
+function pickPerformer(side, event) {
+  const box = $(`#first-frame-${side}`), video = $("video", box);
+  const point = pointInPicture(video, event, false);
+  if (!point) return;
+  $(`#performer-${side}`).value = point.map((v) => v.toFixed(3)).join(",");
+  $(".picked", box).textContent = `The person at the marker is measured (x ${point[0].toFixed(2)}, y ${point[1].toFixed(2)} of the frame); click elsewhere to change.`;
+  drawPick(side);
+}
+
+function drawPick(side) {
+  const box = $(`#first-frame-${side}`), video = $("video", box), canvas = $("canvas", box);
+  const context = fitCanvas(canvas);
+  const value = $(`#performer-${side}`).value;
+  if (!value || !video.videoWidth) return;
+  const [x, y] = value.split(",").map(Number);
+  const { width, height, left, top } = pictureBox(canvas, video.videoWidth, video.videoHeight);
+  const ratio = window.devicePixelRatio || 1;
+  context.lineWidth = 3 * ratio;
+  context.strokeStyle = side === "a" ? "#2563eb" : "#e8590c";
+  context.fillStyle = "rgba(255, 255, 255, 0.85)";
+  context.beginPath();
+  context.arc(left + x * width, top + y * height, 9 * ratio, 0, 2 * Math.PI);
+  context.fill();
+  context.stroke();
 }
 
 // ---------- progress and history ----------
@@ -212,10 +263,14 @@ async function openJob(jobId) {
   $("#timeline-a").innerHTML = view.sections.timeline_a;
   $("#timeline-b").innerHTML = view.sections.timeline_b;
   $("#curves").innerHTML = view.sections.curves;
+  $("#repetitions").innerHTML = view.sections.repetitions;
   $("#result-title").textContent = `${job.request.action}: ${job.request.name_a} vs ${job.request.name_b}`;
   $("#download-json").href = `/api/jobs/${jobId}/result.json?download=1`;
   $("#download-report").href = `/api/jobs/${jobId}/report.html?download=1`;
   $("#download-angles").href = `/api/jobs/${jobId}/angles.csv`;
+  $("#download-measurements").href = `/api/jobs/${jobId}/measurements.csv`;
+  measuring.load(view.sync.annotations || []);
+  $("#download-repetitions").href = `/api/jobs/${jobId}/repetitions.csv`;
   showExport(await getJSON(`/api/jobs/${jobId}/export`));
   player.load(jobId, view.sync);
   $("#setup").open = false;
@@ -296,8 +351,15 @@ const player = {
   stepSide(side, direction) {
     this.pause();
     const video = this[side];
-    video.currentTime = clamp(video.currentTime + direction / this.sync.fps[side], this.sync.duration[side]);
+    const time = clamp(video.currentTime + direction / this.sync.fps[side], this.sync.duration[side]);
+    if (Math.abs(time - video.currentTime) < 1e-6) return;  // at the clip's end: nothing moves, the offset stays
+    video.currentTime = time;
     if (this.aligned) setOffset(this.b.currentTime - interp(this.a.currentTime, this.sync.map.a, this.sync.map.b));
+  },
+  /** Index of the frame a video shows at its time t (the last one at its very end). */
+  frameAt(side, t) {
+    const fps = this.sync.fps[side];
+    return Math.max(0, Math.min(Math.floor(t * fps + 1e-3), Math.round(this.sync.duration[side] * fps) - 1));
   },
   /** Shift B against the alignment by whole frames of B. */
   nudge(frames) {
@@ -322,7 +384,7 @@ const player = {
       if (this.aligned && !this.a.paused && !this.b.paused) {
         const drift = this.b.currentTime - this.aToB(a);
         if (Math.abs(drift) > 0.25) this.b.currentTime = this.aToB(a);
-        else this.b.playbackRate = Math.min(4, Math.max(0.1, this.rate * this.slope(a) - 1.5 * drift));
+        else this.b.playbackRate = Math.min(4, Math.max(MIN_RATE, this.rate * this.slope(a) - 1.5 * drift));
       }
       $("#scrub").value = a;
       for (const [side, t] of [["a", a], ["b", this.b.currentTime]]) {
@@ -336,6 +398,7 @@ const player = {
       drawSkeleton("a", this.a, $("#overlay-a"));
       drawGhost($("#overlay-a"));
       drawSkeleton("b", this.b, $("#overlay-b"));
+      for (const side of ["a", "b"]) measuring.draw(side);
       moveCursors(a, this.b.currentTime);
     }
     requestAnimationFrame(() => this.tick());
@@ -370,13 +433,14 @@ function setOffset(seconds) {
 
 // ---------- skeletons and the overlay of B on A ----------
 /** The row of a side's pose track nearest to time t, or -1 when no sample is close. */
-function poseRow(side, t) {
+function poseRow(side, time) {
   const pose = player.sync?.pose[side];
   if (!pose || !pose.times.length) return -1;
+  const t = player.frameAt(side, time) / player.sync.fps[side];  // the frame on screen, also at the very end
   let row = 0;
   while (row + 1 < pose.times.length && Math.abs(pose.times[row + 1] - t) <= Math.abs(pose.times[row] - t)) row += 1;
   const gap = pose.times.length > 1 ? pose.times[1] - pose.times[0] : 0.1;
-  return Math.abs(pose.times[row] - t) > gap ? -1 : row;
+  return Math.abs(pose.times[row] - t) > gap + 1e-3 ? -1 : row;
 }
 
 /** Where the picture sits inside a canvas laid over a video (object-fit: contain). */
@@ -450,15 +514,30 @@ function drawGhost(canvas) {
   context.restore();
 }
 
-function drawSkeleton(side, video, canvas) {
+/** The canvas's 2D context, its pixels matched to its size on screen (unzoomed), cleared. */
+function fitCanvas(canvas) {
   const context = canvas.getContext("2d");
-  const box = canvas.getBoundingClientRect();
   const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(box.width * ratio) || canvas.height !== Math.round(box.height * ratio)) {
-    canvas.width = Math.round(box.width * ratio);
-    canvas.height = Math.round(box.height * ratio);
-  }
+  const [width, height] = [Math.round(canvas.offsetWidth * ratio), Math.round(canvas.offsetHeight * ratio)];
+  if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
   context.clearRect(0, 0, canvas.width, canvas.height);
+  return context;
+}
+
+/** Where a click falls in a video's picture, as fractions [x, y] of the frame (null outside it). */
+function pointInPicture(video, event, mirrored) {
+  const rect = video.getBoundingClientRect();  // after zoom: the picture as shown
+  const box = pictureBox(rect, video.videoWidth, video.videoHeight);
+  let x = (event.clientX - rect.left - box.left) / box.width;
+  const y = (event.clientY - rect.top - box.top) / box.height;
+  if (!(x >= 0 && x <= 1 && y >= 0 && y <= 1)) return null;
+  if (mirrored) x = 1 - x;
+  return [x, y];
+}
+
+function drawSkeleton(side, video, canvas) {
+  const context = fitCanvas(canvas);
+  const ratio = window.devicePixelRatio || 1;
   const pose = player.sync?.pose[side];
   const row = video.videoWidth ? poseRow(side, video.currentTime) : -1;
   if (!$("#skeleton").checked || row < 0) return;
@@ -492,6 +571,133 @@ function strokeHands(context, hands, place) {
   });
 }
 
+// ---------- the angle tool: three clicks on a paused frame, kept with the result ----------
+const measuring = {
+  on: false,
+  list: [],      // the result's AngleMeasurement objects, as the server stored them
+  pending: null, // { side, frame, points } while clicking
+
+  load(annotations) {
+    this.list = annotations;
+    this.pending = null;
+    this.toggle(false);
+    this.show("");
+  },
+  toggle(on) {
+    this.on = on;
+    this.pending = null;
+    $("#angle-tool").setAttribute("aria-pressed", String(on));
+    $(".players").classList.toggle("measuring", on);
+    if (on) player.pause();
+    $("#angle-hint").textContent = on ? "Click a point on one arm of the angle, then its corner, then a point on the other arm (on A or on B)." : "";
+    this.show(null);
+  },
+  /** A click on a stage while the tool is on: the next point of the angle on that side's frame. */
+  click(side, event) {
+    const video = player[side];
+    if (!video.videoWidth) return;
+    player.pause();
+    const point = pointInPicture(video, event, $(`#mirror-${side}`).checked);
+    if (!point) return;
+    const frame = player.frameAt(side, video.currentTime);
+    if (!this.pending || this.pending.side !== side || this.pending.frame !== frame) this.pending = { side, frame, points: [] };
+    this.pending.points.push(point.map((v) => Math.round(v * 10000) / 10000));
+    const left = 3 - this.pending.points.length;
+    $("#angle-hint").textContent = left === 2 ? "Now click the corner of the angle." : left === 1 ? "Now click a point on the other arm." : "";
+    if (left === 0) {
+      const { side: s, frame: f, points } = this.pending;
+      this.pending = null;
+      this.save([...this.list, { side: s, frame: f, points, label: "" }]);
+      $("#angle-hint").textContent = "Measured. Click three more points for another angle, or press the button again to stop.";
+    }
+  },
+  remove(index) { this.save(this.list.filter((_, i) => i !== index)); },
+  async save(marks) {
+    const jobId = state.jobId;
+    this.show("saving…");
+    try {
+      const saved = await getJSON(`/api/jobs/${jobId}/annotations`, {
+        method: "PUT", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(marks.map(({ side, frame, points, label }) => ({ side, frame, points, label }))),
+      });
+      if (jobId === state.jobId) { this.list = saved; this.show("saved"); }
+    } catch (error) { this.show(`not saved: ${error.message}`); }
+  },
+  /** The list of measured angles under the player (each with a jump to its frame and a delete). */
+  show(status) {
+    const items = this.list.map((m, index) => {
+      const item = document.createElement("li");
+      const go = Object.assign(document.createElement("button"), { type: "button", textContent: "Show" });
+      go.addEventListener("click", () => player.jump(m.side === "a" ? m.frame : null, m.side === "b" ? m.frame : null));
+      const remove = Object.assign(document.createElement("button"), { type: "button", textContent: "Delete" });
+      remove.setAttribute("aria-label", `Delete the angle of ${m.degrees.toFixed(1)}° on ${m.side.toUpperCase()}`);
+      remove.addEventListener("click", () => this.remove(index));
+      item.append(`${m.side.toUpperCase()} · frame ${m.frame} (${m.time_s.toFixed(2)} s): `, Object.assign(document.createElement("strong"), { className: "degrees", textContent: `${m.degrees.toFixed(1)}°` }), go, remove);
+      return item;
+    });
+    $("#measurements").replaceChildren(...items);
+    if (status !== null) $("#measurements-state").textContent = status;
+    $("#download-measurements").hidden = !this.list.length;
+    $("#measuring").hidden = !this.on && !this.list.length;
+  },
+  /** The angles measured on the frame a side shows, and the points clicked so far. */
+  draw(side) {
+    const video = player[side];
+    if (!video.videoWidth) return;
+    const frame = player.frameAt(side, video.currentTime);
+    const shown = this.list.filter((m) => m.side === side && m.frame === frame);
+    const pending = this.pending?.side === side && this.pending.frame === frame ? [this.pending] : [];
+    if (!shown.length && !pending.length) return;
+    const canvas = $(`#overlay-${side}`), context = canvas.getContext("2d");
+    const { width, height, left, top } = pictureBox(canvas, video.videoWidth, video.videoHeight);
+    const ratio = window.devicePixelRatio || 1;
+    const place = ([x, y]) => [left + x * width, top + y * height];
+    context.save();
+    context.lineWidth = 2.5 * ratio;
+    context.strokeStyle = context.fillStyle = "#facc15";
+    context.font = `700 ${14 * ratio}px system-ui, sans-serif`;
+    for (const m of [...shown, ...pending]) {
+      const points = m.points.map(place);
+      context.beginPath();
+      points.forEach(([x, y], i) => (i ? context.lineTo(x, y) : context.moveTo(x, y)));
+      context.stroke();
+      for (const [x, y] of points) { context.beginPath(); context.arc(x, y, 4 * ratio, 0, 2 * Math.PI); context.fill(); }
+      if (m.degrees != null) {
+        const [x, y] = points[1];
+        const mirrored = $(`#mirror-${side}`).checked;  // the canvas is flipped with the video: flip the text back
+        context.save();
+        context.translate(x + (mirrored ? -10 : 10) * ratio, y - 10 * ratio);
+        if (mirrored) context.scale(-1, 1);
+        const text = `${m.degrees.toFixed(1)}°`, pad = 4 * ratio;
+        context.fillStyle = "rgba(15, 23, 42, 0.8)";
+        context.fillRect(-pad, -16 * ratio, context.measureText(text).width + 2 * pad, 21 * ratio);
+        context.fillStyle = "#facc15";
+        context.fillText(text, 0, 0);
+        context.restore();
+      }
+    }
+    context.restore();
+  },
+};
+
+// ---------- zoom into the pictures ----------
+/** Enlarge both pictures `level` times, each around its chosen point (fractions of the stage). */
+function magnify(level) {
+  for (const picture of $$(".stage .picture")) picture.style.transform = level > 1 ? `scale(${level})` : "";
+  $("#magnify").value = String(level);
+}
+
+/** A double-click on a picture: enlarge around that point (2× when not enlarged yet). */
+function magnifyAt(stage, event) {
+  const rect = stage.getBoundingClientRect(), picture = $(".picture", stage);
+  const unscaled = picture.getBoundingClientRect(), level = Number($("#magnify").value);
+  // the point under the pointer, in the picture's own (unscaled) box
+  const x = (event.clientX - unscaled.left) / unscaled.width, y = (event.clientY - unscaled.top) / unscaled.height;
+  picture.style.setProperty("--zoom-x", `${(x * 100).toFixed(1)}%`);
+  picture.style.setProperty("--zoom-y", `${(y * 100).toFixed(1)}%`);
+  if (level === 1 && rect.width) magnify(2);
+}
+
 function moveCursors(timeA, timeB) {
   for (const svg of $$("#curves svg.curve")) {
     const { t0, t1, x0, x1 } = Object.fromEntries(Object.entries(svg.dataset).map(([k, v]) => [k, Number(v)]));
@@ -518,10 +724,12 @@ function zoom(picture) {
   dialog.showModal();
 }
 
-/** A click on a sub-action span: both videos to the start of that sub-action. */
+/** A click on a sub-action span: both videos to the start of that sub-action (in the same repetition
+ * when the other video has as many, else its first). */
 function jumpToSpan(span) {
   const side = span.dataset.side, other = side === "a" ? "b" : "a";
-  const twin = $$(`#timeline-${other} .span`).find((s) => s.dataset.name === span.dataset.name);
+  const named = $$(`#timeline-${other} .span`).filter((s) => s.dataset.name === span.dataset.name);
+  const twin = named.find((s) => s.dataset.occurrence === span.dataset.occurrence) || named[0];
   const frames = { [side]: Number(span.dataset.frame), [other]: twin ? Number(twin.dataset.frame) : null };
   player.jump(frames.a, frames.b);
 }
@@ -570,6 +778,16 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const button of $$(".side-step")) {
     button.addEventListener("click", () => player.stepSide(button.dataset.side, Number(button.dataset.direction)));
   }
+  $("#angle-tool").addEventListener("click", () => measuring.toggle(!measuring.on));
+  $("#magnify").addEventListener("change", (e) => magnify(Number(e.target.value)));
+  for (const stage of $$(".players .stage")) {
+    stage.addEventListener("click", (e) => { if (measuring.on) measuring.click(stage.dataset.side, e); });
+    stage.addEventListener("dblclick", (e) => { if (!measuring.on) magnifyAt(stage, e); });
+  }
+  for (const side of ["a", "b"]) {
+    $(`#video-${side}-file`).addEventListener("change", () => showFirstFrame(side));
+    $(`#first-frame-${side} .pick`).addEventListener("click", (e) => pickPerformer(side, e));
+  }
   $("#nudge-back").addEventListener("click", () => player.nudge(-1));
   $("#nudge-forward").addEventListener("click", () => player.nudge(1));
   for (const side of ["a", "b"]) {
@@ -603,8 +821,8 @@ document.addEventListener("DOMContentLoaded", () => {
     if (e.target.closest("textarea, select, input:not([type=range]):not([type=checkbox]):not([type=radio])")) return;
     const onButton = e.target.closest("button, [role=button], a, summary");
     if (e.key === " " && !onButton) { e.preventDefault(); player.toggle(); }
-    else if (e.key === ",") { e.preventDefault(); player.step(-1); }
-    else if (e.key === ".") { e.preventDefault(); player.step(1); }
+    else if (e.key === "," || e.key === "ArrowLeft") { e.preventDefault(); player.step(-1); }
+    else if (e.key === "." || e.key === "ArrowRight") { e.preventDefault(); player.step(1); }
   });
   window.addEventListener("hashchange", route);
   syncFormVisibility();
@@ -616,6 +834,8 @@ document.addEventListener("DOMContentLoaded", () => {
     player[side].addEventListener("loadedmetadata", () => {
       const video = player[side];
       $(`.player[data-side="${side}"]`).classList.toggle("portrait", video.videoHeight > video.videoWidth);
+      video.style.setProperty("--height-per-width", String(video.videoHeight / video.videoWidth));
+      $(".players").classList.toggle("portrait-pair", $$(".player.portrait").length === 2);
     });
   }
   route();
