@@ -19,17 +19,19 @@ pytestmark = pytest.mark.real
 
 
 def sparse(config: Config) -> Config:
-    """Five samples a second, no flip test, full resolution: the man's hands are 40 pixels across in
-    the 1080 x 1920 frames, which the palm detector misses once the frame is scaled to 640."""
+    """15 samples a second, no flip test, full resolution: the man's hands are 40 pixels across in
+    the 1080 x 1920 frames, which the palm detector misses once the frame is scaled to 640, and finds
+    in 12 of the 25 samples of camera 4 (at 5 samples a second a hand seen in a few rows is no more
+    than a glimpse, left out as a false detection)."""
     quick = config.model_copy(deep=True)
-    quick.pose.fps, quick.pose.flip_test, quick.pose.max_side = 5.0, False, 1920
+    quick.pose.fps, quick.pose.flip_test, quick.pose.max_side = 15.0, False, 1920
     return quick
 
 
 def test_hands_ride_along_with_the_body_and_come_back_from_the_cache(
     real_clips: list[Path], offline_config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clip, config = real_clips[1], sparse(offline_config)
+    clip, config = real_clips[3], sparse(offline_config)
     info = probe(clip)
     track, features = observe(clip, FrameSource(info, pose_sampling(config, info), hands=True), config)
     hands = track.hands
