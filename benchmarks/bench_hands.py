@@ -1,8 +1,13 @@
 """Hand tracks on real hand footage: the mirror swaps left and right and nothing else, a slowed copy is
 decided slower, the wrong-verdict count, and what the hand pass costs per frame beside the body pose.
 
-Usage: python benchmarks/bench_hands.py [CORPUS]   (default /work/corpus; the sources and how to fetch
-them: benchmarks/hand_footage.yaml). Clips are built from the sources into CORPUS/hands-built:
+Usage: python benchmarks/bench_hands.py [CORPUS [CLIP ...]]   (default /work/corpus and every clip; the
+sources and how to fetch them: benchmarks/hand_footage.yaml). Clips are built from the sources into
+CORPUS/hands-built:
+  piano-1, piano-2  real footage of both hands playing the piano from above (640x360, 30 fps), 8 s from
+                 4 s and from 24 s into the Scarlatti video
+  fingers        real footage of one hand flat on a dark cloth seen from above, its fingers lifting and
+                 pressing in turn (368x656, 30 fps), 8 s from 2 s
   gesture, rps   real footage of one hand (5 fps GIFs, each frame held 1/5 s at 30 fps, looped 3 times)
   photo          a real photo of a hand and its mirror image moved and rotated over 6 s (motion by
                  construction, not real: two hands, the image's left one moving 70 px, the right 25 px
@@ -40,9 +45,12 @@ from actiondiff.video.edits import Edit, apply_edit
 from actiondiff.video.writer import write_video
 
 SOURCE = "ntu-rris+google-mediapipe"
+PIANO = "uel+piano-video/scarlatti.mp4"
+TAPPING = "MohanadDiab+Musician-Hand-Detection/hands.mp4"
 SLOWDOWN = 2.0
 SLOWED: dict[str, float] = {
-    "hand_peak_speed": 1 / SLOWDOWN, "tap_rate": 1 / SLOWDOWN, "bimanual_lag": SLOWDOWN, "hand_path": 1.0,
+    "hand_tempo": 1 / SLOWDOWN, "hand_peak_speed": 1 / SLOWDOWN, "tap_rate": 1 / SLOWDOWN,
+    "bimanual_lag": SLOWDOWN, "hand_path": 1.0,
     "finger_curl": 1.0, "finger_spread": 1.0, "wrist_rise": 1.0, "wrist_flexion": 1.0,
     **{f"{finger}_flexion": 1.0 for finger in FINGERS},
 }  # fmt: skip
@@ -51,6 +59,8 @@ this. So the verdict must be A (or B) where that scaling of A's own value clears
 margin, and C where it does not (a hand that hardly moves is not decidedly faster). Thresholded counts
 (idle time, movements) are left out: a slower hand falls under a speed threshold more often, which is
 no truth by construction."""
+TEMPO = ("hand_tempo", "tap_rate", "hand_peak_speed")
+"""The quantities by which the slowed copy is decided slower (A, the clip, reads more of them)."""
 SIDE_MARGINS = {"finger_flexion": 10.0, "finger_spread": 6.0, "wrist_rise": 0.12, "hand_speed": 1.0,
                 "index_flexion": 12.0, "thumb_flexion": 12.0}  # fmt: skip
 """Per-side columns checked to swap under the mirror, with the margin of their quantity."""
@@ -94,6 +104,9 @@ def build(corpus: Path) -> dict[str, Path]:
     source, work = corpus / SOURCE, corpus / "hands-built"
     work.mkdir(parents=True, exist_ok=True)
     clips = {
+        "piano-1": lambda t: apply_edit(corpus / PIANO, t, Edit(trim_s=4.0, keep_s=8.0)),
+        "piano-2": lambda t: apply_edit(corpus / PIANO, t, Edit(trim_s=24.0, keep_s=8.0)),
+        "fingers": lambda t: apply_edit(corpus / TAPPING, t, Edit(trim_s=2.0, keep_s=8.0)),
         "gesture": lambda t: gif_clip(source / "02_gesture.gif", t),
         "rps": lambda t: gif_clip(source / "03_game_rps.gif", t),
         "photo": lambda t: photo_clip(source / "hand.png", t),
@@ -168,7 +181,10 @@ def main() -> None:
     config, profile = Config(), resolve_profile("piano scale")
     keys = [q.key for q in HAND_QUANTITIES]
     wrong = decided = scored = 0
+    chosen = sys.argv[2:]
     for name, clip in build(corpus).items():
+        if chosen and name not in chosen:
+            continue
         cost = per_frame_ms(clip, config)
         print(
             f"{name}: body pose {cost['body'][0]:.0f} ms/frame wall, {cost['body'][1]:.0f} CPU; "
@@ -215,6 +231,9 @@ def main() -> None:
                 f"  {edit}: {len(made)} decided of {sum(labels[k] != 'n/a' for k in truth)} measurable; "
                 f"wrong: {bad or 0}\n    {shown}"
             )
+            if edit == "slow":
+                slower = [k for k in TEMPO if labels[k] == "A"]
+                print(f"  slowed copy decided slower: {', '.join(slower) if slower else 'no'}")
     print(f"in all: {wrong} wrong of {decided} decided ({scored} measurable with a truth)")
 
 

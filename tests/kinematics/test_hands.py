@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from actiondiff.kinematics import Reading, compute_features
-from actiondiff.kinematics.hand_quantities import bimanual_lag, keystrokes, path_length, tap_rate
+from actiondiff.kinematics.hand_quantities import (
+    PATH_STEP,
+    bimanual_lag,
+    hand_tempo,
+    keystrokes,
+    path_length,
+    tap_rate,
+    travelled,
+)
 from actiondiff.kinematics.hands import finger_flexion
 from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.models import FrameSample, HandTrack, PoseTrack, VideoInfo
@@ -110,11 +118,23 @@ def test_a_slower_copy_taps_at_a_lower_rate_over_the_same_path() -> None:
     assert rate.value == pytest.approx(2.0, rel=0.1) and slower.value == pytest.approx(1.0, rel=0.1)
     path, same = path_length(original), path_length(slow)
     assert path is not None and same is not None and same.value == pytest.approx(path.value, rel=0.05)
+    pace, slower_pace = hand_tempo(original), hand_tempo(slow)
+    assert pace is not None and slower_pace is not None
+    assert slower_pace.value == pytest.approx(pace.value / 2, rel=0.1)
     lag, longer = bimanual_lag(original), bimanual_lag(slow)
     assert lag is not None and longer is not None
     assert lag.value == pytest.approx(0.2, abs=1.5 / FPS) and longer.value == pytest.approx(
         0.4, abs=1.5 / FPS
     )
+
+
+def test_jitter_adds_nothing_to_a_path_sampled_at_any_rate() -> None:
+    rng = np.random.default_rng(0)
+    for rows in (60, 240):  # one sweep of 3 palm lengths and back, sampled 4x denser
+        x = 3.0 * np.sin(np.linspace(0, np.pi, rows))
+        shaken = np.stack([x, np.zeros(rows)], axis=1) + rng.uniform(-0.3, 0.3, (rows, 2)) * PATH_STEP
+        shaken[rows // 3] = np.nan  # a row the hand was not seen in
+        assert travelled(shaken) == pytest.approx(6.0, abs=2 * PATH_STEP)
 
 
 def test_the_body_wrists_tell_left_from_right() -> None:

@@ -21,6 +21,9 @@ IDLE_SPEED = 0.5
 0.2 on a held hand)."""
 MOVING_SPEED = 1.5
 """Palm lengths per second above which a hand is making a movement (a reach, a throw, a shift)."""
+PATH_STEP = 0.1
+"""Palm lengths a palm must move from the end of its last counted move for a move to count in its path
+(`travelled`): more than the jitter left after smoothing, less than a key's width."""
 LEAST_MOVE_S = 0.1
 """Shortest stretch above `MOVING_SPEED` counted as a distinct movement."""
 TAP_DEG = 12.0
@@ -45,17 +48,46 @@ def _sides_seen(reading: Reading, rows: np.ndarray) -> list[str]:
 
 
 def path_length(reading: Reading) -> Measurement | None:
-    """Total distance travelled by the palms (both hands added) over the movement, palm lengths."""
+    """Total distance travelled by the palms (both hands added) over the movement, palm lengths
+    (`travelled`)."""
     rows = _window_rows(reading)
     sides = _sides_seen(reading, rows)
     if not sides:
         return None
     total = 0.0
     for side in sides:
-        points = np.stack([reading.features[f"{side}_palm_{axis}"][rows] for axis in "xy"], axis=1)
-        steps = np.linalg.norm(np.diff(points, axis=0), axis=1)
-        total += float(np.nansum(steps))
+        total += travelled(np.stack([reading.features[f"{side}_palm_{axis}"][rows] for axis in "xy"], axis=1))
     return Measurement(total, [int(rows[len(rows) // 2])])
+
+
+def travelled(points: np.ndarray) -> float:
+    """The length of a path of points (T, 2) (NaN: unseen) counted in moves of at least `PATH_STEP` from
+    where the last counted move ended: jitter adds nothing, and a path walked more slowly, or sampled
+    more densely, is as long (adding every row's step made a copy played 2x slower 20 % longer)."""
+    seen = points[np.isfinite(points).all(axis=1)]
+    if not len(seen):
+        return 0.0
+    total, anchor = 0.0, seen[0]
+    for point in seen[1:]:
+        if (step := float(np.linalg.norm(point - anchor))) >= PATH_STEP:
+            total, anchor = total + step, point
+    return total
+
+
+def hand_tempo(reading: Reading) -> Measurement | None:
+    """The hands' working pace: each hand's path (`travelled`) over the seconds it is seen, averaged over
+    the hands, palm lengths per second. A copy played 2x slower travels the same path in twice the time;
+    no speed threshold (which a slower hand falls under) is involved."""
+    rows = _window_rows(reading)
+    sides = _sides_seen(reading, rows)
+    if not sides:
+        return None
+    paces = []
+    for side in sides:
+        points = np.stack([reading.features[f"{side}_palm_{axis}"][rows] for axis in "xy"], axis=1)
+        seen_s = reading.duration(rows) * float(np.isfinite(points).all(axis=1).mean())
+        paces.append(travelled(points) / seen_s)
+    return Measurement(float(np.mean(paces)), [int(rows[len(rows) // 2])])
 
 
 def idle_time(reading: Reading) -> Measurement | None:
@@ -252,6 +284,14 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              less=(rf"{_HAND_MOTION}\b.{{0,25}}\b(more )?(economical|efficient)|economy of (motion|movement)|"
                    r"(shorter|less) (hand )?path|wasted motion"),
              examples=("the hands travel further", "the hand motion is more economical")),
+    Quantity("hand_tempo", "the hands' working pace: the path each palm travels over the seconds it is seen",
+             "palm/s", "whole", 0.2, hand_tempo, relative_margin=0.25, crossed=False,
+             phrases=("works the hands at a faster pace", "works the hands at a slower pace"),
+             more=(r"(faster|quicker|brisker) (hand|working) (pace|tempo)|"
+                   r"hands?\b.{0,20}\b(faster|quicker) pace|hands? work\w* (faster|more quickly)"),
+             less=(r"(slower|lower) (hand|working) (pace|tempo)|hands?\b.{0,20}\bslower pace|"
+                   r"hands? work\w* (slower|more slowly)"),
+             examples=("the hands work at a faster pace", "the hands work more slowly")),
     Quantity("idle_time", "seconds in which the hands are still during the task", "s", "whole", 0.3,
              idle_time, relative_margin=0.2, crossed=False, view_sensitive=False,
              phrases=("pauses the hands for longer", "keeps the hands busier"),
@@ -286,13 +326,15 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              crossed=False, view_sensitive=False,
              phrases=("moves one hand later than the other", "moves both hands more together"),
              more=r"hands?\b.{0,25}\b(lag|out of sync|less coordinated|one after the other)",
-             less=r"hands?\b.{0,25}\b(in sync|synchron\w*|more coordinated|(?<!close )(?<!closer )together)\b",
+             less=(r"hands?\b.{0,25}\b(in sync|synchron\w*|more coordinated|"
+                   r"(?<!close )(?<!closer )together)\b"),
              examples=("one hand lags behind the other", "the hands move more in sync")),
     Quantity("hand_peak_speed", "mean peak speed of the hands' movements", "palm/s", "whole", 1.0,
              hand_peak_speed, relative_margin=0.15, crossed=False,
              phrases=("moves the hands faster", "moves the hands more slowly"),
              more=(r"\bhands?\b.{0,15}\b(move|moving|moves)\b.{0,10}\bfaster"
-                   r"(?! (through|at|into) (impact|release|the ball|contact))|faster hand (movements?|motion)"),
+                   r"(?! (through|at|into) (impact|release|the ball|contact))|"
+                   r"faster hand (movements?|motion)"),
              less=r"\bhands?\b.{0,15}\b(move|moving|moves)\b.{0,10}\b(slower|more slowly)",
              examples=("the hands move faster", "the hands move more slowly")),
 )  # fmt: skip
