@@ -21,7 +21,7 @@ from actiondiff.kinematics.hand_quantities import (
 from actiondiff.kinematics.hands import finger_flexion
 from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.models import FrameSample, HandTrack, PoseTrack, VideoInfo
-from actiondiff.pose.hands import sides_by_body, sides_by_continuity
+from actiondiff.pose.hands import _flip_tested, _unmirrored, sides_by_body, sides_by_continuity
 from actiondiff.pose.landmarks import FINGER_CHAINS, HAND_LANDMARK_NAMES, LANDMARK_NAMES, N_LANDMARKS
 
 FPS = 30.0
@@ -135,6 +135,23 @@ def test_jitter_adds_nothing_to_a_path_sampled_at_any_rate() -> None:
         shaken = np.stack([x, np.zeros(rows)], axis=1) + rng.uniform(-0.3, 0.3, (rows, 2)) * PATH_STEP
         shaken[rows // 3] = np.nan  # a row the hand was not seen in
         assert travelled(shaken) == pytest.approx(6.0, abs=2 * PATH_STEP)
+
+
+def test_the_flip_test_reads_a_picture_and_its_mirror_image_as_mirror_images() -> None:
+    """The hand model reads a hand (found) and its mirror image (mirrored) differently; the flip test
+    of a clip and of its mirror copy (the two passes' roles swapped) give one reading, sides swapped."""
+    hand = np.zeros((21, 3), np.float32)
+    hand[:, 0], hand[:, 1] = 0.3 + 0.01 * np.arange(21), 0.5 + 0.02 * np.arange(21)
+    bent = hand + np.float32(0.005)
+    found = [(hand, hand * 0.1, 1, 0.9)]  # the right hand, surely
+    mirrored = [(bent * [-1, 1, 1] + [1, 0, 0], bent * [-0.1, 0.1, 0.1], 0, 0.6)]  # read apart, unsurely
+    clip = _flip_tested(found, _unmirrored(mirrored))
+    copy = _flip_tested(mirrored, _unmirrored(found))
+    assert len(clip) == len(copy) == 1 and (clip[0][2], copy[0][2]) == (1, 0)
+    (back,) = _unmirrored(copy)
+    np.testing.assert_allclose(clip[0][0], back[0], atol=1e-6)
+    np.testing.assert_allclose(clip[0][1], back[1], atol=1e-6)
+    assert clip[0][3] == pytest.approx(copy[0][3])
 
 
 def test_the_body_wrists_tell_left_from_right() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 
 from actiondiff.config import Config
 from actiondiff.models import FrameSample, HandTrack, PoseTrack
-from actiondiff.pose.estimator import _lean_packages, _load_solution, _quiet_graph_start
+from actiondiff.pose.estimator import FLIP_TEST, _lean_packages, _load_solution, _quiet_graph_start
 from actiondiff.pose.landmarks import HAND_LANDMARK_NAMES, N_HAND_LANDMARKS
 from actiondiff.storage import DiskCache, content_key
 from actiondiff.threads import fan_out
@@ -65,22 +65,57 @@ def _empty() -> Hands:
     return point, point.copy(), point[:, :, 0].copy()
 
 
-def _hands(result: Any) -> Hands:
-    """The hands of one result by the model's handedness; two hands given one side: the surer keeps it."""
+Detection = tuple[np.ndarray, np.ndarray, int, float]
+"""One hand the model found: image and world landmarks (21, 3), the side its label says, the label's score."""
+
+
+def _detections(result: Any) -> list[Detection]:
+    """The hands of one result as the model tells them (its label mapped to the performer's side)."""
+    found = zip(result.multi_hand_landmarks or [], result.multi_hand_world_landmarks or [],
+                result.multi_handedness or [], strict=True)  # fmt: skip
+    return [
+        (
+            np.array([(p.x, p.y, p.z) for p in points.landmark], dtype=np.float32),
+            np.array([(p.x, p.y, p.z) for p in metric.landmark], dtype=np.float32),
+            _MODEL_SIDE[handedness.classification[0].label],
+            float(handedness.classification[0].score),
+        )
+        for points, metric, handedness in found
+    ]
+
+
+def _unmirrored(detections: list[Detection]) -> list[Detection]:
+    """Hands found on the mirrored picture, put back: x reflected, the other side."""
+    flip = np.array([-1.0, 1.0, 1.0], dtype=np.float32)
+    return [(image * flip + [1.0, 0.0, 0.0], world * flip, 1 - side, score)
+            for image, world, side, score in detections]  # fmt: skip
+
+
+def _flip_tested(found: list[Detection], mirrored: list[Detection]) -> list[Detection]:
+    """The hands of a picture and of its mirror image (put back) as one: a hand found in both is the mean
+    of the two readings, its side the one their labels' scores vote for. A clip and its mirror image so
+    give the same hands, sides swapped (the hand model alone reads a hand and its mirror image with
+    finger bends up to 60 deg apart on piano footage)."""
+    merged, left = [], list(mirrored)
+    for image, world, side, score in found:
+        twin = next((k for k, other in enumerate(left) if _same_hand(image, other[0])), None)
+        if twin is None:
+            merged.append((image, world, side, score))
+            continue
+        image_2, world_2, side_2, score_2 = left.pop(twin)
+        vote = (score if side else -score) + (score_2 if side_2 else -score_2)
+        merged.append(((image + image_2) / 2, (world + world_2) / 2, int(vote > 0), (score + score_2) / 2))
+    return merged + left
+
+
+def _hands(detections: list[Detection]) -> Hands:
+    """One frame's hands by side; two hands given one side: the surer keeps it."""
     image, world, confidence = _empty()
-    detected = zip(result.multi_hand_landmarks or [], result.multi_hand_world_landmarks or [],
-                   result.multi_handedness or [], strict=True)  # fmt: skip
-    ranked = sorted(detected, key=lambda hand: -hand[2].classification[0].score)
-    for points, metric, handedness in ranked:
-        label = handedness.classification[0]
-        side = _MODEL_SIDE[label.label]
+    for found, metric, side, score in sorted(detections, key=lambda hand: -hand[3]):
         side = side if np.isnan(image[side, 0, 0]) else 1 - side
-        found = np.array([(p.x, p.y, p.z) for p in points.landmark], dtype=np.float32)
         if not np.isnan(image[side, 0, 0]) or _same_hand(image[1 - side], found):
             continue
-        image[side] = found
-        world[side] = [(p.x, p.y, p.z) for p in metric.landmark]
-        confidence[side] = label.score
+        image[side], world[side], confidence[side] = found, metric, score
     return image, world, confidence
 
 
@@ -94,39 +129,52 @@ def _same_hand(one: np.ndarray, other: np.ndarray) -> bool:
 
 
 class MediaPipeHandEstimator:
-    """Both hands per frame, tracked in time order (the palm detector runs only when a hand is lost)."""
+    """Both hands per frame, tracked in time order (the palm detector runs only when a hand is lost).
 
-    def __init__(self, model_complexity: int = 1, min_detection_confidence: float = 0.5) -> None:
+    With `flip_test` each frame's mirror image goes through a second tracker too, and the hands found
+    in both are averaged (`_flip_tested`), like the body pose's flip test: doubles the hand pass."""
+
+    def __init__(
+        self, model_complexity: int = 1, min_detection_confidence: float = 0.5, flip_test: bool = True
+    ) -> None:
         self.model_complexity = model_complexity
         self.min_detection_confidence = min_detection_confidence
-        self.name = HAND_MODEL if model_complexity else HAND_MODEL.replace("full", "lite")
+        self.flip_test = flip_test
+        self.name = (HAND_MODEL if model_complexity else HAND_MODEL.replace("full", "lite")) + (
+            FLIP_TEST if flip_test else ""
+        )
         self._graphs: dict[str, Any] = {}
         self._lock = threading.Lock()
         weakref.finalize(self, _close, self._graphs)
 
-    def _graph(self) -> Any:
-        if "tracker" not in self._graphs:
-            self._graphs["tracker"] = _load_hands().Hands(
+    def _graph(self, name: str) -> Any:
+        if name not in self._graphs:
+            self._graphs[name] = _load_hands().Hands(
                 static_image_mode=False,
                 max_num_hands=2,
                 model_complexity=self.model_complexity,
                 min_detection_confidence=self.min_detection_confidence,
             )
-        return self._graphs["tracker"]
+        return self._graphs[name]
 
     def track(
         self, frames: Iterable[Frame], on_frame: Callable[[FrameSample], None] | None = None
     ) -> HandTrack:
         """The hands of every frame, sides as the hand model tells them (`with_hands` follows them)."""
         with self._lock:
-            graph = self._graph()
-            graph.reset()
+            graphs = [self._graph(name) for name in ("tracker", "mirror")[: 1 + self.flip_test]]
+            for graph in graphs:
+                graph.reset()
             samples: list[FrameSample] = []
             rows: list[Hands] = []
             with _quiet_graph_start():
                 for frame in frames:
                     samples.append(frame.sample)
-                    rows.append(_hands(graph.process(frame.image)))
+                    found = _detections(graphs[0].process(frame.image))
+                    if self.flip_test:
+                        mirrored = np.ascontiguousarray(frame.image[:, ::-1])
+                        found = _flip_tested(found, _unmirrored(_detections(graphs[1].process(mirrored))))
+                    rows.append(_hands(found))
                     if on_frame is not None:
                         on_frame(frame.sample)
         return hand_track(samples, rows, self.name)
@@ -271,16 +319,17 @@ def hands_cache_key(digest: str, sampling: Sampling, estimator: MediaPipeHandEst
 
 
 @functools.cache
-def hand_estimator() -> MediaPipeHandEstimator:
-    """The hand model, one per process (its graph serves every video)."""
-    return MediaPipeHandEstimator()
+def hand_estimator(flip_test: bool = True) -> MediaPipeHandEstimator:
+    """The hand model, one per process and flip test setting (its graphs serve every video); it takes
+    the body pose's `pose.flip_test`."""
+    return MediaPipeHandEstimator(flip_test=flip_test)
 
 
 def cached_hands(path: str | Path, config: Config, sampling: Sampling) -> HandTrack | None:
     """The hands of a file sampled this way, when they were tracked before."""
     if not config.use_cache:
         return None
-    key = hands_cache_key(file_digest(path), sampling, hand_estimator())
+    key = hands_cache_key(file_digest(path), sampling, hand_estimator(config.pose.flip_test))
     cached = DiskCache(config.cache_dir, "hands").get(key)
     return None if cached is None else HandTrack.model_validate_json(gzip.decompress(cached))
 
@@ -289,10 +338,10 @@ def extract_hands(path: str | Path, config: Config, sampling: Sampling, frames: 
     """The hands of a video's pose samples (`frames`), from the cache when tracked before."""
     if (cached := cached_hands(path, config, sampling)) is not None:
         return cached
-    track = hand_estimator().track(frames)
+    track = hand_estimator(config.pose.flip_test).track(frames)
     stored = track.model_dump_json()
     if config.use_cache:
-        key = hands_cache_key(file_digest(path), sampling, hand_estimator())
+        key = hands_cache_key(file_digest(path), sampling, hand_estimator(config.pose.flip_test))
         DiskCache(config.cache_dir, "hands").put(key, gzip.compress(stored.encode("utf-8"), compresslevel=5))
     return HandTrack.model_validate_json(stored)  # as the cache gives it back (see `extract_pose`)
 
