@@ -84,7 +84,11 @@ def hand_columns(track: PoseTrack) -> dict[str, tuple[np.ndarray, str]]:
 def _wrist_flexion(track: PoseTrack, hand: np.ndarray, side: str, aspect: float, palm: float) -> np.ndarray:
     """The bend at the wrist between the forearm (the body's elbow to the hand's wrist) and the hand
     (wrist to middle knuckle) in the image, deg (0: straight); NaN where the body's elbow or shoulders
-    are not clearly seen."""
+    are not clearly seen, and throughout when the body did not tell the hands' sides (`sides_by_body`):
+    then it is no person holding these hands (on a piano filmed from above the body pose drew an arm
+    on the knees, and another on the mirror copy)."""
+    if track.hands is None or track.hands.sides_from != "body":
+        return np.full(len(hand), np.nan)
     elbow = np.asarray(track.image_xyz[:, track.landmark(f"{side}_elbow"), :2], dtype=np.float64)
     elbow = elbow * [aspect, -1.0] / (palm if palm > 0 else 1.0)
     joints = [track.landmark(name) for name in (f"{side}_elbow", "left_shoulder", "right_shoulder")]
