@@ -36,6 +36,9 @@ TAP_GAP_S = 0.08
 """Keystrokes of different fingers closer than this are one (a chord, or one press seen twice)."""
 LAG_RANGE_S = 1.0
 """Largest lag between the hands looked for."""
+LEAST_LAG_CORRELATION = 0.5
+"""Least correlation of the two hands' standardised speed curves at their lag for the hands to move
+together (the piano's hands: 0.36 to 0.51 at the range's end)."""
 
 
 def _window_rows(reading: Reading) -> np.ndarray:
@@ -171,7 +174,9 @@ def tap_unevenness(reading: Reading) -> Measurement | None:
 
 def bimanual_lag(reading: Reading) -> Measurement | None:
     """How far one hand's speed trails the other's, seconds: the lag (either way, up to `LAG_RANGE_S`)
-    at which the two hands' speed curves correlate best. None unless both hands are seen."""
+    at which the two hands' speed curves correlate best. None unless both hands are seen and move
+    together: the best correlation at least `LEAST_LAG_CORRELATION`, at a lag inside the range (the
+    hands of a piano piece play their own lines; their best "lag" was the range's end)."""
     rows = _window_rows(reading)
     if len(_sides_seen(reading, rows)) < 2 or not reading.features.fps:
         return None
@@ -179,8 +184,10 @@ def bimanual_lag(reading: Reading) -> Measurement | None:
     reach = min(round(LAG_RANGE_S * reading.features.fps), len(rows) // 2)
     lags = range(-reach, reach + 1)
     scores = [_overlap(left, right, k) for k in lags]
-    best = lags[int(np.argmax(scores))]
-    return Measurement(abs(best) / reading.features.fps, [int(rows[len(rows) // 2])])
+    best = int(np.argmax(scores))
+    if scores[best] < LEAST_LAG_CORRELATION or best in (0, len(lags) - 1):
+        return None  # hands not moving together: no lag to read
+    return Measurement(abs(lags[best]) / reading.features.fps, [int(rows[len(rows) // 2])])
 
 
 def hand_peak_speed(reading: Reading) -> Measurement | None:
