@@ -69,7 +69,7 @@ so its speeds, keystrokes and their timing are read off the jumps (a copy played
 in one row), and the hand model reads the overlay's lines with the fingers."""
 TEMPO = ("hand_tempo", "tap_rate", "hand_peak_speed")
 """The quantities by which the slowed copy is decided slower (A, the clip, reads more of them)."""
-SIDE_MARGINS = {"finger_flexion": 10.0, "finger_spread": 6.0, "wrist_rise": 0.12, "hand_speed": 1.0,
+SIDE_MARGINS = {"finger_flexion": 10.0, "finger_spread": 15.0, "wrist_rise": 0.12, "hand_speed": 1.0,
                 "index_flexion": 12.0, "thumb_flexion": 12.0}  # fmt: skip
 """Per-side columns checked to swap under the mirror, with the margin of their quantity."""
 

@@ -34,6 +34,10 @@ different finger bends (a thumb 29 deg against 45), and on real one-hand footage
 on a clip and on its mirror image differed by up to 45 %; a copy played twice as slow still clears it."""
 TAP_GAP_S = 0.08
 """Keystrokes of different fingers closer than this are one (a chord, or one press seen twice)."""
+FINGER_SPREAD_MARGIN = 15.0
+"""`finger_spread`'s margin, deg: the hand model's index-to-little-finger angle of a flat hand seen from
+above read 110 deg on a real clip and 123 on its copy played 2x slower (the same pictures, encoded
+again), the copy's interval clear of a 6 deg margin."""
 LAG_RANGE_S = 1.0
 """Largest lag between the hands looked for."""
 LEAST_LAG_CORRELATION = 0.5
@@ -264,7 +268,7 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              less=r"\bfingers?\b.{0,20}\b(straighter|flatter|flat\b|less (curved|curled|bent))",
              examples=("the fingers are more curved", "the fingers are flatter")),
     Quantity("finger_spread", "median angle between the index and little finger (spread of the hand)", "deg",
-             "whole", 6.0, spread("finger_spread", "whole", "median"),
+             "whole", FINGER_SPREAD_MARGIN, spread("finger_spread", "whole", "median"),
              phrases=("spreads the fingers wider", "keeps the fingers closer together"),
              more=(r"\bfingers?\b.{0,20}\b(spread|splayed|wider apart|further apart)|"
                    r"(wider|larger) (hand )?span"),
