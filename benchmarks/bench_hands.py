@@ -50,7 +50,8 @@ PIANO = "uel+piano-video/scarlatti.mp4"
 TAPPING = "MohanadDiab+Musician-Hand-Detection/hands.mp4"
 SLOWDOWN = 2.0
 SLOWED: dict[str, float] = {
-    "hand_tempo": 1 / SLOWDOWN, "hand_peak_speed": 1 / SLOWDOWN, "tap_rate": 1 / SLOWDOWN,
+    "hand_tempo": 1 / SLOWDOWN, "finger_tempo": 1 / SLOWDOWN, "hand_peak_speed": 1 / SLOWDOWN,
+    "tap_rate": 1 / SLOWDOWN,
     "bimanual_lag": SLOWDOWN, "hand_path": 1.0,
     "finger_curl": 1.0, "finger_spread": 1.0, "wrist_rise": 1.0, "wrist_flexion": 1.0,
     **{f"{finger}_flexion": 1.0 for finger in FINGERS},
@@ -67,7 +68,7 @@ UNFIT = {
 """Clips whose truth by construction does not hold, counted apart: between held pictures the hand jumps,
 so its speeds, keystrokes and their timing are read off the jumps (a copy played slower jumps as far
 in one row), and the hand model reads the overlay's lines with the fingers."""
-TEMPO = ("hand_tempo", "tap_rate", "hand_peak_speed")
+TEMPO = ("hand_tempo", "finger_tempo", "tap_rate", "hand_peak_speed")
 """The quantities by which the slowed copy is decided slower (A, the clip, reads more of them)."""
 SIDE_MARGINS = {"finger_flexion": 10.0, "finger_spread": 15.0, "wrist_rise": 0.12, "hand_speed": 1.0,
                 "index_flexion": 12.0, "thumb_flexion": 12.0}  # fmt: skip

@@ -12,6 +12,7 @@ from actiondiff.kinematics import Reading, compute_features
 from actiondiff.kinematics.hand_quantities import (
     PATH_STEP,
     bimanual_lag,
+    finger_tempo,
     hand_tempo,
     keystrokes,
     path_length,
@@ -121,6 +122,9 @@ def test_a_slower_copy_taps_at_a_lower_rate_over_the_same_path() -> None:
     pace, slower_pace = hand_tempo(original), hand_tempo(slow)
     assert pace is not None and slower_pace is not None
     assert slower_pace.value == pytest.approx(pace.value / 2, rel=0.1)
+    fingers, slower_fingers = finger_tempo(original), finger_tempo(slow)
+    assert fingers is not None and slower_fingers is not None and fingers.value > 50
+    assert 0.45 < slower_fingers.value / fingers.value < 0.8  # taps of 0.1 s: smoothing takes more off
     lag, longer = bimanual_lag(original), bimanual_lag(slow)
     assert lag is not None and longer is not None
     assert lag.value == pytest.approx(0.2, abs=1.5 / FPS) and longer.value == pytest.approx(

@@ -21,6 +21,9 @@ IDLE_SPEED = 0.5
 0.2 on a held hand)."""
 MOVING_SPEED = 1.5
 """Palm lengths per second above which a hand is making a movement (a reach, a throw, a shift)."""
+FINGER_STEP = 10.0
+"""Degrees a finger's bend must change from the end of its last counted move to count (`finger_tempo`):
+more than the jitter of the finger angles, less than a keystroke (`TAP_DEG`)."""
 PATH_STEP = 0.1
 """Palm lengths a palm must move from the end of its last counted move for a move to count in its path
 (`travelled`): more than the jitter left after smoothing, less than a key's width."""
@@ -67,8 +70,8 @@ def path_length(reading: Reading) -> Measurement | None:
     return Measurement(total, [int(rows[len(rows) // 2])])
 
 
-def travelled(points: np.ndarray) -> float:
-    """The length of a path of points (T, 2) (NaN: unseen) counted in moves of at least `PATH_STEP` from
+def travelled(points: np.ndarray, step: float = PATH_STEP) -> float:
+    """The length of a path of points (T, D) (NaN: unseen) counted in moves of at least `step` from
     where the last counted move ended: jitter adds nothing, and a path walked more slowly, or sampled
     more densely, is as long (adding every row's step made a copy played 2x slower 20 % longer)."""
     seen = points[np.isfinite(points).all(axis=1)]
@@ -76,8 +79,8 @@ def travelled(points: np.ndarray) -> float:
         return 0.0
     total, anchor = 0.0, seen[0]
     for point in seen[1:]:
-        if (step := float(np.linalg.norm(point - anchor))) >= PATH_STEP:
-            total, anchor = total + step, point
+        if (move := float(np.linalg.norm(point - anchor))) >= step:
+            total, anchor = total + move, point
     return total
 
 
@@ -95,6 +98,21 @@ def hand_tempo(reading: Reading) -> Measurement | None:
         seen_s = reading.duration(rows) * float(np.isfinite(points).all(axis=1).mean())
         paces.append(travelled(points) / seen_s)
     return Measurement(float(np.mean(paces)), [int(rows[len(rows) // 2])])
+
+
+def finger_tempo(reading: Reading) -> Measurement | None:
+    """The fingers' working pace: how far the five fingers' bends travel (`travelled`, in moves of at
+    least `FINGER_STEP`) over the seconds the hand is seen, mean of the hands, deg per second. Reads a
+    hand whose fingers work while the palm stays (a slow lift and press no keystroke rule counts), and
+    falls to half on a copy played 2x slower (a little less on quick taps: smoothing takes more off them)."""
+    rows = _window_rows(reading)
+    paces = []
+    for side in _sides_seen(reading, rows):
+        bends = np.stack([reading.features[f"{side}_{finger}_flexion"][rows] for finger in FINGERS], axis=1)
+        seen_s = reading.duration(rows) * float(np.isfinite(bends).all(axis=1).mean())
+        if seen_s > 0:
+            paces.append(sum(travelled(bends[:, [k]], FINGER_STEP) for k in range(len(FINGERS))) / seen_s)
+    return Measurement(float(np.mean(paces)), [int(rows[len(rows) // 2])]) if paces else None
 
 
 def idle_time(reading: Reading) -> Measurement | None:
@@ -303,6 +321,13 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              less=(r"(slower|lower) (hand|working) (pace|tempo)|hands?\b.{0,20}\bslower pace|"
                    r"hands? work\w* (slower|more slowly)"),
              examples=("the hands work at a faster pace", "the hands work more slowly")),
+    Quantity("finger_tempo", "the fingers' working pace: how far the fingers' bends travel per second",
+             "deg/s", "whole", 20.0, finger_tempo, relative_margin=0.25, crossed=False,
+             phrases=("moves the fingers faster", "moves the fingers more slowly"),
+             more=(r"\bfingers?\b.{0,15}\b(move|moving|moves|work\w*)\b.{0,10}\b(faster|quicker)|"
+                   r"faster fingers?"),
+             less=r"\bfingers?\b.{0,15}\b(move|moving|moves|work\w*)\b.{0,10}\b(slower|more slowly)",
+             examples=("the fingers move faster", "the fingers move more slowly")),
     Quantity("idle_time", "seconds in which the hands are still during the task", "s", "whole", 0.3,
              idle_time, relative_margin=0.2, crossed=False, view_sensitive=False,
              phrases=("pauses the hands for longer", "keeps the hands busier"),
