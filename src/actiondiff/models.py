@@ -154,6 +154,33 @@ class PerformerChoice(BaseModel):
         )
 
 
+class HandTrack(BaseModel):
+    """Both hands' 21 landmarks over the sampled frames of one video (`pose.hands`), beside the body.
+
+    Arrays are indexed (frame, side, landmark, coordinate) with side 0 the performer's left hand and
+    1 the right; a hand not found in a frame holds NaN. `image_xyz` is normalised image space like
+    `PoseTrack.image_xyz`; `world_xyz` is metric 3D around the hand's own centre (the hand model's
+    estimate), which is what finger angles are read from. `confidence` is per landmark: the hand
+    model's score of the hand it belongs to (the model scores hands, not single points).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    frames: list[FrameSample]
+    landmark_names: list[str]
+    image_xyz: FloatArray
+    world_xyz: FloatArray
+    confidence: FloatArray
+    model: str
+    sides_from: Literal["model", "body"] = "model"
+    """Who told left from right: the hand model's handedness, or the body pose's wrists."""
+
+    @property
+    def found(self) -> np.ndarray:
+        """Boolean (frame, side) mask of the hands found."""
+        return ~np.isnan(self.image_xyz[:, :, 0, 0])
+
+
 class PoseTrack(BaseModel):
     """Body landmarks of one performer over the sampled frames of one video.
 
@@ -173,6 +200,8 @@ class PoseTrack(BaseModel):
     model: str
     performer: PerformerChoice | None = None
     """Set when several people were found: the one followed (see `pose.people`)."""
+    hands: HandTrack | None = None
+    """The hands, on the same rows, when the action's profile reads them (`ActionProfile.hands`)."""
 
     @property
     def detected(self) -> np.ndarray:

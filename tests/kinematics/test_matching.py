@@ -35,6 +35,12 @@ from actiondiff.knowledge import resolve_profile
         ("the front knee bends more", "front_knee_depth", 1.0),
         ("the step is longer", "step_length", 1.0),
         ("each lunge takes longer", "rep_duration", 1.0),
+        ("the hand moves more evenly across the keys", "tap_unevenness", -1.0),  # the keystroke tempo
+        ("the fingers are more curved", "finger_curl", 1.0),
+        ("the wrist stays lower", "wrist_rise", -1.0),
+        ("the instrument motion is more economical", "hand_path", -1.0),
+        ("the notes are played more slowly", "tap_rate", -1.0),
+        ("the index finger is more bent", "index_flexion", 1.0),
     ],
 )
 def test_statements_resolve_to_the_quantity_that_measures_them(text: str, key: str, polarity: float) -> None:
@@ -47,7 +53,6 @@ def test_statements_resolve_to_the_quantity_that_measures_them(text: str, key: s
     [
         "the stitches are more evenly spaced",  # "even" is not left/right leg symmetry
         "the tension on the thread is more even",
-        "the hand moves more evenly across the keys",
         "the movement is more symmetric between left and right",  # not only the legs
         "the hips are more fully extended at lockout",  # "extended" names the hips, not the elbows
         "the needle is regrasped fewer times",  # not repetitions of the action

@@ -11,7 +11,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from actiondiff.models import FrameSample, PoseTrack
+from actiondiff.models import FrameSample, HandTrack, PoseTrack
 
 MAX_GAP_S = 0.4
 """Gaps (frames without a body) up to this long are filled by linear interpolation."""
@@ -61,7 +61,20 @@ def clean_track(
             shot = _fill_gaps(flat[start:end], times[start:end], max_gap)
             flat[start:end] = shot if name == "visibility" else _smooth_runs(shot, window)
         arrays[name] = flat.reshape(values.shape).astype(np.float32)
-    return track.model_copy(update=arrays)
+    hands = {} if track.hands is None else {"hands": _clean_hands(track.hands, times, max_gap, window)}
+    return track.model_copy(update={**arrays, **hands})
+
+
+def _clean_hands(hands: HandTrack, times: np.ndarray, max_gap: int, window: int) -> HandTrack:
+    """The hands with short gaps filled and jitter smoothed like the body's, each hand on its own."""
+    arrays = {}
+    for name in ("image_xyz", "world_xyz"):
+        values = np.array(getattr(hands, name), dtype=np.float64)
+        for side in range(values.shape[1]):
+            flat = _fill_gaps(values[:, side].reshape(len(times), -1), times, max_gap)
+            values[:, side] = _smooth_runs(flat, window).reshape(values[:, side].shape)
+        arrays[name] = values.astype(np.float32)
+    return hands.model_copy(update=arrays)
 
 
 def collapsed_rows(track: PoseTrack) -> np.ndarray:

@@ -37,6 +37,9 @@ NODE_FEATURES = ("angle", "angular_speed", "x", "y")
 MAIN_CURVES = ("left_knee_angle", "right_knee_angle", "left_hip_angle", "right_hip_angle",
                "left_elbow_angle", "right_elbow_angle", "trunk_lean")  # fmt: skip
 """The curves plotted and shipped in `KinematicCurves` by default."""
+HAND_CURVES = ("left_finger_flexion", "right_finger_flexion", "left_wrist_rise", "right_wrist_rise",
+               "left_hand_speed", "right_hand_speed")  # fmt: skip
+"""The hand curves plotted beside them when the hands were tracked."""
 
 _INDEX = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
@@ -127,8 +130,11 @@ class KinematicFeatures:
                 ) from exc
         return out
 
-    def curves(self, names: Sequence[str] = MAIN_CURVES) -> KinematicCurves:
-        """The named columns as JSON-ready curves (None where unseen), for plots and reports."""
+    def curves(self, names: Sequence[str] | None = None) -> KinematicCurves:
+        """The named columns as JSON-ready curves (None where unseen), for plots and reports; by default
+        `MAIN_CURVES` and, on a track with hands, `HAND_CURVES`."""
+        if names is None:
+            names = MAIN_CURVES + tuple(name for name in HAND_CURVES if name in self.columns)
         return KinematicCurves(
             timestamps=[round(float(t), 4) for t in self.timestamps],
             frames=[int(f) for f in self.frames],
@@ -294,6 +300,11 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
     add("front_shin_tilt", _tilt_from_vertical(front_shin), "deg")
     for joint in ANGLES:
         add(f"{joint}_angle", _bilateral(columns, f"{joint}_angle"), "deg")
+    if track.hands is not None:
+        from actiondiff.kinematics.hands import hand_columns  # reads the joint angles above
+
+        for name, (values, unit) in hand_columns(track).items():
+            add(name, values, unit)
     fps = (len(times) - 1) / float(times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
     frames = np.array([f.index for f in track.frames], dtype=np.int64)
     return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)

@@ -220,9 +220,11 @@ def extreme(
 
 def spread(column: str, phase: str, kind: str) -> Compute:
     """Per window: range (max - min), std, mean, median, or the largest deviation from the window's first
-    value."""
+    value; not measurable where the track has no such column."""
 
     def reduce(reading: Reading, rows: np.ndarray) -> tuple[float, int] | None:
+        if column not in reading.features.columns:
+            return None  # a column this track does not have (the hands' on a body-only track)
         values = reading.features[column][rows]
         finite = values[np.isfinite(values)]
         if finite.size < 2:
@@ -969,6 +971,10 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the movement is performed more slowly", "the movement is performed faster")),
 )  # fmt: skip
 """Ordered from specific to generic: the first quantity whose patterns match a statement answers it."""
+
+from actiondiff.kinematics.hand_quantities import HAND_QUANTITIES  # noqa: E402  (built from the helpers above)
+
+QUANTITIES = HAND_QUANTITIES + QUANTITIES
 
 STAND_INS: tuple[Quantity, ...] = (
     Quantity("hip_depth", "lowest hip height in a repetition, in thigh lengths below the knees (read in "

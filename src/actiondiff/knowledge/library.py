@@ -76,6 +76,8 @@ class ActionEntry(BaseModel):
     description: str
     driver: DriverSpec | None = None
     """The signal repetitions show in; None: chosen from the name by the generic rules (`generic.yaml`)."""
+    hands: bool = False
+    """The action is read from the hands: 21-point hand tracks are computed beside the body's."""
     sub_actions: list[LibrarySubAction] = Field(min_length=2)
     differences: list[CandidateDifference] = Field(min_length=3)
 

@@ -46,6 +46,8 @@ class GenericProfile(BaseModel):
     quantities: list[str]
     discovery: list[str]
     families: list[list[str]]
+    hands: str
+    """An unknown action whose name matches this pattern is read from the hands too."""
 
     def family(self, key: str) -> list[str]:
         """The quantities reading the same movement as `key` (its family), preferred first."""
@@ -95,6 +97,14 @@ class ActionProfile:
     @property
     def duration(self) -> Literal["short", "long"]:
         return self.entry.duration if self.entry is not None else "short"
+
+    @property
+    def hands(self) -> bool:
+        """Whether the action is read from the hands too (hand tracks beside the body's): its library
+        entry says so, or, for an action not in the library, its name speaks of hands or fingers."""
+        if self.entry is not None:
+            return self.entry.hands
+        return re.search(generic().hands, self.asked, re.IGNORECASE) is not None
 
     @property
     def notice(self) -> str | None:

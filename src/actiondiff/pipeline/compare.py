@@ -228,6 +228,7 @@ class TwoVideoJob:
                 localizer_fps=localizer_fps(self.profile, self.config) if embedding else None,
                 keep_pose_images=self.vlm is not None and not embedding,
                 key_frames=frames,
+                hands=self.profile.hands,
             )
             for info, frames in zip(self.infos, key_frames, strict=True)
         ]
@@ -258,7 +259,7 @@ class TwoVideoJob:
             for side, path, pose in zip("AB", self.paths, poses, strict=True):
                 self.say(f"pose of video {side}")
                 track, features = pose.result()
-                if not track.detected.any():
+                if not track.detected.any() and (track.hands is None or not track.hands.found.any()):
                     raise InputError(
                         path,
                         f"nobody was detected in any of its {len(track.frames)} sampled frames: "
@@ -399,6 +400,11 @@ class TwoVideoJob:
         for side, performance in (("A", a), ("B", b)):
             if (performer := performance.track.performer) is not None:
                 said.append(f"video {side} shows {performer.reason}")
+            if (hands := performance.track.hands) is not None and hands.sides_from == "model":
+                said.append(
+                    f"video {side}: the body's wrists are not seen, so left and right hand are told by the "
+                    "hand model's own guess (a per-picture guess that a mirror can swap)"
+                )
             repetitions, times = performance.reading.repetitions, performance.features.timestamps
             if repetitions and repetitions[0].source == "movement":
                 events = performance.reading.events.describe(times)

@@ -23,6 +23,7 @@ from actiondiff.knowledge import ActionProfile
 from actiondiff.models import FrameSample, PoseTrack, SubActionSpan, VideoInfo
 from actiondiff.pipeline.localize import Localization
 from actiondiff.pose import extract_pose, held_track, movement_sampling, pose_sampling
+from actiondiff.pose.hands import track_with_hands
 from actiondiff.video import Frame, Sampling, decode_pass, probe, sample_frames
 
 KEPT_JPEG_QUALITY = 95
@@ -43,6 +44,8 @@ class FrameSource:
     """Keep the pose samples (as JPEG) for a vision model that asks for some of them later."""
     movement: Sampling | None = None
     """The second pose pass of an adaptively sampled video (see `observe`)."""
+    hands: bool = False
+    """Track the hands too, beside the body on the same frames (the action's profile reads them)."""
     pose_rows: list[FrameSample] = field(default_factory=list)
     """The pose track's rows, once posed (`pose_images` reads a held row's image from its posed frame)."""
     passes: int = 0
@@ -155,7 +158,14 @@ def observe(path: Path, source: FrameSource, config: Config) -> tuple[PoseTrack,
     from a second decoding over the movement only, and the still parts held (`held_track`).
     """
     info = source.info
-    track = extract_pose(path, config, info=info, frames=source.pose_frames())
+
+    def posed(sampling: Sampling, frames: Iterator[Frame]) -> PoseTrack:
+        def body(stream: Iterator[Frame]) -> PoseTrack:
+            return extract_pose(path, config, sampling, info=info, frames=stream)
+
+        return track_with_hands(path, config, sampling, frames, body) if source.hands else body(frames)
+
+    track = posed(source.pose, source.pose_frames())
     features = compute_features(track)
     moving = movement_span(features)
     times = features.timestamps
@@ -163,7 +173,7 @@ def observe(path: Path, source: FrameSource, config: Config) -> tuple[PoseTrack,
         span_s = (float(times[moving[0]]), float(times[moving[1]]))
         source.movement = movement_sampling(config, info, source.pose, span_s)
     if source.movement is not None:
-        dense = extract_pose(path, config, source.movement, info=info, frames=source.movement_frames())
+        dense = posed(source.movement, source.movement_frames())
         track = held_track(dense, track, source.movement)
         features = compute_features(track)
     source.pose_rows = track.frames
@@ -210,7 +220,9 @@ class Performance:
 
 
 def frame_source(info: VideoInfo, config: Config, *, localizer_fps: float | None, keep_pose_images: bool,
-                 key_frames: Sequence[int] = ()) -> FrameSource:  # fmt: skip
-    """The frame source of one video for a comparison run with this configuration."""
+                 key_frames: Sequence[int] = (), hands: bool = False) -> FrameSource:  # fmt: skip
+    """The frame source of one video for a comparison run with this configuration (`hands`: the
+    action's profile reads the hands)."""
     localizer = Sampling(fps=localizer_fps, max_side=config.pose.max_side) if localizer_fps else None
-    return FrameSource(info, pose_sampling(config, info), localizer, key_frames, keep_pose_images)
+    sampling = pose_sampling(config, info)
+    return FrameSource(info, sampling, localizer, key_frames, keep_pose_images, hands=hands)

@@ -18,6 +18,8 @@ from actiondiff.models import FrameSample, PoseTrack, VideoInfo
 from actiondiff.pose.extract import dense_fps
 from actiondiff.video import Sampling
 
+HAND_ARRAYS = ("image_xyz", "world_xyz", "confidence")
+
 MOVEMENT_PAD_S = 0.5
 """Seconds posed densely on each side of the movement found in the sparse track (its onset and rest
 are read to one sparse step, and the smoothing windows at its edges reach into the still parts)."""
@@ -63,13 +65,22 @@ def held_track(moving: PoseTrack, sparse: PoseTrack, sampling: Sampling) -> Pose
             for t, r in zip(times.tolist(), rows.tolist(), strict=True)
         ]
 
-    def joined(name: str) -> np.ndarray:
-        values = getattr(sparse, name)
-        return np.concatenate([values[nearest[0]], getattr(moving, name), values[nearest[1]]])
+    def joined(name: str, part: str | None = None) -> np.ndarray:
+        """One array of the tracks (of their `part`, the hands), the held rows' from the sparse track."""
+        dense, held_rows = (moving, sparse) if part is None else (getattr(moving, part), getattr(sparse, part))  # noqa: E501
+        values = getattr(held_rows, name)
+        return np.concatenate([values[nearest[0]], getattr(dense, name), values[nearest[1]]])
 
+    frames = held(before, nearest[0]) + moving.frames + held(after, nearest[1])
+    hands = None
+    if moving.hands is not None and sparse.hands is not None:
+        hands = moving.hands.model_copy(
+            update={"frames": frames} | {name: joined(name, "hands") for name in HAND_ARRAYS}
+        )
     return moving.model_copy(
         update={
-            "frames": held(before, nearest[0]) + moving.frames + held(after, nearest[1]),
+            "frames": frames,
+            "hands": hands,
             "image_xyz": joined("image_xyz"),
             "world_xyz": joined("world_xyz"),
             "visibility": joined("visibility"),

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from actiondiff.models import PoseTrack
-from actiondiff.pose.landmarks import SKELETON_EDGES, SKELETON_INDEX_EDGES
+from actiondiff.pose.landmarks import HAND_EDGES, SKELETON_EDGES, SKELETON_INDEX_EDGES
 from actiondiff.storage import atomic_write_bytes
 from actiondiff.video import Frame
 
@@ -45,6 +45,23 @@ def draw_skeleton(
     return canvas
 
 
+def draw_hands(image: np.ndarray, track: PoseTrack, row: int) -> np.ndarray:
+    """A copy of an RGB image with the track's hands of this row drawn (left hand in the body's left
+    colour); the image as it is when the track has no hands."""
+    if track.hands is None:
+        return image
+    canvas = image.copy()
+    height, width = canvas.shape[:2]
+    thickness = max(1, round(max(width, height) / 400))
+    for hand, colour in zip(track.hands.image_xyz[row, :, :, :2], (LEFT_COLOUR, RIGHT_COLOUR), strict=True):
+        if np.isnan(hand).any():
+            continue
+        pixels = (hand * [width, height]).astype(int)
+        for a, b in HAND_EDGES:
+            cv2.line(canvas, tuple(pixels[a]), tuple(pixels[b]), colour, thickness, cv2.LINE_AA)
+    return canvas
+
+
 def draw_performer_box(image: np.ndarray, points_xy: np.ndarray, label: str = "measured") -> np.ndarray:
     """A copy of an RGB image with a labelled box around the body at `points_xy` (normalised), to show
     which of several people was measured."""
@@ -74,7 +91,8 @@ def overlay_frames(frames: Iterable[Frame], track: PoseTrack) -> Iterator[np.nda
         if row is None:
             yield frame.image
         else:
-            yield draw_skeleton(frame.image, track.image_xyz[row, :, :2], track.visibility[row])
+            drawn = draw_skeleton(frame.image, track.image_xyz[row, :, :2], track.visibility[row])
+            yield draw_hands(drawn, track, row)
 
 
 def contact_sheet(images: list[np.ndarray], columns: int = 4, tile_width: int = 320) -> np.ndarray:

@@ -1,8 +1,9 @@
-"""The 33 BlazePose body landmarks and the skeleton edges between them."""
+"""The 33 BlazePose body landmarks, the 21 landmarks of a hand, and the skeleton edges between them."""
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 LANDMARK_NAMES: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
@@ -37,3 +38,25 @@ SKELETON_EDGES: tuple[tuple[str, str], ...] = (
 SKELETON_INDEX_EDGES: tuple[tuple[int, int], ...] = tuple(
     (LANDMARK_NAMES.index(a), LANDMARK_NAMES.index(b)) for a, b in SKELETON_EDGES
 )
+
+FINGERS = ("thumb", "index", "middle", "ring", "pinky")
+HAND_LANDMARK_NAMES: tuple[str, ...] = (
+    "wrist",
+    *(
+        f"{finger}_{joint}"
+        for finger, joints in zip(FINGERS, [("cmc", "mcp", "ip", "tip"), *[("mcp", "pip", "dip", "tip")] * 4],
+                                  strict=True)
+        for joint in joints
+    ),
+)  # fmt: skip
+"""MediaPipe's 21 hand landmarks: the wrist, then four per finger from the palm out."""
+N_HAND_LANDMARKS = len(HAND_LANDMARK_NAMES)
+FINGER_CHAINS: dict[str, tuple[int, ...]] = {
+    finger: (0, *range(1 + 4 * k, 5 + 4 * k)) for k, finger in enumerate(FINGERS)
+}
+"""Each finger's landmarks from the wrist to its tip."""
+HAND_EDGES: tuple[tuple[int, int], ...] = (
+    *(edge for chain in FINGER_CHAINS.values() for edge in pairwise(chain)),
+    (5, 9), (9, 13), (13, 17),
+)  # fmt: skip
+"""The hand skeleton: each finger from the wrist out, and the knuckle line."""

@@ -12,7 +12,7 @@ import numpy as np
 from actiondiff.backends.images import encode_jpeg
 from actiondiff.models import ComparisonResult, Difference, PoseTrack, VideoInfo
 from actiondiff.pose import draw_skeleton
-from actiondiff.pose.draw import draw_performer_box
+from actiondiff.pose.draw import draw_hands, draw_performer_box
 from actiondiff.video import Sampling, sample_frames
 
 Side = Literal["a", "b"]
@@ -69,5 +69,5 @@ def _with_skeleton(image: np.ndarray, index: int, pose: PoseTrack | None) -> np.
     step = max(1, int(np.median(np.diff(indices)))) if len(indices) > 1 else 1
     if abs(int(indices[row]) - index) > step:
         return image
-    drawn = draw_skeleton(image, pose.image_xyz[row, :, :2], pose.visibility[row])
+    drawn = draw_hands(draw_skeleton(image, pose.image_xyz[row, :, :2], pose.visibility[row]), pose, row)
     return drawn if pose.performer is None else draw_performer_box(drawn, pose.image_xyz[row, :, :2])

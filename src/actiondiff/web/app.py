@@ -43,7 +43,7 @@ from actiondiff.models import (
     NormalisedPoint,
     PersonSeen,
 )
-from actiondiff.pose.landmarks import SKELETON_INDEX_EDGES
+from actiondiff.pose.landmarks import HAND_EDGES, SKELETON_INDEX_EDGES
 from actiondiff.report import render_report, render_sections, theme_css
 from actiondiff.report.frames import Side, keyframe_jpeg, read_keyframes, video_of
 from actiondiff.storage import atomic_write_bytes, atomic_write_text
@@ -453,6 +453,7 @@ def _sync_data(result: ComparisonResult) -> dict[str, Any]:
         "offset": result.sync_offset_s,
         "annotations": [m.model_dump(mode="json") for m in result.annotations],
         "edges": SKELETON_INDEX_EDGES,
+        "hand_edges": HAND_EDGES,
     }
 
 
@@ -466,10 +467,12 @@ def _skeletons(result: ComparisonResult, side: Side) -> dict[str, Any] | None:
     if pose is None:
         return None
     arrays = pose.model_dump(mode="json", include={"image_xyz", "visibility"})
+    hands = pose.hands.model_dump(mode="json", include={"image_xyz"})["image_xyz"] if pose.hands else None
     return {
         "times": [f.timestamp for f in pose.frames],
         "points": [[point[:2] for point in frame] for frame in arrays["image_xyz"]],
         "visibility": arrays["visibility"],
+        "hands": None if hands is None else [[[p[:2] for p in hand] for hand in frame] for frame in hands],
     }
 
 

@@ -553,6 +553,22 @@ function drawSkeleton(side, video, canvas) {
     context.lineTo(left + points[j][0] * width, top + points[j][1] * height);
     context.stroke();
   }
+  strokeHands(context, pose.hands?.[row], (p) => [left + p[0] * width, top + p[1] * height]);
+}
+
+/** Both hands' 21-point skeletons of one row (left hand orange like the body's left, right blue). */
+function strokeHands(context, hands, place) {
+  if (!hands) return;
+  hands.forEach((points, side) => {
+    context.strokeStyle = side === 0 ? "#fb923c" : "#38bdf8";
+    for (const [i, j] of player.sync.hand_edges) {
+      if (!points[i] || !points[j] || points[i][0] == null || points[j][0] == null) continue;
+      context.beginPath();
+      context.moveTo(...place(points[i]));
+      context.lineTo(...place(points[j]));
+      context.stroke();
+    }
+  });
 }
 
 // ---------- the angle tool: three clicks on a paused frame, kept with the result ----------
