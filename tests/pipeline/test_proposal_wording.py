@@ -13,7 +13,7 @@ from actiondiff.pipeline.propose import proposal_text
 LEADING_VERBS = re.compile(
     r"^the person (bends|moves|keeps|lowers|stays|lands|takes|completes|dips|swings|has|pauses|makes|turns|"
     r"lets|lifts|leans|flexes|flares|straightens|raises|uses|stands|shifts|sways|jumps|returns|descends|"
-    r"rises|points|starts|performs|places) "
+    r"rises|points|starts|performs|places|curves|spreads|holds|works|plays) "
 )
 """Third-person verbs a proposal starts with; a new quantity's phrase adds its verb here."""
 
