@@ -62,6 +62,18 @@ def portrait(source: Path, target: Path) -> Path:
     return target
 
 
+def portrait_pair(squat_pair: Path, folder: Path) -> dict[str, tuple[str, bytes, str]]:
+    """The sample pair's portrait copies (`portrait`), as the upload form's two files."""
+    return {
+        side: (
+            f"{side}.mp4",
+            portrait(squat_pair / f"{side[-1]}.mp4", folder / f"{side}.mp4").read_bytes(),
+            "video/mp4",
+        )
+        for side in ("video_a", "video_b")
+    }
+
+
 def submit(url: str, files: dict[str, tuple[str, bytes, str]], **data: str) -> str:
     response = httpx.post(f"{url}/api/jobs", data=data, files=files, timeout=60)
     assert response.status_code == 202, response.text
@@ -93,15 +105,7 @@ def portrait_job(
     web: str, squat_pair: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, ComparisonResult]:
     """Portrait copies of the pair, compared as an action of 200 characters that the library lacks."""
-    folder = tmp_path_factory.mktemp("portrait")
-    files = {
-        side: (
-            f"{side}.mp4",
-            portrait(squat_pair / f"{side[-1]}.mp4", folder / f"{side}.mp4").read_bytes(),
-            "video/mp4",
-        )
-        for side in ("video_a", "video_b")
-    }
+    files = portrait_pair(squat_pair, tmp_path_factory.mktemp("portrait"))
     job_id = submit(web, files, action=LONG_ACTION, mode="closed", differences="the squat is deeper")
     return job_id, finished(web, job_id)
 

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, Route
 from actiondiff.models import ComparisonResult
 from tests.conftest import shared_cache
 from tests.web.browser import current_times, serving
-from tests.web.test_coach import finished, open_job, portrait, scrub_to, submit
+from tests.web.test_coach import finished, open_job, portrait_pair, scrub_to, submit
 
 PHONE = {"width": 390, "height": 844}
 
@@ -51,12 +51,7 @@ def squat_job(web: str, squat_pair: Path) -> tuple[str, ComparisonResult]:
 def portrait_job(
     web: str, squat_pair: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, ComparisonResult]:
-    folder = tmp_path_factory.mktemp("portrait")
-    files = {
-        side: (f"{side}.mp4", portrait(squat_pair / f"{side[-1]}.mp4", folder / f"{side}.mp4"), "video/mp4")
-        for side in ("video_a", "video_b")
-    }
-    files = {side: (name, path.read_bytes(), kind) for side, (name, path, kind) in files.items()}
+    files = portrait_pair(squat_pair, tmp_path_factory.mktemp("portrait"))
     job_id = submit(web, files, action="squat", mode="closed", differences="the squat is deeper")
     return job_id, finished(web, job_id)
 
