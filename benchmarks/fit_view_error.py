@@ -29,9 +29,11 @@ from pathlib import Path
 
 from actiondiff.config import Config
 from actiondiff.eval.invariance import ACTION
+from actiondiff.kinematics import Reading, compute_features
 from actiondiff.kinematics.quantities import QUANTITIES, STAND_INS, Quantity
 from actiondiff.kinematics.uncertainty import INTERVAL_Z, SYSTEMATIC_SHARE
 from actiondiff.kinematics.views import VIEW_ERROR_FILE
+from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.pipeline.compare import compare
 from actiondiff.pose import extract_pose
 from actiondiff.pose.quality import video_quality, wrap_deg
@@ -41,9 +43,30 @@ from scripts.fetch_real_clips import default_cache
 from tests.realfootage.calibration import camera_yaws
 
 SENSITIVE = [q for q in (*QUANTITIES, *STAND_INS) if q.view_sensitive]
-STATEMENTS = {(q.examples[0] or q.description): (q.key, "more") for q in SENSITIVE}
-"""One statement per view-sensitive quantity, linked to it (its own "more" example; a stand-in, which
-has none, its description)."""
+STATEMENTS = {(q.examples[0] or q.description): (q.key, "more") for q in SENSITIVE if q.view_analog is None}
+"""One statement per view-sensitive quantity the footage shows, linked to it (its own "more" example; a
+stand-in, which has none, its description). A one-off quantity is read as its `view_analog` instead."""
+
+
+def analog_readings(a: Path, b: Path, config: Config) -> dict[str, dict[str, object]]:
+    """Per one-off quantity, the difference A - B of its `view_analog` (its signal read per repetition)
+    at the same moment; no interval: the whole difference is counted as the view's (`view_effect`)."""
+    movement = resolve_profile(ACTION).movement
+    readings = [Reading.of(compute_features(extract_pose(clip, config)), movement) for clip in (a, b)]
+    found = {}
+    for quantity in SENSITIVE:
+        if quantity.view_analog is None:
+            continue
+        one, other = (quantity.view_analog(reading) for reading in readings)
+        if one is not None and other is not None:
+            difference = round(one.value - other.value, 4)
+            found[quantity.key] = {
+                "difference": difference,
+                "interval": [difference, difference],
+                "margin": quantity.margin,
+                "read_as": "per repetition (view_analog)",
+            }
+    return found
 
 
 def camera_pairs(folder: Path, config: Config) -> list[dict[str, object]]:
@@ -65,6 +88,7 @@ def camera_pairs(folder: Path, config: Config) -> list[dict[str, object]]:
                 "interval": measured.interval_difference,
                 "margin": measured.margin,
             }
+        readings.update(analog_readings(a, b, config))
         read_a, read_b = azimuths[a.stem], azimuths[b.stem]
         read = None if read_a is None or read_b is None else float(wrap_deg(read_a - read_b))
         true = float(
@@ -127,6 +151,8 @@ def slopes(pairs: list[dict[str, object]]) -> dict[str, dict[str, object]]:
             "pairs": len(seen),
             "largest": f"{worst['footage']} {worst['a']}-{worst['b']} ({worst['true_deg']} deg apart)",
         }
+        if quantity.view_analog is not None:
+            fitted[quantity.key]["read_as"] = "its signal per repetition (view_analog)"
     return fitted
 
 

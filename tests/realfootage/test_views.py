@@ -3,6 +3,7 @@ and the gate that keeps what the views could change from being called a differen
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,10 @@ import pytest
 from actiondiff import compare
 from actiondiff.config import Config
 from actiondiff.eval.invariance import ACTION, STATEMENTS
-from actiondiff.kinematics.quantities import find_quantity
+from actiondiff.kinematics import Reading, compute_features
+from actiondiff.kinematics.quantities import QUANTITIES, STAND_INS, find_quantity
+from actiondiff.kinematics.views import view_error
+from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.pose import extract_pose
 from actiondiff.pose.quality import video_quality, wrap_deg
 from tests.realfootage.calibration import camera_yaws
@@ -57,3 +61,27 @@ def test_another_camera_never_calls_the_same_moment_different_and_says_what_woul
             assert verdict.withheld is None, verdict
             interval = "interval of the difference" in (verdict.evidence[0].detail or "")
             assert verdict.label == "C" or interval, verdict  # the technical reason: its detail
+
+
+def test_a_one_off_quantity_has_the_view_error_its_signal_shows_per_repetition_across_the_cameras(
+    real_clips: list[Path], offline_config: Config
+) -> None:
+    yaws = camera_yaws(real_clips[0].parent / "Calib.qca.txt")
+    movement = resolve_profile(ACTION).movement
+    readings = {
+        c.stem: Reading.of(compute_features(extract_pose(c, offline_config)), movement) for c in real_clips
+    }
+    analogs = [q for q in (*QUANTITIES, *STAND_INS) if q.view_analog is not None]
+    assert {"countermovement_depth", "arm_swing", "peak_hand_speed"} <= {q.key for q in analogs}
+    for quantity in analogs:
+        values = {camera: quantity.view_analog(reading) for camera, reading in readings.items()}  # type: ignore[misc]
+        for a, b in itertools.combinations(sorted(values), 2):
+            one, other = values[a], values[b]
+            assert one is not None and other is not None, (quantity.key, a, b)
+            apart = min(abs(float(wrap_deg(yaws[a] - yaws[b]))), 90.0)
+            error = view_error(quantity, apart)
+            assert error is not None and abs(one.value - other.value) <= error * 1.001, (
+                quantity.key,
+                a,
+                b,
+            )  # fit rounded

@@ -216,7 +216,7 @@ def _left(away: np.ndarray) -> int:
     return int(still[-1]) + 1 if still.size else 0
 
 
-def _hand_paths(features: KinematicFeatures) -> tuple[np.ndarray, np.ndarray]:
+def hand_paths(features: KinematicFeatures) -> tuple[np.ndarray, np.ndarray]:
     """(T, 2) image positions of the swinging hands and their speed: both hands' mean while they stay
     together (a golf grip), else the faster hand (a throw); a body role, so mirroring keeps it."""
     per_side = [np.stack([features[f"{side}_hand_x"], features[f"{side}_hand_y"]], axis=1) for side in SIDES]
@@ -249,7 +249,7 @@ def read_swing(features: KinematicFeatures, moving: tuple[int, int]) -> SwingEve
     start, end = moving
     if len(features) < 5 or end - start < 4:
         return None
-    hands, speed = _hand_paths(features)
+    hands, speed = hand_paths(features)
     times = features.timestamps
     moving_speed = speed[start : end + 1]
     if not np.isfinite(moving_speed).any():

@@ -32,6 +32,7 @@ from actiondiff.kinematics.events import (
     Events,
     JumpEvents,
     SwingEvents,
+    hand_paths,
     image_leg_length,
     image_legs,
     read_events,
@@ -178,6 +179,8 @@ class Quantity:
     sides_alike: bool = False  # reads both sides alike (their mean): a mirror leaves it, so a view and
     # its reflection about the body's midline read alike (`gate.views_apart`)
     stand_in: str = ""  # a `STAND_INS` key: the same claim read from image heights, where views differ
+    view_analog: Compute | None = None  # a one-off quantity's signal, in its units, read per repetition:
+    # how the view fit (`fit_view_error.py`) measures it on multi-camera footage, which shows no one-off
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
@@ -244,22 +247,35 @@ def spread(column: str, phase: str, kind: str) -> Compute:
     return _per_window(phase, reduce)
 
 
-def rise(column: str) -> Compute:
-    """Per repetition: the column's peak minus its resting level, the mean of its median over each
-    stretch outside the repetitions (before, between, after them): how long a video rests at one end
-    (a held lead-in) does not weigh that stretch over the others."""
+def rise(column: str, use: str = "max") -> Compute:
+    """Per repetition: the column's peak minus its resting level (`use` "min": the resting level minus
+    its trough, a drop), the level being the mean of its median over each stretch outside the
+    repetitions (before, between, after them): how long a video rests at one end (a held lead-in) does
+    not weigh that stretch over the others."""
 
     def compute(reading: Reading) -> Measurement | None:
         values = reading.features[column]
         rest = np.concatenate(reading.windows("rest"))
         stretches = np.split(rest, np.flatnonzero(np.diff(rest) > 1) + 1)
         levels = [float(np.nanmedian(values[s])) for s in stretches if np.isfinite(values[s]).any()]
-        peak = extreme(column, "rep", "max")(reading)
+        peak = extreme(column, "rep", use)(reading)
         if peak is None or not levels:
             return None
-        return Measurement(peak.value - float(np.mean(levels)), peak.rows)
+        return Measurement((peak.value - float(np.mean(levels))) * (1 if use == "max" else -1), peak.rows)
 
     return compute
+
+
+def per_leg_length(compute: Compute) -> Compute:
+    """An image distance read by `compute`, in the leg's standing image length."""
+
+    def scaled(reading: Reading) -> Measurement | None:
+        found, legs = compute(reading), image_leg_length(reading.features)
+        if found is None or not legs > 0:
+            return None
+        return Measurement(found.value / legs, found.rows, tuple(v / legs for v in found.per_window))
+
+    return scaled
 
 
 def duration(phase: str) -> Compute:
@@ -428,10 +444,7 @@ def jump_rise(reading: Reading) -> Measurement | None:
     does not repeat, else the rise per repetition (`rise`) over the leg's image length."""
     if reading.events.jump is not None and len(reading.repetitions) < 2:
         return of_jump(flight_height)(reading)
-    found, legs = rise("hip_centre_y")(reading), image_leg_length(reading.features)
-    if found is None or not legs > 0:
-        return None
-    return Measurement(found.value / legs, found.rows, tuple(v / legs for v in found.per_window))
+    return per_leg_length(rise("hip_centre_y"))(reading)
 
 
 def landing_flexion(reading: Reading, jump: JumpEvents) -> Read | None:
@@ -615,7 +628,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the jump takes longer", "the jump is quicker")),
     Quantity("countermovement_depth", "hip drop below standing before take-off in a one-off jump",
              "x leg length", "jump", 0.05, of_jump(countermovement_depth), crossed=False,
-             joints=("hip", "knee", "ankle"),
+             joints=("hip", "knee", "ankle"), one_side_enough=True,
+             view_analog=per_leg_length(rise("hip_centre_y", "min")),
              phrases=("dips lower before the take-off", "dips less before the take-off"),
              more=(r"counter-?movement\b.{0,20}\b(deeper|lower|bigger|larger)|deeper counter-?movement|"
                    r"(dips?|sinks?|drops?)\b.{0,15}\b(lower|deeper|further)\b.{0,25}\b(before|into) (the )?"
@@ -634,7 +648,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the knees bend more on landing", "the landing is stiffer")),
     Quantity("arm_swing", "range of arm elevation (hip-shoulder-elbow angle) from the start of a one-off "
              "jump to its peak", "deg", "jump", 15.0, of_jump(arm_swing), crossed=False,
-             joints=("hip", "shoulder", "elbow"),
+             joints=("hip", "shoulder", "elbow"), view_analog=spread("shoulder_angle", "rep", "range"),
              phrases=("swings the arms more into the jump", "swings the arms less into the jump"),
              more=(r"arms?\b.{0,15}\bswing\w*\b.{0,15}\b(more|higher|further|harder|bigger)|"
                    r"(bigger|more|stronger|fuller) arm swing|"
@@ -701,6 +715,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("peak_hand_speed", "peak speed of the hands, at impact or release of a one-off swing or throw",
              "torso/s", "swing", 1.0, of_swing(hand_speed), crossed=False, relative_margin=0.15,
              joints=("shoulder", "wrist"), one_side_enough=True,
+             view_analog=extreme(lambda features: hand_paths(features)[1], "rep", "max"),
              phrases=("moves the hands faster at impact or release",
                       "moves the hands more slowly at impact or release"),
              more=(r"(more|higher|greater) (hand|club|club ?head|swing|arm|racket|bat) speed|"
