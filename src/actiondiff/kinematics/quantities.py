@@ -409,6 +409,9 @@ def countermovement_depth(reading: Reading, jump: JumpEvents) -> Read:
     return drop / jump.leg_length, [jump.bottom]
 
 
+BEND_BEFORE = r"(dips?|sinks?|drops?|knees? bend\w*|bend\w* (the |his |her |their )?knees)"
+"""Words for the dip before a take-off (a countermovement): "the knees bend deeper before the jump"."""
+
 WHOLE_LEG = 0.9
 """A pose in the air counts for the jump's height while each leg keeps this share of the standing leg's
 image length: a body fitted with its head out of the frame drew hips on the shirt and knees on the shorts
@@ -632,10 +635,10 @@ QUANTITIES: tuple[Quantity, ...] = (
              view_analog=per_leg_length(rise("hip_centre_y", "min")),
              phrases=("dips lower before the take-off", "dips less before the take-off"),
              more=(r"counter-?movement\b.{0,20}\b(deeper|lower|bigger|larger)|deeper counter-?movement|"
-                   r"(dips?|sinks?|drops?)\b.{0,15}\b(lower|deeper|further)\b.{0,25}\b(before|into) (the )?"
+                   rf"{BEND_BEFORE}\b.{{0,15}}\b(lower|deeper|further|more)\b.{{0,25}}\b(before|into) (the )?"
                    r"(jump|take-?off)"),
              less=(r"counter-?movement\b.{0,20}\b(shallower|smaller)|shallower counter-?movement|"
-                   r"(dips?|sinks?|drops?) less\b.{0,25}\b(before|into) (the )?(jump|take-?off)"),
+                   rf"{BEND_BEFORE} less\b.{{0,25}}\b(before|into) (the )?(jump|take-?off)"),
              examples=("the countermovement before the jump is deeper",
                        "the dip before take-off is shallower")),
     Quantity("landing_knee_flexion", "deepest knee flexion (180 - knee angle) after landing a one-off jump",
@@ -920,7 +923,7 @@ QUANTITIES: tuple[Quantity, ...] = (
              examples=("the body sways and wobbles more", "the body is more stable")),
     Quantity("jump_height", "hip-centre rise above standing to a one-off jump's flight peak, or per rep",
              "x leg length", "rep", 0.06, jump_rise, crossed=False, relative_margin=0.15,
-             joints=("hip", "knee", "ankle"),
+             joints=("hip", "knee", "ankle"), one_side_enough=True,
              phrases=("jumps higher", "jumps lower"),
              more=(r"jumps?\b.{0,15}\bhigher|higher jump|more (height|air)|jump height|"
                    r"hips?\b.{0,15}\b(rises?|go(es)?|gets?)\b.{0,10}\bhigher"),
