@@ -145,7 +145,7 @@ def test_two_slow_repetitions_against_three_quick_ones_read_each_video_s_own_tem
 ) -> None:
     """The sample's two squats at half speed against three at its own speed: the time per repetition
     is read in each video's own repetitions (matched windows would map two onto three) and is twice as
-    long in the slow one."""
+    long in the slow one; so is the depth, the same in both (mapped, a window reads standing)."""
     rows = np.arange(len(squat_a.frames))
     slow = spliced((squat_a, np.repeat(rows, 2)))
     quick = spliced((squat_a, np.r_[rows[:STAND], rows[20:STAND], rows[STAND:]]))
@@ -159,3 +159,5 @@ def test_two_slow_repetitions_against_three_quick_ones_read_each_video_s_own_tem
     assert tempo is not None and tempo.value_a is not None and tempo.value_b is not None
     assert "matched windows" not in tempo.detail and tempo.label == "A"
     assert tempo.value_a == pytest.approx(2 * tempo.value_b, rel=0.15)
+    depth = measure_quantity("depth", *readings, matched=matched, replicas=replicas)
+    assert depth is not None and "matched windows" not in depth.detail and depth.label == "C", depth.detail

@@ -8,7 +8,14 @@ from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.kinematics.uncertainty import INTERVAL_Z, interval_verdict
 from actiondiff.kinematics.views import view_error
 from actiondiff.models import Difference, Evidence, PoseTrack
-from actiondiff.pipeline.gate import gate_difference, quality_check, stood_in, view_bounded, views_apart
+from actiondiff.pipeline.gate import (
+    gate_difference,
+    quality_check,
+    stand_in_wins,
+    stood_in,
+    view_bounded,
+    views_apart,
+)
 from actiondiff.pose.landmarks import LANDMARK_NAMES, MIRRORED
 from tests.kinematics.builders import make_track, one_arm_raised, turned_world
 from tests.pose.test_quality import mirrored
@@ -230,3 +237,23 @@ def test_a_stand_in_decides_in_place_of_a_withheld_reading_and_says_so() -> None
     assert decided.reason is not None and decided.reason.startswith(note)
     assert withheld.reason is not None and decided.reason.endswith(withheld.reason)
     assert decided.measured is not None and "in place of the deepest knee flexion" in decided.measured.summary
+
+
+def test_across_views_a_stand_in_that_decides_takes_the_place_of_a_decided_angle_and_says_why() -> None:
+    pair = tracks(60.0, 0.0)
+    check = quality_check(*pair)
+    angle = measured("shoulder_flexion", "B")
+    angle.evidence[0] = angle.evidence[0].model_copy(update={"value_a": 112.0, "value_b": 130.0})
+    heights, even = measured("arm_height", "A"), measured("arm_height", "C")
+    assert check.views_differ
+    assert stand_in_wins(angle, heights, views_differ=True)
+    assert not stand_in_wins(angle, even, views_differ=True)  # a C of the heights leaves the angle's B
+    assert not stand_in_wins(angle, heights, views_differ=False)  # one view: the angle stands
+    withheld = gate_difference(measured("depth"), check, pair)
+    assert stand_in_wins(withheld, even, views_differ=True)  # in place of a withheld one, any verdict
+    decided = stood_in(heights, angle)
+    assert decided.label == "A" and decided.reason is not None
+    assert "in place of the highest arm elevation" in decided.reason
+    assert decided.reason.endswith(
+        "reads 112 vs 130 deg from the pose model's guess of depth, and the views differ"
+    )

@@ -25,7 +25,6 @@ from actiondiff.kinematics.phrasing import read_phrasing
 from actiondiff.kinematics.quantities import (
     EVENT_PHASES,
     REPETITION_SPAN,
-    STAND_INS,
     Compute,
     Measurement,
     Quantity,
@@ -222,12 +221,10 @@ def measure_quantity(
     """
     if isinstance(quantity, str):
         quantity = find_quantity(quantity)
-    # a time or a stand-in read in matched windows needs repetitions that pair one to one: 3 slow
-    # push-ups mapped onto 4 quick ones read 2.95 vs 2.29 s per push-up there (5.6 vs 2.2 s on their
-    # own), 3 squats mapped onto 8 read the standing between them as a bottom
-    paired = (quantity.unit != "s" and quantity not in STAND_INS) or len(reading_a.repetitions) == len(
-        reading_b.repetitions
-    )
+    # reading in matched windows needs repetitions that pair one to one: 3 slow push-ups mapped onto 4
+    # quick ones read 2.95 vs 2.29 s per push-up there (5.6 vs 2.2 s on their own), 3 squats mapped onto
+    # 8 read the standing between them as a bottom, 6 onto 3 a knee flexion of 40 deg (99 on their own)
+    paired = len(reading_a.repetitions) == len(reading_b.repetitions)
     crossed = bool(matched) and quantity.crossed and paired
     pairs = list(matched) if crossed else [(reading_a, reading_b)]
     values = _measured(quantity.compute, pairs)

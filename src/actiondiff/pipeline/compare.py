@@ -51,7 +51,7 @@ from actiondiff.models import (
 )
 from actiondiff.pipeline.differ import VideoFrames, ask_vlm
 from actiondiff.pipeline.fusion import decide, discovered
-from actiondiff.pipeline.gate import gate_difference, quality_check, stood_in, view_bounded
+from actiondiff.pipeline.gate import gate_difference, quality_check, stand_in_wins, stood_in, view_bounded
 from actiondiff.pipeline.localize import (
     Localization,
     localization_from_spans,
@@ -344,7 +344,9 @@ class TwoVideoJob:
         again with the view error where the views differ, and withheld by the quality gate where the
         two videos cannot support it. A measurement the gate withholds is measured again by its
         view-robust stand-in (`Quantity.stand_in`), which decides in its place when the gate lets it,
-        saying so."""
+        saying so; across two views the stand-in's A or B also wins over a decided angle, which the
+        pose model reads from its guess of depth (arms overhead from the front read 112 deg of
+        elevation, under arms held forward from the side at 130)."""
         self.say(f"deciding: {difference.text}")
         polarity = 1.0 if difference.direction == "more" else -1.0
         linked = (difference.quantity, polarity) if difference.quantity else None
@@ -364,10 +366,11 @@ class TwoVideoJob:
             return gate_difference(verdict, pair.quality, (pair.a.track, pair.b.track))
 
         verdict = gated(measured(stand_in=False))
-        if verdict.withheld is None or (other := measured(stand_in=True)) is None:
+        across_views = pair.quality is not None and pair.quality.views_differ
+        if (verdict.withheld is None and not across_views) or (other := measured(stand_in=True)) is None:
             return verdict
         instead = gated(other)
-        return verdict if instead.label is None else stood_in(instead, verdict)
+        return stood_in(instead, verdict) if stand_in_wins(verdict, instead, across_views) else verdict
 
     def run(self) -> ComparisonResult:
         """The steps in order: frames, plan and pose, performances, a verdict per difference."""

@@ -343,16 +343,32 @@ def gate_difference(
     return difference
 
 
-def stood_in(instead: Difference, withheld: Difference) -> Difference:
-    """The verdict of a quantity's view-robust stand-in, saying which reading it replaces and why that
-    one was withheld (no silent fallback)."""
-    measured, replaced = instead.measured, withheld.measured
+def stand_in_wins(verdict: Difference, instead: Difference, views_differ: bool) -> bool:
+    """Whether a stand-in's verdict (`instead`) takes the place of the reading it stands in for: where
+    the gate withheld that one, when the stand-in decides at all; across two views, when it decides A
+    or B (the angle comes from the pose model's guess of depth, the heights from the image itself)."""
+    if verdict.withheld is not None:
+        return instead.label is not None
+    return views_differ and instead.label in ("A", "B")
+
+
+def stood_in(instead: Difference, replaced_verdict: Difference) -> Difference:
+    """The verdict of a quantity's view-robust stand-in, saying which reading it replaces and why: that
+    one was withheld, or the views differ and it is read from the pose model's guess of depth (no
+    silent fallback)."""
+    measured, replaced = instead.measured, replaced_verdict.measured
     if measured is None or replaced is None or replaced.quantity is None:
         return instead
     original = find_quantity(replaced.quantity)
+    why = (
+        f"which was withheld: {replaced_verdict.reason}"
+        if replaced_verdict.withheld is not None
+        else f"which reads {replaced.value_a:.3g} vs {replaced.value_b:.3g} {original.unit} from the pose "
+        "model's guess of depth, and the views differ"
+    )
     note = (
         f"read as the {find_quantity(measured.quantity or '').description} in place of the "
-        f"{original.description}, which was withheld: {withheld.reason}"
+        f"{original.description}, {why}"
     )
     noted = measured.model_copy(update={"summary": f"{measured.summary}; {note}"})
     return instead.model_copy(
