@@ -32,7 +32,7 @@ from actiondiff.eval.invariance import ACTION
 from actiondiff.kinematics import Reading, compute_features
 from actiondiff.kinematics.quantities import QUANTITIES, STAND_INS, Quantity
 from actiondiff.kinematics.uncertainty import INTERVAL_Z, SYSTEMATIC_SHARE
-from actiondiff.kinematics.views import VIEW_ERROR_FILE
+from actiondiff.kinematics.views import SATURATION_DEG, VIEW_ERROR_FILE
 from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.pipeline.compare import compare
 from actiondiff.pose import extract_pose
@@ -116,10 +116,6 @@ def view_effect(reading: dict[str, object]) -> float:
     random = math.sqrt(max(error**2 - systematic**2, 0.0))
     return max(abs(float(reading["difference"])) - INTERVAL_Z * random, 0.0)  # type: ignore[arg-type]
 
-
-SATURATION_DEG = 90.0
-"""Pairs further apart are fitted as this far apart: a view effect may stop growing past square-on
-views (front and back see a body much alike), and a slope over 170 deg must not make a small one."""
 
 
 def _degrees(pair: dict[str, object], quantity: Quantity) -> float:

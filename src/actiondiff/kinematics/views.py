@@ -18,6 +18,10 @@ from pathlib import Path
 from actiondiff.kinematics.quantities import Quantity
 
 VIEW_ERROR_FILE = Path(__file__).with_name("view_error.json")
+SATURATION_DEG = 90.0
+"""Views further apart are fitted, and bounded, as this far apart: a view effect may stop growing past
+square-on views (front and back see a body much alike), and a slope over 170 deg must not make a small
+one. The fit takes the pairs past it as this far apart, so the error it allows them is the bound."""
 
 FRONT_PLANE = frozenset(
     {"knee_valgus", "grip_width", "stance_width", "elbow_flare", "knee_asymmetry", "lateral_shift",
@@ -52,9 +56,10 @@ def view_slope(quantity: Quantity) -> float | None:
 
 
 def view_error(quantity: Quantity, degrees: float) -> float | None:
-    """How far two views `degrees` apart can move the quantity's reading (its units); None: unknown."""
+    """How far two views `degrees` apart (at most `SATURATION_DEG`, as fitted) can move the quantity's
+    reading (its units); None: unknown."""
     slope = view_slope(quantity)
-    return None if slope is None else slope * max(degrees, 0.0)
+    return None if slope is None else slope * min(max(degrees, 0.0), SATURATION_DEG)
 
 
 def settling_view(quantity: Quantity) -> str:
