@@ -178,6 +178,8 @@ class Quantity:
     sides_alike: bool = False  # reads both sides alike (their mean): a mirror leaves it, so a view and
     # its reflection about the body's midline read alike (`gate.views_apart`)
     stand_in: str = ""  # a `STAND_INS` key: the same claim read from image heights, where views differ
+    least_picture_rate: float = 0.0  # new pictures per second a video must show for it to be read
+    # (speeds, tempos, keystroke timing: between pictures further apart a motion is a jump)
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)
