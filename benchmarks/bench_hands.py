@@ -12,7 +12,9 @@ CORPUS/hands-built:
   photo          a real photo of a hand and its mirror image moved and rotated over 6 s (motion by
                  construction, not real: two hands, the image's left one moving 70 px, the right 25 px
                  0.3 s later)
-Clips in UNFIT (held-picture GIFs with an overlay) are measured and shown but counted apart.
+Clips in UNFIT (held-picture GIFs with an overlay) are measured and shown but counted apart; on them
+the hands' speeds, paths, tempos and keystrokes are not decided ("fps": too few new pictures a second,
+`Quantity.least_picture_rate`), which counts as measurable and not decided.
 Each clip is compared with its mirrored copy (every hand quantity must read C: the mirror only swaps
 the hands) and with its copy played 2x slower (truth below in SLOWED); per-side columns are checked
 to swap: the left hand's median of the clip within a margin of the right hand's of its mirror.

@@ -44,11 +44,12 @@ FINGER_SPREAD_MARGIN = 15.0
 above read 110 deg on a real clip and 123 on its copy played 2x slower (the same pictures, encoded
 again), the copy's interval clear of a 6 deg margin."""
 TIMING_PICTURE_RATE = 10.0
-"""Least new pictures per second for the hands' speeds, tempos and keystroke timing
-(`Quantity.least_picture_rate`): at the piano clips' 3 to 5 keystrokes a second a finger rises and
-falls within 0.1 to 0.2 s, so sparser pictures show a keystroke in one at best; between the 5-fps
-GIF clips' pictures the hand jumps, and a copy played slower jumps as far (their slowed copies read
-the same peak speeds, tap rates and paces)."""
+"""Least new pictures per second for what the hands do between pictures: speeds, paths, tempos and
+keystroke timing (`Quantity.least_picture_rate`). At the piano clips' 4 to 5 keystrokes a second a
+finger rises and falls within 0.1 to 0.2 s, so sparser pictures show a keystroke in one at best, and
+a hand's reach and return between two pictures is missed. Between the 5-fps GIF clips' pictures the
+hand jumps: their slowed copies read the peak speed and tap rate of the original (a copy played slower
+jumps as far in one row), and the rock-paper-scissors one a path 2.7 times as long."""
 LAG_RANGE_S = 1.0
 """Largest lag between the hands looked for."""
 LEAST_LAG_CORRELATION = 0.5
@@ -317,6 +318,7 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              examples=("the wrist is bent more", "the wrist stays straighter")),
     Quantity("hand_path", "distance the palms travel over the task (both hands added)", "palm", "whole",
              2.0, path_length, relative_margin=0.15, crossed=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("moves the hands over a longer path", "moves the hands more economically"),
              more=(rf"{_HAND_MOTION}\b.{{0,20}}\b(travel|move)s?\b.{{0,10}}\b"
                    r"(further|farther|a longer (way|distance))\b|"

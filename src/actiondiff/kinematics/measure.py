@@ -217,8 +217,8 @@ def too_few_pictures(quantity: Quantity, reading_a: Reading, reading_b: Reading)
     if not sparse:
         return None
     return (
-        f"{' and '.join(sparse)}; speeds, tempos and keystroke timing need at least {least:.0f}: "
-        f"film at {FILM_FPS} fps or more"
+        f"{' and '.join(sparse)}; how the hands move between pictures (speeds, paths, tempos, "
+        f"keystrokes) needs at least {least:.0f}: film at {FILM_FPS} fps or more"
     )
 
 
