@@ -87,3 +87,18 @@ def test_a_clip_and_its_mirror_image_go_through_the_hand_model_as_the_same_pictu
     back = other.image_xyz[:, ::-1].copy()
     back[..., 0] = 1.0 - back[..., 0]
     np.testing.assert_allclose(one.image_xyz, back, atol=1e-6)
+
+
+def test_a_clip_that_is_its_own_mirror_image_is_flip_tested(
+    real_clips: list[Path], offline_config: Config
+) -> None:
+    """No orientation to tell (the left half mirrored onto the right): each frame is read both ways."""
+    clip = real_clips[3]
+    info = probe(clip)
+    sampling = replace(pose_sampling(offline_config, info), fps=8.0)
+    frames = list(itertools.islice(sample_frames(clip, sampling, info), 10))
+    half = frames[0].image.shape[1] // 2
+    symmetric = [Frame(f.sample, np.concatenate([f.image[:, :half], f.image[:, :half][:, ::-1]], axis=1))
+                 for f in frames]  # fmt: skip
+    hands = MediaPipeHandEstimator().track(symmetric)
+    assert hands.orientation == "flip-tested" and hands.image_xyz.shape == (10, 2, 21, 3)
