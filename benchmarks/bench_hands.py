@@ -12,7 +12,9 @@ CORPUS/hands-built:
   photo          a real photo of a hand and its mirror image moved and rotated over 6 s (motion by
                  construction, not real: two hands, the image's left one moving 70 px, the right 25 px
                  0.3 s later)
-Clips in UNFIT (held-picture GIFs with an overlay) are measured and shown but counted apart.
+Clips in UNFIT (held-picture GIFs with an overlay) are measured and shown but counted apart; on them
+the hands' speeds, paths, tempos and keystrokes are not decided ("fps": too few new pictures a second,
+`Quantity.least_picture_rate`), which counts as measurable and not decided.
 Each clip is compared with its mirrored copy (every hand quantity must read C: the mirror only swaps
 the hands) and with its copy played 2x slower (truth below in SLOWED); per-side columns are checked
 to swap: the left hand's median of the clip within a margin of the right hand's of its mirror.
@@ -34,7 +36,7 @@ import numpy as np
 from actiondiff.config import Config
 from actiondiff.kinematics import KinematicFeatures, Reading
 from actiondiff.kinematics.hand_quantities import HAND_QUANTITIES
-from actiondiff.kinematics.measure import measure_readings
+from actiondiff.kinematics.measure import measure_readings, too_few_pictures
 from actiondiff.kinematics.quantities import find_quantity
 from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.pipeline.performance import FrameSource, observe
@@ -139,10 +141,16 @@ def observed(path: Path, config: Config) -> KinematicFeatures:
 
 
 def verdicts(a: Reading, b: Reading, truth: dict[str, float]) -> tuple[dict[str, str], dict[str, str]]:
-    """Each quantity's label ("-": not decided, "n/a": not measurable), A/B by polarity +1, and the
-    label its truth asks for (B's value = A's x `truth[key]`)."""
+    """Each quantity's label ("-": not decided, "fps": not decided as the videos show too few pictures
+    per second, "n/a": not measurable), A/B by polarity +1, and the label its truth asks for (B's value
+    = A's x `truth[key]`)."""
     labels, expected = {}, {}
     for key, factor in truth.items():
+        quantity = find_quantity(key)
+        if too_few_pictures(quantity, a, b) is not None:
+            readable = quantity.compute(a) is not None and quantity.compute(b) is not None
+            labels[key] = "fps" if readable else "n/a"
+            continue
         evidence = measure_readings(key, a, b, linked=(key, 1.0))
         if evidence is None or evidence.value_a is None:
             labels[key] = "n/a"
@@ -241,6 +249,8 @@ def main() -> None:
                 f"  {edit}: {len(made)} decided of {sum(labels[k] != 'n/a' for k in truth)} measurable; "
                 f"wrong: {bad or 0}\n    {shown}"
             )
+            if "fps" in labels.values():
+                print(f"    fps: {too_few_pictures(find_quantity('hand_tempo'), readings[0], reading)}")
             if edit == "slow":
                 slower = [k for k in TEMPO if labels[k] == "A"]
                 print(f"  slowed copy decided slower: {', '.join(slower) if slower else 'no'}")

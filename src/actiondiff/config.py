@@ -57,7 +57,8 @@ class PoseConfig(BaseModel):
     flip_test: bool = Field(
         default=True,
         description="Also pose each frame mirrored and average, so a mirrored video reads as the same "
-        "performance (doubles pose time).",
+        "performance (doubles pose time); the hands are read in the clip's canonical orientation instead "
+        "(one pass, flip-tested only when the clip has none).",
     )
     people: int = Field(
         default=2,

@@ -154,6 +154,9 @@ class PerformerChoice(BaseModel):
         )
 
 
+HandOrientation = Literal["as filmed", "mirrored", "flip-tested"]
+
+
 class HandTrack(BaseModel):
     """Both hands' 21 landmarks over the sampled frames of one video (`pose.hands`), beside the body.
 
@@ -174,6 +177,14 @@ class HandTrack(BaseModel):
     model: str
     sides_from: Literal["model", "body"] = "model"
     """Who told left from right: the hand model's handedness, or the body pose's wrists."""
+    orientation: HandOrientation = "as filmed"
+    """How the pictures went through the hand model: in the clip's canonical orientation, as filmed or
+    mirrored (`pose.hands.canonical_mirrored`), or both ways and averaged (the flip test) where the clip
+    had no orientation to tell."""
+    pictures_held: float = 0.0
+    """Share of the frames that repeat the picture before them (`pose.hands.pictures_held`): a GIF or
+    a slide show holds each picture over several frames, so the video shows fewer pictures per second
+    than its frame rate (`kinematics.features.picture_rate`)."""
 
     @property
     def found(self) -> np.ndarray:

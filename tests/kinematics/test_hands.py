@@ -20,9 +20,19 @@ from actiondiff.kinematics.hand_quantities import (
     travelled,
 )
 from actiondiff.kinematics.hands import finger_flexion
+from actiondiff.kinematics.measure import measure_quantity, measure_readings
 from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.models import FrameSample, HandTrack, PoseTrack, VideoInfo
-from actiondiff.pose.hands import _flip_tested, _unmirrored, sides_by_body, sides_by_continuity
+from actiondiff.pose.hands import (
+    LEAST_LEAN,
+    _flip_tested,
+    _unmirrored,
+    brightness_lean,
+    canonical_mirrored,
+    pictures_held,
+    sides_by_body,
+    sides_by_continuity,
+)
 from actiondiff.pose.landmarks import FINGER_CHAINS, HAND_LANDMARK_NAMES, LANDMARK_NAMES, N_LANDMARKS
 
 FPS = 30.0
@@ -192,3 +202,52 @@ def test_a_hand_whose_label_flips_keeps_one_side_while_it_is_followed() -> None:
     flipping = track.hands.model_copy(update={"image_xyz": image, "confidence": confidence})
     followed = sides_by_continuity(flipping)
     assert followed.found[:, 0].all() and not followed.found[:, 1].any()
+
+
+def test_a_picture_and_its_mirror_image_lean_opposite_ways_and_a_symmetric_one_has_no_orientation() -> None:
+    rng = np.random.default_rng(1)
+    picture = rng.integers(0, 256, (48, 64, 3)).astype(np.uint8)
+    picture[:, 40:] = 255  # a bright right side
+    mirror = np.ascontiguousarray(picture[:, ::-1])
+    assert brightness_lean(picture) > LEAST_LEAN
+    assert brightness_lean(mirror) == pytest.approx(-brightness_lean(picture), abs=1e-6)
+    assert canonical_mirrored([picture]) is True and canonical_mirrored([mirror]) is False
+    symmetric = np.concatenate([picture[:, :32], picture[:, :32][:, ::-1]], axis=1)
+    assert canonical_mirrored([symmetric]) is None  # near a tie: both ways (the flip test)
+
+
+def test_held_pictures_are_told_from_the_small_changes_of_real_footage() -> None:
+    gif = [15.0, 0.01, 0.14, 0.0, 0.006] * 8  # a new picture, then the encoder's touch-ups to it
+    footage = list(np.random.default_rng(2).uniform(0.08, 2.9, 40))  # bench_hands' real clips' range
+    assert pictures_held(gif) == pytest.approx(0.8)
+    assert pictures_held(footage) < 0.1
+
+
+def test_speeds_and_tempos_are_not_decided_on_a_video_of_five_pictures_a_second() -> None:
+    palms, bends = motion()
+    track = track_with_hands(palms, bends)
+    held = track.model_copy(update={"hands": track.hands.model_copy(update={"pictures_held": 5 / 6})})
+    features, sparse = compute_features(track), compute_features(held)
+    assert features.picture_rate == FPS and sparse.picture_rate == pytest.approx(5.0)
+    original, gif = Reading.of(features, reading(track).movement), Reading.of(sparse, reading(held).movement)
+    evidence = measure_readings("tap_rate", original, gif, linked=("tap_rate", 1.0))
+    assert evidence is not None and evidence.label is None and evidence.value_a is None
+    assert "video B shows 5 pictures per second" in evidence.summary and "film at 25 fps" in evidence.summary
+    assert measure_quantity("hand_peak_speed", original, gif) is None
+    still = measure_readings("finger_curl", original, gif, linked=("finger_curl", 1.0))
+    assert still is not None and still.label == "C"  # a bend is read from any picture
+
+
+def test_the_fingers_pace_is_the_busiest_fingers_and_an_idle_fingers_bursts_add_nothing() -> None:
+    palms, bends = motion()
+    track = track_with_hands(palms, bends)
+    features = compute_features(track)
+    movement = reading(track).movement
+    working = finger_tempo(Reading.of(features, movement))
+    bursts = np.zeros(len(features))
+    for start in (20, 50, 80):  # the idle thumb misread 25 deg bent for a few rows, three times
+        bursts[start : start + 4] = 25.0
+    features.columns["left_thumb_flexion"] = features["left_thumb_flexion"] + bursts
+    misread = finger_tempo(Reading.of(features, movement))
+    assert working is not None and misread is not None and working.value > 50
+    assert misread.value == pytest.approx(working.value)

@@ -3,6 +3,8 @@ the action reads them, cached by content, and not computed at all for a body-onl
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ from actiondiff.knowledge.profile import resolve_profile
 from actiondiff.pipeline.performance import FrameSource, observe
 from actiondiff.pose import pose_sampling
 from actiondiff.pose.hands import MediaPipeHandEstimator
-from actiondiff.video import probe
+from actiondiff.video import Frame, probe, sample_frames
 
 pytestmark = pytest.mark.real
 
@@ -65,3 +67,38 @@ def test_a_body_only_action_never_runs_the_hand_model(
     hands = resolve_profile("squat").hands
     track, features = observe(clip, FrameSource(info, pose_sampling(config, info), hands=hands), config)
     assert track.hands is None and "finger_flexion" not in features.columns
+
+
+def test_a_clip_and_its_mirror_image_go_through_the_hand_model_as_the_same_pictures(
+    real_clips: list[Path], offline_config: Config
+) -> None:
+    """The canonical orientation: the clip is read one way and its mirror image the other, so the hand
+    model sees the same pixels and the two readings are mirror images, sides swapped, to the last digit."""
+    clip, config = real_clips[3], sparse(offline_config)
+    info = probe(clip)
+    sampling = replace(pose_sampling(config, info), fps=8.0)  # 1 s to orient, and a second more
+    frames = list(itertools.islice(sample_frames(clip, sampling, info), 10))
+    mirrored = [Frame(f.sample, np.ascontiguousarray(f.image[:, ::-1])) for f in frames]
+    estimator = MediaPipeHandEstimator()
+    one, other = estimator.track(frames), estimator.track(mirrored)
+    assert {one.orientation, other.orientation} == {"as filmed", "mirrored"}
+    assert one.found.any() and one.pictures_held < 0.1
+    np.testing.assert_array_equal(one.found, other.found[:, ::-1])
+    back = other.image_xyz[:, ::-1].copy()
+    back[..., 0] = 1.0 - back[..., 0]
+    np.testing.assert_allclose(one.image_xyz, back, atol=1e-6)
+
+
+def test_a_clip_that_is_its_own_mirror_image_is_flip_tested(
+    real_clips: list[Path], offline_config: Config
+) -> None:
+    """No orientation to tell (the left half mirrored onto the right): each frame is read both ways."""
+    clip = real_clips[3]
+    info = probe(clip)
+    sampling = replace(pose_sampling(offline_config, info), fps=8.0)
+    frames = list(itertools.islice(sample_frames(clip, sampling, info), 10))
+    half = frames[0].image.shape[1] // 2
+    symmetric = [Frame(f.sample, np.concatenate([f.image[:, :half], f.image[:, :half][:, ::-1]], axis=1))
+                 for f in frames]  # fmt: skip
+    hands = MediaPipeHandEstimator().track(symmetric)
+    assert hands.orientation == "flip-tested" and hands.image_xyz.shape == (10, 2, 21, 3)

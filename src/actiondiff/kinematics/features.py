@@ -103,6 +103,8 @@ class KinematicFeatures:
     cuts: tuple[int, ...] = ()
     """Rows where a new camera shot starts (`clean.camera_cuts`); empty for features computed without
     cleaning."""
+    picture_rate: float | None = None
+    """New pictures the video shows per second (`picture_rate`); None when unknown."""
 
     def __len__(self) -> int:
         return len(self.timestamps)
@@ -307,7 +309,27 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
             add(name, values, unit)
     fps = (len(times) - 1) / float(times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
     frames = np.array([f.index for f in track.frames], dtype=np.int64)
-    return KinematicFeatures(timestamps=times, frames=frames, columns=columns, units=units, fps=fps)
+    return KinematicFeatures(
+        timestamps=times, frames=frames, columns=columns, units=units, fps=fps,
+        picture_rate=picture_rate(track, fps),
+    )  # fmt: skip
+
+
+HELD_PICTURES = 0.5
+"""Least share of the frames repeating the picture before them (`HandTrack.pictures_held`) for a video
+to hold its pictures (a GIF, a slide show); real footage repeats at most a few (2 % on `bench_hands`'
+finger-tapping clip), the 5-fps GIF clips 79 %."""
+
+
+def picture_rate(track: PoseTrack, sampled_fps: float) -> float | None:
+    """New pictures per second the video shows: its frame rate, or, where it holds its pictures, the
+    sampling rate times the share of samples that bring a new one; None when unknown."""
+    native = track.video.fps or None
+    held = track.hands.pictures_held if track.hands is not None else 0.0
+    if held < HELD_PICTURES or not sampled_fps:
+        return native
+    shown = sampled_fps * (1.0 - held)
+    return min(native, shown) if native else shown
 
 
 def _cleaned_off(raw: dict[str, np.ndarray], cleaned: dict[str, np.ndarray]) -> dict[str, float]:

@@ -21,9 +21,11 @@ IDLE_SPEED = 0.5
 0.2 on a held hand)."""
 MOVING_SPEED = 1.5
 """Palm lengths per second above which a hand is making a movement (a reach, a throw, a shift)."""
-FINGER_STEP = 10.0
+FINGER_STEP = 20.0
 """Degrees a finger's bend must change from the end of its last counted move to count (`finger_tempo`):
-more than the jitter of the finger angles, less than a keystroke (`TAP_DEG`)."""
+more than the hand model's bursts on fingers that do not bend (the photo clip of `bench_hands`, a
+rigid hand moved and turned, read a pace of 20 deg/s at 10 deg steps and 7 at 20), less than a lift
+or a press of a working finger (the piano clips' fingers move 40 to 100 deg)."""
 PATH_STEP = 0.1
 """Palm lengths a palm must move from the end of its last counted move for a move to count in its path
 (`travelled`): more than the jitter left after smoothing, less than a key's width."""
@@ -41,6 +43,13 @@ FINGER_SPREAD_MARGIN = 15.0
 """`finger_spread`'s margin, deg: the hand model's index-to-little-finger angle of a flat hand seen from
 above read 110 deg on a real clip and 123 on its copy played 2x slower (the same pictures, encoded
 again), the copy's interval clear of a 6 deg margin."""
+TIMING_PICTURE_RATE = 10.0
+"""Least new pictures per second for what the hands do between pictures: speeds, paths, tempos and
+keystroke timing (`Quantity.least_picture_rate`). At the piano clips' 4 to 5 keystrokes a second a
+finger rises and falls within 0.1 to 0.2 s, so sparser pictures show a keystroke in one at best, and
+a hand's reach and return between two pictures is missed. Between the 5-fps GIF clips' pictures the
+hand jumps: their slowed copies read the peak speed and tap rate of the original (a copy played slower
+jumps as far in one row), and the rock-paper-scissors one a path 2.7 times as long."""
 LAG_RANGE_S = 1.0
 """Largest lag between the hands looked for."""
 LEAST_LAG_CORRELATION = 0.5
@@ -101,17 +110,20 @@ def hand_tempo(reading: Reading) -> Measurement | None:
 
 
 def finger_tempo(reading: Reading) -> Measurement | None:
-    """The fingers' working pace: how far the five fingers' bends travel (`travelled`, in moves of at
+    """The fingers' working pace: how far the busiest finger's bend travels (`travelled`, in moves of at
     least `FINGER_STEP`) over the seconds the hand is seen, mean of the hands, deg per second. Reads a
     hand whose fingers work while the palm stays (a slow lift and press no keystroke rule counts), and
-    falls to half on a copy played 2x slower (a little less on quick taps: smoothing takes more off them)."""
+    falls to half on a copy played 2x slower. The busiest finger, not the five added: the idle fingers
+    add only the hand model's bursts, which differ between encodings of the same pictures (on
+    `bench_hands`' finger-lifting clip, the five fingers added read its slowed copy at 0.79 of the
+    original and its mirror copy at 1.23; the busiest finger at 0.51 and 1.03)."""
     rows = _window_rows(reading)
     paces = []
     for side in _sides_seen(reading, rows):
         bends = np.stack([reading.features[f"{side}_{finger}_flexion"][rows] for finger in FINGERS], axis=1)
         seen_s = reading.duration(rows) * float(np.isfinite(bends).all(axis=1).mean())
         if seen_s > 0:
-            paces.append(sum(travelled(bends[:, [k]], FINGER_STEP) for k in range(len(FINGERS))) / seen_s)
+            paces.append(max(travelled(bends[:, [k]], FINGER_STEP) for k in range(len(FINGERS))) / seen_s)
     return Measurement(float(np.mean(paces)), [int(rows[len(rows) // 2])]) if paces else None
 
 
@@ -306,6 +318,7 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              examples=("the wrist is bent more", "the wrist stays straighter")),
     Quantity("hand_path", "distance the palms travel over the task (both hands added)", "palm", "whole",
              2.0, path_length, relative_margin=0.15, crossed=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("moves the hands over a longer path", "moves the hands more economically"),
              more=(rf"{_HAND_MOTION}\b.{{0,20}}\b(travel|move)s?\b.{{0,10}}\b"
                    r"(further|farther|a longer (way|distance))\b|"
@@ -315,14 +328,16 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              examples=("the hands travel further", "the hand motion is more economical")),
     Quantity("hand_tempo", "the hands' working pace: the path each palm travels over the seconds it is seen",
              "palm/s", "whole", 0.2, hand_tempo, relative_margin=0.25, crossed=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("works the hands at a faster pace", "works the hands at a slower pace"),
              more=(r"(faster|quicker|brisker) (hand|working) (pace|tempo)|"
                    r"hands?\b.{0,20}\b(faster|quicker) pace|hands? work\w* (faster|more quickly)"),
              less=(r"(slower|lower) (hand|working) (pace|tempo)|hands?\b.{0,20}\bslower pace|"
                    r"hands? work\w* (slower|more slowly)"),
              examples=("the hands work at a faster pace", "the hands work more slowly")),
-    Quantity("finger_tempo", "the fingers' working pace: how far the fingers' bends travel per second",
-             "deg/s", "whole", 20.0, finger_tempo, relative_margin=0.25, crossed=False,
+    Quantity("finger_tempo", "the fingers' working pace: how far the busiest finger's bend travels a second",
+             "deg/s", "whole", 5.0, finger_tempo, relative_margin=0.25, crossed=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("moves the fingers faster", "moves the fingers more slowly"),
              more=(r"\bfingers?\b.{0,15}\b(move|moving|moves|work\w*)\b.{0,10}\b(faster|quicker)|"
                    r"faster fingers?"),
@@ -330,18 +345,21 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              examples=("the fingers move faster", "the fingers move more slowly")),
     Quantity("idle_time", "seconds in which the hands are still during the task", "s", "whole", 0.3,
              idle_time, relative_margin=0.2, crossed=False, view_sensitive=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("pauses the hands for longer", "keeps the hands busier"),
              more=r"\b(idle|hesitat\w*|hands? (pause|rest)s? (more|longer))",
              less=r"(less|fewer) (idle|hesitation|pauses?)",
              examples=("the hands are idle for longer", "there are fewer hesitations")),
     Quantity("movement_count", "number of distinct hand movements in the task", "movements", "whole", 1.5,
              movement_count, relative_margin=0.2, crossed=False, view_sensitive=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("makes more separate hand movements", "makes fewer hand movements"),
              more=r"more (separate |distinct )?(hand )?(movements|motions|moves)\b",
              less=r"fewer (separate |distinct )?(hand )?(movements|motions|moves|regrasps)\b",
              examples=("the hands make more separate movements", "fewer hand movements are made")),
     Quantity("tap_rate", "keystrokes (finger taps, key presses) per second", "/s", "whole", 0.3,
              tap_rate, relative_margin=TAP_RELATIVE_MARGIN, crossed=False, view_sensitive=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("plays more keystrokes per second", "plays fewer keystrokes per second"),
              more=(r"(scale|notes?|keystrokes?|keys|taps?|tapping|typing|playing|played)\b.{0,20}\b"
                    r"(faster|quicker|quickly|more rapid)|(faster|higher) (keystroke|tapping|typing|playing) "
@@ -353,6 +371,7 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
     Quantity("tap_unevenness", "unevenness of the keystroke tempo (spread of the intervals between key "
              "presses over their mean)", "%", "whole", 8.0, tap_unevenness, crossed=False,
              view_sensitive=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("plays with a less even tempo", "plays with a more even tempo"),
              more=r"(tempo|rhythm|timing|keystrokes?|notes?)\b.{0,20}\b(uneven|irregular|rushed)",
              less=(r"(tempo|rhythm|timing|keystrokes?|notes?)\b.{0,20}\b(more )?(even|steady|regular)\b|"
@@ -360,6 +379,7 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              examples=("the tempo is more uneven", "the tempo is more even")),
     Quantity("bimanual_lag", "lag between the two hands' movements", "s", "whole", 0.1, bimanual_lag,
              crossed=False, view_sensitive=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("moves one hand later than the other", "moves both hands more together"),
              more=r"hands?\b.{0,25}\b(lag|out of sync|less coordinated|one after the other)",
              less=(r"hands?\b.{0,25}\b(in sync|synchron\w*|more coordinated|"
@@ -367,6 +387,7 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              examples=("one hand lags behind the other", "the hands move more in sync")),
     Quantity("hand_peak_speed", "mean peak speed of the hands' movements", "palm/s", "whole", 1.0,
              hand_peak_speed, relative_margin=0.15, crossed=False,
+             least_picture_rate=TIMING_PICTURE_RATE,
              phrases=("moves the hands faster", "moves the hands more slowly"),
              more=(r"\bhands?\b.{0,15}\b(move|moving|moves)\b.{0,10}\bfaster"
                    r"(?! (through|at|into) (impact|release|the ball|contact))|"

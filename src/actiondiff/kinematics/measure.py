@@ -158,6 +158,13 @@ def measure_readings(
         if not quantity.stand_in:
             return None
         quantity, how = find_quantity(quantity.stand_in), f"{how}, standing in for {quantity.key}"
+    if (sparse := too_few_pictures(quantity, reading_a, reading_b)) is not None:
+        return Evidence(
+            source="kinematics",
+            quantity=quantity.key,
+            summary=f"{quantity.description}: not decided: {sparse}",
+            detail=f"{quantity.key} (matched by {how}): not decided ({sparse})",
+        )
     measured = measure_quantity(
         quantity, reading_a, reading_b, polarity, how=how, matched=matched, replicas=replicas
     )
@@ -193,6 +200,27 @@ def unmeasured_reason(quantity: Quantity, reading_a: Reading, reading_b: Reading
     return "; ".join(reasons) or "no moment of one video matched one of the other where it could be read"
 
 
+FILM_FPS = 25
+"""The frame rate to film at that a too sparse video's reason recommends (`too_few_pictures`)."""
+
+
+def too_few_pictures(quantity: Quantity, reading_a: Reading, reading_b: Reading) -> str | None:
+    """Why the videos show too few pictures per second for the quantity (`Quantity.least_picture_rate`)
+    and what would decide it; None when both show enough (or their rate is unknown)."""
+    least = quantity.least_picture_rate
+    sparse = [
+        f"video {name} shows {rate:.2g} pictures per second"
+        for name, reading in (("A", reading_a), ("B", reading_b))
+        if (rate := reading.features.picture_rate) is not None and rate < least
+    ]
+    if not sparse:
+        return None
+    return (
+        f"{' and '.join(sparse)}; how the hands move between pictures (speeds, paths, tempos, "
+        f"keystrokes) needs at least {least:.0f}: film at {FILM_FPS} fps or more"
+    )
+
+
 EVENT_NEEDS = {
     "jump": "the hips do not rise clearly above standing with the feet off the floor",
     "swing": "the hands do not go out from where they start, turn and come through faster",
@@ -221,6 +249,8 @@ def measure_quantity(
     """
     if isinstance(quantity, str):
         quantity = find_quantity(quantity)
+    if too_few_pictures(quantity, reading_a, reading_b) is not None:
+        return None
     # reading in matched windows needs repetitions that pair one to one: 3 slow push-ups mapped onto 4
     # quick ones read 2.95 vs 2.29 s per push-up there (5.6 vs 2.2 s on their own), 3 squats mapped onto
     # 8 read the standing between them as a bottom, 6 onto 3 a knee flexion of 40 deg (99 on their own)

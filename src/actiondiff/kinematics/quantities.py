@@ -181,6 +181,8 @@ class Quantity:
     stand_in: str = ""  # a `STAND_INS` key: the same claim read from image heights, where views differ
     view_analog: Compute | None = None  # a one-off quantity's signal, in its units, read per repetition:
     # how the view fit (`fit_view_error.py`) measures it on multi-camera footage, which shows no one-off
+    least_picture_rate: float = 0.0  # new pictures per second a video must show for it to be read
+    # (speeds, tempos, keystroke timing: between pictures further apart a motion is a jump)
 
     def decision_margin(self, value_a: float, value_b: float) -> float:
         return max(self.margin, self.relative_margin * (abs(value_a) + abs(value_b)) / 2)

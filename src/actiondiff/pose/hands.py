@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -19,14 +20,24 @@ from typing import Any, cast
 import numpy as np
 
 from actiondiff.config import Config
-from actiondiff.models import FrameSample, HandTrack, PoseTrack
-from actiondiff.pose.estimator import FLIP_TEST, _lean_packages, _load_solution, _quiet_graph_start
+from actiondiff.models import FrameSample, HandOrientation, HandTrack, PoseTrack
+from actiondiff.pose.estimator import _lean_packages, _load_solution, _quiet_graph_start
 from actiondiff.pose.landmarks import HAND_LANDMARK_NAMES, N_HAND_LANDMARKS
 from actiondiff.storage import DiskCache, content_key
 from actiondiff.threads import fan_out
 from actiondiff.video import Frame, Sampling, file_digest
 
 HAND_MODEL = "mediapipe-0.10.14/hand_landmark_full"
+CANONICAL_ORIENTATION = "+canonical-orientation"
+"""The model name's tail when the hands are read in a clip's canonical orientation (`canonical_mirrored`)."""
+ORIENTATION_S = 1.0
+"""Seconds from a clip's first sample whose pictures tell its canonical orientation."""
+LEAST_LEAN = 0.002
+"""Least brightness lean (`brightness_lean`, a share of the width) that tells a clip from its mirror
+image. On the hand footage of `benchmarks/bench_hands.py` a clip, its mirror copy and its copy played
+2x slower (all encoded again) read -0.0705, +0.0720, -0.0719 (fingers), +0.0209, -0.0211, +0.0211
+(piano), -0.0025 three times (the photo's two hands on white, a near mirror image of itself): the
+re-encoding moves it by 5 % of its size at most (rps: -0.124, +0.130, -0.131)."""
 SIDES = ("left", "right")
 _MODEL_SIDE = {"Left": 1, "Right": 0}
 """The hand model labels hands as seen in a mirror (a selfie camera): its "Left" is the right hand of
@@ -48,6 +59,12 @@ MAX_UNSEEN = 10
 """Rows a hand may go unseen and still be followed."""
 SAME_HAND = 0.5
 """Mean landmark distance, in palm lengths, under which two detections are one hand."""
+HELD_CHANGE = 0.1
+"""Largest mean pixel change between two frames, as a share of the clip's large changes (their 90th
+percentile), for the second to repeat the first's picture. The 5-fps GIF clips of `bench_hands`
+(pictures held 1/5 s, encoded at 30 fps) change by at most 0.14 grey levels within a held picture and
+by about 15 from one picture to the next; real footage changes by 0.08 to 0.19 at least, a tenth or
+more of its large changes (sensor noise, a hand moving)."""
 Hands = tuple[np.ndarray, np.ndarray, np.ndarray]
 """One frame's (image, world, confidence) arrays, (2, 21, 3), (2, 21, 3), (2, 21); NaN where unseen."""
 
@@ -128,20 +145,41 @@ def _same_hand(one: np.ndarray, other: np.ndarray) -> bool:
     return float(np.linalg.norm(one[:, :2] - other[:, :2], axis=1).mean()) < SAME_HAND * max(palm, 1e-6)
 
 
+def brightness_lean(image: np.ndarray) -> float:
+    """How far right of the picture's middle its brightness is centred, a share of its width: a mirror
+    image reads the opposite, and encoding a picture again hardly moves it."""
+    columns = image.astype(np.float32).sum(axis=(0, 2))
+    width = len(columns)
+    offsets = (np.arange(width) - (width - 1) / 2) / width
+    return float(columns @ offsets / max(float(columns.sum()), 1e-6))
+
+
+def canonical_mirrored(images: list[np.ndarray]) -> bool | None:
+    """Whether a clip is read mirrored in its canonical orientation: the one whose opening pictures lean
+    left (their median `brightness_lean` negative). A clip and its mirror copy so go through the hand
+    model as the same pictures, which makes its reading mirror-symmetric by construction (the model
+    alone is not: `_flip_tested`). None where the lean is under `LEAST_LEAN`: a near mirror image of
+    itself has no orientation to trust."""
+    lean = float(np.median([brightness_lean(image) for image in images])) if images else 0.0
+    return None if abs(lean) < LEAST_LEAN else lean > 0
+
+
 class MediaPipeHandEstimator:
     """Both hands per frame, tracked in time order (the palm detector runs only when a hand is lost).
 
-    With `flip_test` each frame's mirror image goes through a second tracker too, and the hands found
-    in both are averaged (`_flip_tested`), like the body pose's flip test: doubles the hand pass."""
+    With `mirror_invariant` the clip is read in its canonical orientation (`canonical_mirrored`), the
+    hands put back when it was mirrored; where its pictures have none (a near tie), each frame's mirror
+    image goes through a second tracker too and the hands found in both are averaged (`_flip_tested`,
+    the flip test, twice the cost). `HandTrack.orientation` says which."""
 
     def __init__(
-        self, model_complexity: int = 1, min_detection_confidence: float = 0.5, flip_test: bool = True
+        self, model_complexity: int = 1, min_detection_confidence: float = 0.5, mirror_invariant: bool = True
     ) -> None:
         self.model_complexity = model_complexity
         self.min_detection_confidence = min_detection_confidence
-        self.flip_test = flip_test
+        self.mirror_invariant = mirror_invariant
         self.name = (HAND_MODEL if model_complexity else HAND_MODEL.replace("full", "lite")) + (
-            FLIP_TEST if flip_test else ""
+            CANONICAL_ORIENTATION if mirror_invariant else ""
         )
         self._graphs: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -161,23 +199,63 @@ class MediaPipeHandEstimator:
         self, frames: Iterable[Frame], on_frame: Callable[[FrameSample], None] | None = None
     ) -> HandTrack:
         """The hands of every frame, sides as the hand model tells them (`with_hands` follows them)."""
+        stream = iter(frames)
+        opening = _opening(stream) if self.mirror_invariant else []
+        mirrored = canonical_mirrored([frame.image for frame in opening]) if self.mirror_invariant else False
+        orientation = _ORIENTATIONS[mirrored]
         with self._lock:
-            graphs = [self._graph(name) for name in ("tracker", "mirror")[: 1 + self.flip_test]]
+            graphs = [self._graph(name) for name in ("tracker", "mirror")[: 1 + (mirrored is None)]]
             for graph in graphs:
                 graph.reset()
             samples: list[FrameSample] = []
             rows: list[Hands] = []
+            changes: list[float] = []
+            previous: np.ndarray | None = None
             with _quiet_graph_start():
-                for frame in frames:
+                for frame in itertools.chain(opening, stream):
                     samples.append(frame.sample)
-                    found = _detections(graphs[0].process(frame.image))
-                    if self.flip_test:
-                        mirrored = np.ascontiguousarray(frame.image[:, ::-1])
-                        found = _flip_tested(found, _unmirrored(_detections(graphs[1].process(mirrored))))
+                    thumbnail = frame.image[::4, ::4].astype(np.float32)
+                    if previous is not None:
+                        changes.append(float(np.abs(thumbnail - previous).mean()))
+                    previous = thumbnail
+                    if mirrored is False:
+                        found = _detections(graphs[0].process(frame.image))
+                    else:  # the mirror image, put back; beside the picture's own reading on a tie
+                        flipped = np.ascontiguousarray(frame.image[:, ::-1])
+                        found = _unmirrored(_detections(graphs[-1].process(flipped)))
+                        if mirrored is None:
+                            found = _flip_tested(_detections(graphs[0].process(frame.image)), found)
                     rows.append(_hands(found))
                     if on_frame is not None:
                         on_frame(frame.sample)
-        return hand_track(samples, rows, self.name)
+        return hand_track(samples, rows, self.name, orientation, pictures_held(changes))
+
+
+def pictures_held(changes: list[float]) -> float:
+    """The share of frames that repeat the picture before them, from each frame's mean pixel change
+    (`changes`): a change under `HELD_CHANGE` of the clip's large changes (its 90th percentile) is a
+    picture held (a GIF's, a slide's), the encoder's small touch-ups to it left aside."""
+    if not changes:
+        return 0.0
+    large = float(np.quantile(changes, 0.9))
+    return float(np.mean(np.array(changes) < HELD_CHANGE * large)) if large > 0 else 1.0
+
+
+_ORIENTATIONS: dict[bool | None, HandOrientation] = {
+    False: "as filmed",
+    True: "mirrored",
+    None: "flip-tested",
+}
+
+
+def _opening(stream: Iterator[Frame]) -> list[Frame]:
+    """The frames of the stream's first `ORIENTATION_S` seconds (and the one after), taken from it."""
+    opening: list[Frame] = []
+    for frame in stream:
+        opening.append(frame)
+        if frame.sample.timestamp - opening[0].sample.timestamp >= ORIENTATION_S:
+            break
+    return opening
 
 
 def _close(graphs: dict[str, Any]) -> None:
@@ -186,7 +264,13 @@ def _close(graphs: dict[str, Any]) -> None:
     graphs.clear()
 
 
-def hand_track(samples: list[FrameSample], rows: list[Hands], model: str) -> HandTrack:
+def hand_track(
+    samples: list[FrameSample],
+    rows: list[Hands],
+    model: str,
+    orientation: HandOrientation = "as filmed",
+    held: float = 0.0,
+) -> HandTrack:
     """A `HandTrack` of per-frame hands."""
     image, world, confidence = (np.stack(column) for column in zip(*(rows or [_empty()]), strict=True))
     if not rows:
@@ -198,6 +282,8 @@ def hand_track(samples: list[FrameSample], rows: list[Hands], model: str) -> Han
         world_xyz=world,
         confidence=confidence,
         model=model,
+        orientation=orientation,
+        pictures_held=held,
     )
 
 
@@ -323,10 +409,10 @@ def hands_cache_key(digest: str, sampling: Sampling, estimator: MediaPipeHandEst
 
 
 @functools.cache
-def hand_estimator(flip_test: bool = True) -> MediaPipeHandEstimator:
-    """The hand model, one per process and flip test setting (its graphs serve every video); it takes
-    the body pose's `pose.flip_test`."""
-    return MediaPipeHandEstimator(flip_test=flip_test)
+def hand_estimator(mirror_invariant: bool = True) -> MediaPipeHandEstimator:
+    """The hand model, one per process and mirror setting (its graphs serve every video); it takes the
+    body pose's `pose.flip_test`: a mirror-invariant reading asked for."""
+    return MediaPipeHandEstimator(mirror_invariant=mirror_invariant)
 
 
 def cached_hands(path: str | Path, config: Config, sampling: Sampling) -> HandTrack | None:
