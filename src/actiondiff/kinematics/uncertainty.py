@@ -107,7 +107,7 @@ def jitter_replicas(reading: Reading, count: int = REPLICATES) -> list[Reading]:
     seed = _seed(features)
     # one stream per column, so a column's jitter does not change when other columns come or go
     streams = [np.random.default_rng([seed, zlib.crc32(n.encode())]) for n in names]
-    # the unsmoothed columns (where extremes are read) get their own jitter: what cleaning took off them
+    # the unsmoothed columns (where a fast turn is fitted) get white jitter of what cleaning took off them
     unsmoothed_streams = [
         np.random.default_rng([seed, zlib.crc32(n.encode()), 1]) for n in features.unsmoothed
     ]
