@@ -39,9 +39,9 @@ def clean_track(
     jitter smoothed (Savitzky–Golay, order 2).
 
     Longer gaps stay NaN. Each run of detected frames is smoothed on its own, over time measured in
-    samples, so the window adapts to the sampling rate (at least 5 samples, else left unsmoothed). A run
-    also ends at each camera cut (`cuts`, rows where a new shot starts): nothing is filled or smoothed
-    across one.
+    samples, so the window adapts to the sampling rate (at least 5 samples, else left unsmoothed;
+    `window_s` 0: not smoothed at all). A run also ends at each camera cut (`cuts`, rows where a new
+    shot starts): nothing is filled or smoothed across one.
     """
     if len(track.frames) == 0:
         return track
@@ -59,7 +59,7 @@ def clean_track(
             flat[collapsed] = np.nan  # dropped, then filled from the poses around like a missed frame
         for start, end in pairwise(edges):
             shot = _fill_gaps(flat[start:end], times[start:end], max_gap)
-            flat[start:end] = shot if name == "visibility" else _smooth_runs(shot, window)
+            flat[start:end] = shot if name == "visibility" or window_s <= 0 else _smooth_runs(shot, window)
         arrays[name] = flat.reshape(values.shape).astype(np.float32)
     hands = {} if track.hands is None else {"hands": _clean_hands(track.hands, times, max_gap, window)}
     return track.model_copy(update={**arrays, **hands})

@@ -105,6 +105,10 @@ class KinematicFeatures:
     cleaning."""
     picture_rate: float | None = None
     """New pictures the video shows per second (`picture_rate`); None when unknown."""
+    unsmoothed: dict[str, np.ndarray] = field(default_factory=dict)
+    """The columns cleaned but not smoothed (collapsed poses dropped, gaps filled): where an extreme is
+    read (`quantities.peak_of`), as smoothing flattens a turning point sharper than its window; empty
+    for features computed without cleaning."""
 
     def __len__(self) -> int:
         return len(self.timestamps)
@@ -177,7 +181,13 @@ def compute_features(track: PoseTrack, *, clean: bool = True) -> KinematicFeatur
         raw = compute_features(track, clean=False)
         cuts = tuple(camera_cuts(track))
         cleaned = compute_features(clean_track(track, cuts=cuts), clean=False)
-        return replace(cleaned, cleaned_off=_cleaned_off(raw.columns, cleaned.columns), cuts=cuts)
+        unsmoothed = compute_features(clean_track(track, cuts=cuts, window_s=0.0), clean=False)
+        return replace(
+            cleaned,
+            cleaned_off=_cleaned_off(raw.columns, cleaned.columns),
+            cuts=cuts,
+            unsmoothed=unsmoothed.columns,
+        )
     times = track.timestamps
     world = to_y_up(np.asarray(track.world_xyz, dtype=np.float64))
     image = np.asarray(track.image_xyz, dtype=np.float64)[:, :, :2]

@@ -107,12 +107,20 @@ def jitter_replicas(reading: Reading, count: int = REPLICATES) -> list[Reading]:
     seed = _seed(features)
     # one stream per column, so a column's jitter does not change when other columns come or go
     streams = [np.random.default_rng([seed, zlib.crc32(n.encode())]) for n in names]
+    # the unsmoothed columns (where a fast turn is fitted) get white jitter of what cleaning took off them
+    unsmoothed_streams = [
+        np.random.default_rng([seed, zlib.crc32(n.encode()), 1]) for n in features.unsmoothed
+    ]
     replicas = []
     for _ in range(count):
         white = np.column_stack([stream.standard_normal(len(features)) for stream in streams])
         drawn = _correlated_unit_noise(white, window) * scale
         columns = {n: features.columns[n] + drawn[:, i] for i, n in enumerate(names)}
-        jittered = replace(features, columns=columns)
+        unsmoothed = {
+            n: values + stream.standard_normal(len(values)) * features.cleaned_off.get(n, 0.0)
+            for (n, values), stream in zip(features.unsmoothed.items(), unsmoothed_streams, strict=True)
+        }
+        jittered = replace(features, columns=columns, unsmoothed=unsmoothed)
         replicas.append(
             Reading.of(jittered, reading.movement, reading.spans, spans_first=reading.spans_first)
         )
