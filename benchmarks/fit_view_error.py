@@ -117,7 +117,6 @@ def view_effect(reading: dict[str, object]) -> float:
     return max(abs(float(reading["difference"])) - INTERVAL_Z * random, 0.0)  # type: ignore[arg-type]
 
 
-
 def _degrees(pair: dict[str, object], quantity: Quantity) -> float:
     """The pair's degrees apart for the fit: the true angle, the read one where smaller (for a quantity
     read from both sides alike, B's view reflected where nearer: `gate.views_apart`), at most

@@ -67,7 +67,9 @@ def held_track(moving: PoseTrack, sparse: PoseTrack, sampling: Sampling) -> Pose
 
     def joined(name: str, part: str | None = None) -> np.ndarray:
         """One array of the tracks (of their `part`, the hands), the held rows' from the sparse track."""
-        dense, held_rows = (moving, sparse) if part is None else (getattr(moving, part), getattr(sparse, part))  # noqa: E501
+        dense, held_rows = (
+            (moving, sparse) if part is None else (getattr(moving, part), getattr(sparse, part))
+        )
         values = getattr(held_rows, name)
         return np.concatenate([values[nearest[0]], getattr(dense, name), values[nearest[1]]])
 
