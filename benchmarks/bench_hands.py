@@ -53,7 +53,7 @@ TAPPING = "MohanadDiab+Musician-Hand-Detection/hands.mp4"
 SLOWDOWN = 2.0
 SLOWED: dict[str, float] = {
     "hand_tempo": 1 / SLOWDOWN, "finger_tempo": 1 / SLOWDOWN, "hand_peak_speed": 1 / SLOWDOWN,
-    "tap_rate": 1 / SLOWDOWN,
+    "tap_rate": 1 / SLOWDOWN, "task_time": SLOWDOWN,
     "bimanual_lag": SLOWDOWN, "hand_path": 1.0,
     "finger_curl": 1.0, "finger_spread": 1.0, "wrist_rise": 1.0, "wrist_flexion": 1.0,
     **{f"{finger}_flexion": 1.0 for finger in FINGERS},
@@ -70,8 +70,8 @@ UNFIT = {
 """Clips whose truth by construction does not hold, counted apart: between held pictures the hand jumps,
 so its speeds, keystrokes and their timing are read off the jumps (a copy played slower jumps as far
 in one row), and the hand model reads the overlay's lines with the fingers."""
-TEMPO = ("hand_tempo", "finger_tempo", "tap_rate", "hand_peak_speed")
-"""The quantities by which the slowed copy is decided slower (A, the clip, reads more of them)."""
+TEMPO = {"hand_tempo": "A", "finger_tempo": "A", "tap_rate": "A", "hand_peak_speed": "A", "task_time": "B"}
+"""The quantities by which the slowed copy is decided slower, and the video that reads more of them."""
 SIDE_MARGINS = {"finger_flexion": 10.0, "finger_spread": 15.0, "wrist_rise": 0.12, "hand_speed": 1.0,
                 "index_flexion": 12.0, "thumb_flexion": 12.0}  # fmt: skip
 """Per-side columns checked to swap under the mirror, with the margin of their quantity."""
@@ -252,7 +252,7 @@ def main() -> None:
             if "fps" in labels.values():
                 print(f"    fps: {too_few_pictures(find_quantity('hand_tempo'), readings[0], reading)}")
             if edit == "slow":
-                slower = [k for k in TEMPO if labels[k] == "A"]
+                slower = [k for k, more in TEMPO.items() if labels[k] == more]
                 print(f"  slowed copy decided slower: {', '.join(slower) if slower else 'no'}")
     for fit, (wrong, decided, scored) in totals.items():
         which = "fit clips" if fit else f"unfit clips ({', '.join(UNFIT)})"

@@ -17,6 +17,7 @@ from actiondiff.kinematics.hand_quantities import (
     keystrokes,
     path_length,
     tap_rate,
+    task_time,
     travelled,
 )
 from actiondiff.kinematics.hands import finger_flexion
@@ -135,6 +136,10 @@ def test_a_slower_copy_taps_at_a_lower_rate_over_the_same_path() -> None:
     fingers, slower_fingers = finger_tempo(original), finger_tempo(slow)
     assert fingers is not None and slower_fingers is not None and fingers.value > 50
     assert 0.45 < slower_fingers.value / fingers.value < 0.8  # taps of 0.1 s: smoothing takes more off
+    took, longer_task = task_time(original), task_time(slow)
+    assert took is not None and longer_task is not None
+    assert took.value == pytest.approx(4.0, abs=0.1)  # the hands move all along
+    assert longer_task.value == pytest.approx(2 * took.value, rel=0.05)  # slower: near still a bit longer
     lag, longer = bimanual_lag(original), bimanual_lag(slow)
     assert lag is not None and longer is not None
     assert lag.value == pytest.approx(0.2, abs=1.5 / FPS) and longer.value == pytest.approx(

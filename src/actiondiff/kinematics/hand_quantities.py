@@ -139,6 +139,24 @@ def idle_time(reading: Reading) -> Measurement | None:
     return Measurement(float(still.sum()) / reading.features.fps, [int(rows[len(rows) // 2])])
 
 
+def task_time(reading: Reading) -> Measurement | None:
+    """Seconds the hands work: from the first row in which a hand moves (above `IDLE_SPEED`) to the
+    last, the time to complete the task of manual-skill scoring. Read from when the motion starts and
+    stops, not from what happens between pictures, so a video of few pictures a second tells it to
+    within a picture."""
+    rows = _window_rows(reading)
+    sides = _sides_seen(reading, rows)
+    if not sides:
+        return None
+    speeds = np.stack([reading.features[f"{s}_hand_speed"][rows] for s in sides])
+    with np.errstate(invalid="ignore"):
+        working = np.flatnonzero(np.any(np.nan_to_num(speeds) > IDLE_SPEED, axis=0))
+    if working.size < 2:
+        return None
+    span = rows[working[0] : working[-1] + 1]
+    return Measurement(reading.duration(span), [int(span[0]), int(span[-1])])
+
+
 def movement_count(reading: Reading) -> Measurement | None:
     """Distinct hand movements over the movement, both hands added: stretches of at least `LEAST_MOVE_S`
     above `MOVING_SPEED`."""
@@ -350,6 +368,15 @@ HAND_QUANTITIES: tuple[Quantity, ...] = (
              more=r"\b(idle|hesitat\w*|hands? (pause|rest)s? (more|longer))",
              less=r"(less|fewer) (idle|hesitation|pauses?)",
              examples=("the hands are idle for longer", "there are fewer hesitations")),
+    Quantity("task_time", "seconds from the hands' first movement to their last (time to complete the task)",
+             "s", "whole", 0.3, task_time, relative_margin=0.15, crossed=False, view_sensitive=False,
+             phrases=("takes longer over the task", "completes the task sooner"),
+             more=(r"(task|knot|suture|stitch\w*|scale|piece|sequence)\b.{0,20}\b(takes? longer|slower to "
+                   r"(finish|complete))|takes? longer to (tie|finish|complete|sew|suture|play)|"
+                   r"(longer|more) (task|completion) time"),
+             less=(r"(finish\w*|complet\w*|ties?|tied|tying|sews?|sewn|sutur\w*)\b.{0,25}\b(faster|sooner|"
+                   r"quicker|in less time)|(shorter|less) (task|completion) time"),
+             examples=("the knot takes longer to tie", "the task is completed sooner")),
     Quantity("movement_count", "number of distinct hand movements in the task", "movements", "whole", 1.5,
              movement_count, relative_margin=0.2, crossed=False, view_sensitive=False,
              least_picture_rate=TIMING_PICTURE_RATE,
