@@ -41,6 +41,7 @@ from actiondiff.knowledge import resolve_profile
         ("the instrument motion is more economical", "hand_path", -1.0),
         ("the notes are played more slowly", "tap_rate", -1.0),
         ("the index finger is more bent", "index_flexion", 1.0),
+        ("the knot is tied faster", "task_time", -1.0),  # the time to complete the task
     ],
 )
 def test_statements_resolve_to_the_quantity_that_measures_them(text: str, key: str, polarity: float) -> None:
@@ -57,7 +58,6 @@ def test_statements_resolve_to_the_quantity_that_measures_them(text: str, key: s
         "the hips are more fully extended at lockout",  # "extended" names the hips, not the elbows
         "the needle is regrasped fewer times",  # not repetitions of the action
         "the approach is faster",  # a run-up is not a repetition
-        "the knot is tied faster",
         "the chest goes lower",  # a push-up's depth is not knee flexion
         "the push-up is deeper",
         "the range of motion is larger",  # which joint?
