@@ -127,13 +127,20 @@ def finger_tempo(reading: Reading) -> Measurement | None:
     return Measurement(float(np.mean(paces)), [int(rows[len(rows) // 2])]) if paces else None
 
 
-def idle_time(reading: Reading) -> Measurement | None:
-    """Seconds over the movement in which every hand seen is still (below `IDLE_SPEED`)."""
+def _hand_speeds(reading: Reading) -> tuple[np.ndarray, np.ndarray] | None:
+    """The movement's rows and each seen hand's speed over them (hands, rows); None: no hand seen."""
     rows = _window_rows(reading)
     sides = _sides_seen(reading, rows)
-    if not sides or not reading.features.fps:
+    if not sides:
         return None
-    speeds = np.stack([reading.features[f"{s}_hand_speed"][rows] for s in sides])
+    return rows, np.stack([reading.features[f"{s}_hand_speed"][rows] for s in sides])
+
+
+def idle_time(reading: Reading) -> Measurement | None:
+    """Seconds over the movement in which every hand seen is still (below `IDLE_SPEED`)."""
+    if (found := _hand_speeds(reading)) is None or not reading.features.fps:
+        return None
+    rows, speeds = found
     with np.errstate(invalid="ignore"):
         still = np.all(np.isnan(speeds) | (speeds < IDLE_SPEED), axis=0) & np.isfinite(speeds).any(axis=0)
     return Measurement(float(still.sum()) / reading.features.fps, [int(rows[len(rows) // 2])])
@@ -144,11 +151,9 @@ def task_time(reading: Reading) -> Measurement | None:
     last, the time to complete the task of manual-skill scoring. Read from when the motion starts and
     stops, not from what happens between pictures, so a video of few pictures a second tells it to
     within a picture."""
-    rows = _window_rows(reading)
-    sides = _sides_seen(reading, rows)
-    if not sides:
+    if (found := _hand_speeds(reading)) is None:
         return None
-    speeds = np.stack([reading.features[f"{s}_hand_speed"][rows] for s in sides])
+    rows, speeds = found
     with np.errstate(invalid="ignore"):
         working = np.flatnonzero(np.any(np.nan_to_num(speeds) > IDLE_SPEED, axis=0))
     if working.size < 2:
@@ -160,15 +165,14 @@ def task_time(reading: Reading) -> Measurement | None:
 def movement_count(reading: Reading) -> Measurement | None:
     """Distinct hand movements over the movement, both hands added: stretches of at least `LEAST_MOVE_S`
     above `MOVING_SPEED`."""
-    rows = _window_rows(reading)
-    sides = _sides_seen(reading, rows)
-    if not sides or not reading.features.fps:
+    if (found := _hand_speeds(reading)) is None or not reading.features.fps:
         return None
+    rows, speeds = found
     least = max(1, round(LEAST_MOVE_S * reading.features.fps))
     count, at = 0, []
-    for side in sides:
+    for speed in speeds:
         with np.errstate(invalid="ignore"):
-            moving = np.nan_to_num(reading.features[f"{side}_hand_speed"][rows]) > MOVING_SPEED
+            moving = np.nan_to_num(speed) > MOVING_SPEED
         for start, end in _runs(moving):
             if end - start >= least:
                 count += 1
@@ -245,13 +249,11 @@ def bimanual_lag(reading: Reading) -> Measurement | None:
 def hand_peak_speed(reading: Reading) -> Measurement | None:
     """Mean of the hands' speed peaks over the movement (the fastest moment of each distinct movement),
     palm lengths per second; the fastest moment when no movement clears `MOVING_SPEED`."""
-    rows = _window_rows(reading)
-    sides = _sides_seen(reading, rows)
-    if not sides:
+    if (found := _hand_speeds(reading)) is None:
         return None
+    rows, speeds = found
     peaks, at = [], []
-    for side in sides:
-        speed = reading.features[f"{side}_hand_speed"][rows]
+    for speed in speeds:
         with np.errstate(invalid="ignore"):
             moving = np.nan_to_num(speed) > MOVING_SPEED
         for start, end in _runs(moving):
@@ -259,7 +261,6 @@ def hand_peak_speed(reading: Reading) -> Measurement | None:
             peaks.append(float(speed[k]))
             at.append(int(rows[k]))
     if not peaks:
-        speeds = np.stack([reading.features[f"{s}_hand_speed"][rows] for s in sides])
         if not np.isfinite(speeds).any():
             return None
         fastest = np.fmax.reduce(speeds, axis=0)  # NaN only where no hand is seen
