@@ -32,7 +32,7 @@ from actiondiff.kinematics.crossing import MatchedPair, matched_readings
 from actiondiff.kinematics.events import read_events
 from actiondiff.kinematics.measure import Replicas, measure_readings
 from actiondiff.kinematics.phases import describe_repetitions, find_repetitions, movement_span, phase_spans
-from actiondiff.kinematics.quantities import match_rules
+from actiondiff.kinematics.quantities import find_quantity, match_rules
 from actiondiff.kinematics.uncertainty import jitter_replicas
 from actiondiff.knowledge import ActionProfile, resolve_profile
 from actiondiff.knowledge.profile import generic
@@ -365,9 +365,12 @@ class TwoVideoJob:
             verdict = decide(difference, [*evidence, *seen], self.model_calibration)
             return gate_difference(verdict, pair.quality, (pair.a.track, pair.b.track))
 
-        verdict = gated(measured(stand_in=False))
+        first = measured(stand_in=False)
+        verdict = gated(first)
         across_views = pair.quality is not None and pair.quality.views_differ
-        if (verdict.withheld is None and not across_views) or (other := measured(stand_in=True)) is None:
+        standing_in = bool(first and first.quantity and find_quantity(first.quantity).stand_in)
+        tried = standing_in and (verdict.withheld is not None or across_views)
+        if not tried or (other := measured(stand_in=True)) is None:
             return verdict
         instead = gated(other)
         return stood_in(instead, verdict) if stand_in_wins(verdict, instead, across_views) else verdict
